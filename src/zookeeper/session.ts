@@ -1,0 +1,85 @@
+// Opening a session: the binding fires no event at all while the server is unreachable, so the
+// connect has its own timeout; digest credentials are added once connected (add_auth always with a
+// callback: without one the binding aborts the process).
+import { CLOSE, newRawClient, type RawZk } from './binding.js';
+import type { DigestCredentials } from './acl.js';
+import { ZK_CODES, ZkError } from './errors.js';
+
+export type ZkState = 'connecting' | 'connected' | 'disconnected' | 'expired' | 'auth_failed' | 'closed';
+
+export interface ZkConnectOptions {
+  /** "host:port[,host:port...][/chroot]" */
+  connect: string;
+  /** Asked-for session timeout; the server clamps it (to 4 s..40 s by default). */
+  sessionTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  auth?: DigestCredentials;
+}
+
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+export async function openSession(
+  options: ZkConnectOptions,
+  onState: (state: ZkState) => void,
+): Promise<RawZk> {
+  const raw = newRawClient();
+  const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  let connected = false;
+  raw.on('connect', () => onState('connected'));
+  raw.on('connecting', () => connected && onState('disconnected'));
+  raw.on('close', (_self, code) => onState(closeState(code)));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const msg = `no ZooKeeper session with ${options.connect} within ${timeoutMs} ms (is the server up and reachable?)`;
+      reject(new ZkError(ZK_CODES.CONNECTIONLOSS, msg));
+      raw.close();
+    }, timeoutMs);
+    raw.on('connect', () => {
+      clearTimeout(timer);
+      connected = true;
+      resolve();
+    });
+    raw.on('close', (_self, code) => {
+      clearTimeout(timer);
+      reject(new ZkError(code || ZK_CODES.CLOSING, `connect ${options.connect}: session closed (${code})`));
+    });
+    try {
+      raw.init({
+        connect: options.connect,
+        timeout: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
+        debug_level: 0,
+        host_order_deterministic: false,
+        response_counter_limit: 1000,
+      });
+    } catch (err) {
+      clearTimeout(timer);
+      reject(
+        new ZkError(ZK_CODES.BADARGUMENTS, `connect ${options.connect}: ${String(err)}`, undefined, {
+          cause: err,
+        }),
+      );
+    }
+  });
+
+  if (options.auth) {
+    const { user, password } = options.auth;
+    await new Promise<void>((resolve, reject) => {
+      const rc = raw.add_auth('digest', `${user}:${password}`, (code) =>
+        code === 0 ? resolve() : reject(ZkError.fromRc(code, undefined, 'add_auth digest', user)),
+      );
+      if (rc !== 0) reject(ZkError.fromRc(rc, undefined, 'add_auth digest', user));
+    }).catch((err: unknown) => {
+      raw.close();
+      throw err;
+    });
+  }
+  return raw;
+}
+
+function closeState(code: number): ZkState {
+  if (code === CLOSE.SESSION_EXPIRED) return 'expired';
+  if (code === CLOSE.AUTH_FAILED) return 'auth_failed';
+  return 'closed';
+}

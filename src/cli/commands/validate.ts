@@ -1,0 +1,28 @@
+import { existsSync, statSync } from 'node:fs';
+import { loadMetadata } from '../../load/index.js';
+import { OBJECT_KINDS } from '../../schema/index.js';
+import { emitAnnotations } from '../../report/annotations.js';
+import { problemsAsJson, problemsAsText } from '../../report/problems.js';
+import { UserError } from '../errors.js';
+import type { Output } from '../output.js';
+
+export interface ValidateOptions {
+  format: 'text' | 'json' | 'github';
+}
+
+export async function validateCommand(dir: string, options: ValidateOptions, out: Output): Promise<number> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new UserError(`Metadata directory ${JSON.stringify(dir)} does not exist.`);
+  }
+  const result = await loadMetadata(dir);
+  const counts: Record<string, number> = {};
+  for (const kind of OBJECT_KINDS) counts[kind] = result.objects.filter((o) => o.kind === kind).length;
+  counts.environment = result.environments.length;
+  const summary = { problems: result.problems, fileCount: result.fileCount, counts };
+  if (options.format === 'json') out.stdout(problemsAsJson(summary));
+  else if (options.format === 'github') {
+    emitAnnotations(result.problems);
+    out.stdout(problemsAsText(summary, false));
+  } else out.stdout(problemsAsText(summary, out.color));
+  return result.problems.some((p) => p.severity === 'error') ? 1 : 0;
+}

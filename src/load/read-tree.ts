@@ -1,0 +1,29 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter } from 'yaml';
+import { parseFile, type ParsedFile } from './parse-file.js';
+
+/** Every `*.yaml` / `*.yml` file below `dir`, sorted, as paths relative to `cwd`. */
+export async function listYamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/** Reads and parses a metadata tree; a file that cannot be read becomes a problem, not an exception. */
+export async function readTree(dir: string, cwd = process.cwd()): Promise<ParsedFile[]> {
+  const files = await listYamlFiles(dir);
+  return Promise.all(
+    files.map(async (file) => {
+      const shown = path.relative(cwd, file) || file;
+      try {
+        return parseFile(shown, await readFile(file));
+      } catch (e) {
+        const problem = { file: shown, line: 1, col: 1, path: '', rule: 'unreadable', severity: 'error' as const };
+        return { file: shown, lineCounter: new LineCounter(), problems: [{ ...problem, message: `The file could not be read: ${(e as Error).message}` }] };
+      }
+    }),
+  );
+}

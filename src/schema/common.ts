@@ -1,0 +1,38 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** `${env.NAME}` or `${env.NAME:-default}`: a value read from the process environment at apply time. */
+export const ENV_REF_PATTERN = '^\\$\\{env\\.[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$';
+
+/** Fields every object kind shares; `kind` is added per kind as a literal. */
+export function objectFields(kindLabel: string) {
+  return {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 250,
+      description: `Name of the ${kindLabel}, unique among ${kindLabel}s. Other objects refer to it by this name.`,
+    }),
+    uuid: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description:
+          'Stable identity in Superset. Omit it to derive one from kind and name (the same in every environment).',
+      }),
+    ),
+    protected: Type.Optional(
+      Type.Boolean({ description: 'When true, `apply --prune` never deletes this object from Superset.' }),
+    ),
+  };
+}
+
+export function kindField(kind: string) {
+  return Type.Literal(kind, { description: `Object kind; this file describes a ${kind}.` });
+}
+
+export const JsonObject = (description: string): TSchema =>
+  Type.Record(Type.String(), Type.Unknown(), { description });
+
+export const CacheTimeout = Type.Optional(
+  Type.Union([Type.Integer({ minimum: -1 }), Type.Null()], {
+    description: 'Seconds a query result stays cached; null uses the default, -1 disables caching.',
+  }),
+);

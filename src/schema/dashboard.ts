@@ -1,0 +1,130 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { JsonObject, kindField, objectFields } from './common.js';
+
+const Width = Type.Integer({ minimum: 1, maximum: 12, description: 'Width in grid columns (the grid is 12 wide).' });
+const Height = Type.Integer({ minimum: 1, description: 'Height in grid units (8 px each; 50 is a typical chart).' });
+const Background = Type.Union([Type.Literal('BACKGROUND_TRANSPARENT'), Type.Literal('BACKGROUND_WHITE')], {
+  description: 'Background of a row, column or header.',
+});
+
+/**
+ * One node of the layout. The key that is present says what it is (`chart`, `row`, `column`, `tabs`,
+ * `markdown`, `header`, `divider`); a named rule checks that exactly one is present, which gives clearer
+ * errors than a schema union would.
+ */
+export const LayoutItemSchema = Type.Recursive(
+  (Item) =>
+    Type.Object(
+      {
+        chart: Type.Optional(Type.String({ minLength: 1, description: 'Name of a chart to place here.' })),
+        row: Type.Optional(Type.Array(Item, { description: 'A row: items placed side by side.' })),
+        column: Type.Optional(Type.Array(Item, { description: 'A column: items stacked inside a row.' })),
+        tabs: Type.Optional(
+          Type.Array(
+            Type.Object(
+              {
+                title: Type.String({ description: 'Tab title.' }),
+                children: Type.Array(Item, { description: 'What the tab holds.' }),
+              },
+              { additionalProperties: false, description: 'One tab.' },
+            ),
+            { description: 'A set of tabs.' },
+          ),
+        ),
+        markdown: Type.Optional(Type.String({ description: 'A markdown text block.' })),
+        header: Type.Optional(Type.String({ description: 'A section header.' })),
+        divider: Type.Optional(Type.Literal(true, { description: 'A horizontal divider line.' })),
+        title: Type.Optional(Type.String({ description: 'For a chart: a title shown instead of its name.' })),
+        width: Type.Optional(Width),
+        height: Type.Optional(Height),
+        size: Type.Optional(
+          Type.Union([Type.Literal('SMALL_HEADER'), Type.Literal('MEDIUM_HEADER'), Type.Literal('LARGE_HEADER')], {
+            description: 'For a header: its size.',
+          }),
+        ),
+        background: Type.Optional(Background),
+      },
+      { additionalProperties: false, description: 'A layout node: exactly one of chart, row, column, tabs, markdown, header, divider.' },
+    ),
+  { $id: 'LayoutItem' },
+);
+
+const FilterTarget = Type.Object(
+  {
+    dataset: Type.String({ minLength: 1, description: 'Name of the dataset the filter reads values from.' }),
+    column: Type.Optional(Type.String({ description: 'Column the filter applies to.' })),
+  },
+  { additionalProperties: false, description: 'Dataset and column of a filter.' },
+);
+
+const NativeFilter = Type.Object(
+  {
+    name: Type.String({ minLength: 1, description: 'Filter label, unique in the dashboard.' }),
+    id: Type.Optional(
+      Type.String({
+        pattern: '^NATIVE_FILTER-[A-Za-z0-9_-]+$',
+        description: 'Superset filter id; derived from the name when omitted.',
+      }),
+    ),
+    type: Type.String({
+      minLength: 1,
+      description: 'Filter type: `filter_select`, `filter_range`, `filter_time`, `filter_timegrain`, `filter_timecolumn`.',
+    }),
+    description: Type.Optional(Type.String({ description: 'Help text for the filter.' })),
+    targets: Type.Optional(Type.Array(FilterTarget, { maxItems: 1, description: 'What the filter reads (one target).' })),
+    charts: Type.Optional(
+      Type.Array(Type.String(), { description: 'Charts the filter applies to; omit for every chart on the dashboard.' }),
+    ),
+    control_values: Type.Optional(JsonObject('Filter options: multiSelect, enableEmptyFilter, inverseSelection, ...')),
+    default_value: Type.Optional(Type.Unknown({ description: 'Default filter value (a list for select filters).' })),
+    time_range: Type.Optional(Type.String({ description: 'For a filter on a time range: the range, e.g. `Last year`.' })),
+    cascade_parents: Type.Optional(Type.Array(Type.String(), { description: 'Names of parent filters.' })),
+  },
+  { additionalProperties: false, description: 'A native filter of the dashboard.' },
+);
+
+const Metadata = Type.Object(
+  {
+    color_scheme: Type.Optional(Type.String({ description: 'Categorical colour scheme name.' })),
+    color_namespace: Type.Optional(Type.String({ description: 'Colour namespace.' })),
+    label_colors: Type.Optional(JsonObject('Fixed colours per label.')),
+    shared_label_colors: Type.Optional(Type.Array(Type.String(), { description: 'Labels that share colours.' })),
+    map_label_colors: Type.Optional(JsonObject('Colour per label, as Superset computed it.')),
+    color_scheme_domain: Type.Optional(Type.Array(Type.String(), { description: 'Colours of the scheme.' })),
+    refresh_frequency: Type.Optional(Type.Integer({ minimum: 0, description: 'Auto-refresh period in seconds.' })),
+    stagger_refresh: Type.Optional(Type.Boolean({ description: 'Spread chart refreshes over time.' })),
+    stagger_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Milliseconds between refreshes.' })),
+    cross_filters_enabled: Type.Optional(Type.Boolean({ description: 'Clicking a chart filters the others.' })),
+    show_chart_timestamps: Type.Optional(Type.Boolean({ description: 'Show when each chart was last queried.' })),
+    filter_bar_orientation: Type.Optional(
+      Type.Union([Type.Literal('VERTICAL'), Type.Literal('HORIZONTAL')], { description: 'Where filters are shown.' }),
+    ),
+  },
+  { additionalProperties: false, description: 'Other dashboard settings Superset keeps in json_metadata.' },
+);
+
+export const DashboardSchema = Type.Object(
+  {
+    kind: kindField('dashboard'),
+    ...objectFields('dashboard'),
+    title: Type.String({ minLength: 1, description: 'Dashboard title shown in Superset.' }),
+    slug: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'URL slug: letters, digits, `_` and `-` (Superset drops other characters).',
+      }),
+    ),
+    published: Type.Optional(Type.Boolean({ description: 'Listed for all users with access (default false).' })),
+    css: Type.Optional(Type.String({ description: 'Custom CSS for the dashboard.' })),
+    certified_by: Type.Optional(Type.String({ description: 'Who certified the dashboard.' })),
+    certification_details: Type.Optional(Type.String({ description: 'Why or how the dashboard is certified.' })),
+    layout: Type.Array(LayoutItemSchema, { description: 'Rows, tabs, headers and charts, top to bottom.' }),
+    native_filters: Type.Optional(Type.Array(NativeFilter, { description: 'Filters in the filter bar.' })),
+    metadata: Type.Optional(Metadata),
+  },
+  { additionalProperties: false, description: 'A dashboard placing charts in a layout.' },
+);
+
+export type DashboardSpec = Static<typeof DashboardSchema>;
+export type LayoutItem = Static<typeof LayoutItemSchema>;
+export type NativeFilterSpec = Static<typeof NativeFilter>;

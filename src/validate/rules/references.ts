@@ -1,0 +1,46 @@
+import { problemFor } from '../../load/parse-file.js';
+import type { PathSegment, Problem } from '../../model/problem.js';
+import type { LayoutItem } from '../../schema/index.js';
+import { closestName } from '../suggest.js';
+import { ofKind, type RuleContext } from './context.js';
+import { walkLayout } from '../../model/layout.js';
+
+/** Every name that points at another object must name one that exists. */
+export function references(ctx: RuleContext): Problem[] {
+  const problems: Problem[] = [];
+  const check = (
+    file: Parameters<typeof problemFor>[0],
+    path: PathSegment[],
+    kind: 'database' | 'dataset' | 'chart',
+    name: string,
+  ) => {
+    if (ctx.names[kind].has(name)) return;
+    const hint = closestName(name, [...ctx.names[kind]]);
+    problems.push(
+      problemFor(file, path, 'dangling-reference', `No ${kind} is named ${JSON.stringify(name)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : '.'}`),
+    );
+  };
+  for (const ds of ofKind(ctx, 'dataset')) check(ds.parsed, ['database'], 'database', ds.spec.database);
+  for (const chart of ofKind(ctx, 'chart')) check(chart.parsed, ['dataset'], 'dataset', chart.spec.dataset);
+  for (const dash of ofKind(ctx, 'dashboard')) {
+    const placed = new Set<string>();
+    walkLayout(dash.spec.layout, (item: LayoutItem, path) => {
+      if (item.chart === undefined) return;
+      placed.add(item.chart);
+      check(dash.parsed, ['layout', ...path, 'chart'], 'chart', item.chart);
+    });
+    (dash.spec.native_filters ?? []).forEach((filter, i) => {
+      (filter.targets ?? []).forEach((target, t) =>
+        check(dash.parsed, ['native_filters', i, 'targets', t, 'dataset'], 'dataset', target.dataset),
+      );
+      (filter.charts ?? []).forEach((chart, c) => {
+        const path = ['native_filters', i, 'charts', c];
+        if (!ctx.names.chart.has(chart)) check(dash.parsed, path, 'chart', chart);
+        else if (!placed.has(chart)) {
+          problems.push(problemFor(dash.parsed, path, 'filter-scope', `Filter ${JSON.stringify(filter.name)} applies to chart ${JSON.stringify(chart)}, which this dashboard does not place.`));
+        }
+      });
+    });
+  }
+  return problems;
+}

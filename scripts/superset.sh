@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# Local Apache Superset 6.1.0 for the demo and the integration tests.
+#
+#   scripts/superset.sh install   venv .venv/superset (pinned by scripts/superset/constraints.txt)
+#   scripts/superset.sh init      metadata DB, admin user, roles (once; marker file)
+#   scripts/superset.sh start     install + init if needed, then gunicorn on 127.0.0.1:${SUPERSET_PORT:-8088}
+#   scripts/superset.sh stop|restart|status
+#
+# Environment: SUPERSET_PORT (8088), SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (admin/admin),
+# SUPERSET_GITOPS_HOME (state dir: secret key, SQLite metadata DB, pid, log; default .run/superset),
+# SUPERSET_PYTHON (interpreter for the venv, default python3), SUPERSET_START_TIMEOUT (120 s).
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SUPERSET_VERSION=6.1.0
+VENV="$REPO_ROOT/.venv/superset"
+CONSTRAINTS="$REPO_ROOT/scripts/superset/constraints.txt"
+CONFIG="$REPO_ROOT/scripts/superset/superset_config.py"
+CONNECTOR_DIR="$REPO_ROOT/connectors/superset-zookeeper"
+SUPERSET_GITOPS_HOME="${SUPERSET_GITOPS_HOME:-$REPO_ROOT/.run/superset}"
+HOST=127.0.0.1
+PORT="${SUPERSET_PORT:-8088}"
+ADMIN_USER="${SUPERSET_ADMIN_USER:-admin}"
+ADMIN_PASSWORD="${SUPERSET_ADMIN_PASSWORD:-admin}"
+START_TIMEOUT="${SUPERSET_START_TIMEOUT:-120}"
+PYTHON="${SUPERSET_PYTHON:-python3}"
+
+mkdir -p "$SUPERSET_GITOPS_HOME"
+SUPERSET_GITOPS_HOME="$(cd "$SUPERSET_GITOPS_HOME" && pwd)"
+PID_FILE="$SUPERSET_GITOPS_HOME/superset.pid"
+LOG_FILE="$SUPERSET_GITOPS_HOME/superset.log"
+INIT_MARKER="$SUPERSET_GITOPS_HOME/.initialized"
+INSTALL_MARKER="$VENV/.superset-gitops-installed"
+CONNECTOR_MARKER="$VENV/.superset-gitops-connector"
+
+export SUPERSET_CONFIG_PATH="$CONFIG" FLASK_APP=superset SUPERSET_GITOPS_HOME
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
+
+say() { printf 'superset: %s\n' "$*"; }
+die() { printf 'superset: ERROR: %s\n' "$*" >&2; exit 1; }
+now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# --- probes (python3 stdlib: curl may be missing on a fresh machine) ----------------
+
+# health: exit 0 when GET /health answers 200 "OK".
+health_ok() {
+  "$PYTHON" - "http://$HOST:$PORT/health" <<'PY' 2>/dev/null
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=5) as r:
+        sys.exit(0 if r.status == 200 and r.read().strip() == b"OK" else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+
+# login_ok: exit 0 when POST /api/v1/security/login returns an access_token; prints the reason otherwise.
+login_ok() {
+  "$PYTHON" - "http://$HOST:$PORT/api/v1/security/login" "$ADMIN_USER" "$ADMIN_PASSWORD" <<'PY'
+import json, sys, urllib.error, urllib.request
+url, user, password = sys.argv[1:4]
+body = json.dumps({"username": user, "password": password, "provider": "db", "refresh": True}).encode()
+req = urllib.request.Request(url, data=body, method="POST", headers={
+    "Content-Type": "application/json", "Accept": "application/json"})
+try:
+    with urllib.request.urlopen(req, timeout=10) as r:
+        token = json.loads(r.read()).get("access_token")
+except urllib.error.HTTPError as e:
+    print(f"login: HTTP {e.code} {e.read()[:200]!r}")
+    sys.exit(1)
+except Exception as e:
+    print(f"login: {e}")
+    sys.exit(1)
+sys.exit(0 if token else 1)
+PY
+}
+
+port_open() { timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" 2>/dev/null; }
+
+# --- install -------------------------------------------------------------------------
+
+install_marker_value() {
+  printf 'apache-superset==%s rich cachetools gunicorn constraints=%s\n' \
+    "$SUPERSET_VERSION" "$(sha256sum "$CONSTRAINTS" | cut -d' ' -f1)"
+}
+
+cmd_install() {
+  local t0
+  [[ -f "$CONSTRAINTS" ]] || die "missing $CONSTRAINTS"
+  if [[ -x "$VENV/bin/superset" && -f "$INSTALL_MARKER" && "$(<"$INSTALL_MARKER")" == "$(install_marker_value)" ]]; then
+    say "install: apache-superset $SUPERSET_VERSION already in $VENV"
+  else
+    t0=$(now)
+    if ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
+      rm -rf "$VENV"
+      say "install: creating venv $VENV with $("$PYTHON" --version 2>&1)"
+      "$PYTHON" -m venv "$VENV" ||
+        { rm -rf "$VENV"; die "'$PYTHON -m venv' failed (on Debian: apt-get install -y python3-venv)"; }
+    fi
+    rm -f "$INSTALL_MARKER"
+    say "install: pip install apache-superset==$SUPERSET_VERSION rich cachetools gunicorn (constraints: ${CONSTRAINTS#"$REPO_ROOT"/})"
+    "$VENV/bin/pip" install --progress-bar off -c "$CONSTRAINTS" \
+      "apache-superset==$SUPERSET_VERSION" rich cachetools gunicorn ||
+      die "pip install failed"
+    "$VENV/bin/python" - "$SUPERSET_VERSION" <<'PY' || die "apache-superset $SUPERSET_VERSION is not importable after install"
+import importlib.metadata as m, sys
+assert m.version("apache-superset") == sys.argv[1], m.version("apache-superset")
+import superset, rich, cachetools, gunicorn  # noqa: F401
+PY
+    install_marker_value >"$INSTALL_MARKER"
+    say "install: done ($(since "$t0") s)"
+  fi
+  install_connector
+}
+
+# connectors/superset-zookeeper (added by a later change): editable install, redone when its
+# packaging metadata changes (entry points live there).
+install_connector() {
+  [[ -d "$CONNECTOR_DIR" ]] || return 0
+  local want f
+  want=$(for f in pyproject.toml setup.py setup.cfg; do
+    [[ -f "$CONNECTOR_DIR/$f" ]] && sha256sum "$CONNECTOR_DIR/$f"
+  done | sha256sum | cut -d' ' -f1)
+  if [[ -f "$CONNECTOR_MARKER" && "$(<"$CONNECTOR_MARKER")" == "$want" ]]; then
+    return 0
+  fi
+  say "install: pip install -e ${CONNECTOR_DIR#"$REPO_ROOT"/}"
+  "$VENV/bin/pip" install --progress-bar off -c "$CONSTRAINTS" -e "$CONNECTOR_DIR" ||
+    die "pip install -e $CONNECTOR_DIR failed"
+  printf '%s\n' "$want" >"$CONNECTOR_MARKER"
+  if health_ok; then
+    say "install: Superset is running: 'scripts/superset.sh restart' to load the connector"
+  fi
+}
+
+# --- init ----------------------------------------------------------------------------
+
+ensure_secret_key() {
+  local key="$SUPERSET_GITOPS_HOME/secret_key"
+  [[ -s "$key" ]] && return 0
+  (
+    umask 077
+    "$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$key.tmp"
+    mv "$key.tmp" "$key"
+  )
+  say "init: generated ${key#"$REPO_ROOT"/}"
+}
+
+admin_exists() {
+  "$PYTHON" - "$SUPERSET_GITOPS_HOME/superset.db" "$ADMIN_USER" <<'PY' 2>/dev/null
+import sqlite3, sys
+db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+row = db.execute("SELECT 1 FROM ab_user WHERE username = ?", (sys.argv[2],)).fetchone()
+sys.exit(0 if row else 1)
+PY
+}
+
+create_admin() {
+  say "init: superset fab create-admin ($ADMIN_USER)"
+  "$VENV/bin/superset" fab create-admin --username "$ADMIN_USER" --password "$ADMIN_PASSWORD" \
+    --firstname Admin --lastname User --email admin@example.invalid
+  admin_exists || die "admin user '$ADMIN_USER' was not created"
+}
+
+cmd_init() {
+  local t0 step
+  [[ -x "$VENV/bin/superset" ]] || die "Superset is not installed: run scripts/superset.sh install"
+  ensure_secret_key
+  if [[ -f "$INIT_MARKER" && "$(<"$INIT_MARKER")" == "$SUPERSET_VERSION" && -f "$SUPERSET_GITOPS_HOME/superset.db" ]]; then
+    if admin_exists; then
+      say "init: already done (${SUPERSET_GITOPS_HOME#"$REPO_ROOT"/}/superset.db)"
+    else
+      create_admin
+    fi
+    return 0
+  fi
+  t0=$(now)
+  rm -f "$INIT_MARKER"
+  step=$(now)
+  say "init: superset db upgrade"
+  "$VENV/bin/superset" db upgrade || die "superset db upgrade failed"
+  say "init: db upgrade took $(since "$step") s"
+  step=$(now)
+  if admin_exists; then say "init: admin user '$ADMIN_USER' exists"; else create_admin; fi
+  say "init: create-admin took $(since "$step") s"
+  step=$(now)
+  say "init: superset init"
+  "$VENV/bin/superset" init || die "superset init failed"
+  say "init: superset init took $(since "$step") s"
+  printf '%s\n' "$SUPERSET_VERSION" >"$INIT_MARKER"
+  say "init: done ($(since "$t0") s)"
+}
+
+# --- processes -----------------------------------------------------------------------
+
+is_ours() { # PID: a gunicorn bound to our address
+  local cmd
+  cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+  [[ "$cmd" == *gunicorn* && "$cmd" == *"-b $HOST:$PORT "* ]]
+}
+
+pgrp_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f3; }
+
+# master_pid: the gunicorn master from the pid file or, if that is lost, from the process table.
+master_pid() {
+  local pid p
+  if [[ -f "$PID_FILE" ]]; then
+    pid=$(<"$PID_FILE")
+    if [[ "$pid" =~ ^[0-9]+$ ]] && is_ours "$pid"; then
+      printf '%s' "$pid"
+      return 0
+    fi
+  fi
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    if is_ours "$pid" && [[ "$(pgrp_of "$pid")" == "$pid" ]]; then
+      printf '%s' "$pid"
+      return 0
+    fi
+  done
+  return 0
+}
+
+group_pids() { # PGID: live processes in that process group
+  local p pid
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    [[ "$(pgrp_of "$pid")" == "$1" ]] && printf '%s ' "$pid"
+  done
+  return 0
+}
+
+launch() {
+  [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
+  # Own session (setsid): the server outlives the calling shell and its process group,
+  # and the master's pid is the group id of all its workers.
+  (
+    cd "$SUPERSET_GITOPS_HOME"
+    setsid bash -c 'echo $$ >"$0"; exec nohup "$@"' "$PID_FILE" \
+      "$VENV/bin/gunicorn" -w 2 --threads 4 -k gthread --timeout 120 -b "$HOST:$PORT" \
+      --no-control-socket \
+      "superset.app:create_app()" >"$LOG_FILE" 2>&1 </dev/null &
+  )
+  local i
+  for i in $(seq 1 50); do
+    [[ -s "$PID_FILE" ]] && break
+    sleep 0.05
+  done
+}
+
+stop_pid() { # MASTER_PID
+  local pid=$1 pgid i left
+  pgid=$(pgrp_of "$pid")
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 300); do # gunicorn's graceful timeout is 30 s
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -n "$pgid" && "$pgid" == "$pid" ]]; then
+    left=$(group_pids "$pgid")
+    if [[ -n "$left" ]]; then
+      say "killing leftover processes: $left"
+      kill -KILL -- "-$pgid" 2>/dev/null || true
+    fi
+  elif kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  for i in $(seq 1 100); do
+    port_open "$PORT" || break
+    sleep 0.1
+  done
+  port_open "$PORT" && die "port $PORT is still open after stopping pid $pid"
+  rm -f "$PID_FILE"
+  say "stopped pid $pid ($HOST:$PORT)"
+}
+
+cmd_stop() {
+  local pid
+  pid=$(master_pid)
+  if [[ -z "$pid" ]]; then
+    rm -f "$PID_FILE"
+    if port_open "$PORT"; then
+      say "WARNING: something not started by this script listens on $HOST:$PORT; left alone"
+    else
+      say "not running on $HOST:$PORT"
+    fi
+    return 0
+  fi
+  stop_pid "$pid"
+}
+
+cmd_start() {
+  local t0 t1 pid reason
+  t0=$(now)
+  if health_ok; then
+    say "already running on http://$HOST:$PORT"
+    return 0
+  fi
+  pid=$(master_pid)
+  if [[ -z "$pid" ]]; then
+    port_open "$PORT" && die "port $PORT is in use by something that is not this Superset"
+    cmd_install
+    cmd_init
+    launch
+    pid=$(master_pid)
+    [[ -n "$pid" ]] || { tail -n 40 "$LOG_FILE" >&2 || true; die "gunicorn did not start"; }
+    say "started gunicorn (pid $pid), waiting for /health and login (timeout ${START_TIMEOUT} s)"
+  else
+    say "gunicorn pid $pid exists but is not healthy yet: waiting for it"
+  fi
+  t1=$(now)
+  while :; do
+    if health_ok; then
+      if reason=$(login_ok); then break; fi
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      printf 'superset: ERROR: gunicorn exited; last 40 lines of %s:\n' "$LOG_FILE" >&2
+      tail -n 40 "$LOG_FILE" >&2 || true
+      exit 1
+    fi
+    if awk -v e="$(since "$t1")" -v t="$START_TIMEOUT" 'BEGIN { exit !(e >= t) }'; then
+      printf 'superset: ERROR: not ready within %s s (%s); last 40 lines of %s:\n' \
+        "$START_TIMEOUT" "${reason:-/health not OK}" "$LOG_FILE" >&2
+      tail -n 40 "$LOG_FILE" >&2 || true
+      if [[ "${reason:-}" == *"HTTP 401"* ]]; then
+        printf 'superset: hint: user %s exists with another password; reset it with
+  %s
+' "$ADMIN_USER" \
+          "SUPERSET_CONFIG_PATH=$CONFIG $VENV/bin/superset fab reset-password --username $ADMIN_USER --password ..." >&2
+      fi
+      stop_pid "$pid" >&2 || true
+      exit 1
+    fi
+    sleep 0.5
+  done
+  say "ready on http://$HOST:$PORT ($(since "$t0") s; gunicorn $(since "$t1") s)"
+}
+
+cmd_status() {
+  if health_ok; then
+    say "running on http://$HOST:$PORT (pid $(master_pid))"
+    return 0
+  fi
+  say "not running on http://$HOST:$PORT"
+  return 1
+}
+
+usage() {
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  init)
+    cmd_install
+    cmd_init
+    ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  restart)
+    cmd_stop
+    cmd_start
+    ;;
+  status) cmd_status ;;
+  -h | --help | help) usage ;;
+  *)
+    usage >&2
+    exit 2
+    ;;
+esac

@@ -32,7 +32,7 @@ export function parseFile(file: string, bytes: Uint8Array): ParsedFile {
     return fail(at.line, at.col, 'encoding', 'The file is not valid UTF-8; save it as UTF-8.');
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
+  if (text.split('\n').every((line) => /^\s*(#.*)?$/.test(line))) {
     return fail(1, 1, 'empty-file', 'The file is empty; it should describe one object (kind: ...).');
   }
 
@@ -40,22 +40,18 @@ export function parseFile(file: string, bytes: Uint8Array): ParsedFile {
   const base: ParsedFile = { file, doc, lineCounter, problems: [] };
   for (const err of doc.errors) {
     const pos = lineCounter.linePos(err.pos[0]);
+    const multiple = err.code === 'MULTIPLE_DOCS';
     base.problems.push({
       file,
       line: pos.line,
       col: pos.col,
       path: '',
-      rule: 'yaml-syntax',
-      message: `YAML syntax error: ${firstLine(err.message)}`,
+      rule: multiple ? 'multiple-documents' : 'yaml-syntax',
+      message: multiple ? 'One object per file: split this file at the `---` line.' : `YAML syntax error: ${firstLine(err.message)}`,
       severity: 'error',
     });
   }
   if (base.problems.length > 0) return base;
-  if (text.includes('\n---') && /\n---\s*\S/.test(text.slice(text.indexOf('\n---')))) {
-    const offset = text.indexOf('\n---') + 1;
-    const pos = lineCounter.linePos(offset);
-    return { ...base, problems: [problemAt(file, pos, 'multiple-documents', 'One object per file: split this file at the `---` line.')] };
-  }
 
   if (!isMap(doc.contents)) {
     const pos = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);

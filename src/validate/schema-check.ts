@@ -12,7 +12,7 @@ let compiled: Record<FileKind, ValidateFunction> | undefined;
 
 function validators(): Record<FileKind, ValidateFunction> {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
   addFormats(ajv);
   const out = {} as Record<FileKind, ValidateFunction>;
   for (const kind of FILE_KINDS) out[kind] = ajv.compile(schemaDocument(kind));

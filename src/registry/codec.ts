@@ -1,0 +1,103 @@
+// What we store in znodes, as schemas: every read is parsed and checked before use, so a node that
+// someone edited by hand (or a half-written one) is a CorruptNodeError naming its path, not a crash
+// or an `undefined` deep in the planner.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { canonicalJson, type Json } from '../model/canonical.js';
+import { CorruptNodeError } from './errors.js';
+
+const Str = Type.String();
+const Count = Type.Integer({ minimum: 0 });
+const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
+export const PointerSchema = Type.Object({
+  snapshotId: Str,
+  commit: Str,
+  author: Str,
+  message: Type.Optional(Str),
+  time: Str,
+  objectCount: Count,
+  contentHash: Hash,
+  movedAt: Str,
+});
+
+export const SnapshotMetaSchema = Type.Object({
+  id: Str,
+  commit: Str,
+  author: Str,
+  message: Type.Optional(Str),
+  time: Str,
+  objectCount: Count,
+  contentHash: Hash,
+  complete: Type.Boolean(),
+});
+export type SnapshotMeta = Static<typeof SnapshotMetaSchema>;
+
+export const StoredObjectSchema = Type.Object({
+  kind: Str,
+  name: Str,
+  uuid: Str,
+  body: Type.Unsafe<Json>({}),
+});
+
+export const AppliedSchema = Type.Object({
+  kind: Str,
+  name: Str,
+  uuid: Str,
+  supersetId: Type.Integer(),
+  hash: Str,
+  appliedAt: Str,
+  commit: Str,
+});
+
+export const HolderSchema = Type.Object({
+  host: Str,
+  pid: Type.Integer(),
+  runUrl: Type.Optional(Str),
+  user: Type.Optional(Str),
+  since: Str,
+});
+
+export const HistorySchema = Type.Object({
+  commit: Str,
+  author: Str,
+  startedAt: Str,
+  finishedAt: Str,
+  created: Count,
+  updated: Count,
+  deleted: Count,
+  failed: Count,
+  result: Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('partial')]),
+  message: Type.Optional(Str),
+});
+
+export const DriftPointerSchema = Type.Object({
+  generation: Type.String({ pattern: '^[0-9a-zA-Z_-]+$' }),
+  count: Count,
+  contentHash: Hash,
+  writtenAt: Str,
+});
+export type DriftPointer = Static<typeof DriftPointerSchema>;
+
+export const AnyJsonSchema = Type.Unsafe<Json>({});
+
+export function encode(value: unknown): Buffer {
+  return Buffer.from(canonicalJson(value), 'utf8');
+}
+
+/** Parses and checks one node's data; throws CorruptNodeError naming `path`. */
+export function decode<S extends TSchema>(path: string, data: Buffer, schema: S): Static<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+  } catch (err) {
+    const preview = JSON.stringify(data.subarray(0, 40).toString('utf8'));
+    throw new CorruptNodeError(path, `not UTF-8 JSON (starts ${preview})`, { cause: err });
+  }
+  if (!Value.Check(schema, value)) {
+    const first = Value.Errors(schema, value).First();
+    const where = first ? `${first.path || '/'}: ${first.message}` : 'unexpected shape';
+    throw new CorruptNodeError(path, `unexpected content at ${where}`);
+  }
+  return value;
+}

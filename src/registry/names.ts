@@ -1,0 +1,40 @@
+// Object names become znode names. Names may hold spaces, slashes, dots, any unicode; ZooKeeper
+// forbids "/" inside a name, the names "." and "..", and several unicode ranges. We keep
+// [A-Za-z0-9_-] and percent-encode every other UTF-8 byte (dots too, so "." and ".." cannot occur),
+// which is reversible and stays printable in zkCli. The empty string becomes a lone "%".
+
+const SAFE = /^[A-Za-z0-9_-]$/;
+
+export function encodeName(name: string): string {
+  if (name === '') return '%';
+  let out = '';
+  for (const ch of name) {
+    if (SAFE.test(ch)) {
+      out += ch;
+      continue;
+    }
+    for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** Inverse of encodeName; throws on anything encodeName cannot have produced. */
+export function decodeName(encoded: string): string {
+  if (encoded === '%') return '';
+  if (!/^(?:[A-Za-z0-9_-]|%[0-9A-F]{2})+$/.test(encoded)) {
+    throw new Error(`not an encoded name: ${JSON.stringify(encoded)}`);
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i < encoded.length; ) {
+    if (encoded[i] === '%') {
+      bytes.push(parseInt(encoded.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      bytes.push(encoded.charCodeAt(i));
+      i += 1;
+    }
+  }
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  if (encodeName(text) !== encoded) throw new Error(`not an encoded name: ${JSON.stringify(encoded)}`);
+  return text;
+}

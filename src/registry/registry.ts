@@ -1,0 +1,168 @@
+// The state backend as a port: ZkRegistry is the live implementation, MemoryRegistry the fake for
+// tests. Both keep the same rules, so a test written against one holds for the other.
+import type { Json } from '../model/canonical.js';
+
+/** One object of a desired snapshot; `body` is whatever the planner needs, as JSON. */
+export interface SnapshotObject {
+  kind: string;
+  name: string;
+  uuid: string;
+  body: Json;
+}
+
+export interface SnapshotInput {
+  commit: string;
+  author: string;
+  message?: string;
+  /** ISO time of the commit (or of the publish). */
+  time: string;
+  objects: SnapshotObject[];
+}
+
+/** What `current` says: which snapshot is desired and the hash its objects must have. */
+export interface SnapshotPointer {
+  snapshotId: string;
+  commit: string;
+  author: string;
+  message?: string;
+  time: string;
+  objectCount: number;
+  /** sha256 over the snapshot's objects, sorted by (kind, uuid), in canonical JSON. */
+  contentHash: string;
+  /** ISO time the pointer was moved. */
+  movedAt: string;
+}
+
+export interface Snapshot {
+  pointer: SnapshotPointer;
+  /** Sorted by (kind, uuid). */
+  objects: SnapshotObject[];
+}
+
+export interface SnapshotInfo {
+  id: string;
+  commit: string;
+  author: string;
+  message?: string;
+  time: string;
+  objectCount: number;
+  contentHash: string;
+  /** False while being written (or left behind by a publisher that died). */
+  complete: boolean;
+  current: boolean;
+  /** ISO time the snapshot was created in the registry. */
+  publishedAt: string;
+}
+
+export interface PublishResult {
+  snapshotId: string;
+  contentHash: string;
+  /** False when an identical snapshot (same commit, same content) was already there. */
+  created: boolean;
+  pointer: SnapshotPointer;
+  /** Old snapshots removed after the publish (keep count). */
+  pruned: string[];
+}
+
+export interface PointerOptions {
+  /** Compare-and-set: move only if `current` names this snapshot id (null: no snapshot yet). */
+  expectCurrent?: string | null;
+}
+
+/** One object the tool created or updated in Superset: the record of what it owns. */
+export interface AppliedRecord {
+  kind: string;
+  name: string;
+  uuid: string;
+  supersetId: number;
+  /** Content hash of what was applied. */
+  hash: string;
+  appliedAt: string;
+  commit: string;
+}
+
+export interface LockHolder {
+  host: string;
+  pid: number;
+  runUrl?: string;
+  user?: string;
+  /** ISO time the holder started waiting for / holding the lock. */
+  since: string;
+}
+
+export interface LockHolderInfo extends LockHolder {
+  /** Fencing token: increases with every acquisition. */
+  sequence: number;
+}
+
+export interface LockHandle {
+  /** Fencing token: a later holder always has a larger one. */
+  readonly sequence: number;
+  readonly holder: LockHolder;
+  /** True once the lock is gone without release(): session expired, or removed by force-unlock. */
+  readonly lost: boolean;
+  onLost(listener: (reason: string) => void): void;
+  release(): Promise<void>;
+}
+
+export interface AcquireLockOptions {
+  holder: LockHolder;
+  timeoutMs: number;
+}
+
+export type ApplyResult = 'success' | 'failure' | 'partial';
+
+export interface HistoryInput {
+  commit: string;
+  author: string;
+  startedAt: string;
+  finishedAt: string;
+  created: number;
+  updated: number;
+  deleted: number;
+  failed: number;
+  result: ApplyResult;
+  message?: string;
+}
+
+export interface HistoryEntry extends HistoryInput {
+  /** Order of appending; newest has the largest. */
+  seq: number;
+}
+
+export interface Registry {
+  publishSnapshot(input: SnapshotInput, options?: PointerOptions): Promise<PublishResult>;
+  /** The pointer alone (cheap); null before the first publish. */
+  readPointer(): Promise<SnapshotPointer | null>;
+  /** The whole snapshot `current` names, hash-verified; null before the first publish. */
+  readCurrent(): Promise<Snapshot | null>;
+  /** Newest first. */
+  listSnapshots(): Promise<SnapshotInfo[]>;
+  /** Moves `current` to the newest complete snapshot of `commit` (a SHA, an unambiguous SHA prefix of 7+, or a snapshot id). */
+  repoint(commit: string, options?: PointerOptions): Promise<SnapshotPointer>;
+  /** Deletes all but the newest `keep` snapshots, never the current one; returns the ids deleted. */
+  pruneSnapshots(keep?: number): Promise<string[]>;
+
+  readApplied(): Promise<AppliedRecord[]>;
+  recordApplied(record: AppliedRecord): Promise<void>;
+  /** Returns false when there was no record. */
+  forgetApplied(kind: string, uuid: string): Promise<boolean>;
+
+  acquireLock(options: AcquireLockOptions): Promise<LockHandle>;
+  readLockHolder(): Promise<LockHolderInfo | null>;
+  /** Removes every holder and waiter; returns who they were. */
+  forceUnlock(): Promise<LockHolderInfo[]>;
+
+  appendHistory(entry: HistoryInput): Promise<HistoryEntry>;
+  /** Newest first. */
+  readHistory(limit?: number): Promise<HistoryEntry[]>;
+
+  /** Replaces the whole set of drift findings. */
+  writeDriftFindings(findings: Json[]): Promise<void>;
+  readDriftFindings(): Promise<Json[]>;
+
+  close(): Promise<void>;
+}
+
+export const DEFAULT_KEEP_SNAPSHOTS = 20;
+export const DEFAULT_KEEP_HISTORY = 100;

@@ -9,6 +9,7 @@
 # Environment: SUPERSET_PORT (8088), SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (admin/admin),
 # SUPERSET_GITOPS_HOME (state dir: secret key, SQLite metadata DB, pid, log; default .run/superset),
 # SUPERSET_PYTHON (interpreter for the venv, default python3), SUPERSET_START_TIMEOUT (120 s).
+# shellcheck disable=SC2016 # single-quoted bash -c / node -e programs expand their own arguments
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -120,7 +121,7 @@ install_connector() {
   [[ -d "$CONNECTOR_DIR" ]] || return 0
   local want f
   want=$(for f in pyproject.toml setup.py setup.cfg; do
-    [[ -f "$CONNECTOR_DIR/$f" ]] && sha256sum "$CONNECTOR_DIR/$f"
+    if [[ -f "$CONNECTOR_DIR/$f" ]]; then sha256sum "$CONNECTOR_DIR/$f"; fi
   done | sha256sum | cut -d' ' -f1)
   if [[ -f "$CONNECTOR_MARKER" && "$(<"$CONNECTOR_MARKER")" == "$want" ]]; then
     return 0
@@ -242,18 +243,18 @@ launch() {
       --no-control-socket \
       "superset.app:create_app()" >"$LOG_FILE" 2>&1 </dev/null &
   )
-  local i
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     [[ -s "$PID_FILE" ]] && break
     sleep 0.05
   done
+  return 0 # the caller checks the process
 }
 
 stop_pid() { # MASTER_PID
-  local pid=$1 pgid i left
+  local pid=$1 pgid left
   pgid=$(pgrp_of "$pid")
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 300); do # gunicorn's graceful timeout is 30 s
+  for _ in $(seq 1 300); do # gunicorn's graceful timeout is 30 s
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -266,7 +267,7 @@ stop_pid() { # MASTER_PID
   elif kill -0 "$pid" 2>/dev/null; then
     kill -KILL "$pid" 2>/dev/null || true
   fi
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     port_open "$PORT" || break
     sleep 0.1
   done

@@ -12,6 +12,7 @@
 # Environment: ZK_PORT, ZK_ENSEMBLE_PORTS, ZK_ENSEMBLE_QUORUM_PORTS (2881,2882,2883),
 # ZK_ENSEMBLE_ELECTION_PORTS (3881,3882,3883), ZK_START_TIMEOUT (30 single / 60 ensemble),
 # ZK_JVM_OPTS (default "-Xms32m -Xmx512m").
+# shellcheck disable=SC2016 # single-quoted bash -c / node -e programs expand their own arguments
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -107,11 +108,11 @@ launch() {
     java $ZK_JVM_OPTS -Dzookeeper.log.dir="$dir" -Dzookeeper.root.logger=INFO,CONSOLE \
     -Dzookeeper.admin.enableServer=false -cp "$cp" "$MAIN_CLASS" "$dir/zoo.cfg" \
     >>"$dir/zk.log" 2>&1 </dev/null &
-  local i
-  for i in $(seq 1 50); do # the pid file is written by the child; give it a moment
+  for _ in $(seq 1 50); do # the pid file is written by the child; give it a moment
     [[ -s "$dir/zk.pid" ]] && break
     sleep 0.05
   done
+  [[ -s "$dir/zk.pid" ]] || die "the server process for $dir did not start (see $dir/zk.log)"
 }
 
 # wait_serving DIR PORT TIMEOUT WANT: wait for ruok=imok and, when WANT=quorum, a
@@ -141,7 +142,7 @@ wait_serving() {
 
 # stop_dir DIR PORT SIGNAL: stop the server of DIR (TERM then KILL after 10 s, or KILL at once).
 stop_dir() {
-  local dir=$1 port=$2 sig=${3:-TERM} pid i
+  local dir=$1 port=$2 sig=${3:-TERM} pid
   pid=$(pid_of "$dir")
   if [[ -z "$pid" ]]; then
     rm -f "$dir/zk.pid"
@@ -153,20 +154,20 @@ stop_dir() {
     return 0
   fi
   kill "-$sig" "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
     say "pid $pid ignored SIGTERM for 10 s: sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
   fi
   kill -0 "$pid" 2>/dev/null && die "pid $pid is still alive"
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     port_open "$port" || break
     sleep 0.1
   done

@@ -39,6 +39,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
 
 say() { printf 'superset: %s\n' "$*"; }
 die() { printf 'superset: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# One superset.sh at a time installs, initialises, starts or stops (concurrent
+# `services.sh up` from several shells). The lock is on fd 9, closed for gunicorn.
+lock() {
+  exec 9>>"$SUPERSET_GITOPS_HOME/.lock"
+  flock -w 600 9 || die "another scripts/superset.sh has held $SUPERSET_GITOPS_HOME/.lock for 600 s"
+}
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -241,7 +248,7 @@ launch() {
     setsid bash -c 'echo $$ >"$0"; exec nohup "$@"' "$PID_FILE" \
       "$VENV/bin/gunicorn" -w 2 --threads 4 -k gthread --timeout 120 -b "$HOST:$PORT" \
       --no-control-socket \
-      "superset.app:create_app()" >"$LOG_FILE" 2>&1 </dev/null &
+      "superset.app:create_app()" >"$LOG_FILE" 2>&1 </dev/null 9>&- &
   )
   for _ in $(seq 1 50); do
     [[ -s "$PID_FILE" ]] && break
@@ -351,6 +358,9 @@ usage() {
   sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
+case "${1:-}" in
+  install | init | start | stop | restart) lock ;;
+esac
 case "${1:-}" in
   install) cmd_install ;;
   init)

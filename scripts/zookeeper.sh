@@ -25,9 +25,20 @@ IFS=, read -r -a ELECTION_PORTS <<<"${ZK_ENSEMBLE_ELECTION_PORTS:-3881,3882,3883
 ZK_JVM_OPTS="${ZK_JVM_OPTS:--Xms32m -Xmx512m}"
 JAVA_DIR=/usr/share/java
 MAIN_CLASS=org.apache.zookeeper.server.quorum.QuorumPeerMain
+# .run/zookeeper/single for the default port; a server on another port gets its own directory
+SINGLE_DIR="$RUN_DIR/single"
+[[ "$ZK_PORT" == 2181 ]] || SINGLE_DIR="$RUN_DIR/single-$ZK_PORT"
 
 say() { printf 'zookeeper: %s\n' "$*"; }
 die() { printf 'zookeeper: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# One zookeeper.sh at a time changes servers (concurrent `services.sh up` from several
+# shells must not launch two JVMs). The lock is on fd 9, closed for the servers.
+lock() {
+  mkdir -p "$RUN_DIR"
+  exec 9>>"$RUN_DIR/.lock"
+  flock -w 180 9 || die "another scripts/zookeeper.sh has held $RUN_DIR/.lock for 180 s"
+}
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -107,7 +118,7 @@ launch() {
   setsid bash -c 'echo $$ >"$0/zk.pid"; exec nohup "$@"' "$dir" \
     java $ZK_JVM_OPTS -Dzookeeper.log.dir="$dir" -Dzookeeper.root.logger=INFO,CONSOLE \
     -Dzookeeper.admin.enableServer=false -cp "$cp" "$MAIN_CLASS" "$dir/zoo.cfg" \
-    >>"$dir/zk.log" 2>&1 </dev/null &
+    >>"$dir/zk.log" 2>&1 </dev/null 9>&- &
   for _ in $(seq 1 50); do # the pid file is written by the child; give it a moment
     [[ -s "$dir/zk.pid" ]] && break
     sleep 0.05
@@ -223,7 +234,7 @@ write_node_config() {
 # --- single server -------------------------------------------------------------------
 
 cmd_start() {
-  local dir=$RUN_DIR/single t0 timeout=${ZK_START_TIMEOUT:-30}
+  local dir=$SINGLE_DIR t0 timeout=${ZK_START_TIMEOUT:-30}
   t0=$(now)
   if is_imok "$ZK_PORT"; then
     say "already running on $HOST:$ZK_PORT"
@@ -242,7 +253,7 @@ cmd_start() {
   say "ready on $HOST:$ZK_PORT ($(since "$t0") s)"
 }
 
-cmd_stop() { stop_dir "$RUN_DIR/single" "$ZK_PORT" TERM; }
+cmd_stop() { stop_dir "$SINGLE_DIR" "$ZK_PORT" TERM; }
 
 cmd_status() {
   if is_imok "$ZK_PORT"; then
@@ -341,6 +352,9 @@ usage() {
   sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
+case "${1:-}" in
+  start | stop | ensemble-start | ensemble-stop | node-start | node-stop | node-kill) lock ;;
+esac
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;

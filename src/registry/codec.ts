@@ -5,6 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { canonicalJson, type Json } from '../model/canonical.js';
 import { CorruptNodeError } from './errors.js';
+import type { SnapshotObject } from './registry.js';
 
 const Str = Type.String();
 const Count = Type.Integer({ minimum: 0 });
@@ -37,7 +38,7 @@ export const StoredObjectSchema = Type.Object({
   kind: Str,
   name: Str,
   uuid: Str,
-  body: Type.Unsafe<Json>({}),
+  body: Type.Unknown(),
 });
 
 export const AppliedSchema = Type.Object({
@@ -79,7 +80,16 @@ export const DriftPointerSchema = Type.Object({
 });
 export type DriftPointer = Static<typeof DriftPointerSchema>;
 
-export const AnyJsonSchema = Type.Unsafe<Json>({});
+/** Any JSON value: what JSON.parse returns is JSON by construction. */
+export function decodeJson(path: string, data: Buffer): Json {
+  return decode(path, data, Type.Unknown()) as Json;
+}
+
+/** One snapshot object. */
+export function decodeObject(path: string, data: Buffer): SnapshotObject {
+  const { kind, name, uuid, body } = decode(path, data, StoredObjectSchema);
+  return { kind, name, uuid, body: body as Json };
+}
 
 export function encode(value: unknown): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');

@@ -76,7 +76,10 @@ export class LockTimeoutError extends RegistryError {
     readonly holder: LockHolderInfo | null,
     readonly waitedMs: number,
   ) {
-    super('registry.lock-timeout', `apply lock not acquired within ${formatMs(waitedMs)}: ${describeHolder(holder)}`);
+    super(
+      'registry.lock-timeout',
+      `apply lock not acquired within ${formatMs(waitedMs)}: ${describeHolder(holder)}`,
+    );
   }
 }
 
@@ -95,7 +98,9 @@ export class InvalidInputError extends RegistryError {
 /** "held by host ci-7 (pid 12, user bob), CI run https://..., since 2024-..." */
 export function describeHolder(holder: LockHolderInfo | null): string {
   if (holder === null) return 'the holder released it just now; try again';
-  const who = [`pid ${holder.pid}`, holder.user ? `user ${holder.user}` : undefined].filter(Boolean).join(', ');
+  const who = [`pid ${holder.pid}`, holder.user ? `user ${holder.user}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const run = holder.runUrl ? `, CI run ${holder.runUrl}` : '';
   return (
     `held by host ${holder.host} (${who})${run}, since ${holder.since}. A holder that dies releases it when its ` +

@@ -10,21 +10,25 @@ export function checkInput<S extends TSchema>(schema: S, value: unknown, what: s
   const copy: unknown = Value.Clean(schema, Value.Clone(value));
   if (!Value.Check(schema, copy)) {
     const first = Value.Errors(schema, copy).First();
-    throw new InvalidInputError(`invalid ${what}: ${first ? `${first.path || '/'} ${first.message}` : 'wrong shape'}`);
+    throw new InvalidInputError(
+      `invalid ${what}: ${first ? `${first.path || '/'} ${first.message}` : 'wrong shape'}`,
+    );
   }
   return copy;
 }
 
 export const checkApplied = (r: AppliedRecord): AppliedRecord => {
   const rec = checkInput(AppliedSchema, r, 'applied record');
-  if (rec.kind === '' || rec.uuid === '') throw new InvalidInputError('applied record needs a kind and a uuid');
+  if (rec.kind === '' || rec.uuid === '')
+    throw new InvalidInputError('applied record needs a kind and a uuid');
   return rec;
 };
 export const checkHolder = (h: LockHolder): LockHolder => checkInput(HolderSchema, h, 'lock holder');
 export const checkHistory = (e: HistoryInput): HistoryInput => checkInput(HistorySchema, e, 'history entry');
 
 export function checkKeep(keep: number, what: string): number {
-  if (!Number.isInteger(keep) || keep < 1) throw new InvalidInputError(`${what} must be a positive integer, got ${keep}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new InvalidInputError(`${what} must be a positive integer, got ${keep}`);
   return keep;
 }
 

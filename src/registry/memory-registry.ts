@@ -72,12 +72,22 @@ export class MemoryRegistry implements Registry {
     let stored = this.store.snapshots.find((s) => s.meta.id === prepared.id);
     const created = stored === undefined;
     if (!stored) {
-      stored = { meta: { ...prepared.meta, complete: true }, objects: copy(prepared.objects), publishedAt: this.iso() };
+      stored = {
+        meta: { ...prepared.meta, complete: true },
+        objects: copy(prepared.objects),
+        publishedAt: this.iso(),
+      };
       this.store.snapshots.push(stored);
     }
     const pointer = this.movePointer(stored.meta, options);
     const pruned = await this.pruneSnapshots(this.keepSnapshots);
-    return { snapshotId: prepared.id, contentHash: prepared.contentHash, created, pointer: copy(pointer), pruned };
+    return {
+      snapshotId: prepared.id,
+      contentHash: prepared.contentHash,
+      created,
+      pointer: copy(pointer),
+      pruned,
+    };
   }
 
   async readPointer(): Promise<SnapshotPointer | null> {
@@ -99,7 +109,17 @@ export class MemoryRegistry implements Registry {
     const infos = this.store.snapshots.map(({ meta, publishedAt }) => {
       const { id, commit, author, message, time, objectCount, contentHash, complete } = meta;
       const current = id === currentId;
-      const info: SnapshotInfo = { id, commit, author, time, objectCount, contentHash, complete, current, publishedAt };
+      const info: SnapshotInfo = {
+        id,
+        commit,
+        author,
+        time,
+        objectCount,
+        contentHash,
+        complete,
+        current,
+        publishedAt,
+      };
       if (message !== undefined) info.message = message;
       return info;
     });
@@ -183,7 +203,9 @@ export class MemoryRegistry implements Registry {
 
   /** Test hook: change a stored object behind the registry's back, as someone with write access could. */
   tamperObject(snapshotId: string, uuid: string, body: Json): void {
-    const obj = this.store.snapshots.find((s) => s.meta.id === snapshotId)?.objects.find((o) => o.uuid === uuid);
+    const obj = this.store.snapshots
+      .find((s) => s.meta.id === snapshotId)
+      ?.objects.find((o) => o.uuid === uuid);
     if (!obj) throw new SnapshotNotFoundError(`${snapshotId}/${uuid}`);
     obj.body = copy(body);
   }

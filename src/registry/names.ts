@@ -25,7 +25,7 @@ export function decodeName(encoded: string): string {
     throw new Error(`not an encoded name: ${JSON.stringify(encoded)}`);
   }
   const bytes: number[] = [];
-  for (let i = 0; i < encoded.length; ) {
+  for (let i = 0; i < encoded.length;) {
     if (encoded[i] === '%') {
       bytes.push(parseInt(encoded.slice(i + 1, i + 3), 16));
       i += 3;

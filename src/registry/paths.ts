@@ -23,7 +23,9 @@ export function registryRoot(env: string, base: string = DEFAULT_BASE): string {
 /** An absolute znode path without a trailing slash or empty segments. */
 export function checkRoot(root: string): string {
   if (!/^(\/[^/]+)+$/.test(root) || root.split('/').some((seg) => seg === '.' || seg === '..')) {
-    throw new Error(`registry root must be an absolute znode path like /superset-gitops/prod, got ${JSON.stringify(root)}`);
+    throw new Error(
+      `registry root must be an absolute znode path like /superset-gitops/prod, got ${JSON.stringify(root)}`,
+    );
   }
   return root;
 }
@@ -58,7 +60,8 @@ export function registryPaths(root: string): RegistryPaths {
     ...p,
     snapshot: (id) => `${p.snapshots}/${id}`,
     snapshotKind: (id, kind) => `${p.snapshots}/${id}/${encodeName(kind)}`,
-    snapshotObject: (id, kind, name, uuid) => `${p.snapshots}/${id}/${encodeName(kind)}/${objectNodeName(name, uuid)}`,
+    snapshotObject: (id, kind, name, uuid) =>
+      `${p.snapshots}/${id}/${encodeName(kind)}/${objectNodeName(name, uuid)}`,
     appliedKind: (kind) => `${p.applied}/${encodeName(kind)}`,
     appliedRecord: (kind, uuid) => `${p.applied}/${encodeName(kind)}/${encodeName(uuid)}`,
   };

@@ -48,12 +48,16 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
   const objects: SnapshotObject[] = [];
   for (const o of input.objects) {
     if (!o || [o.kind, o.name, o.uuid].some((v) => typeof v !== 'string') || o.kind === '' || o.uuid === '') {
-      throw new InvalidInputError(`snapshot object needs string kind, name and uuid: ${canonicalJson(o).slice(0, 200)}`);
+      throw new InvalidInputError(
+        `snapshot object needs string kind, name and uuid: ${canonicalJson(o).slice(0, 200)}`,
+      );
     }
     const key = `${o.kind}\u0000${o.uuid}`;
     if (seen.has(key)) throw new InvalidInputError(`snapshot has two ${o.kind} objects with uuid ${o.uuid}`);
     seen.add(key);
-    objects.push(JSON.parse(canonicalJson({ kind: o.kind, name: o.name, uuid: o.uuid, body: o.body ?? null })));
+    objects.push(
+      JSON.parse(canonicalJson({ kind: o.kind, name: o.name, uuid: o.uuid, body: o.body ?? null })),
+    );
   }
   objects.sort(compareObjects);
   const encoded = objects.map((o) => Buffer.from(canonicalJson(o), 'utf8'));
@@ -95,7 +99,10 @@ export function pointerFor(meta: SnapshotMeta, movedAt: string): SnapshotPointer
 }
 
 /** Throws SnapshotTamperedError unless `objects` are exactly what `pointer` promises. */
-export function verifySnapshot(pointer: SnapshotPointer, objects: readonly SnapshotObject[]): SnapshotObject[] {
+export function verifySnapshot(
+  pointer: SnapshotPointer,
+  objects: readonly SnapshotObject[],
+): SnapshotObject[] {
   const sorted = [...objects].sort(compareObjects);
   const actual = contentHash(sorted);
   if (actual !== pointer.contentHash || sorted.length !== pointer.objectCount) {
@@ -113,7 +120,8 @@ export function resolveSnapshotRef(ref: string, snapshots: readonly SnapshotInfo
   let matches = complete.filter((s) => s.commit === ref);
   if (matches.length === 0 && ref.length >= 7) matches = complete.filter((s) => s.commit.startsWith(ref));
   const commits = new Set(matches.map((s) => s.commit));
-  if (commits.size > 1) throw new SnapshotNotFoundError(ref, `ambiguous, matches commits ${[...commits].join(', ')}`);
+  if (commits.size > 1)
+    throw new SnapshotNotFoundError(ref, `ambiguous, matches commits ${[...commits].join(', ')}`);
   const newest = matches[0]; // snapshots come newest first
   if (!newest) throw new SnapshotNotFoundError(ref);
   return newest;
@@ -121,7 +129,8 @@ export function resolveSnapshotRef(ref: string, snapshots: readonly SnapshotInfo
 
 /** Ids to delete: everything after the newest `keep`, except the current one. */
 export function snapshotsToPrune(snapshots: readonly SnapshotInfo[], keep: number): string[] {
-  if (!Number.isInteger(keep) || keep < 1) throw new InvalidInputError(`keep must be a positive integer, got ${keep}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new InvalidInputError(`keep must be a positive integer, got ${keep}`);
   return snapshots
     .slice(keep)
     .filter((s) => !s.current)

@@ -153,6 +153,18 @@ export class ZkClient {
     await this.request<[]>('set_acl', path, (cb) => this.raw.a_set_acl(path, version, toRawAcl(acl), cb));
   }
 
+  /**
+   * Gives an existing node this client's ACL if it has another one (e.g. left open by a create whose
+   * set_acl never ran because the connection dropped in between). Returns true when it changed it.
+   */
+  async ensureAcl(path: string): Promise<boolean> {
+    if (!this.acl) return false;
+    const { acl, stat } = await this.getAcl(path);
+    if (sameAcl(acl, this.acl)) return false;
+    await this.setAcl(path, stat.aversion, this.acl);
+    return true;
+  }
+
   /** get + data watch; null (and no watch left behind) when the node does not exist. */
   async getWatched(path: string): Promise<ZkNode | null> {
     if (!this.watches.arm('data', path)) return this.tryGet(path);
@@ -254,6 +266,15 @@ function checkVersion(version: number): void {
   if (!Number.isInteger(version) || version < -1) {
     throw new ZkError(ZK_CODES.BADARGUMENTS, `version must be -1 or a node version, got ${String(version)}`);
   }
+}
+
+function sameAcl(a: readonly ZkAcl[], b: readonly ZkAcl[]): boolean {
+  const key = (acl: readonly ZkAcl[]) =>
+    toRawAcl(acl)
+      .map((e) => `${e.scheme}:${e.auth}:${e.perms}`)
+      .sort()
+      .join('|');
+  return key(a) === key(b);
 }
 
 function nullOnNoNode(err: unknown): null {

@@ -1,6 +1,6 @@
 // Pure snapshot rules shared by both registries: normalising a publish, the content hash and id,
 // verifying what was read back, resolving a commit for repoint, and choosing what to prune.
-import { canonicalJson, contentHash } from '../model/canonical.js';
+import { canonicalJson, contentHash, type Json } from '../model/canonical.js';
 import { InvalidInputError, SnapshotNotFoundError, SnapshotTamperedError } from './errors.js';
 import { encodeName } from './names.js';
 import type { SnapshotInfo, SnapshotInput, SnapshotObject, SnapshotPointer } from './registry.js';
@@ -55,9 +55,9 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     const key = `${o.kind}\u0000${o.uuid}`;
     if (seen.has(key)) throw new InvalidInputError(`snapshot has two ${o.kind} objects with uuid ${o.uuid}`);
     seen.add(key);
-    objects.push(
-      JSON.parse(canonicalJson({ kind: o.kind, name: o.name, uuid: o.uuid, body: o.body ?? null })),
-    );
+    // Through canonical JSON and back: what we return is exactly what a reader will read.
+    const body = JSON.parse(canonicalJson(o.body ?? null)) as Json;
+    objects.push({ kind: o.kind, name: o.name, uuid: o.uuid, body });
   }
   objects.sort(compareObjects);
   const encoded = objects.map((o) => Buffer.from(canonicalJson(o), 'utf8'));

@@ -1,0 +1,97 @@
+import { BUILTIN_VARIABLES, findTemplateRefs, substitute, type TemplateRef } from '../model/template.js';
+import type { EnvironmentSpec } from '../schema/index.js';
+import { Secret } from './secret.js';
+
+/** An environment with every reference read: where Superset and ZooKeeper are and how to log in. */
+export interface ResolvedEnvironment {
+  name: string;
+  superset: { url: string; username: string; password: Secret; timeoutMs: number };
+  zookeeper: {
+    connect: string;
+    root: string;
+    sessionTimeoutMs: number;
+    auth?: { username: string; password: Secret };
+    snapshotsKeep: number;
+    historyKeep: number;
+  };
+  variables: Record<string, string>;
+}
+
+export class MissingEnvironmentVariable extends Error {
+  constructor(
+    readonly variable: string,
+    readonly where: string,
+  ) {
+    super(`Environment variable ${variable} is not set (needed for ${where}).`);
+    this.name = 'MissingEnvironmentVariable';
+  }
+}
+
+type ProcessEnv = Record<string, string | undefined>;
+
+/** `${env.NAME}` / `${env.NAME:-default}` read from the process environment. */
+export function readEnvRefs(text: string, env: ProcessEnv, where: string): string {
+  return substitute(
+    text,
+    (ref) => (ref.namespace === 'env' ? (env[ref.name] ?? ref.fallback) : undefined),
+    (ref) => {
+      if (ref.namespace === 'env') throw new MissingEnvironmentVariable(ref.name, where);
+      return ref.raw;
+    },
+  );
+}
+
+export function resolveEnvironment(spec: EnvironmentSpec, env: ProcessEnv, projectDir: string): ResolvedEnvironment {
+  const read = (text: string, where: string) => readEnvRefs(text, env, `${spec.name}: ${where}`);
+  const builtins: Record<string, string> = { project_dir: projectDir, environment: spec.name };
+  const variables: Record<string, string> = { ...builtins };
+  for (const [key, value] of Object.entries(spec.variables ?? {})) {
+    variables[key] = substitute(value, (ref) => (ref.namespace === 'var' ? builtins[ref.name] : undefined), (ref) => ref.raw);
+  }
+  const zk = spec.zookeeper;
+  const auth =
+    zk.username !== undefined && zk.password !== undefined
+      ? { username: read(zk.username, 'zookeeper.username'), password: new Secret(read(zk.password, 'zookeeper.password')) }
+      : undefined;
+  return {
+    name: spec.name,
+    superset: {
+      url: read(spec.superset.url, 'superset.url').replace(/\/+$/, ''),
+      username: read(spec.superset.username, 'superset.username'),
+      password: new Secret(read(spec.superset.password, 'superset.password')),
+      timeoutMs: spec.superset.timeout_ms ?? 30_000,
+    },
+    zookeeper: {
+      connect: read(zk.connect, 'zookeeper.connect'),
+      root: zk.root,
+      sessionTimeoutMs: zk.session_timeout_ms ?? 10_000,
+      ...(auth ? { auth } : {}),
+      snapshotsKeep: zk.snapshots_keep ?? 20,
+      historyKeep: zk.history_keep ?? 100,
+    },
+    variables,
+  };
+}
+
+/** Replaces `${var.NAME}` in every string of a value; `${env.*}` is left for apply time. */
+export function substituteVariables<T>(value: T, variables: Record<string, string>): T {
+  const visit = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      return substitute(
+        v,
+        (ref: TemplateRef) => (ref.namespace === 'var' ? variables[ref.name] : undefined),
+        (ref) => ref.raw,
+      );
+    }
+    if (Array.isArray(v)) return v.map(visit);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    return v;
+  };
+  return visit(value) as T;
+}
+
+export function hasEnvRef(text: string): boolean {
+  return findTemplateRefs(text).some((r) => r.namespace === 'env');
+}
+
+export { BUILTIN_VARIABLES };

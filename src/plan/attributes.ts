@@ -1,0 +1,174 @@
+import type { Json } from '../model/canonical.js';
+import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec, ObjectKind, SpecByKind } from '../schema/index.js';
+
+/**
+ * The attributes the tool manages for one object, with Superset's defaults filled in, so that a desired
+ * object and a live one compare equal when Superset would show the same thing. `undefined` means "not
+ * managed here": the YAML left it to Superset (a column type read from the source, say).
+ */
+export type Attributes = Record<string, Json | undefined>;
+
+const DATABASE_EXTRA_DEFAULTS = {
+  metadata_params: {},
+  engine_params: {},
+  metadata_cache_timeout: {},
+  schemas_allowed_for_file_upload: [],
+};
+
+/** Superset hides a stored password as XXXXXXXXXX; ours live outside the URI. Both compare without it. */
+export function uriWithoutPassword(uri: string): string {
+  return uri.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*):[^@/?#]*@/, '$1@');
+}
+
+/** Whitespace differences in SQL are not changes: trailing blanks, CRLF, leading/trailing blank lines. */
+export function normalizeSql(sql: string | null | undefined): string | null {
+  if (sql === null || sql === undefined) return null;
+  const text = sql.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd()).join('\n').trim();
+  return text === '' ? null : text;
+}
+
+const orNull = <T>(v: T | undefined | null | ''): T | null => (v === undefined || v === '' ? null : v);
+
+function database(spec: DatabaseSpec): Attributes {
+  return {
+    database_name: spec.name,
+    sqlalchemy_uri: uriWithoutPassword(spec.sqlalchemy_uri),
+    expose_in_sqllab: spec.expose_in_sqllab ?? true,
+    allow_run_async: spec.allow_run_async ?? false,
+    allow_ctas: spec.allow_ctas ?? false,
+    allow_cvas: spec.allow_cvas ?? false,
+    allow_dml: spec.allow_dml ?? false,
+    allow_file_upload: spec.allow_file_upload ?? false,
+    cache_timeout: spec.cache_timeout ?? null,
+    force_ctas_schema: orNull(spec.force_ctas_schema),
+    impersonate_user: spec.impersonate_user ?? false,
+    extra: { ...DATABASE_EXTRA_DEFAULTS, ...(spec.extra ?? {}) } as Json,
+  };
+}
+
+function dataset(spec: DatasetSpec): Attributes {
+  return {
+    table_name: spec.table_name ?? spec.name,
+    database: spec.database,
+    catalog: spec.catalog,
+    schema: spec.schema,
+    sql: normalizeSql(spec.sql),
+    description: orNull(spec.description),
+    main_dttm_col: spec.main_dttm_col,
+    always_filter_main_dttm: spec.always_filter_main_dttm ?? false,
+    normalize_columns: spec.normalize_columns ?? false,
+    filter_select_enabled: spec.filter_select_enabled ?? true,
+    fetch_values_predicate: orNull(spec.fetch_values_predicate),
+    default_endpoint: orNull(spec.default_endpoint),
+    offset: spec.offset ?? 0,
+    cache_timeout: spec.cache_timeout ?? null,
+    template_params: (spec.template_params as Json | undefined) ?? null,
+    extra: (spec.extra as Json | undefined) ?? null,
+    columns: spec.columns?.map((c) => ({
+      name: c.name,
+      verbose_name: orNull(c.verbose_name),
+      description: orNull(c.description),
+      expression: orNull(c.expression),
+      groupby: c.groupby ?? true,
+      filterable: c.filterable ?? true,
+      is_active: c.is_active ?? true,
+      python_date_format: orNull(c.python_date_format),
+      advanced_data_type: orNull(c.advanced_data_type),
+      extra: (c.extra as Json | undefined) ?? null,
+      // Read from the source by Superset unless the YAML pins them.
+      ...(c.type !== undefined ? { type: c.type } : {}),
+      ...(c.is_dttm !== undefined ? { is_dttm: c.is_dttm } : {}),
+    })),
+    metrics: spec.metrics?.map((m) => ({
+      name: m.name,
+      expression: m.expression,
+      verbose_name: orNull(m.verbose_name),
+      description: orNull(m.description),
+      metric_type: orNull(m.metric_type),
+      d3format: orNull(m.d3format),
+      warning_text: orNull(m.warning_text),
+      currency: (m.currency as Json | undefined) ?? null,
+      extra: (m.extra as Json | undefined) ?? null,
+    })),
+  };
+}
+
+/** Keys Superset or this tool put into chart params themselves; they say nothing the YAML manages. */
+export const DERIVED_PARAM_KEYS = ['datasource', 'slice_id', 'viz_type', 'dashboards'] as const;
+
+export function chartParams(params: Record<string, unknown> | undefined): Json {
+  const out: Record<string, unknown> = { ...(params ?? {}) };
+  for (const key of DERIVED_PARAM_KEYS) delete out[key];
+  return out as Json;
+}
+
+function chart(spec: ChartSpec): Attributes {
+  return {
+    slice_name: spec.name,
+    viz_type: spec.viz_type,
+    dataset: spec.dataset,
+    description: orNull(spec.description),
+    params: chartParams(spec.params),
+    query_context: spec.query_context as Json | undefined,
+    cache_timeout: spec.cache_timeout ?? null,
+    certified_by: orNull(spec.certified_by),
+    certification_details: orNull(spec.certification_details),
+  };
+}
+
+/** json_metadata keys Superset fills in when a dashboard is saved; absent and default mean the same. */
+export const DASHBOARD_METADATA_DEFAULTS: Record<string, Json> = {
+  color_scheme: '',
+  color_namespace: null,
+  label_colors: {},
+  shared_label_colors: [],
+  map_label_colors: {},
+  color_scheme_domain: [],
+  refresh_frequency: 0,
+  stagger_refresh: true,
+  stagger_time: 5000,
+  cross_filters_enabled: true,
+  show_chart_timestamps: false,
+  filter_bar_orientation: 'VERTICAL',
+};
+
+export function dashboardMetadata(metadata: Record<string, unknown> | undefined): Json {
+  const out: Record<string, Json> = {};
+  for (const [key, fallback] of Object.entries(DASHBOARD_METADATA_DEFAULTS)) {
+    out[key] = (metadata?.[key] as Json | undefined) ?? fallback;
+  }
+  return out;
+}
+
+function dashboard(spec: DashboardSpec, layoutNormalizer: (s: DashboardSpec) => { layout: Json; filters: Json }): Attributes {
+  const { layout, filters } = layoutNormalizer(spec);
+  return {
+    dashboard_title: spec.title,
+    slug: orNull(spec.slug),
+    published: spec.published ?? false,
+    css: orNull(spec.css),
+    certified_by: orNull(spec.certified_by),
+    certification_details: orNull(spec.certification_details),
+    layout,
+    native_filters: filters,
+    metadata: dashboardMetadata(spec.metadata),
+  };
+}
+
+export interface AttributeOptions {
+  /** Puts a dashboard's layout and filters into the comparable form (defaults filled). */
+  normalizeDashboard: (spec: DashboardSpec) => { layout: Json; filters: Json };
+}
+
+export function attributesOf<K extends ObjectKind>(kind: K, spec: SpecByKind[K], options: AttributeOptions): Attributes {
+  switch (kind) {
+    case 'database':
+      return database(spec as DatabaseSpec);
+    case 'dataset':
+      return dataset(spec as DatasetSpec);
+    case 'chart':
+      return chart(spec as ChartSpec);
+    default:
+      return dashboard(spec as DashboardSpec, options.normalizeDashboard);
+  }
+}

@@ -1,0 +1,37 @@
+import { contentHash } from '../model/canonical.js';
+import { chartsInLayout } from '../model/layout.js';
+import { objectKey, type AnyDesired } from '../model/object.js';
+import type { ObjectKind } from '../schema/index.js';
+import { attributesOf, type AttributeOptions } from './attributes.js';
+import type { DesiredEntry } from './types.js';
+
+/** Keys (`kind/name`) of the objects this one needs to exist first. */
+export function dependenciesOf(obj: AnyDesired): string[] {
+  switch (obj.kind) {
+    case 'database':
+      return [];
+    case 'dataset':
+      return [objectKey('database', obj.spec.database)];
+    case 'chart':
+      return [objectKey('dataset', obj.spec.dataset)];
+    case 'dashboard': {
+      const charts = chartsInLayout(obj.spec.layout).map((n) => objectKey('chart', n));
+      const datasets = (obj.spec.native_filters ?? []).flatMap((f) => (f.targets ?? []).map((t) => objectKey('dataset', t.dataset)));
+      return [...new Set([...charts, ...datasets])];
+    }
+  }
+}
+
+/** The planner's view of one desired object (its spec already resolved for the environment). */
+export function desiredEntry(obj: AnyDesired, options: AttributeOptions): DesiredEntry {
+  const attributes = attributesOf(obj.kind as ObjectKind, obj.spec, options);
+  return {
+    kind: obj.kind,
+    name: obj.name,
+    uuid: obj.uuid,
+    attributes,
+    hash: contentHash(attributes),
+    protected: obj.spec.protected === true,
+    dependsOn: dependenciesOf(obj),
+  };
+}

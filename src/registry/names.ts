@@ -7,6 +7,8 @@ const SAFE = /^[A-Za-z0-9_-]$/;
 
 export function encodeName(name: string): string {
   if (name === '') return '%';
+  // A lone UTF-16 surrogate has no UTF-8 form: it would come back as U+FFFD, another name.
+  if (/\p{Cs}/u.test(name)) throw new Error(`name is not well-formed unicode: ${JSON.stringify(name)}`);
   let out = '';
   for (const ch of name) {
     if (SAFE.test(ch)) {
@@ -34,7 +36,12 @@ export function decodeName(encoded: string): string {
       i += 1;
     }
   }
-  const text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bytes));
+  } catch {
+    throw new Error(`not an encoded name (bytes are not UTF-8): ${JSON.stringify(encoded)}`);
+  }
   if (encodeName(text) !== encoded) throw new Error(`not an encoded name: ${JSON.stringify(encoded)}`);
   return text;
 }

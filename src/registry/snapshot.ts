@@ -3,6 +3,7 @@
 import { canonicalJson, contentHash, type Json } from '../model/canonical.js';
 import { InvalidInputError, SnapshotNotFoundError, SnapshotTamperedError } from './errors.js';
 import { encodeName } from './names.js';
+import { objectNodeName } from './paths.js';
 import type { SnapshotInfo, SnapshotInput, SnapshotObject, SnapshotPointer } from './registry.js';
 import type { SnapshotMeta } from './codec.js';
 
@@ -51,6 +52,12 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
       throw new InvalidInputError(
         `snapshot object needs string kind, name and uuid: ${canonicalJson(o).slice(0, 200)}`,
       );
+    }
+    try {
+      objectNodeName(o.name, o.uuid);
+      encodeName(o.kind);
+    } catch (err) {
+      throw new InvalidInputError(`${o.kind} ${JSON.stringify(o.name)}: ${(err as Error).message}`);
     }
     const key = `${o.kind}\u0000${o.uuid}`;
     if (seen.has(key)) throw new InvalidInputError(`snapshot has two ${o.kind} objects with uuid ${o.uuid}`);

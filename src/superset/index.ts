@@ -1,0 +1,14 @@
+export type { SupersetKind, ListedObject, CallCounts, SupersetPort } from './port.js';
+export {
+  createSupersetClient,
+  type SupersetClient,
+  type SupersetClientOptions,
+  type SupersetLogEvent,
+  type ChartDataResult,
+  type ImportOptions,
+} from './client.js';
+export { SupersetApiError, isSupersetApiError, type SupersetErrorCode, type SupersetOp } from './errors.js';
+export type { ClientCalls } from './executor.js';
+export type { ListOptions } from './pagination.js';
+export { KINDS, SUPERSET_KINDS } from './kinds.js';
+export { toIsoUtc } from './list-row.js';

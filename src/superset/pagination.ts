@@ -1,0 +1,82 @@
+// Reads every page of a list endpoint. Pages are offset-based, so a write between two page reads
+// can shift rows: the listing is checked (the count did not move and every row was seen once)
+// and read again when it is inconsistent.
+
+import { KINDS } from './kinds.js';
+import { toListedObject } from './list-row.js';
+import type { ListedObject, SupersetKind } from './port.js';
+import type { ListResponse } from './responses.js';
+import { rison } from './rison.js';
+
+export type FetchPage = (query: string, page: number) => Promise<ListResponse>;
+
+export interface ListOptions {
+  /** More list columns to select (they appear in `raw`). */
+  columns?: string[];
+  /** Filters as FAB triples, e.g. [['uuid', 'eq', '...']]. */
+  filters?: [column: string, operator: string, value: string | number | boolean][];
+}
+
+const MAX_PASSES = 3;
+
+export function listQuery(
+  kind: SupersetKind,
+  page: number,
+  options: ListOptions = {},
+  pageSize?: number,
+): string {
+  const spec = KINDS[kind];
+  const columns = [...new Set([...spec.listColumns, ...(options.columns ?? [])])];
+  return rison({
+    columns,
+    ...(options.filters && options.filters.length > 0
+      ? { filters: options.filters.map(([col, opr, value]) => ({ col, opr, value })) }
+      : {}),
+    order_column: spec.orderColumn,
+    order_direction: 'asc',
+    page,
+    page_size: pageSize ?? spec.pageSize,
+  });
+}
+
+interface Pass {
+  rows: Map<number, ListedObject>;
+  consistent: boolean;
+}
+
+async function readPass(kind: SupersetKind, fetchPage: FetchPage, options: ListOptions): Promise<Pass> {
+  const rows = new Map<number, ListedObject>();
+  let firstCount: number | null = null;
+  let lastCount = 0;
+  let duplicates = 0;
+  for (let page = 0; ; page += 1) {
+    const res = await fetchPage(listQuery(kind, page, options), page);
+    firstCount ??= res.count;
+    lastCount = res.count;
+    for (const row of res.result) {
+      if (rows.has(row.id)) duplicates += 1;
+      rows.set(row.id, toListedObject(kind, row));
+    }
+    // Stop on an empty page, or once `count` rows were read; the page bound guards a server bug.
+    const read = rows.size + duplicates;
+    if (res.result.length === 0 || read >= res.count || page > res.count) break;
+  }
+  const consistent = firstCount === lastCount && duplicates === 0 && rows.size === lastCount;
+  return { rows, consistent };
+}
+
+export async function listAll(
+  kind: SupersetKind,
+  fetchPage: FetchPage,
+  options: ListOptions = {},
+  warn: (message: string) => void = () => {},
+): Promise<ListedObject[]> {
+  let pass = await readPass(kind, fetchPage, options);
+  for (let n = 1; !pass.consistent && n < MAX_PASSES; n += 1) {
+    warn(`the ${kind} list changed while it was read; reading it again (pass ${n + 1} of ${MAX_PASSES})`);
+    pass = await readPass(kind, fetchPage, options);
+  }
+  if (!pass.consistent)
+    warn(`the ${kind} list kept changing while it was read; returning ${pass.rows.size} rows`);
+  return [...pass.rows.values()];
+}

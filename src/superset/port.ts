@@ -1,0 +1,49 @@
+// The Superset port: the only surface the sync engine sees. `client.ts` implements it over HTTP;
+// tests and planners may implement it in memory.
+
+export type SupersetKind = 'database' | 'dataset' | 'chart' | 'dashboard';
+
+export interface ListedObject {
+  id: number;
+  uuid: string;
+  /** database_name | table_name | slice_name | dashboard_title */
+  name: string;
+  /** ISO-8601 UTC (changed_on_utc; databases: their naive changed_on taken as UTC). */
+  changedOn: string | null;
+  /** Display name when Superset knows it. */
+  changedBy: string | null;
+  /** The list row as returned. */
+  raw: Record<string, unknown>;
+}
+
+export interface CallCounts {
+  list: number;
+  get: number;
+  write: number;
+}
+
+export interface SupersetPort {
+  /** Every page; selects only the columns it needs (fast). */
+  list(kind: SupersetKind): Promise<ListedObject[]>;
+  /** Full object: database = GET /database/<id>/connection; dataset/chart/dashboard = GET /<kind>/<id> `result`. */
+  get(kind: SupersetKind, id: number): Promise<Record<string, unknown>>;
+  create(
+    kind: SupersetKind,
+    body: Record<string, unknown>,
+  ): Promise<{ id: number; result: Record<string, unknown> }>;
+  update(kind: SupersetKind, id: number, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  remove(kind: SupersetKind, id: number): Promise<void>;
+  /** GET /api/v1/chart/<id>/data/ */
+  chartData(
+    chartId: number,
+  ): Promise<{ rowcount: number; colnames: string[]; data: Record<string, unknown>[] }[]>;
+  /** Zip: /api/v1/assets/export/ or /api/v1/<kind>/export/?q=!(ids) */
+  exportBundle(kind: SupersetKind | 'assets', ids?: number[]): Promise<Buffer>;
+  /** POST /api/v1/assets/import/ (field `bundle`) */
+  importBundle(
+    zip: Buffer,
+    options: { passwords?: Record<string, string>; overwrite?: boolean },
+  ): Promise<void>;
+  /** Counters for benchmarks and tests. */
+  readonly calls: CallCounts;
+}

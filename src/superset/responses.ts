@@ -1,0 +1,40 @@
+// Schemas of the Superset responses the client relies on. Only the members it reads are checked;
+// everything else passes through untouched. A mismatch is a clear bad-response error instead of
+// an `undefined` deep in the planner.
+
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+const Obj = Type.Record(Type.String(), Type.Unknown());
+
+export const LoginResponse = Type.Object({
+  access_token: Type.String({ minLength: 1 }),
+  refresh_token: Type.Optional(Type.String()),
+});
+export const RefreshResponse = Type.Object({ access_token: Type.String({ minLength: 1 }) });
+export const CsrfResponse = Type.Object({ result: Type.String({ minLength: 1 }) });
+
+export const ListRow = Type.Object({ id: Type.Integer() }, { additionalProperties: true });
+export const ListResponse = Type.Object({ count: Type.Integer({ minimum: 0 }), result: Type.Array(ListRow) });
+
+export const ResultResponse = Type.Object({ result: Obj });
+export const CreateResponse = Type.Object({ id: Type.Integer(), result: Obj });
+
+export const ChartDataResponse = Type.Object({
+  result: Type.Array(
+    Type.Object({
+      rowcount: Type.Integer(),
+      colnames: Type.Array(Type.String()),
+      data: Type.Array(Obj),
+    }),
+  ),
+});
+
+export type ListResponse = Static<typeof ListResponse>;
+
+/** null when `value` fits `schema`, else "at /path: message" for the first problem. */
+export function firstMismatch(schema: TSchema, value: unknown): string | null {
+  if (Value.Check(schema, value)) return null;
+  const first = Value.Errors(schema, value).First();
+  return first === undefined ? 'does not match' : `at ${first.path || '/'}: ${first.message}`;
+}

@@ -83,11 +83,15 @@ export async function readLockHolder(ctx: ZkContext): Promise<LockHolderInfo | n
   return holderOf(await ctx.client(), ctx.paths.lock);
 }
 
-/** Deletes every contender, holder and waiters alike; unreadable ones too. Returns who they were. */
+/**
+ * Deletes every contender, holder and waiters alike; unreadable ones too. Returns who they were,
+ * holder first. Deletes the newest first: were the holder deleted first, the next waiter would
+ * take the lock in between.
+ */
 export async function forceUnlock(ctx: ZkContext): Promise<LockHolderInfo[]> {
   const zk = await ctx.client();
   const removed: LockHolderInfo[] = [];
-  for (const name of await contenders(zk, ctx.paths.lock)) {
+  for (const name of (await contenders(zk, ctx.paths.lock)).reverse()) {
     const path = `${ctx.paths.lock}/${name}`;
     const node = await zk.tryGet(path);
     if (!node) continue;
@@ -100,7 +104,7 @@ export async function forceUnlock(ctx: ZkContext): Promise<LockHolderInfo[]> {
     }
     await zk.delete(path, -1).catch(ignoreNoNode);
   }
-  return removed;
+  return removed.reverse();
 }
 
 function ignoreNoNode(err: unknown): void {

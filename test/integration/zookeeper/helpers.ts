@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { newRawClient, type RawConfig, type RawZk } from '../../../src/zookeeper/binding.js';
+import { ZkClient, deleteTree, type DigestCredentials } from '../../../src/zookeeper/index.js';
+import { serviceEndpoints } from '../endpoints.js';
+
+export const { zkConnect } = serviceEndpoints();
+export const TEST_BASE = '/superset-gitops-test';
+
+/** A fresh root per test: tests never see each other's nodes. */
+export function uniqueRoot(label: string): string {
+  return `${TEST_BASE}/${label}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+export function connect(auth?: DigestCredentials): Promise<ZkClient> {
+  return ZkClient.connect({ connect: zkConnect, auth, connectTimeoutMs: 10_000 });
+}
+
+/** Deletes a test root with the credentials that own it. */
+export async function removeTree(root: string, auth?: DigestCredentials): Promise<void> {
+  const zk = await connect(auth);
+  try {
+    await deleteTree(zk, root);
+  } finally {
+    zk.close();
+  }
+}
+
+/**
+ * Expires `client`'s session the way a long network partition would: a second connection joins
+ * the same session (id + password) and closes it. The first client learns it on reconnect.
+ */
+export async function expireSession(client: ZkClient): Promise<void> {
+  const raw = (client as unknown as { raw: RawZk & { client_id: string; client_password: string } }).raw;
+  const twin = newRawClient();
+  await new Promise<void>((resolve) => {
+    twin.on('connect', () => resolve());
+    twin.init({
+      connect: zkConnect,
+      timeout: 10_000,
+      debug_level: 0,
+      host_order_deterministic: false,
+      response_counter_limit: 1000,
+      client_id: raw.client_id,
+      client_password: raw.client_password,
+    } as RawConfig);
+  });
+  twin.close();
+}

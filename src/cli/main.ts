@@ -23,16 +23,72 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       code = await validateCommand(dir, opts, out);
     });
 
+  const envOption = () => new Option('--env <name>', 'environment name (a file under metadata/environments/)').makeOptionMandatory();
+  const dirOption = () => new Option('--dir <dir>', 'metadata directory').default('metadata');
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+  program
+    .command('plan')
+    .description('Show what apply would change in Superset, attribute by attribute. Exit 0: none, 2: changes, 1: error.')
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .option('--out <file>', 'write the plan to a file')
+    .option('--prune', 'plan deletes of owned objects that are no longer in git')
+    .option('--target <kind/name>', 'limit to an object and what it depends on (repeatable)', collect)
+    .action(async (opts: import('./commands/plan.js').PlanCommandOptions) => {
+      const { planCommand } = await import('./commands/plan.js');
+      code = await planCommand(opts, out);
+    });
+
+  program
+    .command('apply')
+    .description('Apply the plan: only changed objects, in dependency order, under the registry lock.')
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option('--prune', 'delete owned objects that are no longer in git (never `protected` ones)')
+    .option('--target <kind/name>', 'limit to an object and what it depends on (repeatable)', collect)
+    .option('--adopt', 'take ownership of live objects whose uuid the YAML names')
+    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another apply').default(300).argParser(Number))
+    .action(async (opts: import('./commands/apply.js').ApplyCommandOptions) => {
+      const { applyCommand } = await import('./commands/apply.js');
+      code = await applyCommand(opts, out);
+    });
+
+  program
+    .command('state')
+    .description('Inspect the registry of an environment: show, history, unlock.')
+    .argument('[action]', 'show | history | unlock', 'show')
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (action: string, opts: import('./commands/state.js').StateOptions) => {
+      if (!['show', 'history', 'unlock'].includes(action)) throw new UserError(`Unknown state action ${JSON.stringify(action)}; use show, history or unlock.`);
+      const { stateCommand } = await import('./commands/state.js');
+      code = await stateCommand(action, opts, out);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1;
-    if (e instanceof UserError) {
+    if (isUserFacing(e)) {
       out.stderr(`error: ${e.message}\n`);
       return 1;
     }
     out.stderr(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
   }
+}
+
+/** Errors that say what went wrong in the user's terms: printed as one line, without a stack. */
+const USER_FACING = new Set(['UserError', 'RegistryError', 'SupersetApiError', 'ZkError', 'MissingEnvironmentVariable']);
+
+function isUserFacing(e: unknown): e is Error {
+  for (let proto: unknown = e; proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
+    if (name && USER_FACING.has(name)) return true;
+  }
+  return false;
 }

@@ -18,6 +18,7 @@ export interface DesiredObject<K extends ObjectKind = ObjectKind> {
 }
 
 export type AnyDesired = { [K in ObjectKind]: DesiredObject<K> }[ObjectKind];
+export type AnySpec = SpecByKind[ObjectKind];
 
 /** Fixed namespace: derived uuids must be the same on every machine and in every environment. */
 const UUID_NAMESPACE = '5d7c4f0e-2b1a-4c3e-9f6d-8a1b2c3d4e5f';

@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 
 /** `${env.NAME}` or `${env.NAME:-default}`: a value read from the process environment at apply time. */
 export const ENV_REF_PATTERN = '^\\$\\{env\\.[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$';
@@ -28,7 +28,7 @@ export function kindField(kind: string) {
   return Type.Literal(kind, { description: `Object kind; this file describes a ${kind}.` });
 }
 
-export const JsonObject = (description: string): TSchema =>
+export const JsonObject = (description: string) =>
   Type.Record(Type.String(), Type.Unknown(), { description });
 
 export const CacheTimeout = Type.Optional(

@@ -1,0 +1,179 @@
+import { objectKey, type AnyDesired } from '../model/object.js';
+import type { ObjectKind } from '../schema/index.js';
+import type { LiveState } from '../live/read-live.js';
+import type { Plan, PlannedChange } from '../plan/types.js';
+import type { AppliedRecord, Registry } from '../registry/registry.js';
+import type { Secret } from '../environment/secret.js';
+import type { SupersetPort } from '../superset/port.js';
+import { dashboardCreateBody, dashboardFields, dashboardLayoutBody } from '../superset-map/dashboard.js';
+import { chartBody, databaseBody, datasetCreateBody, datasetUpdateBody } from '../superset-map/to-superset.js';
+import { changedFields } from './fields.js';
+
+export type ApplyEvent =
+  | { type: 'start'; change: PlannedChange; index: number; total: number }
+  | { type: 'done'; change: PlannedChange; index: number; total: number; supersetId?: number }
+  | { type: 'failed'; change: PlannedChange; index: number; total: number; error: Error };
+
+export interface ApplyContext {
+  port: SupersetPort;
+  registry: Registry;
+  live: LiveState;
+  /** Desired objects by uuid, resolved for the environment. */
+  desired: ReadonlyMap<string, AnyDesired>;
+  /** Password of a database, read from the environment at this moment; never stored. */
+  password(db: AnyDesired & { kind: 'database' }): Secret | undefined;
+  commit: string;
+  now?: () => Date;
+  onEvent?: (event: ApplyEvent) => void;
+}
+
+export interface ApplyOutcome {
+  done: PlannedChange[];
+  failed?: { change: PlannedChange; error: Error };
+  skipped: PlannedChange[];
+  created: number;
+  updated: number;
+  deleted: number;
+}
+
+const ACTS = new Set(['create', 'update', 'delete', 'forget']);
+
+/**
+ * Applies a plan in its order, one object at a time. A failure stops there: what was done is recorded
+ * as applied, what was not is reported, and a rerun plans only what is left.
+ */
+export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOutcome> {
+  const now = ctx.now ?? (() => new Date());
+  const ids = new Map(ctx.live.ids);
+  const work = plan.changes.filter((c) => ACTS.has(c.action));
+  const outcome: ApplyOutcome = { done: [], skipped: [], created: 0, updated: 0, deleted: 0 };
+  for (const [index, change] of work.entries()) {
+    const event = { change, index, total: work.length };
+    ctx.onEvent?.({ type: 'start', ...event });
+    try {
+      const supersetId = await applyOne(change, ctx, ids);
+      if (change.action === 'delete' || change.action === 'forget') {
+        await ctx.registry.forgetApplied(change.kind, change.uuid);
+      } else if (supersetId !== undefined) {
+        ids.set(change.uuid, supersetId);
+        await ctx.registry.recordApplied(record(change, supersetId, ctx, now()));
+      }
+      if (change.action === 'create') outcome.created++;
+      if (change.action === 'update') outcome.updated++;
+      if (change.action === 'delete') outcome.deleted++;
+      outcome.done.push(change);
+      ctx.onEvent?.({ type: 'done', ...event, ...(supersetId !== undefined ? { supersetId } : {}) });
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      outcome.failed = { change, error };
+      outcome.skipped = work.slice(index + 1);
+      ctx.onEvent?.({ type: 'failed', ...event, error });
+      break;
+    }
+  }
+  await adoptNoops(plan, ctx, now());
+  return outcome;
+}
+
+function record(change: PlannedChange, supersetId: number, ctx: ApplyContext, at: Date): AppliedRecord {
+  const spec = ctx.desired.get(change.uuid)?.spec as { protected?: boolean } | undefined;
+  return {
+    kind: change.kind,
+    name: change.name,
+    uuid: change.uuid,
+    supersetId,
+    hash: change.hash ?? '',
+    appliedAt: at.toISOString(),
+    commit: ctx.commit,
+    changedOn: null,
+    ...(spec?.protected ? { protected: true } : {}),
+  };
+}
+
+/** With --adopt, objects that already matched become owned without any write to Superset. */
+async function adoptNoops(plan: Plan, ctx: ApplyContext, at: Date): Promise<void> {
+  for (const change of plan.changes) {
+    if (change.action === 'noop' && change.note === 'adopted' && change.supersetId !== undefined) {
+      await ctx.registry.recordApplied(record(change, change.supersetId, ctx, at));
+    }
+  }
+}
+
+function need(ids: Map<string, number>, uuid: string | undefined, what: string): number {
+  const id = uuid ? ids.get(uuid) : undefined;
+  if (id === undefined) throw new Error(`${what} does not exist in Superset yet; apply it first`);
+  return id;
+}
+
+const uuidIndex = new WeakMap<ApplyContext, Map<string, string>>();
+
+/** uuid of a desired object by kind and name (an index built once per apply). */
+function uuidOf(ctx: ApplyContext, kind: ObjectKind, name: string): string | undefined {
+  let index = uuidIndex.get(ctx);
+  if (!index) {
+    index = new Map([...ctx.desired.values()].map((o) => [objectKey(o.kind, o.name), o.uuid]));
+    uuidIndex.set(ctx, index);
+  }
+  return index.get(objectKey(kind, name));
+}
+
+async function applyOne(change: PlannedChange, ctx: ApplyContext, ids: Map<string, number>): Promise<number | undefined> {
+  const { port } = ctx;
+  if (change.action === 'forget') return undefined;
+  if (change.action === 'delete') {
+    await port.remove(change.kind, need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`));
+    return undefined;
+  }
+  const obj = ctx.desired.get(change.uuid);
+  if (!obj) throw new Error(`internal: no desired object for ${change.kind} ${change.name}`);
+  const fields = change.action === 'update' ? changedFields(change) : undefined;
+  const existing = change.action === 'update' ? need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`) : undefined;
+
+  switch (obj.kind) {
+    case 'database': {
+      const body = databaseBody(obj.spec, obj.uuid, ctx.password(obj), fields);
+      if (existing === undefined) return (await port.create('database', body)).id;
+      await port.update('database', existing, body);
+      return existing;
+    }
+    case 'dataset': {
+      const databaseId = need(ids, uuidOf(ctx, 'database', obj.spec.database), `database ${JSON.stringify(obj.spec.database)}`);
+      let id = existing;
+      let live = ctx.live.full.get(obj.uuid)?.raw;
+      if (id === undefined) {
+        id = (await port.create('dataset', datasetCreateBody(obj.spec, obj.uuid, databaseId))).id;
+        live = await port.get('dataset', id);
+      }
+      const body = datasetUpdateBody(obj.spec, live, databaseId, fields);
+      if (Object.keys(body).length) await port.update('dataset', id, body);
+      return id;
+    }
+    case 'chart': {
+      const datasetId = need(ids, uuidOf(ctx, 'dataset', obj.spec.dataset), `dataset ${JSON.stringify(obj.spec.dataset)}`);
+      const body = chartBody(obj.spec, obj.uuid, datasetId, fields);
+      if (existing === undefined) return (await port.create('chart', body)).id;
+      await port.update('chart', existing, body);
+      return existing;
+    }
+    case 'dashboard': {
+      const refs = {
+        chart: (name: string) => {
+          const uuid = uuidOf(ctx, 'chart', name);
+          const id = uuid ? ids.get(uuid) : undefined;
+          return uuid && id !== undefined ? { id, uuid } : undefined;
+        },
+        datasetId: (name: string) => {
+          const uuid = uuidOf(ctx, 'dataset', name);
+          return uuid ? ids.get(uuid) : undefined;
+        },
+      };
+      let id = existing;
+      if (id === undefined) id = (await port.create('dashboard', dashboardCreateBody(obj.spec, obj.uuid))).id;
+      const plain = fields ? Object.fromEntries(Object.entries(dashboardFields(obj.spec)).filter(([k]) => fields.has(k))) : {};
+      const layout = !fields || fields.has('layout') ? dashboardLayoutBody(obj.spec, refs) : {};
+      const body = { ...plain, ...layout };
+      if (Object.keys(body).length) await port.update('dashboard', id, body);
+      return id;
+    }
+  }
+}

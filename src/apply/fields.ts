@@ -1,0 +1,24 @@
+import type { ObjectKind } from '../schema/index.js';
+import type { PlannedChange } from '../plan/types.js';
+
+/** API fields to send for the attributes that changed: an update touches nothing else. */
+const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
+  database: {},
+  dataset: { database: ['database_id'] },
+  chart: {
+    slice_name: ['slice_name'],
+    dataset: ['datasource_id', 'datasource_type', 'params', 'query_context'],
+    viz_type: ['viz_type', 'params', 'query_context'],
+    params: ['params', 'query_context'],
+  },
+  dashboard: { layout: ['layout'], native_filters: ['layout'], metadata: ['layout'] },
+};
+
+export function changedFields(change: PlannedChange): Set<string> {
+  const out = new Set<string>();
+  for (const c of change.changes) {
+    const top = c.path.split(/[.[]/)[0] ?? c.path;
+    for (const field of FIELDS[change.kind][top] ?? [top]) out.add(field);
+  }
+  return out;
+}

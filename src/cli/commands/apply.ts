@@ -1,0 +1,52 @@
+import { runApply } from '../../engine/apply-run.js';
+import { loadProject } from '../../engine/project.js';
+import { connectServices } from '../../engine/services.js';
+import { headCommit } from '../../git/head.js';
+import { LockTimeoutError } from '../../registry/errors.js';
+import { planAsText } from '../../report/plan-text.js';
+import { UserError } from '../errors.js';
+import type { Output } from '../output.js';
+import { progressPrinter } from '../progress.js';
+
+export interface ApplyCommandOptions {
+  env: string;
+  dir: string;
+  prune?: boolean;
+  target?: string[];
+  adopt?: boolean;
+  lockTimeout: number;
+}
+
+/** Exit 0 when everything planned was applied (or nothing was to do), 1 on any failure. */
+export async function applyCommand(options: ApplyCommandOptions, out: Output): Promise<number> {
+  const project = await loadProject(options.dir, options.env);
+  const commit = await headCommit(project.projectDir, options.dir);
+  const services = await connectServices(project.env);
+  try {
+    const run = await runApply(project.objects, services, {
+      environment: project.env.name,
+      commit,
+      lockTimeoutMs: options.lockTimeout * 1000,
+      prune: options.prune ?? false,
+      ...(options.adopt ? { adopt: true } : {}),
+      ...(options.target?.length ? { targets: options.target } : {}),
+      onEvent: progressPrinter(out),
+    });
+    const { outcome } = run;
+    out.stdout(planAsText(run.plan, out.color));
+    if (outcome.failed) {
+      out.stdout(
+        `\nApply stopped at ${outcome.failed.change.kind} ${JSON.stringify(outcome.failed.change.name)}: ${outcome.failed.error.message}\n` +
+          `Done: ${outcome.done.length}; not done: ${outcome.skipped.length + 1}. Fix the cause and rerun: the next apply does only what is left.\n`,
+      );
+      return 1;
+    }
+    out.stdout(`\nApply complete: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deleted} deleted (commit ${commit.sha.slice(0, 12)}${commit.dirty ? ', with uncommitted changes' : ''}).\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof LockTimeoutError) throw new UserError(e.message, 'lock-timeout', { cause: e });
+    throw e;
+  } finally {
+    await services.close();
+  }
+}

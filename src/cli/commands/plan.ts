@@ -1,0 +1,44 @@
+import { writeFileSync } from 'node:fs';
+import { connectServices } from '../../engine/services.js';
+import { runPlan } from '../../engine/plan-run.js';
+import { loadProject } from '../../engine/project.js';
+import { hasChanges } from '../../plan/plan.js';
+import type { Plan } from '../../plan/types.js';
+import { planAsMarkdown } from '../../report/plan-markdown.js';
+import { planAsJson, planAsText } from '../../report/plan-text.js';
+import type { Output } from '../output.js';
+
+export interface PlanCommandOptions {
+  env: string;
+  dir: string;
+  format: 'text' | 'markdown' | 'json';
+  out?: string;
+  prune?: boolean;
+  target?: string[];
+}
+
+export function renderPlan(plan: Plan, format: PlanCommandOptions['format'], color: boolean): string {
+  if (format === 'json') return planAsJson(plan);
+  if (format === 'markdown') return planAsMarkdown(plan);
+  return planAsText(plan, color);
+}
+
+/** Exit 0: no changes; 2: changes (or conflicts to resolve); 1: error. */
+export async function planCommand(options: PlanCommandOptions, out: Output): Promise<number> {
+  const project = await loadProject(options.dir, options.env);
+  const services = await connectServices(project.env);
+  try {
+    const { plan } = await runPlan(project.env.name, project.objects, services, {
+      prune: options.prune ?? false,
+      ...(options.target?.length ? { targets: options.target } : {}),
+    });
+    const text = renderPlan(plan, options.format, out.color && !options.out);
+    if (options.out) {
+      writeFileSync(options.out, text);
+      out.stderr(`plan written to ${options.out}\n`);
+    } else out.stdout(text);
+    return hasChanges(plan) || plan.summary.conflict > 0 ? 2 : 0;
+  } finally {
+    await services.close();
+  }
+}

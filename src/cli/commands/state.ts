@@ -1,0 +1,48 @@
+import { loadProject } from '../../engine/project.js';
+import { connectRegistry } from '../../engine/services.js';
+import { describeHolder } from '../../registry/errors.js';
+import type { Output } from '../output.js';
+
+export interface StateOptions {
+  env: string;
+  dir: string;
+  format: 'text' | 'json';
+}
+
+/** `state show|history|unlock`: what the registry holds for an environment. */
+export async function stateCommand(action: string, options: StateOptions, out: Output): Promise<number> {
+  const project = await loadProject(options.dir, options.env);
+  const registry = await connectRegistry(project.env);
+  try {
+    if (action === 'unlock') {
+      const removed = await registry.forceUnlock();
+      out.stdout(removed.length ? `Removed ${removed.length} lock node(s): ${removed.map((h) => describeHolder(h)).join('; ')}\n` : 'The apply lock was free.\n');
+      return 0;
+    }
+    if (action === 'history') {
+      const history = await registry.readHistory();
+      if (options.format === 'json') out.stdout(JSON.stringify(history, null, 2) + '\n');
+      else {
+        out.stdout(history.length ? '' : 'No applies recorded yet.\n');
+        for (const h of history) {
+          out.stdout(`${h.finishedAt}  ${h.result.padEnd(8)} ${h.commit.slice(0, 12)}  ${h.author}  +${h.created} ~${h.updated} -${h.deleted}${h.failed ? ` failed ${h.failed}` : ''}${h.message ? `  ${h.message}` : ''}\n`);
+        }
+      }
+      return 0;
+    }
+    const [pointer, applied, holder, snapshots] = await Promise.all([registry.readPointer(), registry.readApplied(), registry.readLockHolder(), registry.listSnapshots()]);
+    if (options.format === 'json') {
+      out.stdout(JSON.stringify({ environment: project.env.name, root: project.env.zookeeper.root, current: pointer, lock: holder, snapshots, applied }, null, 2) + '\n');
+      return 0;
+    }
+    out.stdout(`environment: ${project.env.name} (${project.env.zookeeper.connect}${project.env.zookeeper.root})\n`);
+    out.stdout(pointer ? `desired:     ${pointer.commit.slice(0, 12)} by ${pointer.author}, ${pointer.objectCount} objects, published ${pointer.movedAt}\n` : 'desired:     nothing published yet\n');
+    out.stdout(`lock:        ${holder ? `held by ${describeHolder(holder)}` : 'free'}\n`);
+    out.stdout(`snapshots:   ${snapshots.length} kept\n`);
+    out.stdout(`owned:       ${applied.length} objects\n`);
+    for (const r of applied) out.stdout(`  ${r.kind.padEnd(9)} ${r.name}  (id ${r.supersetId}, ${r.uuid}, applied ${r.appliedAt} from ${r.commit.slice(0, 12)})\n`);
+    return 0;
+  } finally {
+    await registry.close();
+  }
+}

@@ -1,0 +1,129 @@
+import { hostname } from 'node:os';
+import { applyPlan, type ApplyEvent, type ApplyOutcome } from '../apply/apply.js';
+import { readEnvRefs } from '../environment/resolve.js';
+import { Secret } from '../environment/secret.js';
+import type { CommitInfo } from '../git/head.js';
+import type { AnyDesired } from '../model/object.js';
+import type { Plan, PlanOptions } from '../plan/types.js';
+import type { AppliedRecord, ApplyResult, LockHolder } from '../registry/registry.js';
+import type { ObjectKind } from '../schema/index.js';
+import { UserError } from '../cli/errors.js';
+import { runPlan } from './plan-run.js';
+import type { Services } from './services.js';
+
+export interface ApplyRunOptions extends PlanOptions {
+  environment: string;
+  commit: CommitInfo;
+  lockTimeoutMs: number;
+  onEvent?: (event: ApplyEvent) => void;
+  onLockWait?: (holder: string) => void;
+  processEnv?: Record<string, string | undefined>;
+}
+
+export interface ApplyRun {
+  plan: Plan;
+  outcome: ApplyOutcome;
+  result: ApplyResult;
+  snapshotId: string;
+}
+
+export function lockHolder(): LockHolder {
+  const runUrl =
+    process.env.GITHUB_RUN_ID && process.env.GITHUB_REPOSITORY
+      ? `${process.env.GITHUB_SERVER_URL ?? 'https://github.com'}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}`
+      : undefined;
+  return {
+    host: hostname(),
+    pid: process.pid,
+    ...(runUrl ? { runUrl } : {}),
+    ...(process.env.GITHUB_ACTOR ?? process.env.USER ? { user: process.env.GITHUB_ACTOR ?? process.env.USER } : {}),
+    since: new Date().toISOString(),
+  };
+}
+
+/** Snapshot bodies carry the resolved spec (secrets only as `${env.*}` references) and its hash. */
+export function snapshotObjects(objects: readonly AnyDesired[], hashes: ReadonlyMap<string, string>) {
+  return objects.map((o) => ({ kind: o.kind, name: o.name, uuid: o.uuid, body: { spec: o.spec, hash: hashes.get(o.uuid) ?? '' } as never }));
+}
+
+/**
+ * One apply: take the lock, publish the desired snapshot and move `current`, plan against live
+ * Superset, apply in order, record what was applied (with Superset's new changed_on), append history.
+ */
+export async function runApply(objects: readonly AnyDesired[], services: Services, options: ApplyRunOptions): Promise<ApplyRun> {
+  const { registry, port } = services;
+  const startedAt = new Date().toISOString();
+  const lock = await registry.acquireLock({ holder: lockHolder(), timeoutMs: options.lockTimeoutMs });
+  try {
+    const first = await runPlan(options.environment, objects, services, options);
+    const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
+    const published = await registry.publishSnapshot({
+      commit: options.commit.sha,
+      author: options.commit.author,
+      message: options.commit.message.split('\n')[0] ?? '',
+      time: options.commit.time,
+      objects: snapshotObjects(objects, hashes),
+    });
+    const conflicts = first.plan.changes.filter((c) => c.action === 'conflict');
+    if (conflicts.length) {
+      throw new UserError(`Nothing applied: ${conflicts.length} conflict(s):\n${conflicts.map((c) => `  ${c.kind} ${JSON.stringify(c.name)}: ${c.note ?? ''}`).join('\n')}`, 'conflict');
+    }
+    const env = options.processEnv ?? process.env;
+    const outcome = await applyPlan(first.plan, {
+      port,
+      registry,
+      live: first.live,
+      desired: new Map(objects.map((o) => [o.uuid, o])),
+      password: (db) => (db.spec.password ? new Secret(readEnvRefs(db.spec.password, env, `database ${db.name} password`)) : undefined),
+      commit: options.commit.sha,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    if (lock.lost) throw new UserError('The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.', 'lock-lost');
+    await recordChangedOn(services, first.plan, outcome, first.live.full, hashes);
+    const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
+    await registry.appendHistory({
+      commit: options.commit.sha,
+      author: options.commit.author,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      created: outcome.created,
+      updated: outcome.updated,
+      deleted: outcome.deleted,
+      failed: outcome.failed ? 1 : 0,
+      result,
+      ...(outcome.failed ? { message: outcome.failed.error.message.slice(0, 500) } : {}),
+    });
+    return { plan: first.plan, outcome, result, snapshotId: published.snapshotId };
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Superset's changed_on after the apply, for every owned object the apply wrote or read in full: the
+ * next plan then skips a full read of objects nobody has touched since.
+ */
+async function recordChangedOn(
+  services: Services,
+  plan: Plan,
+  outcome: ApplyOutcome,
+  readInFull: ReadonlyMap<string, unknown>,
+  hashes: ReadonlyMap<string, string>,
+): Promise<void> {
+  const written = new Set(outcome.done.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.uuid));
+  const noopRead = plan.changes.filter((c) => c.action === 'noop' && readInFull.has(c.uuid)).map((c) => c.uuid);
+  const refresh = new Set([...written, ...noopRead]);
+  if (refresh.size === 0) return;
+  const records = new Map((await services.registry.readApplied()).map((r) => [r.uuid, r]));
+  const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
+  for (const kind of kinds as Set<ObjectKind>) {
+    for (const row of await services.port.list(kind)) {
+      const record = records.get(row.uuid);
+      if (!record || !refresh.has(row.uuid)) continue;
+      const hash = hashes.get(row.uuid) ?? record.hash;
+      if (record.changedOn === row.changedOn && record.hash === hash) continue;
+      const updated: AppliedRecord = { ...record, hash, changedOn: row.changedOn };
+      await services.registry.recordApplied(updated);
+    }
+  }
+}

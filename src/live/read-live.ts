@@ -1,0 +1,96 @@
+import type { AnySpec } from '../model/object.js';
+import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
+import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
+import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
+import { chartFromSuperset, databaseFromSuperset, datasetFromSuperset, type NameLookup } from '../superset-map/from-superset.js';
+import { dashboardFromSuperset } from '../superset-map/dashboard.js';
+import type { ListedObject, SupersetPort } from '../superset/port.js';
+import { buildNameLookup } from './names.js';
+import { mapLimit } from './map-limit.js';
+
+type Raw = Record<string, unknown>;
+
+export interface LiveState {
+  entries: LiveEntry[];
+  listed: Record<ObjectKind, ListedObject[]>;
+  /** Objects read in full, by uuid: the raw API object and our spec of it. */
+  full: Map<string, { kind: ObjectKind; raw: Raw; spec: AnySpec }>;
+  names: NameLookup;
+  /** uuid -> Superset id, for every listed object. */
+  ids: Map<string, number>;
+}
+
+export interface ReadOptions {
+  /** Read every object in full (drift, import); otherwise only those that may differ. */
+  fetchAll?: boolean;
+  concurrency?: number;
+}
+
+/**
+ * Whether an object must be read in full to be compared. If its desired hash is the one last applied and
+ * Superset's changed_on has not moved since, the list row already says it is unchanged: a no-change
+ * plan then costs list calls only.
+ */
+export function needsFullRead(want: DesiredEntry | undefined, row: ListedObject, applied: AppliedEntry | undefined): boolean {
+  if (!want) return false;
+  if (!applied || applied.hash !== want.hash) return true;
+  return !applied.changedOn || applied.changedOn !== row.changedOn;
+}
+
+export function liveSpecFromRaw(kind: ObjectKind, raw: Raw, names: NameLookup): AnySpec {
+  switch (kind) {
+    case 'database':
+      return databaseFromSuperset(raw, names);
+    case 'dataset':
+      return datasetFromSuperset(raw, names);
+    case 'chart':
+      return chartFromSuperset(raw, names);
+    default:
+      return dashboardFromSuperset(raw, names).spec;
+  }
+}
+
+export async function readLive(
+  port: SupersetPort,
+  desired: readonly DesiredEntry[],
+  applied: readonly AppliedEntry[],
+  attributeOptions: AttributeOptions,
+  options: ReadOptions = {},
+): Promise<LiveState> {
+  const listed = {} as Record<ObjectKind, ListedObject[]>;
+  for (const kind of OBJECT_KINDS) listed[kind] = await port.list(kind);
+  const desiredByUuid = new Map(desired.map((d) => [d.uuid, d]));
+  const appliedByUuid = new Map(applied.map((a) => [a.uuid, a]));
+  const names = buildNameLookup(listed, new Map(desired.map((d) => [d.uuid, d.name])));
+  const ids = new Map<string, number>();
+  const full = new Map<string, { kind: ObjectKind; raw: Raw; spec: AnySpec }>();
+
+  const toRead: { kind: ObjectKind; row: ListedObject }[] = [];
+  for (const kind of OBJECT_KINDS) {
+    for (const row of listed[kind]) {
+      ids.set(row.uuid, row.id);
+      if (options.fetchAll || needsFullRead(desiredByUuid.get(row.uuid), row, appliedByUuid.get(row.uuid))) toRead.push({ kind, row });
+    }
+  }
+  await mapLimit(toRead, options.concurrency ?? 8, async ({ kind, row }) => {
+    const raw = await port.get(kind, row.id);
+    full.set(row.uuid, { kind, raw, spec: liveSpecFromRaw(kind, raw, names) });
+  });
+
+  const entries: LiveEntry[] = [];
+  for (const kind of OBJECT_KINDS) {
+    for (const row of listed[kind]) {
+      const read = full.get(row.uuid);
+      entries.push({
+        kind,
+        uuid: row.uuid,
+        id: row.id,
+        name: row.name,
+        changedOn: row.changedOn,
+        changedBy: row.changedBy,
+        ...(read ? { attributes: attributesOf(kind, read.spec as never, attributeOptions) } : {}),
+      });
+    }
+  }
+  return { entries, listed, full, names, ids };
+}

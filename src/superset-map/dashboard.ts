@@ -1,0 +1,117 @@
+import type { Json } from '../model/canonical.js';
+import { chartsInLayout } from '../model/layout.js';
+import type { DashboardSpec, NativeFilterSpec } from '../schema/index.js';
+import { DASHBOARD_METADATA_DEFAULTS } from '../plan/attributes.js';
+import type { NameLookup } from './from-superset.js';
+import { bool, compact, parseJsonField, str } from './json-field.js';
+import { chartIdsUnder, layoutToPosition, normalizeLayout, positionToLayout, ROOT_ID } from './layout.js';
+import { configToFilters, filtersToConfig } from './native-filters.js';
+
+type Raw = Record<string, unknown>;
+type Body = Record<string, unknown>;
+
+const METADATA_KEYS = Object.keys(DASHBOARD_METADATA_DEFAULTS);
+
+/** `GET /api/v1/dashboard/<id>` `result` -> our dashboard spec, plus what could not be represented. */
+export function dashboardFromSuperset(raw: Raw, names: NameLookup): { spec: DashboardSpec; warnings: string[] } {
+  const uuid = String(raw.uuid);
+  const title = String(raw.dashboard_title ?? '');
+  const slug = str(raw.slug);
+  const position = parseJsonField(raw.position_json);
+  const metadata = parseJsonField(raw.json_metadata) ?? {};
+  const { layout, warnings } = positionToLayout(position ?? {}, (ref) =>
+    (ref.uuid ? names.chartByUuid(ref.uuid) : undefined) ?? (ref.chartId !== undefined ? names.chartById(ref.chartId) : undefined),
+  );
+  const filters = configToFilters(metadata.native_filter_configuration ?? [], {
+    datasetName: (ref) => (ref.uuid ? names.datasetByUuid(ref.uuid) : undefined) ?? (ref.id !== undefined ? names.datasetById(ref.id) : undefined),
+    chartName: (id) => names.chartById(id),
+    placedChartIds: position ? chartIdsUnder(position, ROOT_ID) : [],
+  });
+  const kept: Record<string, unknown> = {};
+  for (const key of METADATA_KEYS) if (metadata[key] !== undefined) kept[key] = metadata[key];
+  const spec = compact({
+    kind: 'dashboard' as const,
+    name: names.nameFor('dashboard', uuid, slug ?? title),
+    uuid,
+    title,
+    slug,
+    published: bool(raw.published),
+    css: str(raw.css),
+    certified_by: str(raw.certified_by),
+    certification_details: str(raw.certification_details),
+    layout,
+    native_filters: filters.filters.length ? filters.filters : undefined,
+    metadata: Object.keys(kept).length ? (kept as DashboardSpec['metadata']) : undefined,
+  });
+  return { spec, warnings: [...warnings, ...filters.warnings] };
+}
+
+/**
+ * Filters in a form where two specs that configure the same filters compare equal: through Superset's
+ * configuration and back, with stand-in ids for the charts.
+ */
+export function normalizeFilters(filters: readonly NativeFilterSpec[], placedCharts: readonly string[]): Json {
+  if (filters.length === 0) return [];
+  const chartIds = new Map(placedCharts.map((name, i) => [name, i + 1]));
+  const datasets = new Map<string, number>();
+  const datasetId = (name: string) => {
+    if (!datasets.has(name)) datasets.set(name, datasets.size + 1);
+    return datasets.get(name);
+  };
+  const config = filtersToConfig([...filters], { datasetId, chartId: (n) => chartIds.get(n), placedChartIds: [...chartIds.values()] });
+  const datasetNames = new Map([...datasets].map(([n, id]) => [id, n]));
+  const chartNames = new Map([...chartIds].map(([n, id]) => [id, n]));
+  const back = configToFilters(config, {
+    datasetName: (ref) => (ref.id !== undefined ? datasetNames.get(ref.id) : undefined),
+    chartName: (id) => chartNames.get(id),
+    placedChartIds: [...chartIds.values()],
+  });
+  return back.filters as unknown as Json;
+}
+
+export function normalizeDashboard(spec: DashboardSpec): { layout: Json; filters: Json } {
+  return {
+    layout: normalizeLayout(spec.layout) as unknown as Json,
+    filters: normalizeFilters(spec.native_filters ?? [], chartsInLayout(spec.layout)),
+  };
+}
+
+export interface DashboardRefs {
+  chart(name: string): { id: number; uuid: string } | undefined;
+  datasetId(name: string): number | undefined;
+}
+
+/** POST body: the plain fields. Layout and filters follow in a PUT, which also links the charts. */
+export function dashboardCreateBody(spec: DashboardSpec, uuid: string): Body {
+  return { ...dashboardFields(spec), uuid };
+}
+
+export function dashboardFields(spec: DashboardSpec): Body {
+  return {
+    dashboard_title: spec.title,
+    slug: spec.slug ?? null,
+    published: spec.published ?? false,
+    css: spec.css ?? '',
+    certified_by: spec.certified_by ?? null,
+    certification_details: spec.certification_details ?? null,
+  };
+}
+
+/**
+ * position_json and json_metadata. Superset links a dashboard's charts from `json_metadata.positions`
+ * (not from position_json), so both carry the layout.
+ */
+export function dashboardLayoutBody(spec: DashboardSpec, refs: DashboardRefs): Body {
+  const position = layoutToPosition(spec.title, spec.layout, refs.chart);
+  const placed = chartsInLayout(spec.layout).flatMap((name) => {
+    const ref = refs.chart(name);
+    return ref ? [ref.id] : [];
+  });
+  const nativeFilters = filtersToConfig(spec.native_filters ?? [], {
+    datasetId: refs.datasetId,
+    chartId: (name) => refs.chart(name)?.id,
+    placedChartIds: placed,
+  });
+  const metadata = { ...DASHBOARD_METADATA_DEFAULTS, ...(spec.metadata ?? {}), positions: position, native_filter_configuration: nativeFilters };
+  return { position_json: JSON.stringify(position), json_metadata: JSON.stringify(metadata) };
+}

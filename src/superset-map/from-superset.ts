@@ -1,0 +1,132 @@
+import type { ChartSpec, ColumnSpec, DatabaseSpec, DatasetSpec, MetricSpec } from '../schema/index.js';
+import { chartParams, uriWithoutPassword } from '../plan/attributes.js';
+import { bool, compact, int, parseJsonField, str } from './json-field.js';
+
+type Raw = Record<string, unknown>;
+
+/** Names of objects Superset knows by id or uuid; the desired tree's names win for the same uuid. */
+export interface NameLookup {
+  databaseByUuid(uuid: string): string | undefined;
+  datasetByUuid(uuid: string): string | undefined;
+  datasetById(id: number): string | undefined;
+  chartById(id: number): string | undefined;
+  chartByUuid(uuid: string): string | undefined;
+  nameFor(kind: 'database' | 'dataset' | 'chart' | 'dashboard', uuid: string, fallback: string): string;
+}
+
+/** The environment variable a masked database password is expected in, e.g. WAREHOUSE_PASSWORD. */
+export function passwordVariable(databaseName: string): string {
+  const base = databaseName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return `${/^[A-Z_]/.test(base) ? base : `DB_${base}`}_PASSWORD`;
+}
+
+/** `GET /api/v1/database/<id>/connection` -> our database spec. The masked password becomes a reference. */
+export function databaseFromSuperset(raw: Raw, names: NameLookup): DatabaseSpec {
+  const uuid = String(raw.uuid);
+  // The object's own name is what Superset shows (a rename there is a change); references use lookups.
+  const name = String(raw.database_name);
+  const uri = String(raw.sqlalchemy_uri ?? '');
+  const hasPassword = uri !== uriWithoutPassword(uri);
+  const extra = parseJsonField(raw.extra);
+  return compact({
+    kind: 'database' as const,
+    name,
+    uuid,
+    sqlalchemy_uri: uriWithoutPassword(uri),
+    password: hasPassword ? `\${env.${passwordVariable(String(raw.database_name))}}` : undefined,
+    expose_in_sqllab: bool(raw.expose_in_sqllab),
+    allow_run_async: bool(raw.allow_run_async),
+    allow_ctas: bool(raw.allow_ctas),
+    allow_cvas: bool(raw.allow_cvas),
+    allow_dml: bool(raw.allow_dml),
+    allow_file_upload: bool(raw.allow_file_upload),
+    cache_timeout: int(raw.cache_timeout) ?? null,
+    force_ctas_schema: str(raw.force_ctas_schema) ?? null,
+    impersonate_user: bool(raw.impersonate_user),
+    extra,
+  });
+}
+
+function columnFromSuperset(c: Raw): ColumnSpec {
+  return compact({
+    name: String(c.column_name),
+    type: str(c.type),
+    verbose_name: str(c.verbose_name),
+    description: str(c.description),
+    expression: str(c.expression),
+    is_dttm: bool(c.is_dttm),
+    groupby: bool(c.groupby),
+    filterable: bool(c.filterable),
+    is_active: bool(c.is_active),
+    python_date_format: str(c.python_date_format),
+    advanced_data_type: str(c.advanced_data_type),
+    extra: parseJsonField(c.extra),
+  });
+}
+
+function metricFromSuperset(m: Raw): MetricSpec {
+  return compact({
+    name: String(m.metric_name),
+    expression: String(m.expression ?? ''),
+    verbose_name: str(m.verbose_name),
+    description: str(m.description),
+    metric_type: str(m.metric_type),
+    d3format: str(m.d3format),
+    warning_text: str(m.warning_text),
+    currency: parseJsonField(m.currency),
+    extra: parseJsonField(m.extra),
+  });
+}
+
+/** `GET /api/v1/dataset/<id>` `result` -> our dataset spec (columns and metrics in full). */
+export function datasetFromSuperset(raw: Raw, names: NameLookup): DatasetSpec {
+  const uuid = String(raw.uuid);
+  const tableName = String(raw.table_name);
+  const name = names.nameFor('dataset', uuid, tableName);
+  const database = (raw.database ?? {}) as Raw;
+  const databaseName = names.databaseByUuid(String(database.uuid)) ?? String(database.database_name ?? '');
+  return compact({
+    kind: 'dataset' as const,
+    name,
+    uuid,
+    database: databaseName,
+    catalog: str(raw.catalog),
+    schema: str(raw.schema),
+    table_name: tableName,
+    sql: str(raw.sql),
+    description: str(raw.description),
+    main_dttm_col: str(raw.main_dttm_col),
+    always_filter_main_dttm: bool(raw.always_filter_main_dttm),
+    normalize_columns: bool(raw.normalize_columns),
+    filter_select_enabled: bool(raw.filter_select_enabled),
+    fetch_values_predicate: str(raw.fetch_values_predicate),
+    default_endpoint: str(raw.default_endpoint),
+    offset: int(raw.offset),
+    cache_timeout: int(raw.cache_timeout) ?? null,
+    template_params: parseJsonField(raw.template_params),
+    extra: parseJsonField(raw.extra),
+    columns: Array.isArray(raw.columns) ? (raw.columns as Raw[]).map(columnFromSuperset) : undefined,
+    metrics: Array.isArray(raw.metrics) ? (raw.metrics as Raw[]).map(metricFromSuperset) : undefined,
+  });
+}
+
+/** `GET /api/v1/chart/<id>` `result` -> our chart spec. Params keep what Superset stores, minus ids. */
+export function chartFromSuperset(raw: Raw, names: NameLookup): ChartSpec {
+  const uuid = String(raw.uuid);
+  const params = parseJsonField(raw.params) ?? {};
+  const dsUuid = str(raw.datasource_uuid);
+  const dsId = int(raw.datasource_id);
+  const dataset = (dsUuid && names.datasetByUuid(dsUuid)) ?? (dsId !== undefined ? names.datasetById(dsId) : undefined) ?? String(raw.datasource_name_text ?? '');
+  return compact({
+    kind: 'chart' as const,
+    name: String(raw.slice_name),
+    uuid,
+    dataset,
+    viz_type: String(raw.viz_type ?? params.viz_type ?? 'table'),
+    description: str(raw.description),
+    params: chartParams(params) as Record<string, unknown>,
+    cache_timeout: int(raw.cache_timeout) ?? null,
+    certified_by: str(raw.certified_by),
+    certification_details: str(raw.certification_details),
+  });
+}

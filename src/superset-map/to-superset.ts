@@ -1,0 +1,136 @@
+import type { ChartSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
+import { uriWithoutPassword } from '../plan/attributes.js';
+import type { Secret } from '../environment/secret.js';
+import { buildQueryContext } from './query-context.js';
+
+type Body = Record<string, unknown>;
+
+/** Puts the password into `scheme://user@host` at the last moment; an empty one means none. */
+export function uriWithPassword(uri: string, password: Secret | undefined): string {
+  const bare = uriWithoutPassword(uri);
+  if (!password || password.isEmpty) return bare;
+  return bare.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*)@/, (_m, head: string) => `${head}:${encodeURIComponent(password.reveal())}@`);
+}
+
+/** Fields of a database, as POST and PUT take them. `fields` limits an update to what changed. */
+export function databaseBody(spec: DatabaseSpec, uuid: string, password: Secret | undefined, fields?: Set<string>): Body {
+  const all: Body = {
+    database_name: spec.name,
+    sqlalchemy_uri: uriWithPassword(spec.sqlalchemy_uri, password),
+    expose_in_sqllab: spec.expose_in_sqllab ?? true,
+    allow_run_async: spec.allow_run_async ?? false,
+    allow_ctas: spec.allow_ctas ?? false,
+    allow_cvas: spec.allow_cvas ?? false,
+    allow_dml: spec.allow_dml ?? false,
+    allow_file_upload: spec.allow_file_upload ?? false,
+    cache_timeout: spec.cache_timeout ?? null,
+    force_ctas_schema: spec.force_ctas_schema ?? null,
+    impersonate_user: spec.impersonate_user ?? false,
+    extra: JSON.stringify({ metadata_params: {}, engine_params: {}, metadata_cache_timeout: {}, schemas_allowed_for_file_upload: [], ...(spec.extra ?? {}) }),
+  };
+  return fields ? pick(all, fields) : { ...all, uuid };
+}
+
+/** POST /dataset/ takes only these; the rest follows in a PUT. */
+export function datasetCreateBody(spec: DatasetSpec, uuid: string, databaseId: number): Body {
+  return {
+    database: databaseId,
+    table_name: spec.table_name ?? spec.name,
+    ...(spec.schema !== undefined ? { schema: spec.schema } : {}),
+    ...(spec.catalog !== undefined ? { catalog: spec.catalog } : {}),
+    ...(spec.sql !== undefined ? { sql: spec.sql } : {}),
+    uuid,
+  };
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * PUT body for a dataset. Columns and metrics are full lists in Superset's API (an item left out is
+ * deleted), so existing ones are sent with their id, matched by name; fields the YAML leaves to
+ * Superset (a column's type) are carried over from what it has.
+ */
+export function datasetUpdateBody(spec: DatasetSpec, live: Raw | undefined, databaseId: number, fields?: Set<string>): Body {
+  const liveColumns = new Map(((live?.columns as Raw[] | undefined) ?? []).map((c) => [String(c.column_name), c]));
+  const liveMetrics = new Map(((live?.metrics as Raw[] | undefined) ?? []).map((m) => [String(m.metric_name), m]));
+  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+  const all: Body = {
+    database_id: databaseId,
+    table_name: spec.table_name ?? spec.name,
+    sql: spec.sql ?? null,
+    description: spec.description ?? null,
+    always_filter_main_dttm: spec.always_filter_main_dttm ?? false,
+    normalize_columns: spec.normalize_columns ?? false,
+    filter_select_enabled: spec.filter_select_enabled ?? true,
+    fetch_values_predicate: spec.fetch_values_predicate ?? null,
+    default_endpoint: spec.default_endpoint ?? null,
+    offset: spec.offset ?? 0,
+    cache_timeout: spec.cache_timeout ?? null,
+    template_params: json(spec.template_params),
+    extra: json(spec.extra),
+    ...(spec.main_dttm_col !== undefined ? { main_dttm_col: spec.main_dttm_col } : {}),
+    ...(spec.schema !== undefined ? { schema: spec.schema } : {}),
+    ...(spec.catalog !== undefined ? { catalog: spec.catalog } : {}),
+  };
+  if (spec.columns) {
+    all.columns = spec.columns.map((c) => {
+      const old = liveColumns.get(c.name);
+      return {
+        ...(old?.id !== undefined ? { id: old.id } : {}),
+        column_name: c.name,
+        verbose_name: c.verbose_name ?? null,
+        description: c.description ?? null,
+        expression: c.expression ?? null,
+        groupby: c.groupby ?? true,
+        filterable: c.filterable ?? true,
+        is_active: c.is_active ?? true,
+        python_date_format: c.python_date_format ?? null,
+        advanced_data_type: c.advanced_data_type ?? null,
+        extra: json(c.extra),
+        type: c.type ?? (old?.type as string | undefined) ?? null,
+        is_dttm: c.is_dttm ?? (old?.is_dttm as boolean | undefined) ?? false,
+      };
+    });
+  }
+  if (spec.metrics) {
+    all.metrics = spec.metrics.map((m) => {
+      const old = liveMetrics.get(m.name);
+      return {
+        ...(old?.id !== undefined ? { id: old.id } : {}),
+        metric_name: m.name,
+        expression: m.expression,
+        verbose_name: m.verbose_name ?? null,
+        description: m.description ?? null,
+        metric_type: m.metric_type ?? null,
+        d3format: m.d3format ?? null,
+        warning_text: m.warning_text ?? null,
+        currency: m.currency ?? null,
+        extra: json(m.extra),
+      };
+    });
+  }
+  return fields ? pick(all, fields) : all;
+}
+
+/** Chart body; params carry the viz type and datasource the way Superset's UI saves them. */
+export function chartBody(spec: ChartSpec, uuid: string, datasetId: number, fields?: Set<string>): Body {
+  const params = { ...(spec.params ?? {}), viz_type: spec.viz_type, datasource: `${datasetId}__table` };
+  const queryContext = spec.query_context ?? buildQueryContext(spec.viz_type, spec.params ?? {}, datasetId);
+  const all: Body = {
+    slice_name: spec.name,
+    viz_type: spec.viz_type,
+    datasource_id: datasetId,
+    datasource_type: 'table',
+    params: JSON.stringify(params),
+    query_context: JSON.stringify(queryContext),
+    description: spec.description ?? null,
+    cache_timeout: spec.cache_timeout ?? null,
+    certified_by: spec.certified_by ?? null,
+    certification_details: spec.certification_details ?? null,
+  };
+  return fields ? pick(all, fields) : { ...all, uuid };
+}
+
+function pick(body: Body, fields: Set<string>): Body {
+  return Object.fromEntries(Object.entries(body).filter(([k]) => fields.has(k)));
+}

@@ -32,7 +32,7 @@ node --input-type=module -e '
 echo
 echo "=== drift report (environment local) ==="
 set +e
-"${CLI[@]}" drift --env local 2>/dev/null || "${CLI[@]}" plan --env local
+"${CLI[@]}" plan --env local
 rc=$?
 set -e
 echo

@@ -1,30 +1,22 @@
-// createSupersetClient: the SupersetPort over Superset's REST API (axios). Wiring only; the
-// moving parts live beside it: transport (one exchange), executor (auth, CSRF, retries, errors),
-// auth (tokens), pagination (lists), responses (schemas), redact (secrets out of messages).
+// createSupersetClient: the SupersetPort over Superset's REST API (axios). Wiring and the CRUD
+// calls; the moving parts live beside it: transport (one exchange), executor (auth headers, CSRF,
+// retries, errors), auth (tokens), pagination (lists), bundles (zip export/import), responses
+// (schemas), redact (secrets out of every message).
 
 import { Auth } from './auth.js';
+import { authCalls } from './auth-calls.js';
+import { exportBundle, importBundle, type ImportOptions } from './bundles.js';
 import { CookieJar } from './cookies.js';
-import { SupersetApiError, type RequestContext } from './errors.js';
+import type { RequestContext } from './errors.js';
 import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
+import { refusal } from './make-error.js';
 import { listAll, type ListOptions } from './pagination.js';
 import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
-import {
-  ChartDataResponse,
-  CreateResponse,
-  CsrfResponse,
-  ListResponse,
-  LoginResponse,
-  RefreshResponse,
-  ResultResponse,
-  firstMismatch,
-} from './responses.js';
+import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse } from './responses.js';
 import { DEFAULT_RETRY } from './retry.js';
-import { rison } from './rison.js';
-import { createTransport, type Send, type WireResponse } from './transport.js';
-import { Value } from '@sinclair/typebox/value';
-import type { TSchema, Static } from '@sinclair/typebox';
+import { createTransport, type HttpMethod, type Send } from './transport.js';
 
 export interface SupersetLogEvent {
   level: 'debug' | 'info' | 'warn';
@@ -36,38 +28,25 @@ export interface SupersetClientOptions {
   baseUrl: string;
   username: string;
   password: string;
-  /** Bound of one HTTP exchange (connect to last byte). */
+  /** Bound of one HTTP exchange, connect to last byte (default 30 000). */
   timeoutMs?: number;
-  /** Retries after the first attempt. */
+  /** Retries after the first attempt (default 3). */
   maxRetries?: number;
-  /** Every line is redacted before it gets here. */
+  /** Receives every event; each message is redacted before it gets here. */
   log?: (event: SupersetLogEvent) => void;
-  /** First backoff step (doubles per retry, jittered); tests make it small. */
+  /** First backoff step in ms (doubles per retry, jittered; default 250). */
   retryBaseMs?: number;
-  /** Longest Retry-After the client honours. */
+  /** Longest Retry-After the client honours, in ms (default 60 000). */
   maxRetryAfterMs?: number;
   /** Replaces the axios transport (tests). */
   send?: Send;
-}
-
-export interface ChartDataResult {
-  rowcount: number;
-  colnames: string[];
-  data: Record<string, unknown>[];
-}
-
-export interface ImportOptions {
-  passwords?: Record<string, string>;
-  /** The assets endpoint always overwrites; `false` is refused rather than ignored. */
-  overwrite?: boolean;
-  /** Let a bundle reference objects that already exist instead of carrying them (`sparse=true`). */
-  sparse?: boolean;
 }
 
 /** The port plus what only the HTTP client has. */
 export interface SupersetClient extends SupersetPort {
   list(kind: SupersetKind, options?: ListOptions): Promise<ListedObject[]>;
   importBundle(zip: Buffer, options: ImportOptions): Promise<void>;
+  /** list/get/write as the port defines them, plus `auth` (login, refresh, CSRF) and `retries`. */
   readonly calls: ClientCalls;
   readonly baseUrl: string;
 }
@@ -79,11 +58,9 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   redactor.add(options.password);
   const calls: ClientCalls = { list: 0, get: 0, write: 0, auth: 0, retries: 0 };
   const cookies = new CookieJar();
-  const sink = options.log;
   const log = (level: SupersetLogEvent['level'], code: string, message: string): void => {
-    sink?.({ level, code, message: redactor.redact(message) });
+    options.log?.({ level, code, message: redactor.redact(message) });
   };
-
   const executor = new Executor({
     baseUrl,
     timeoutMs,
@@ -99,96 +76,35 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     calls,
     log,
   });
+  executor.attach(new Auth(authCalls(executor, options.username, options.password), cookies, redactor, log));
 
-  /** Checks a JSON answer against a schema. */
-  function decode<S extends TSchema>(req: ApiRequest, res: WireResponse, schema: S): Static<S> {
-    const body = executor.json(req, res);
-    if (Value.Check(schema, body)) return body;
-    const mismatch = firstMismatch(schema, body) ?? 'does not match';
-    throw executor.badResponse(req, res.status, `the JSON does not have the expected shape (${mismatch})`);
-  }
+  const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
 
-  /** Sends and checks the JSON answer against a schema. */
-  async function call<S extends TSchema>(req: ApiRequest, schema: S): Promise<Static<S>> {
-    return decode(req, await executor.request(req), schema);
-  }
-
-  const authCtx = (op: 'login' | 'refresh' | 'csrf'): RequestContext => ({ op });
-  executor.attach(
-    new Auth(
-      {
-        async login() {
-          const body = await call(
-            {
-              method: 'POST',
-              path: '/api/v1/security/login',
-              json: { username: options.username, password: options.password, provider: 'db', refresh: true },
-              category: 'auth',
-              ctx: authCtx('login'),
-              bearer: 'none',
-              idempotent: true,
-            },
-            LoginResponse,
-          );
-          return { accessToken: body.access_token, refreshToken: body.refresh_token ?? null };
-        },
-        async refresh(token) {
-          const req: ApiRequest = {
-            method: 'POST',
-            path: '/api/v1/security/refresh',
-            category: 'auth',
-            ctx: authCtx('refresh'),
-            bearer: { token },
-            idempotent: true,
-          };
-          return (await call(req, RefreshResponse)).access_token;
-        },
-        async csrf() {
-          const req: ApiRequest = {
-            method: 'GET',
-            path: '/api/v1/security/csrf_token/',
-            category: 'auth',
-            ctx: authCtx('csrf'),
-          };
-          return (await call(req, CsrfResponse)).result;
-        },
-      },
-      cookies,
-      redactor,
-      log,
-    ),
-  );
-
-  function objectPath(kind: SupersetKind, id: number): string {
-    return `${KINDS[kind].base}${id}`;
-  }
-
-  function requireId(kind: SupersetKind | 'assets', id: number, op: RequestContext['op']): void {
+  /** Ids go into URL paths: anything but a positive integer is refused before sending. */
+  function checkId(method: HttpMethod, kind: SupersetKind, id: number, ctx: RequestContext): void {
     if (Number.isInteger(id) && id > 0) return;
-    throw new SupersetApiError(`Refused ${op} ${kind} with id ${String(id)}: ids are positive integers.`, {
-      code: 'unsupported',
-      status: 0,
-      context: { op, kind },
-      method: '-',
-      path: '-',
-    });
+    throw refusal(
+      { method, path: KINDS[kind].base, ctx },
+      `Refused to use ${kind} id ${String(id)}: ids are positive integers.`,
+    );
   }
 
   const client: SupersetClient = {
     calls,
     baseUrl,
 
-    async list(kind, listOptions = {}) {
+    list(kind, listOptions = {}) {
+      const ctx: RequestContext = { op: 'list', kind };
       return listAll(
         kind,
         (query) =>
-          call(
+          executor.call(
             {
               method: 'GET',
               path: KINDS[kind].base,
               query: `q=${encodeURIComponent(query)}`,
               category: 'list',
-              ctx: { op: 'list', kind },
+              ctx,
             },
             ListResponse,
           ),
@@ -198,131 +114,73 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     },
 
     async get(kind, id) {
-      requireId(kind, id, 'get');
+      const ctx: RequestContext = { op: 'get', kind, id };
+      checkId('GET', kind, id, ctx);
+      // Only /connection has sqlalchemy_uri (masked) and extra (notes §2).
       const path = kind === 'database' ? `${objectPath(kind, id)}/connection` : objectPath(kind, id);
-      return (
-        await call({ method: 'GET', path, category: 'get', ctx: { op: 'get', kind, id } }, ResultResponse)
-      ).result;
+      return (await executor.call({ method: 'GET', path, category: 'get', ctx }, ResultResponse)).result;
     },
 
     async create(kind, body) {
       redactor.addFromBody(body);
       const ctx: RequestContext = { op: 'create', kind, name: nameInBody(kind, body) };
-      const res = await call(
-        { method: 'POST', path: KINDS[kind].base, json: body, category: 'write', ctx },
-        CreateResponse,
-      );
-      return { id: res.id, result: res.result };
+      const req: ApiRequest = { method: 'POST', path: KINDS[kind].base, json: body, category: 'write', ctx };
+      const { id, result } = await executor.call(req, CreateResponse);
+      return { id, result };
     },
 
     async update(kind, id, body) {
-      requireId(kind, id, 'update');
-      redactor.addFromBody(body);
       const ctx: RequestContext = { op: 'update', kind, id, name: nameInBody(kind, body) };
-      return (
-        await call(
-          { method: 'PUT', path: objectPath(kind, id), json: body, category: 'write', ctx },
-          ResultResponse,
-        )
-      ).result;
+      checkId('PUT', kind, id, ctx);
+      redactor.addFromBody(body);
+      const req: ApiRequest = {
+        method: 'PUT',
+        path: objectPath(kind, id),
+        json: body,
+        category: 'write',
+        ctx,
+      };
+      return (await executor.call(req, ResultResponse)).result;
     },
 
     async remove(kind, id) {
-      requireId(kind, id, 'delete');
-      // A JSON content type keeps a CSRF failure a 400 instead of a 302 to the login page.
+      const ctx: RequestContext = { op: 'delete', kind, id };
+      checkId('DELETE', kind, id, ctx);
+      // A JSON content type keeps a CSRF failure a 400 instead of a 302 to the login page (notes §1).
       await executor.request({
         method: 'DELETE',
         path: objectPath(kind, id),
         json: {},
         category: 'write',
-        ctx: { op: 'delete', kind, id },
+        ctx,
       });
     },
 
     async chartData(chartId) {
-      requireId('chart', chartId, 'chart-data');
-      const req: ApiRequest = {
-        method: 'GET',
-        path: `/api/v1/chart/${chartId}/data/`,
-        category: 'get',
-        ctx: { op: 'chart-data', kind: 'chart', id: chartId },
-      };
+      const ctx: RequestContext = { op: 'chart-data', kind: 'chart', id: chartId };
+      checkId('GET', 'chart', chartId, ctx);
+      const req: ApiRequest = { method: 'GET', path: `/api/v1/chart/${chartId}/data/`, category: 'get', ctx };
       const res = await executor.request(req);
-      if (res.status === 202)
+      if (res.status === 202) {
         throw executor.badResponse(
           req,
           202,
-          'the query runs asynchronously (GLOBAL_ASYNC_QUERIES), which this client does not follow',
+          'the query was queued asynchronously (GLOBAL_ASYNC_QUERIES), which this client does not follow',
         );
-      return decode(req, res, ChartDataResponse).result.map(({ rowcount, colnames, data }) => ({
-        rowcount,
-        colnames,
-        data,
-      }));
+      }
+      return executor
+        .decode(req, res, ChartDataResponse)
+        .result.map(({ rowcount, colnames, data }) => ({ rowcount, colnames, data }));
     },
 
     async exportBundle(kind, ids) {
-      let req: ApiRequest;
-      if (kind === 'assets') {
-        req = { method: 'GET', path: '/api/v1/assets/export/', category: 'get', ctx: { op: 'export', kind } };
-      } else {
-        const wanted = ids ?? (await client.list(kind)).map((o) => o.id);
-        for (const id of wanted) requireId(kind, id, 'export');
-        if (wanted.length === 0) {
-          throw new SupersetApiError(
-            `Nothing to export: Superset has no ${kind} objects${ids ? ' in the given id list' : ''}.`,
-            {
-              code: 'not-found',
-              status: 0,
-              context: { op: 'export', kind },
-              method: 'GET',
-              path: `${KINDS[kind].base}export/`,
-            },
-          );
-        }
-        req = {
-          method: 'GET',
-          path: `${KINDS[kind].base}export/`,
-          query: `q=${encodeURIComponent(rison(wanted))}`,
-          category: 'get',
-          ctx: { op: 'export', kind },
-        };
-      }
-      const res = await executor.request(req);
-      // A zip starts with "PK\x03\x04".
-      if (res.body.length < 4 || res.body.readUInt32LE(0) !== 0x04034b50)
-        throw executor.badResponse(req, res.status, 'the answer is not a zip file');
-      return res.body;
+      if (kind === 'assets') return exportBundle(executor, kind, []);
+      for (const id of ids ?? []) checkId('GET', kind, id, { op: 'export', kind });
+      return exportBundle(executor, kind, ids ?? (await client.list(kind)).map((o) => o.id));
     },
 
-    async importBundle(zip, importOptions) {
-      const ctx: RequestContext = { op: 'import', kind: 'assets' };
-      if (importOptions.overwrite === false) {
-        throw new SupersetApiError(
-          'Refused to import with overwrite: false: /api/v1/assets/import/ always overwrites existing objects.',
-          {
-            code: 'unsupported',
-            status: 0,
-            context: ctx,
-            method: 'POST',
-            path: '/api/v1/assets/import/',
-          },
-        );
-      }
-      const form = new FormData();
-      form.append('bundle', new Blob([new Uint8Array(zip)], { type: 'application/zip' }), 'bundle.zip');
-      if (importOptions.passwords !== undefined) {
-        for (const pw of Object.values(importOptions.passwords)) redactor.add(pw);
-        form.append('passwords', JSON.stringify(importOptions.passwords));
-      }
-      if (importOptions.sparse === true) form.append('sparse', 'true');
-      await executor.request({
-        method: 'POST',
-        path: '/api/v1/assets/import/',
-        form,
-        category: 'write',
-        ctx,
-      });
+    importBundle(zip, importOptions) {
+      return importBundle(executor, redactor, zip, importOptions);
     },
   };
   return client;

@@ -16,7 +16,8 @@ export interface ErrorBody {
   errorType: string | null;
 }
 
-const SKIPPED_EXTRA_KEYS = new Set(['issue_codes', 'messages', 'engine_name', 'level']);
+// `payload` echoes the request body (dataset PUT): never copied into an error.
+const SKIPPED_EXTRA_KEYS = new Set(['issue_codes', 'messages', 'payload', 'engine_name', 'level']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,12 +1,15 @@
 // Runs API requests: auth headers, CSRF on writes, retries, 401 recovery, counters, logging, and
 // turning every failure into a redacted SupersetApiError.
 
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { Auth } from './auth.js';
 import type { CookieJar } from './cookies.js';
 import { parseErrorBody, type ErrorBody } from './error-body.js';
-import { SupersetApiError, type RequestContext } from './errors.js';
-import { capitalize, codeForStatus, describeOperation, httpErrorMessage } from './messages.js';
+import type { RequestContext, SupersetApiError } from './errors.js';
+import { badResponseError, failureError, responseError } from './make-error.js';
 import type { Redactor } from './redact.js';
+import { firstMismatch } from './responses.js';
 import {
   backoffMs,
   isIdempotent,
@@ -55,16 +58,9 @@ export interface ExecutorDeps {
   cookies: CookieJar;
   calls: ClientCalls;
   log: LogFn;
-  /** Set after construction: Auth needs the executor to log in. */
-  auth?: Auth;
 }
 
-export interface ParsedBody {
-  json: unknown;
-  isJson: boolean;
-}
-
-export function parseBody(res: WireResponse): ParsedBody {
+export function parseBody(res: WireResponse): { json: unknown; isJson: boolean } {
   const type = String(res.headers['content-type'] ?? '');
   const text = res.body.toString('utf8');
   if (!/json/i.test(type) && !/^\s*[[{]/.test(text)) return { json: undefined, isJson: false };
@@ -81,40 +77,56 @@ function isCsrfRejection(res: WireResponse, body: ErrorBody): boolean {
 }
 
 export class Executor {
+  private auth: Auth | undefined;
+
   constructor(private readonly deps: ExecutorDeps) {}
 
+  /** Auth needs the executor to log in, so it is attached after construction. */
   attach(auth: Auth): void {
-    this.deps.auth = auth;
+    this.auth = auth;
   }
 
+  /** Sends and checks the JSON answer against a schema. */
+  async call<S extends TSchema>(req: ApiRequest, schema: S): Promise<Static<S>> {
+    return this.decode(req, await this.request(req), schema);
+  }
+
+  /** Checks a 2xx JSON answer against a schema. */
+  decode<S extends TSchema>(req: ApiRequest, res: WireResponse, schema: S): Static<S> {
+    const { json, isJson } = parseBody(res);
+    if (!isJson) throw this.badResponse(req, res.status, 'the answer was not JSON');
+    if (Value.Check(schema, json)) return json;
+    const mismatch = firstMismatch(schema, json) ?? 'does not match';
+    throw this.badResponse(req, res.status, `the JSON does not have the expected shape (${mismatch})`);
+  }
+
+  badResponse(req: ApiRequest, status: number, what: string): SupersetApiError {
+    return badResponseError(req, status, what, this.deps.redactor);
+  }
+
+  /** Sends until a 2xx answer, retrying what is safe to retry; throws SupersetApiError otherwise. */
   async request(req: ApiRequest): Promise<WireResponse> {
     const { deps } = this;
-    const isWrite = req.method !== 'GET';
     const bearer = req.bearer ?? 'access';
     const idempotent = req.idempotent ?? isIdempotent(req.method);
+    // Writes made with the access token need the CSRF token and its session cookie.
+    const carriesSession = req.method !== 'GET' && bearer === 'access';
     let attempt = 0;
     let reauthenticated = false;
     let csrfRenewed = false;
     for (;;) {
-      const headers: Record<string, string> = { Accept: 'application/json' };
-      let body: string | FormData | undefined = req.form;
-      if (req.json !== undefined) {
-        headers['Content-Type'] = 'application/json';
-        body = JSON.stringify(req.json);
-      }
-      if (bearer === 'access') headers.Authorization = `Bearer ${await this.auth().accessToken()}`;
-      else if (bearer !== 'none') headers.Authorization = `Bearer ${bearer.token}`;
-      if (isWrite && bearer === 'access') {
-        headers['X-CSRFToken'] = await this.auth().csrfToken();
-        const cookie = deps.cookies.header();
-        if (cookie !== undefined) headers.Cookie = cookie;
-      }
-
+      const headers = await this.headers(req, bearer, carriesSession);
       deps.calls[req.category] += 1;
       if (attempt > 0) deps.calls.retries += 1;
       let res: WireResponse;
       try {
-        res = await deps.send({ method: req.method, path: req.path, query: req.query, headers, body });
+        res = await deps.send({
+          method: req.method,
+          path: req.path,
+          query: req.query,
+          headers,
+          body: this.body(req),
+        });
       } catch (err) {
         if (!(err instanceof WireFailure)) throw err;
         if (attempt < deps.retry.maxRetries && shouldRetryFailure(idempotent, err)) {
@@ -122,9 +134,13 @@ export class Executor {
           attempt += 1;
           continue;
         }
-        throw this.failureError(req, err, attempt + 1);
+        throw failureError(req, err, attempt + 1, deps, deps.redactor);
       }
-      for (const value of this.storeCookies(res)) deps.redactor.add(value);
+      // Only the CSRF fetch and requests that carried the session may change it: a cookieless GET
+      // is answered with a fresh session cookie ({"locale":"en"}) that lacks the CSRF secret.
+      if (carriesSession || req.ctx.op === 'csrf') {
+        for (const value of deps.cookies.store(res.headers['set-cookie'])) deps.redactor.add(value);
+      }
       deps.log(
         'debug',
         'superset.http',
@@ -136,101 +152,66 @@ export class Executor {
       const errorBody = parseErrorBody(parsed.json);
       if (res.status === 401 && bearer === 'access' && !reauthenticated) {
         reauthenticated = true;
-        await this.auth().recover(errorBody.message);
+        await this.requireAuth().recover(errorBody.message);
         continue;
       }
-      if (isWrite && bearer === 'access' && !csrfRenewed && isCsrfRejection(res, errorBody)) {
+      if (carriesSession && !csrfRenewed && isCsrfRejection(res, errorBody)) {
         csrfRenewed = true;
+        const why = errorBody.message ?? `HTTP ${res.status}`;
         deps.log(
           'info',
           'superset.auth.csrf-renew',
-          `Superset rejected the CSRF token (${errorBody.message ?? res.status}); fetching a new one`,
+          `Superset rejected the CSRF token (${why}); fetching a new one`,
         );
-        this.auth().invalidateCsrf();
+        this.requireAuth().invalidateCsrf();
         continue;
       }
       if (attempt < deps.retry.maxRetries && shouldRetryStatus(idempotent, res.status)) {
         const asked = res.status === 429 ? parseRetryAfter(res.headers['retry-after']) : undefined;
         const ms =
-          asked !== undefined ? Math.min(asked, deps.retry.maxRetryAfterMs) : backoffMs(attempt, deps.retry);
+          asked === undefined ? backoffMs(attempt, deps.retry) : Math.min(asked, deps.retry.maxRetryAfterMs);
         await this.wait(req, attempt, ms, `HTTP ${res.status}`);
         attempt += 1;
         continue;
       }
-      throw this.httpError(req, res, parsed.isJson, errorBody);
+      throw responseError(req, res, errorBody, parsed.isJson, deps.redactor);
     }
   }
 
-  /** Parses a 2xx JSON body; a body that is not JSON is a bad-response error. */
-  json(req: ApiRequest, res: WireResponse): unknown {
-    const parsed = parseBody(res);
-    if (!parsed.isJson) throw this.badResponse(req, res.status, 'the answer was not JSON');
-    return parsed.json;
+  private async headers(
+    req: ApiRequest,
+    bearer: NonNullable<ApiRequest['bearer']>,
+    carriesSession: boolean,
+  ): Promise<Record<string, string>> {
+    // Without `Accept: application/json` Superset turns errors into HTML 500 pages (notes §9).
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (req.json !== undefined) headers['Content-Type'] = 'application/json';
+    if (bearer === 'access') headers.Authorization = `Bearer ${await this.requireAuth().accessToken()}`;
+    else if (bearer !== 'none') headers.Authorization = `Bearer ${bearer.token}`;
+    if (carriesSession) {
+      headers['X-CSRFToken'] = await this.requireAuth().csrfToken();
+      const cookie = this.deps.cookies.header();
+      if (cookie !== undefined) headers.Cookie = cookie;
+    }
+    return headers;
   }
 
-  badResponse(req: ApiRequest, status: number, what: string): SupersetApiError {
-    const message = `Superset gave an unexpected answer while ${describeOperation(req.ctx)}: ${what}.`;
-    return new SupersetApiError(this.deps.redactor.redact(message), {
-      code: 'bad-response',
-      status,
-      context: req.ctx,
-      method: req.method,
-      path: req.path,
-    });
+  private body(req: ApiRequest): string | FormData | undefined {
+    return req.json === undefined ? req.form : JSON.stringify(req.json);
   }
 
-  private auth(): Auth {
-    if (this.deps.auth === undefined) throw new TypeError('Executor used before its Auth was attached');
-    return this.deps.auth;
-  }
-
-  private storeCookies(res: WireResponse): string[] {
-    return this.deps.cookies.store(res.headers['set-cookie']);
+  private requireAuth(): Auth {
+    if (this.auth === undefined) throw new TypeError('Executor used before its Auth was attached');
+    return this.auth;
   }
 
   private async wait(req: ApiRequest, attempt: number, ms: number, reason: string): Promise<void> {
+    const { maxRetries } = this.deps.retry;
     this.deps.log(
       'warn',
       'superset.retry',
-      `${req.method} ${req.path} failed (${reason}); retry ${attempt + 1} of ${this.deps.retry.maxRetries} in ${ms} ms`,
+      `${req.method} ${req.path} failed (${reason}); retry ${attempt + 1} of ${maxRetries} in ${ms} ms`,
     );
     await sleep(ms);
-  }
-
-  private failureError(req: ApiRequest, failure: WireFailure, attempts: number): SupersetApiError {
-    const op = describeOperation(req.ctx);
-    const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-    const message =
-      failure.kind === 'timeout'
-        ? `Superset at ${this.deps.baseUrl} did not answer within ${this.deps.timeoutMs} ms while ${op}${tries}.`
-        : `Cannot reach Superset at ${this.deps.baseUrl} while ${op}${tries} (${failure.errorCode}). Is it running?`;
-    return new SupersetApiError(this.deps.redactor.redact(message), {
-      code: failure.kind === 'timeout' ? 'timeout' : 'unreachable',
-      status: 0,
-      context: req.ctx,
-      method: req.method,
-      path: req.path,
-    });
-  }
-
-  private httpError(req: ApiRequest, res: WireResponse, isJson: boolean, body: ErrorBody): SupersetApiError {
-    const { redactor } = this.deps;
-    const message =
-      res.status >= 300 && res.status < 400
-        ? `Superset redirected ${req.method} ${req.path} to ${String(res.headers.location ?? '?').split('?')[0]} while ${describeOperation(req.ctx)} (HTTP ${res.status}).`
-        : httpErrorMessage(req.ctx, res.status, body, isJson);
-    const fields: Record<string, string[]> = {};
-    for (const [field, problems] of Object.entries(body.fields))
-      fields[field] = problems.map((p) => redactor.redact(p));
-    return new SupersetApiError(redactor.redact(capitalize(message)), {
-      code: codeForStatus(res.status),
-      status: res.status,
-      context: req.ctx,
-      method: req.method,
-      path: req.path,
-      fields,
-      serverMessage: body.message === null ? null : redactor.redact(body.message),
-      errorType: body.errorType,
-    });
   }
 }

@@ -4,9 +4,8 @@ export {
   type SupersetClient,
   type SupersetClientOptions,
   type SupersetLogEvent,
-  type ChartDataResult,
-  type ImportOptions,
 } from './client.js';
+export type { ImportOptions } from './bundles.js';
 export { SupersetApiError, isSupersetApiError, type SupersetErrorCode, type SupersetOp } from './errors.js';
 export type { ClientCalls } from './executor.js';
 export type { ListOptions } from './pagination.js';

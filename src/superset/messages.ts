@@ -50,6 +50,16 @@ export function describeOperation(ctx: RequestContext): string {
   }
 }
 
+// /api/v1/assets/import/ turns every validation problem into the same 500 (notes §8).
+const IMPORT_500_HINT =
+  'The assets import reports every invalid bundle this way: check that metadata.yaml says `type: assets`, ' +
+  'that every dependency is in the bundle (or import with sparse), and that each new database has its password.';
+
+// "<Kind> could not be created." is all Superset says when the database refused the row.
+const CREATE_FAILED_HINT =
+  'Superset gives no reason; usually the uuid is taken already, or (datasets on a SQLite metadata ' +
+  'database) another dataset has the same table_name: there it is unique across all databases.';
+
 export function codeForStatus(status: number): SupersetErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
@@ -69,11 +79,12 @@ function detail(body: ErrorBody, fallback: string): string {
 }
 
 export function httpErrorMessage(
-  ctx: RequestContext,
+  site: { method: string; path: string; ctx: RequestContext },
   status: number,
   body: ErrorBody,
   isJson: boolean,
 ): string {
+  const { ctx } = site;
   const op = describeOperation(ctx);
   const fallback = isJson ? 'no details given' : 'the answer was not JSON';
   const d = detail(body, fallback);
@@ -86,14 +97,18 @@ export function httpErrorMessage(
       return `Superset forbids ${op} for this user (HTTP 403): ${d}`;
     case 'not-found':
       return ctx.id !== undefined || ctx.name !== undefined
-        ? `Superset has no ${describeObject(ctx)} (HTTP 404 while ${op}).`
+        ? `Superset has no ${describeObject(ctx)} (HTTP 404 on ${site.method} ${site.path}).`
         : `Superset answered 404 while ${op}: ${d}`;
     case 'invalid':
-      return `Superset rejected ${op} (HTTP ${status}): ${d}`;
+      return ctx.op === 'create' && Object.keys(body.fields).length === 0 && /could not be created/i.test(d)
+        ? `Superset rejected ${op} (HTTP ${status}): ${d} ${CREATE_FAILED_HINT}`
+        : `Superset rejected ${op} (HTTP ${status}): ${d}`;
     case 'rate-limited':
       return `Superset kept answering 429 Too Many Requests while ${op}; gave up after the last retry.`;
     case 'server-error':
-      return `Superset failed while ${op} (HTTP ${status}): ${d}`;
+      return ctx.op === 'import' && status === 500
+        ? `Superset failed while ${op} (HTTP 500): ${d}. ${IMPORT_500_HINT}`
+        : `Superset failed while ${op} (HTTP ${status}): ${d}`;
     default:
       return `Superset answered HTTP ${status} while ${op}: ${d}`;
   }

@@ -11,5 +11,6 @@ export type { ZkCodeName, ZkResult } from './errors.js';
 export { digestId, writerReaderAcl, type ZkAcl, type ZkPerm, type DigestCredentials } from './acl.js';
 export type { ZkStat } from './stat.js';
 export type { WatchEvent, WatchEventType, WatchKind, WatchListener } from './watches.js';
+export type { NextEvent } from './watched.js';
 export { mkdirp, deleteTree, listTree, joinPath } from './tree.js';
 export { mapLimit } from './pool.js';

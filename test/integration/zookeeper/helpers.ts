@@ -30,7 +30,8 @@ export async function removeTree(root: string, auth?: DigestCredentials): Promis
  * the same session (id + password) and closes it. The first client learns it on reconnect.
  */
 export async function expireSession(client: ZkClient): Promise<void> {
-  const raw = (client as unknown as { raw: RawZk & { client_id: string; client_password: string } }).raw;
+  type Session = RawZk & { client_id: string; client_password: string };
+  const raw = (client as unknown as { conn: { raw: Session } }).conn.raw;
   const twin = newRawClient();
   await new Promise<void>((resolve) => {
     twin.on('connect', () => resolve());

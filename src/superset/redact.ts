@@ -24,6 +24,14 @@ export class Redactor {
     if (depth > 6 || body === null || body === undefined) return;
     if (typeof body === 'string') {
       for (const m of body.matchAll(URI_PASSWORD)) this.addUriPassword(m[2]);
+      // `extra` and `masked_encrypted_extra` are JSON strings that may hold credentials.
+      if (/^\s*\{/.test(body)) {
+        try {
+          this.addFromBody(JSON.parse(body), depth + 1);
+        } catch {
+          // not JSON after all
+        }
+      }
       return;
     }
     if (Array.isArray(body)) {

@@ -1,0 +1,198 @@
+// The client's pure parts: Rison, timestamps, error bodies, redaction, cookies, backoff, pagination.
+import { describe, expect, it } from 'vitest';
+import { CookieJar } from '../../../src/superset/cookies.js';
+import { parseErrorBody } from '../../../src/superset/error-body.js';
+import { displayName, toIsoUtc, toListedObject } from '../../../src/superset/list-row.js';
+import { listAll, listQuery } from '../../../src/superset/pagination.js';
+import { Redactor } from '../../../src/superset/redact.js';
+import type { ListResponse } from '../../../src/superset/responses.js';
+import { backoffMs, parseRetryAfter, shouldRetryStatus } from '../../../src/superset/retry.js';
+import { rison } from '../../../src/superset/rison.js';
+
+describe('rison', () => {
+  it('encodes what list and export queries use', () => {
+    expect(rison([1, 2, 3])).toBe('!(1,2,3)');
+    expect(
+      rison({ columns: ['id', 'changed_by.first_name'], page: 0, page_size: -1, order_direction: 'asc' }),
+    ).toBe('(columns:!(id,changed_by.first_name),page:0,page_size:-1,order_direction:asc)');
+    expect(rison({ filters: [{ col: 'uuid', opr: 'eq', value: '1f0e-aa' }] })).toBe(
+      "(filters:!((col:uuid,opr:eq,value:'1f0e-aa')))",
+    );
+    expect(rison(["it's", 'a b', '', 'true', '9lives', null, true, false])).toBe(
+      "!('it!'s','a b','','true','9lives',!n,!t,!f)",
+    );
+    expect(rison('wow!')).toBe("'wow!!'");
+  });
+});
+
+describe('list rows', () => {
+  it('normalises Superset timestamps to ISO-8601 UTC with microseconds', () => {
+    expect(toIsoUtc('2026-11-25T23:29:20.351857+0000')).toBe('2026-11-25T23:29:20.351857Z');
+    expect(toIsoUtc('2026-11-25T23:29:20.351857')).toBe('2026-11-25T23:29:20.351857Z');
+    expect(toIsoUtc('2026-11-25T23:29:20')).toBe('2026-11-25T23:29:20.000000Z');
+    expect(toIsoUtc('2026-11-25T23:29:20.5+0200')).toBe('2026-11-25T21:29:20.500000Z');
+    expect(toIsoUtc('2026-11-25T00:29:20.5-01:30')).toBe('2026-11-25T01:59:20.500000Z');
+    expect(toIsoUtc('yesterday')).toBeNull();
+    expect(toIsoUtc(null)).toBeNull();
+  });
+
+  it('builds the display name from changed_by', () => {
+    expect(displayName({ changed_by: { first_name: 'Ada', last_name: 'Lovelace' } })).toBe('Ada Lovelace');
+    expect(displayName({ changed_by: null })).toBeNull();
+    expect(displayName({ changed_by_name: 'Bob' })).toBe('Bob');
+  });
+
+  it('maps each kind to id, uuid, name, changedOn', () => {
+    const db = toListedObject('database', {
+      id: 1,
+      uuid: 'u1',
+      database_name: 'wh',
+      changed_on: '2026-01-02T03:04:05.000006',
+    });
+    expect(db).toMatchObject({
+      id: 1,
+      uuid: 'u1',
+      name: 'wh',
+      changedOn: '2026-01-02T03:04:05.000006Z',
+      changedBy: null,
+    });
+    const chart = toListedObject('chart', {
+      id: 2,
+      uuid: 'u2',
+      slice_name: 'c',
+      changed_on_utc: '2026-01-02T03:04:05.000006+0000',
+    });
+    expect(chart).toMatchObject({ name: 'c', changedOn: '2026-01-02T03:04:05.000006Z' });
+  });
+});
+
+describe('error bodies', () => {
+  it('reads every shape Superset uses', () => {
+    expect(parseErrorBody({ message: 'Not found' })).toEqual({
+      message: 'Not found',
+      fields: {},
+      errorType: null,
+    });
+    expect(parseErrorBody({ msg: 'Token has expired' }).message).toBe('Token has expired');
+    expect(parseErrorBody({ message: { owners: ['Owners are invalid'] } }).fields).toEqual({
+      owners: ['Owners are invalid'],
+    });
+    expect(parseErrorBody({ message: { columns: { 0: { column_name: ['Missing data'] } } } }).fields).toEqual(
+      {
+        'columns.0.column_name': ['Missing data'],
+      },
+    );
+    const sip40 = parseErrorBody({
+      errors: [
+        {
+          message: 'A',
+          error_type: 'GENERIC_DB_ENGINE_ERROR',
+          extra: { engine_name: 'SQLite', issue_codes: [] },
+        },
+      ],
+    });
+    expect(sip40).toEqual({ message: 'A', fields: {}, errorType: 'GENERIC_DB_ENGINE_ERROR' });
+    expect(parseErrorBody('<html>')).toEqual({ message: null, fields: {}, errorType: null });
+  });
+});
+
+describe('redaction', () => {
+  it('masks URI passwords and registered secrets, in plain, URL- and JSON-encoded form', () => {
+    const r = new Redactor();
+    r.add('p@ss"word');
+    r.add('abc'); // too short to redact by value
+    expect(r.redact('mysql://u:hunter22@db/x and postgresql+psycopg2://me:p%40ss@h:5/y')).toBe(
+      'mysql://u:XXXXXXXXXX@db/x and postgresql+psycopg2://me:XXXXXXXXXX@h:5/y',
+    );
+    expect(r.redact('a p@ss"word b p%40ss%22word c p@ss\\"word abc')).toBe('a *** b *** c *** abc');
+  });
+
+  it('collects secrets from request bodies', () => {
+    const r = new Redactor();
+    r.addFromBody({
+      sqlalchemy_uri: 'postgresql://u:S3cret-1@h/x',
+      nested: [{ ssh_tunnel: { password: 'tunnel-pw' } }],
+      masked_encrypted_extra: '{"credentials_info": {"private_key": "-----BEGIN KEY-----"}}',
+    });
+    expect(r.redact('S3cret-1 / tunnel-pw / -----BEGIN KEY-----')).toBe('*** / *** / ***');
+  });
+});
+
+describe('cookies', () => {
+  it('keeps cookies by name and drops deleted ones', () => {
+    const jar = new CookieJar();
+    expect(jar.store(['session=abc; HttpOnly; Path=/', 'other=1'])).toEqual(['abc', '1']);
+    expect(jar.header()).toBe('session=abc; other=1');
+    jar.store('other=; Expires=Thu, 01 Jan 1970 00:00:00 GMT');
+    expect(jar.header()).toBe('session=abc');
+  });
+});
+
+describe('retry policy', () => {
+  it('backs off exponentially with jitter and a cap', () => {
+    const p = { baseMs: 100, maxMs: 1000 };
+    expect(backoffMs(0, { ...p, random: () => 0 })).toBe(50);
+    expect(backoffMs(0, { ...p, random: () => 1 })).toBe(100);
+    expect(backoffMs(3, { ...p, random: () => 1 })).toBe(800);
+    expect(backoffMs(10, { ...p, random: () => 1 })).toBe(1000);
+  });
+
+  it('reads Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+
+  it('retries 5xx only when idempotent, 429 always', () => {
+    expect(shouldRetryStatus(false, 503)).toBe(false);
+    expect(shouldRetryStatus(true, 503)).toBe(true);
+    expect(shouldRetryStatus(false, 429)).toBe(true);
+    expect(shouldRetryStatus(true, 422)).toBe(false);
+  });
+});
+
+describe('pagination', () => {
+  const rows = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: from + i, uuid: `u${from + i}`, slice_name: `c${from + i}` }));
+
+  it('selects few columns, orders by name, and reads until count', () => {
+    const q = listQuery('chart', 2, { columns: ['viz_type'] });
+    expect(q).toBe(
+      '(columns:!(id,uuid,slice_name,changed_on_utc,changed_by.first_name,changed_by.last_name,viz_type),order_column:slice_name,order_direction:asc,page:2,page_size:100)',
+    );
+    expect(listQuery('database', 0)).toContain('page_size:-1');
+  });
+
+  it('reads all pages', async () => {
+    const pages: number[] = [];
+    const fetch = (_q: string, page: number): Promise<ListResponse> => {
+      pages.push(page);
+      return Promise.resolve({ count: 250, result: rows(page * 100 + 1, Math.min(100, 250 - page * 100)) });
+    };
+    const out = await listAll('chart', fetch);
+    expect(pages).toEqual([0, 1, 2]);
+    expect(out).toHaveLength(250);
+    expect(out[249]).toMatchObject({ id: 250, name: 'c250' });
+  });
+
+  it('reads again when rows moved between pages', async () => {
+    let pass = 0;
+    const warnings: string[] = [];
+    const fetch = (_q: string, page: number): Promise<ListResponse> => {
+      if (page === 0) pass += 1;
+      // First pass: an insert shifts row 100 onto page 1 as well (a duplicate) and count grows.
+      if (pass === 1)
+        return Promise.resolve(
+          page === 0 ? { count: 150, result: rows(1, 100) } : { count: 151, result: rows(100, 51) },
+        );
+      return Promise.resolve(
+        page === 0 ? { count: 151, result: rows(1, 100) } : { count: 151, result: rows(101, 51) },
+      );
+    };
+    const out = await listAll('chart', fetch, {}, (m) => warnings.push(m));
+    expect(pass).toBe(2);
+    expect(out).toHaveLength(151);
+    expect(warnings).toEqual(['the chart list changed while it was read; reading it again (pass 2 of 3)']);
+  });
+});

@@ -10,7 +10,7 @@ import { CookieJar } from './cookies.js';
 import type { RequestContext } from './errors.js';
 import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
-import { refusal } from './make-error.js';
+import { emptyResultError, refusal } from './make-error.js';
 import { listAll, type ListOptions } from './pagination.js';
 import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
@@ -116,9 +116,27 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     async get(kind, id) {
       const ctx: RequestContext = { op: 'get', kind, id };
       checkId('GET', kind, id, ctx);
-      // Only /connection has sqlalchemy_uri (masked) and extra (notes §2).
-      const path = kind === 'database' ? `${objectPath(kind, id)}/connection` : objectPath(kind, id);
-      return (await executor.call({ method: 'GET', path, category: 'get', ctx }, ResultResponse)).result;
+      if (kind !== 'database') {
+        return (
+          await executor.call(
+            { method: 'GET', path: objectPath(kind, id), category: 'get', ctx },
+            ResultResponse,
+          )
+        ).result;
+      }
+      // Only /connection has sqlalchemy_uri (masked) and extra (notes §2). For a missing id it
+      // answers 200 {"result":{"is_managed_externally":false}} instead of 404.
+      const req: ApiRequest = {
+        method: 'GET',
+        path: `${objectPath(kind, id)}/connection`,
+        category: 'get',
+        ctx,
+      };
+      const res = await executor.request(req);
+      const { result } = executor.decode(req, res, ResultResponse);
+      if (result.database_name === undefined && result.uuid === undefined)
+        throw emptyResultError(req, res.status, redactor);
+      return result;
     },
 
     async create(kind, body) {

@@ -3,7 +3,13 @@
 
 import type { ErrorBody } from './error-body.js';
 import { SupersetApiError, type RequestContext } from './errors.js';
-import { capitalize, codeForStatus, describeOperation, httpErrorMessage } from './messages.js';
+import {
+  capitalize,
+  codeForStatus,
+  describeObject,
+  describeOperation,
+  httpErrorMessage,
+} from './messages.js';
 import type { Redactor } from './redact.js';
 import type { HttpMethod, WireFailure, WireResponse } from './transport.js';
 
@@ -72,6 +78,21 @@ export function badResponseError(
   const message = `Superset gave an unexpected answer while ${describeOperation(site.ctx)}: ${what}.`;
   return new SupersetApiError(redactor.redact(message), {
     code: 'bad-response',
+    status,
+    context: site.ctx,
+    method: site.method,
+    path: site.path,
+  });
+}
+
+/** A 2xx answer that still means "no such object" (see the database /connection quirk). */
+export function emptyResultError(site: ErrorSite, status: number, redactor: Redactor): SupersetApiError {
+  const what = describeOperation(site.ctx);
+  const message =
+    `Superset has no ${describeObject(site.ctx)}: ${site.method} ${site.path} answered ${status} with an empty ` +
+    `result while ${what} (Superset 6.1.0 does that for a missing database id).`;
+  return new SupersetApiError(redactor.redact(message), {
+    code: 'not-found',
     status,
     context: site.ctx,
     method: site.method,

@@ -159,6 +159,17 @@ describe('superset client: error messages', () => {
     );
   });
 
+  it('turns the 200 empty result of /database/<missing>/connection into not-found', async () => {
+    const err = await failing(
+      (q, res) => json(res, 200, { id: 999, result: { is_managed_externally: false } }),
+      (c) => c.get('database', 999),
+    );
+    expect(err).toMatchObject({ code: 'not-found', status: 200, kind: 'database', objectId: 999 });
+    expect(err.message).toMatch(
+      /^Superset has no database 999: GET \/api\/v1\/database\/999\/connection answered 200 with an empty result/,
+    );
+  });
+
   it('says so when an error answer is HTML, without copying the page', async () => {
     const err = await failing(
       (_q, res) => {

@@ -19,7 +19,12 @@ export const isRec = (v: unknown): v is Rec => v !== null && typeof v === 'objec
  * Reads a width or height: absent stays undefined (the default applies), a fraction or an
  * out-of-range number is rounded into range with a warning, anything else is dropped with one.
  */
-export function readSize(value: unknown, what: string, max: number, warn: (m: string) => void): number | undefined {
+export function readSize(
+  value: unknown,
+  what: string,
+  max: number,
+  warn: (m: string) => void,
+): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     warn(`${what} ${show(value)} is not a number; the default is used`);
@@ -44,7 +49,8 @@ export function readHeaderSize(value: unknown, warn: (m: string) => void): Heade
   return undefined;
 }
 
-export const readString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+export const readString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 /** `undefined` for keys whose value is undefined, so results compare equal to hand-written items. */
 export function compact<T extends object>(obj: T): T {

@@ -46,7 +46,9 @@ function normalizeItem(item: LayoutItem, mode: Mode): LayoutItem[] {
     case 'column':
       return out({ column: inner(item.column ?? []), width, background });
     case 'tabs':
-      return out({ tabs: (item.tabs ?? []).map((tab) => ({ title: tab.title, children: inner(tab.children) })) });
+      return out({
+        tabs: (item.tabs ?? []).map((tab) => ({ title: tab.title, children: inner(tab.children) })),
+      });
     default:
       return [];
   }

@@ -1,6 +1,22 @@
 import type { LayoutItem } from '../schema/index.js';
-import { compact, isRec, readBackground, readHeaderSize, readSize, readString, show, type Rec } from './layout-meta.js';
-import { GRID_ID, HEADER_ID, POSITION_VERSION, ROOT_ID, VERSION_KEY, type ChartNodeRef } from './layout-types.js';
+import {
+  compact,
+  isRec,
+  readBackground,
+  readHeaderSize,
+  readSize,
+  readString,
+  show,
+  type Rec,
+} from './layout-meta.js';
+import {
+  GRID_ID,
+  HEADER_ID,
+  POSITION_VERSION,
+  ROOT_ID,
+  VERSION_KEY,
+  type ChartNodeRef,
+} from './layout-types.js';
 
 export type ChartResolver = (ref: ChartNodeRef) => string | undefined;
 
@@ -17,7 +33,10 @@ interface Reader {
  * warnings; without ROOT_ID the layout is read from GRID_ID or from the nodes nobody lists as a child.
  * HEADER_ID (the title) is ignored. Never throws, whatever `position` is.
  */
-export function positionToLayout(position: unknown, resolveChart: ChartResolver): { layout: LayoutItem[]; warnings: string[] } {
+export function positionToLayout(
+  position: unknown,
+  resolveChart: ChartResolver,
+): { layout: LayoutItem[]; warnings: string[] } {
   const warnings: string[] = [];
   const r: Reader = { nodes: parseNodes(position, warnings), resolveChart, warnings, visited: new Set() };
   const layout = topIds(r).flatMap((id) => readNode(r, id, 'ROOT_ID', true));
@@ -54,12 +73,16 @@ export function parseNodes(position: unknown, warnings: string[]): Map<string, R
     }
   }
   if (!isRec(value)) {
-    if (value !== null && value !== undefined) warnings.push(`position is ${Array.isArray(value) ? 'a list' : typeof value}, not a v2 layout object; the layout is empty`);
+    if (value !== null && value !== undefined)
+      warnings.push(
+        `position is ${Array.isArray(value) ? 'a list' : typeof value}, not a v2 layout object; the layout is empty`,
+      );
     return nodes;
   }
   for (const [key, node] of Object.entries(value)) {
     if (key === VERSION_KEY) {
-      if (node !== POSITION_VERSION) warnings.push(`${VERSION_KEY} is ${show(node)}, not "${POSITION_VERSION}"; read as v2`);
+      if (node !== POSITION_VERSION)
+        warnings.push(`${VERSION_KEY} is ${show(node)}, not "${POSITION_VERSION}"; read as v2`);
     } else if (isRec(node)) nodes.set(key, node);
     else warnings.push(`${key}: ${show(node)} is not a layout component; skipped`);
   }
@@ -83,7 +106,9 @@ function topIds(r: Reader): string[] {
   }
   const listed = new Set([...r.nodes.values()].flatMap(childIds));
   const tops = [...r.nodes.keys()].filter((id) => !listed.has(id) && id !== HEADER_ID);
-  r.warnings.push(`position has no ${ROOT_ID} or ${GRID_ID}; read from the components no other lists as a child (${tops.join(', ') || 'none'})`);
+  r.warnings.push(
+    `position has no ${ROOT_ID} or ${GRID_ID}; read from the components no other lists as a child (${tops.join(', ') || 'none'})`,
+  );
   return tops;
 }
 
@@ -95,7 +120,9 @@ function readNode(r: Reader, id: string, parent: string, top = false): LayoutIte
     return [];
   }
   if (r.visited.has(id)) {
-    r.warnings.push(`${id} is listed under more than one parent (or in a cycle); kept where it first appears`);
+    r.warnings.push(
+      `${id} is listed under more than one parent (or in a cycle); kept where it first appears`,
+    );
     return [];
   }
   r.visited.add(id);
@@ -111,7 +138,13 @@ function readNode(r: Reader, id: string, parent: string, top = false): LayoutIte
     case 'MARKDOWN':
       return [compact({ markdown: readString(meta.code) ?? '', width: width(), height: height() })];
     case 'HEADER':
-      return [compact({ header: readString(meta.text) ?? '', size: readHeaderSize(meta.headerSize, warn), background: readBackground(meta.background, warn) })];
+      return [
+        compact({
+          header: readString(meta.text) ?? '',
+          size: readHeaderSize(meta.headerSize, warn),
+          background: readBackground(meta.background, warn),
+        }),
+      ];
     case 'DIVIDER':
       return [{ divider: true }];
     case 'ROW': {
@@ -128,7 +161,8 @@ function readNode(r: Reader, id: string, parent: string, top = false): LayoutIte
     case 'ROOT':
     case 'TAB':
       // A grid under the root is the normal case; anything else is a container in an odd place, kept inline.
-      if (!(top && node.type === 'GRID')) warn(`a ${node.type} under ${parent}; its children are placed there directly`);
+      if (!(top && node.type === 'GRID'))
+        warn(`a ${node.type} under ${parent}; its children are placed there directly`);
       return kids();
     default:
       warn(`unknown component type ${show(node.type)}; skipped with everything under it`);
@@ -136,7 +170,14 @@ function readNode(r: Reader, id: string, parent: string, top = false): LayoutIte
   }
 }
 
-function readChart(r: Reader, node: Rec, meta: Rec, warn: (m: string) => void, width?: number, height?: number): LayoutItem[] {
+function readChart(
+  r: Reader,
+  node: Rec,
+  meta: Rec,
+  warn: (m: string) => void,
+  width?: number,
+  height?: number,
+): LayoutItem[] {
   const ref: ChartNodeRef = compact({
     chartId: typeof meta.chartId === 'number' ? meta.chartId : undefined,
     uuid: readString(meta.uuid),
@@ -159,7 +200,9 @@ function readTabs(r: Reader, id: string, node: Rec): NonNullable<LayoutItem['tab
   for (const tabId of childIds(node)) {
     const tab = r.nodes.get(tabId);
     if (tab && tab.type !== 'TAB') {
-      r.warnings.push(`${id}: child ${tabId} is a ${show(tab.type)}, not a TAB; skipped with everything under it`);
+      r.warnings.push(
+        `${id}: child ${tabId} is a ${show(tab.type)}, not a TAB; skipped with everything under it`,
+      );
       continue;
     }
     if (!tab) {
@@ -167,7 +210,9 @@ function readTabs(r: Reader, id: string, node: Rec): NonNullable<LayoutItem['tab
       continue;
     }
     if (r.visited.has(tabId)) {
-      r.warnings.push(`${tabId} is listed under more than one parent (or in a cycle); kept where it first appears`);
+      r.warnings.push(
+        `${tabId} is listed under more than one parent (or in a cycle); kept where it first appears`,
+      );
       continue;
     }
     r.visited.add(tabId);
@@ -184,7 +229,8 @@ function reportUnreached(r: Reader): void {
     if (r.visited.has(id) || id === HEADER_ID) continue;
     // Top-level tabs leave GRID_ID in the position with no children: Superset does that too.
     if (id === GRID_ID && childIds(node).length === 0) continue;
-    const chart = node.type === 'CHART' ? ' (Superset still links this chart to the dashboard but does not show it)' : '';
+    const chart =
+      node.type === 'CHART' ? ' (Superset still links this chart to the dashboard but does not show it)' : '';
     r.warnings.push(`${id} is not reachable from ${ROOT_ID}; ignored${chart}`);
   }
 }

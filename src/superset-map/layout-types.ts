@@ -6,7 +6,8 @@ export const HEADER_ID = 'HEADER_ID';
 export const VERSION_KEY = 'DASHBOARD_VERSION_KEY';
 export const POSITION_VERSION = 'v2';
 
-export type ComponentType = 'ROOT' | 'GRID' | 'HEADER' | 'ROW' | 'COLUMN' | 'CHART' | 'MARKDOWN' | 'DIVIDER' | 'TABS' | 'TAB';
+export type ComponentType =
+  'ROOT' | 'GRID' | 'HEADER' | 'ROW' | 'COLUMN' | 'CHART' | 'MARKDOWN' | 'DIVIDER' | 'TABS' | 'TAB';
 export type HeaderSize = 'SMALL_HEADER' | 'MEDIUM_HEADER' | 'LARGE_HEADER';
 export type Background = 'BACKGROUND_TRANSPARENT' | 'BACKGROUND_WHITE';
 

@@ -34,7 +34,11 @@ interface Writer {
  * (ROOT_ID -> TABS, GRID_ID left empty), as Superset stores them; anything else goes under GRID_ID.
  * Throws a SupersetMapError for a chart `chartRef` cannot resolve or an item that is nothing.
  */
-export function layoutToPosition(title: string, layout: LayoutItem[], chartRef: ChartRef): Record<string, PositionNode> {
+export function layoutToPosition(
+  title: string,
+  layout: LayoutItem[],
+  chartRef: ChartRef,
+): Record<string, PositionNode> {
   const w: Writer = {
     position: { [VERSION_KEY]: POSITION_VERSION },
     ids: new LayoutIds([ROOT_ID, GRID_ID, HEADER_ID, VERSION_KEY]),
@@ -53,7 +57,11 @@ export function layoutToPosition(title: string, layout: LayoutItem[], chartRef: 
 /** Adds the component for `item` (and everything under it) and returns its id. */
 function place(w: Writer, item: LayoutItem, path: PathSegment[], parents: string[]): string {
   const tag = layoutTags(item)[0];
-  const add = (type: ComponentType, meta: ComponentMeta, children: (id: string) => string[] = () => []): string => {
+  const add = (
+    type: ComponentType,
+    meta: ComponentMeta,
+    children: (id: string) => string[] = () => [],
+  ): string => {
     const id = w.ids.idFor(type, path);
     // Written before the children so the keys read top-down in the stored JSON.
     const node = { children: [] as string[], id, meta, parents, type };
@@ -78,19 +86,31 @@ function place(w: Writer, item: LayoutItem, path: PathSegment[], parents: string
     case 'divider':
       return add('DIVIDER', {});
     case 'row':
-      return add('ROW', { background: item.background ?? LAYOUT_DEFAULTS.background }, (id) => under(id, item.row ?? [], 'row'));
+      return add('ROW', { background: item.background ?? LAYOUT_DEFAULTS.background }, (id) =>
+        under(id, item.row ?? [], 'row'),
+      );
     case 'column':
-      return add('COLUMN', { background: item.background ?? LAYOUT_DEFAULTS.background, width: widthOf(item) }, (id) =>
-        under(id, item.column ?? [], 'column'),
+      return add(
+        'COLUMN',
+        { background: item.background ?? LAYOUT_DEFAULTS.background, width: widthOf(item) },
+        (id) => under(id, item.column ?? [], 'column'),
       );
     case 'tabs':
       return add('TABS', {}, (tabsId) =>
         (item.tabs ?? []).map((tab, t) => {
           const tabPath = [...path, 'tabs', t];
           const tabId = w.ids.idFor('TAB', tabPath);
-          const node = { children: [] as string[], id: tabId, meta: { text: tab.title }, parents: [...parents, tabsId], type: 'TAB' as const };
+          const node = {
+            children: [] as string[],
+            id: tabId,
+            meta: { text: tab.title },
+            parents: [...parents, tabsId],
+            type: 'TAB' as const,
+          };
           w.position[tabId] = node;
-          node.children = tab.children.map((child, i) => place(w, child, [...tabPath, 'children', i], [...parents, tabsId, tabId]));
+          node.children = tab.children.map((child, i) =>
+            place(w, child, [...tabPath, 'children', i], [...parents, tabsId, tabId]),
+          );
           return tabId;
         }),
       );
@@ -112,9 +132,16 @@ function chartMeta(w: Writer, item: LayoutItem, name: string, path: PathSegment[
       `layout${formatPath(path)}.chart`,
     );
   }
-  const meta: ComponentMeta = { chartId: ref.id, height: heightOf(item), sliceName: name, uuid: ref.uuid, width: widthOf(item) };
+  const meta: ComponentMeta = {
+    chartId: ref.id,
+    height: heightOf(item),
+    sliceName: name,
+    uuid: ref.uuid,
+    width: widthOf(item),
+  };
   // An empty title, or one equal to the name, shows the chart's own name: not an override.
-  if (item.title !== undefined && item.title !== '' && item.title !== name) meta.sliceNameOverride = item.title;
+  if (item.title !== undefined && item.title !== '' && item.title !== name)
+    meta.sliceNameOverride = item.title;
   return meta;
 }
 

@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { layoutToPosition, normalizeLayout, positionToLayout, type ChartNodeRef } from '../../../src/superset-map/layout.js';
+import {
+  layoutToPosition,
+  normalizeLayout,
+  positionToLayout,
+  type ChartNodeRef,
+} from '../../../src/superset-map/layout.js';
 import { chartsInLayout } from '../../../src/model/layout.js';
 
 const ROOT = '/work/shared/fixtures/superset-bundles';
@@ -22,7 +27,10 @@ interface Fixture {
 }
 
 const FIXTURES: Fixture[] = dashboardFiles(ROOT).map((file) => {
-  const doc = YAML.parse(readFileSync(file, 'utf8')) as { dashboard_title: string; position: Record<string, unknown> };
+  const doc = YAML.parse(readFileSync(file, 'utf8')) as {
+    dashboard_title: string;
+    position: Record<string, unknown>;
+  };
   return { file: relative(ROOT, file), title: doc.dashboard_title, position: doc.position };
 });
 const find = (part: string) => {
@@ -37,7 +45,8 @@ function chartRefFrom(position: Record<string, unknown>) {
   const refs = new Map<string, { id: number; uuid: string }>();
   for (const node of Object.values(position)) {
     const meta = (node as { type?: string; meta?: { chartId?: number; uuid?: string } }).meta;
-    if ((node as { type?: string }).type === 'CHART' && meta?.uuid && meta.chartId !== undefined) refs.set(meta.uuid, { id: meta.chartId, uuid: meta.uuid });
+    if ((node as { type?: string }).type === 'CHART' && meta?.uuid && meta.chartId !== undefined)
+      refs.set(meta.uuid, { id: meta.chartId, uuid: meta.uuid });
   }
   return (name: string) => refs.get(name);
 }
@@ -73,7 +82,14 @@ describe('what the fixtures hold', () => {
     const firstRow = tabs[0]?.children[0];
     expect(firstRow).toMatchObject({
       row: [
-        { column: [{ chart: 'Total Revenue', width: 3, height: 26 }, { chart: 'Items Sold', title: 'Total Products Sold', width: 2, height: 25 }], width: 3, background: 'BACKGROUND_TRANSPARENT' },
+        {
+          column: [
+            { chart: 'Total Revenue', width: 3, height: 26 },
+            { chart: 'Items Sold', title: 'Total Products Sold', width: 2, height: 25 },
+          ],
+          width: 3,
+          background: 'BACKGROUND_TRANSPARENT',
+        },
         { chart: 'Quarterly Sales', title: 'Quarterly Revenue', width: 6, height: 53 },
         { markdown: expect.stringContaining('Vehicle Sales') as unknown, width: 3, height: 53 },
       ],
@@ -97,7 +113,9 @@ describe('what the fixtures hold', () => {
 
   it('mitodl: a chart no component lists is reported (Superset links it but does not show it)', () => {
     const { warnings } = positionToLayout(find('Course_Enrollment_Activity').position, bySlice);
-    expect(warnings).toEqual(['CHART-G97MUWI1 is not reachable from ROOT_ID; ignored (Superset still links this chart to the dashboard but does not show it)']);
+    expect(warnings).toEqual([
+      'CHART-G97MUWI1 is not reachable from ROOT_ID; ignored (Superset still links this chart to the dashboard but does not show it)',
+    ]);
   });
 
   it('mitodl: tabs and a divider under the grid next to a row', () => {
@@ -108,7 +126,10 @@ describe('what the fixtures hold', () => {
   });
 
   it('Unicode test: no parents anywhere', () => {
-    expect(positionToLayout(find('Unicode_Test').position, bySlice)).toEqual({ layout: [{ row: [{ chart: 'slice 1', width: 4, height: 30 }], background: 'BACKGROUND_TRANSPARENT' }], warnings: [] });
+    expect(positionToLayout(find('Unicode_Test').position, bySlice)).toEqual({
+      layout: [{ row: [{ chart: 'slice 1', width: 4, height: 30 }], background: 'BACKGROUND_TRANSPARENT' }],
+      warnings: [],
+    });
   });
 
   it('stackabletech (Superset 1.5/2.0 era) reads without warnings', () => {
@@ -122,8 +143,13 @@ describe('what the fixtures hold', () => {
   it('a grid holding only tabs (10 of 40 dashboards) reads as top-level tabs', () => {
     const gridTabs = FIXTURES.filter((f) => {
       const grid = f.position.GRID_ID as { children?: string[] } | undefined;
-      const only = grid?.children?.length === 1 ? (f.position[grid.children[0] ?? ''] as { type?: string } | undefined) : undefined;
-      return (f.position.ROOT_ID as { children?: string[] }).children?.[0] === 'GRID_ID' && only?.type === 'TABS';
+      const only =
+        grid?.children?.length === 1
+          ? (f.position[grid.children[0] ?? ''] as { type?: string } | undefined)
+          : undefined;
+      return (
+        (f.position.ROOT_ID as { children?: string[] }).children?.[0] === 'GRID_ID' && only?.type === 'TABS'
+      );
     });
     expect(gridTabs).toHaveLength(10);
     for (const fx of gridTabs) {

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { LayoutItem } from '../../../src/schema/index.js';
-import { layoutToPosition, normalizeLayout, positionToLayout, type ChartNodeRef } from '../../../src/superset-map/layout.js';
+import {
+  layoutToPosition,
+  normalizeLayout,
+  positionToLayout,
+  type ChartNodeRef,
+} from '../../../src/superset-map/layout.js';
 
 const NAMES = ['Revenue', 'Orders', 'Customers', 'Région ✓', ''];
 const chartRef = (name: string) => ({ id: 10 + NAMES.indexOf(name), uuid: `uuid:${name}` });
@@ -14,19 +19,31 @@ const width = opt(fc.integer({ min: 1, max: 12 }));
 const height = opt(fc.integer({ min: 1, max: 300 }));
 const background = opt(fc.constantFrom('BACKGROUND_TRANSPARENT' as const, 'BACKGROUND_WHITE' as const));
 const size = opt(fc.constantFrom('SMALL_HEADER' as const, 'MEDIUM_HEADER' as const, 'LARGE_HEADER' as const));
-const strip = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const strip = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** Any layout the schema accepts, nesting included (Superset's nesting rules are the validator's job). */
 const { item } = fc.letrec<{ item: LayoutItem }>((tie) => ({
   item: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.record({ chart: fc.constantFrom(...NAMES), title: opt(fc.oneof(fc.string(), fc.constantFrom(...NAMES))), width, height }).map(strip),
+    fc
+      .record({
+        chart: fc.constantFrom(...NAMES),
+        title: opt(fc.oneof(fc.string(), fc.constantFrom(...NAMES))),
+        width,
+        height,
+      })
+      .map(strip),
     fc.record({ markdown: fc.string(), width, height }).map(strip),
     fc.record({ header: fc.string(), size, background }).map(strip),
     fc.constant({ divider: true as const }),
     fc.record({ row: fc.array(tie('item'), { maxLength: 4 }), background }).map(strip),
     fc.record({ column: fc.array(tie('item'), { maxLength: 4 }), width, background }).map(strip),
-    fc.record({ tabs: fc.array(fc.record({ title: fc.string(), children: fc.array(tie('item'), { maxLength: 3 }) }), { maxLength: 3 }) }),
+    fc.record({
+      tabs: fc.array(fc.record({ title: fc.string(), children: fc.array(tie('item'), { maxLength: 3 }) }), {
+        maxLength: 3,
+      }),
+    }),
   ),
 }));
 const layout = fc.array(item, { maxLength: 5 });
@@ -67,15 +84,21 @@ describe('layout round trip (property)', () => {
 
 describe('positionToLayout never throws', () => {
   const real = YAML.parse(
-    readFileSync('/work/shared/fixtures/superset-bundles/apache-superset/bundle-sales-dashboard/dashboards/Sales_Dashboard.yaml', 'utf8'),
+    readFileSync(
+      '/work/shared/fixtures/superset-bundles/apache-superset/bundle-sales-dashboard/dashboards/Sales_Dashboard.yaml',
+      'utf8',
+    ),
   ) as { position: Record<string, unknown> };
 
   it('on anything at all', () => {
     fc.assert(
-      fc.property(fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true }), (junk) => {
-        const r = positionToLayout(junk, resolveChart);
-        expect(Array.isArray(r.layout)).toBe(true);
-      }),
+      fc.property(
+        fc.anything({ withNullPrototype: true, withBoxedValues: true, withSparseArray: true }),
+        (junk) => {
+          const r = positionToLayout(junk, resolveChart);
+          expect(Array.isArray(r.layout)).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -85,12 +108,40 @@ describe('positionToLayout never throws', () => {
     const component = fc.record(
       {
         id: fc.constantFrom(...ids),
-        type: fc.oneof(fc.constantFrom('ROOT', 'GRID', 'HEADER', 'ROW', 'COLUMN', 'CHART', 'MARKDOWN', 'DIVIDER', 'TABS', 'TAB', 'DYNAMIC'), fc.anything()),
-        children: fc.oneof(fc.array(fc.oneof(fc.constantFrom(...ids, 'GONE'), fc.anything()), { maxLength: 4 }), fc.anything()),
+        type: fc.oneof(
+          fc.constantFrom(
+            'ROOT',
+            'GRID',
+            'HEADER',
+            'ROW',
+            'COLUMN',
+            'CHART',
+            'MARKDOWN',
+            'DIVIDER',
+            'TABS',
+            'TAB',
+            'DYNAMIC',
+          ),
+          fc.anything(),
+        ),
+        children: fc.oneof(
+          fc.array(fc.oneof(fc.constantFrom(...ids, 'GONE'), fc.anything()), { maxLength: 4 }),
+          fc.anything(),
+        ),
         parents: fc.anything(),
         meta: fc.oneof(
           fc.record(
-            { chartId: fc.oneof(fc.integer(), fc.anything()), uuid: fc.oneof(fc.constantFrom('uuid:Revenue', 'uuid:x'), fc.anything()), width: fc.anything(), height: fc.double(), text: fc.anything(), code: fc.anything(), background: fc.anything(), headerSize: fc.anything(), sliceNameOverride: fc.anything() },
+            {
+              chartId: fc.oneof(fc.integer(), fc.anything()),
+              uuid: fc.oneof(fc.constantFrom('uuid:Revenue', 'uuid:x'), fc.anything()),
+              width: fc.anything(),
+              height: fc.double(),
+              text: fc.anything(),
+              code: fc.anything(),
+              background: fc.anything(),
+              headerSize: fc.anything(),
+              sliceNameOverride: fc.anything(),
+            },
             { requiredKeys: [] },
           ),
           fc.anything(),
@@ -99,10 +150,13 @@ describe('positionToLayout never throws', () => {
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...ids, 'DASHBOARD_VERSION_KEY'), fc.oneof(component, fc.anything())), (position) => {
-        const r = positionToLayout(position, resolveChart);
-        expect(Array.isArray(r.warnings)).toBe(true);
-      }),
+      fc.property(
+        fc.dictionary(fc.constantFrom(...ids, 'DASHBOARD_VERSION_KEY'), fc.oneof(component, fc.anything())),
+        (position) => {
+          const r = positionToLayout(position, resolveChart);
+          expect(Array.isArray(r.warnings)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -110,11 +164,15 @@ describe('positionToLayout never throws', () => {
   it('on a real position with components deleted or replaced by junk', () => {
     const keys = Object.keys(real.position);
     fc.assert(
-      fc.property(fc.subarray(keys), fc.dictionary(fc.constantFrom(...keys), fc.anything()), (removed, replaced) => {
-        const p: Record<string, unknown> = { ...real.position, ...replaced };
-        for (const k of removed) delete p[k];
-        positionToLayout(p, (ref) => ref.sliceName);
-      }),
+      fc.property(
+        fc.subarray(keys),
+        fc.dictionary(fc.constantFrom(...keys), fc.anything()),
+        (removed, replaced) => {
+          const p: Record<string, unknown> = { ...real.position, ...replaced };
+          for (const k of removed) delete p[k];
+          positionToLayout(p, (ref) => ref.sliceName);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -14,23 +14,38 @@ import {
 } from '../../../src/superset-map/layout.js';
 import { SupersetMapError } from '../../../src/superset-map/layout-errors.js';
 
-const SALES = YAML.parse(readFileSync(new URL('../../../metadata/dashboards/sales.yaml', import.meta.url), 'utf8')) as {
+const SALES = YAML.parse(
+  readFileSync(new URL('../../../metadata/dashboards/sales.yaml', import.meta.url), 'utf8'),
+) as {
   layout: LayoutItem[];
 };
 
-const CHARTS = ['Total revenue', 'Revenue by region', 'Customers by segment', 'Monthly orders by product line', 'Revenue by month and region', 'A', 'B', 'C'];
+const CHARTS = [
+  'Total revenue',
+  'Revenue by region',
+  'Customers by segment',
+  'Monthly orders by product line',
+  'Revenue by month and region',
+  'A',
+  'B',
+  'C',
+];
 const chartRef = (name: string) => {
   const i = CHARTS.indexOf(name);
-  return i < 0 ? undefined : { id: 100 + i, uuid: `00000000-0000-4000-8000-${String(100 + i).padStart(12, '0')}` };
+  return i < 0
+    ? undefined
+    : { id: 100 + i, uuid: `00000000-0000-4000-8000-${String(100 + i).padStart(12, '0')}` };
 };
-const resolveChart = (ref: ChartNodeRef) => (ref.chartId === undefined ? undefined : CHARTS[ref.chartId - 100]);
+const resolveChart = (ref: ChartNodeRef) =>
+  ref.chartId === undefined ? undefined : CHARTS[ref.chartId - 100];
 
 const node = (position: Record<string, PositionNode>, id: string | undefined): LayoutComponent => {
   const found = id === undefined ? undefined : position[id];
   if (found === undefined || typeof found === 'string') throw new Error(`no component ${id}`);
   return found;
 };
-const kids = (position: Record<string, PositionNode>, id: string | undefined) => (node(position, id).children ?? []).map((c) => node(position, c));
+const kids = (position: Record<string, PositionNode>, id: string | undefined) =>
+  (node(position, id).children ?? []).map((c) => node(position, c));
 
 describe('layoutToPosition', () => {
   const position = layoutToPosition('Sales overview', SALES.layout, chartRef);
@@ -39,32 +54,56 @@ describe('layoutToPosition', () => {
     expect(position.DASHBOARD_VERSION_KEY).toBe('v2');
     expect(node(position, 'ROOT_ID')).toEqual({ children: ['GRID_ID'], id: 'ROOT_ID', type: 'ROOT' });
     expect(node(position, 'GRID_ID')).toMatchObject({ id: 'GRID_ID', parents: ['ROOT_ID'], type: 'GRID' });
-    expect(node(position, 'HEADER_ID')).toEqual({ id: 'HEADER_ID', meta: { text: 'Sales overview' }, type: 'HEADER' });
+    expect(node(position, 'HEADER_ID')).toEqual({
+      id: 'HEADER_ID',
+      meta: { text: 'Sales overview' },
+      type: 'HEADER',
+    });
     expect(kids(position, 'GRID_ID').map((n) => n.type)).toEqual(['HEADER', 'ROW', 'ROW', 'TABS']);
   });
 
   it('fills chart, markdown, header and row meta with defaults where the YAML is silent', () => {
     const [header, row] = kids(position, 'GRID_ID');
-    expect(header?.meta).toEqual({ text: 'Sales overview', headerSize: 'LARGE_HEADER', background: 'BACKGROUND_TRANSPARENT' });
+    expect(header?.meta).toEqual({
+      text: 'Sales overview',
+      headerSize: 'LARGE_HEADER',
+      background: 'BACKGROUND_TRANSPARENT',
+    });
     expect(row?.meta).toEqual({ background: 'BACKGROUND_TRANSPARENT' });
     expect(kids(position, row?.id)[0]).toMatchObject({
       type: 'CHART',
       children: [],
       parents: ['ROOT_ID', 'GRID_ID', row?.id],
-      meta: { chartId: 100, uuid: '00000000-0000-4000-8000-000000000100', width: 4, height: 50, sliceName: 'Total revenue' },
+      meta: {
+        chartId: 100,
+        uuid: '00000000-0000-4000-8000-000000000100',
+        width: 4,
+        height: 50,
+        sliceName: 'Total revenue',
+      },
     });
     const tabs = kids(position, 'GRID_ID')[3];
     const [tab] = kids(position, tabs?.id);
-    expect(tab).toMatchObject({ type: 'TAB', meta: { text: 'Monthly detail' }, parents: ['ROOT_ID', 'GRID_ID', tabs?.id] });
+    expect(tab).toMatchObject({
+      type: 'TAB',
+      meta: { text: 'Monthly detail' },
+      parents: ['ROOT_ID', 'GRID_ID', tabs?.id],
+    });
     const [inner] = kids(position, tab?.id);
     const [, markdown] = kids(position, inner?.id);
-    expect(markdown).toMatchObject({ type: 'MARKDOWN', meta: { width: 4, height: 60 }, parents: ['ROOT_ID', 'GRID_ID', tabs?.id, tab?.id, inner?.id] });
+    expect(markdown).toMatchObject({
+      type: 'MARKDOWN',
+      meta: { width: 4, height: 60 },
+      parents: ['ROOT_ID', 'GRID_ID', tabs?.id, tab?.id, inner?.id],
+    });
     expect(markdown?.meta?.code).toContain('### About this dashboard');
   });
 
   it('derives ids from the item path, so the same YAML gives the same position', () => {
     expect(layoutToPosition('Sales overview', SALES.layout, chartRef)).toEqual(position);
-    const ids = Object.keys(position).filter((k) => !['DASHBOARD_VERSION_KEY', 'ROOT_ID', 'GRID_ID', 'HEADER_ID'].includes(k));
+    const ids = Object.keys(position).filter(
+      (k) => !['DASHBOARD_VERSION_KEY', 'ROOT_ID', 'GRID_ID', 'HEADER_ID'].includes(k),
+    );
     expect(ids).toHaveLength(12);
     for (const id of ids) expect(id).toMatch(/^(CHART|ROW|HEADER|TABS|TAB|MARKDOWN)-[0-9a-f]{10}$/);
     // Ids depend on the place, not the content: another chart at the same place keeps the id.
@@ -74,7 +113,18 @@ describe('layoutToPosition', () => {
   });
 
   it('puts a layout that is exactly one tabs item at the top (ROOT_ID -> TABS), as Superset does', () => {
-    const p = layoutToPosition('T', [{ tabs: [{ title: 'One', children: [{ row: [{ chart: 'A', width: 6 }] }] }, { title: 'Two', children: [] }] }], chartRef);
+    const p = layoutToPosition(
+      'T',
+      [
+        {
+          tabs: [
+            { title: 'One', children: [{ row: [{ chart: 'A', width: 6 }] }] },
+            { title: 'Two', children: [] },
+          ],
+        },
+      ],
+      chartRef,
+    );
     const [tabs] = kids(p, 'ROOT_ID');
     expect(tabs).toMatchObject({ type: 'TABS', parents: ['ROOT_ID'], meta: {} });
     expect(node(p, 'GRID_ID')).toEqual({ children: [], id: 'GRID_ID', parents: ['ROOT_ID'], type: 'GRID' });
@@ -82,17 +132,41 @@ describe('layoutToPosition', () => {
     expect(one?.meta).toEqual({ text: 'One' });
     expect(two).toMatchObject({ children: [], parents: ['ROOT_ID', tabs?.id] });
     const [row] = kids(p, one?.id);
-    expect(kids(p, row?.id)[0]).toMatchObject({ parents: ['ROOT_ID', tabs?.id, one?.id, row?.id], meta: { width: 6 } });
+    expect(kids(p, row?.id)[0]).toMatchObject({
+      parents: ['ROOT_ID', tabs?.id, one?.id, row?.id],
+      meta: { width: 6 },
+    });
   });
 
   it('writes a title as sliceNameOverride only when it differs from the name', () => {
-    const p = layoutToPosition('T', [{ row: [{ chart: 'A', title: 'Shown' }, { chart: 'B', title: 'B' }] }], chartRef);
-    const charts = Object.values(p).filter((n): n is LayoutComponent => typeof n !== 'string' && n.type === 'CHART');
+    const p = layoutToPosition(
+      'T',
+      [
+        {
+          row: [
+            { chart: 'A', title: 'Shown' },
+            { chart: 'B', title: 'B' },
+          ],
+        },
+      ],
+      chartRef,
+    );
+    const charts = Object.values(p).filter(
+      (n): n is LayoutComponent => typeof n !== 'string' && n.type === 'CHART',
+    );
     expect(charts.map((c) => c.meta?.sliceNameOverride)).toEqual(['Shown', undefined]);
   });
 
   it('writes columns, dividers and headers', () => {
-    const p = layoutToPosition('T', [{ header: 'H' }, { divider: true }, { row: [{ column: [{ chart: 'A' }, { markdown: 'm' }], width: 3, background: 'BACKGROUND_WHITE' }] }], chartRef);
+    const p = layoutToPosition(
+      'T',
+      [
+        { header: 'H' },
+        { divider: true },
+        { row: [{ column: [{ chart: 'A' }, { markdown: 'm' }], width: 3, background: 'BACKGROUND_WHITE' }] },
+      ],
+      chartRef,
+    );
     const [h, d, row] = kids(p, 'GRID_ID');
     expect(h?.meta).toEqual({ text: 'H', headerSize: 'MEDIUM_HEADER', background: 'BACKGROUND_TRANSPARENT' });
     expect(d).toMatchObject({ type: 'DIVIDER', children: [], meta: {} });
@@ -126,10 +200,14 @@ describe('positionToLayout', () => {
 
   it('reads the JSON text as the REST API returns it', () => {
     const text = JSON.stringify(layoutToPosition('T', [{ row: [{ chart: 'A' }] }], chartRef));
-    expect(positionToLayout(text, resolveChart).layout).toEqual([{ row: [{ chart: 'A', width: 4, height: 50 }], background: 'BACKGROUND_TRANSPARENT' }]);
+    expect(positionToLayout(text, resolveChart).layout).toEqual([
+      { row: [{ chart: 'A', width: 4, height: 50 }], background: 'BACKGROUND_TRANSPARENT' },
+    ]);
   });
 
-  const chart = (id: string, chartId: number, meta: Record<string, unknown> = {}) => ({ [id]: { id, type: 'CHART', children: [], meta: { chartId, ...meta } } });
+  const chart = (id: string, chartId: number, meta: Record<string, unknown> = {}) => ({
+    [id]: { id, type: 'CHART', children: [], meta: { chartId, ...meta } },
+  });
 
   it('needs neither parents nor meta sizes, and leaves absent sizes undefined', () => {
     const p = {
@@ -146,25 +224,53 @@ describe('positionToLayout', () => {
       ROOT_ID: { type: 'ROOT', children: ['GRID_ID'] },
       GRID_ID: { type: 'GRID', children: ['TABS-1'] },
       'TABS-1': { type: 'TABS', children: ['TAB-1'] },
-      'TAB-1': { type: 'TAB', children: ['ROW-1'], meta: { text: 'Only', defaultText: 'Tab title', placeholder: 'Tab title' } },
-      'ROW-1': { type: 'ROW', children: ['CHART-1'], meta: { '0': 'ROOT_ID', background: 'BACKGROUND_TRANSPARENT' } },
+      'TAB-1': {
+        type: 'TAB',
+        children: ['ROW-1'],
+        meta: { text: 'Only', defaultText: 'Tab title', placeholder: 'Tab title' },
+      },
+      'ROW-1': {
+        type: 'ROW',
+        children: ['CHART-1'],
+        meta: { '0': 'ROOT_ID', background: 'BACKGROUND_TRANSPARENT' },
+      },
       ...chart('CHART-1', 106, { width: 12 }),
     };
     const { layout, warnings } = positionToLayout(p, resolveChart);
     expect(warnings).toEqual([]);
-    expect(layout).toEqual([{ tabs: [{ title: 'Only', children: [{ row: [{ chart: 'B', width: 12 }], background: 'BACKGROUND_TRANSPARENT' }] }] }]);
-    expect(Object.values(layoutToPosition('T', layout, chartRef)).filter((n) => typeof n !== 'string' && n.type === 'ROOT')).toEqual([
-      expect.objectContaining({ children: [expect.stringMatching(/^TABS-/)] }),
+    expect(layout).toEqual([
+      {
+        tabs: [
+          {
+            title: 'Only',
+            children: [{ row: [{ chart: 'B', width: 12 }], background: 'BACKGROUND_TRANSPARENT' }],
+          },
+        ],
+      },
     ]);
+    expect(
+      Object.values(layoutToPosition('T', layout, chartRef)).filter(
+        (n) => typeof n !== 'string' && n.type === 'ROOT',
+      ),
+    ).toEqual([expect.objectContaining({ children: [expect.stringMatching(/^TABS-/)] })]);
   });
 
   it('falls back to GRID_ID without ROOT_ID, then to the components nobody lists', () => {
     const grid = { GRID_ID: { type: 'GRID', children: ['CHART-1'] }, ...chart('CHART-1', 105) };
-    expect(positionToLayout(grid, resolveChart)).toEqual({ layout: [{ chart: 'A' }], warnings: ['position has no ROOT_ID; read from GRID_ID'] });
-    const loose = { HEADER_ID: { type: 'HEADER', meta: { text: 'x' } }, 'ROW-1': { type: 'ROW', children: ['CHART-1'] }, ...chart('CHART-1', 105) };
+    expect(positionToLayout(grid, resolveChart)).toEqual({
+      layout: [{ chart: 'A' }],
+      warnings: ['position has no ROOT_ID; read from GRID_ID'],
+    });
+    const loose = {
+      HEADER_ID: { type: 'HEADER', meta: { text: 'x' } },
+      'ROW-1': { type: 'ROW', children: ['CHART-1'] },
+      ...chart('CHART-1', 105),
+    };
     const r = positionToLayout(loose, resolveChart);
     expect(r.layout).toEqual([{ row: [{ chart: 'A' }] }]);
-    expect(r.warnings).toEqual([expect.stringContaining('read from the components no other lists as a child (ROW-1)')]);
+    expect(r.warnings).toEqual([
+      expect.stringContaining('read from the components no other lists as a child (ROW-1)'),
+    ]);
   });
 
   it('skips what it cannot use and says so', () => {
@@ -182,7 +288,14 @@ describe('positionToLayout', () => {
       junk: 7,
     };
     const { layout, warnings } = positionToLayout(p, resolveChart);
-    expect(layout).toEqual([{ row: [{ chart: 'A', width: 12 }, { chart: 'C', title: 'Seen as' }] }]);
+    expect(layout).toEqual([
+      {
+        row: [
+          { chart: 'A', width: 12 },
+          { chart: 'C', title: 'Seen as' },
+        ],
+      },
+    ]);
     expect(warnings).toEqual([
       'junk: 7 is not a layout component; skipped',
       'ROW-1: background "PINK" is not one of BACKGROUND_TRANSPARENT, BACKGROUND_WHITE; the default is used',
@@ -222,9 +335,15 @@ describe('positionToLayout', () => {
 
   it('reads junk as an empty layout with a warning', () => {
     expect(positionToLayout(null, resolveChart)).toEqual({ layout: [], warnings: [] });
-    expect(positionToLayout('{', resolveChart).warnings).toEqual(['position is not valid JSON; the layout is empty']);
-    expect(positionToLayout([1, 2], resolveChart).warnings).toEqual(['position is a list, not a v2 layout object; the layout is empty']);
-    expect(positionToLayout({ DASHBOARD_VERSION_KEY: 'v1' }, resolveChart).warnings).toEqual(['DASHBOARD_VERSION_KEY is "v1", not "v2"; read as v2']);
+    expect(positionToLayout('{', resolveChart).warnings).toEqual([
+      'position is not valid JSON; the layout is empty',
+    ]);
+    expect(positionToLayout([1, 2], resolveChart).warnings).toEqual([
+      'position is a list, not a v2 layout object; the layout is empty',
+    ]);
+    expect(positionToLayout({ DASHBOARD_VERSION_KEY: 'v1' }, resolveChart).warnings).toEqual([
+      'DASHBOARD_VERSION_KEY is "v1", not "v2"; read as v2',
+    ]);
   });
 });
 
@@ -238,7 +357,10 @@ describe('normalizeLayout and compactLayout', () => {
   const full: LayoutItem[] = [
     { header: 'H', size: 'MEDIUM_HEADER', background: 'BACKGROUND_TRANSPARENT' },
     {
-      row: [{ chart: 'A', width: 4, height: 50 }, { column: [{ markdown: 'x', width: 4, height: 50 }], width: 4, background: 'BACKGROUND_TRANSPARENT' }],
+      row: [
+        { chart: 'A', width: 4, height: 50 },
+        { column: [{ markdown: 'x', width: 4, height: 50 }], width: 4, background: 'BACKGROUND_TRANSPARENT' },
+      ],
       background: 'BACKGROUND_TRANSPARENT',
     },
     { tabs: [{ title: 't', children: [{ divider: true }] }] },
@@ -250,14 +372,29 @@ describe('normalizeLayout and compactLayout', () => {
   });
 
   it('compacts to the shortest equivalent YAML', () => {
-    expect(compactLayout(full)).toEqual([{ header: 'H' }, { row: [{ chart: 'A' }, { column: [{ markdown: 'x' }] }] }, { tabs: [{ title: 't', children: [{ divider: true }] }] }]);
+    expect(compactLayout(full)).toEqual([
+      { header: 'H' },
+      { row: [{ chart: 'A' }, { column: [{ markdown: 'x' }] }] },
+      { tabs: [{ title: 't', children: [{ divider: true }] }] },
+    ]);
     expect(normalizeLayout(compactLayout(full))).toEqual(full);
   });
 });
 
 describe('chartIdsUnder', () => {
   it('collects the chart ids below a component, tolerating junk', () => {
-    const p = layoutToPosition('T', [{ tabs: [{ title: 'a', children: [{ row: [{ chart: 'A' }, { column: [{ chart: 'B' }] }] }] }, { title: 'b', children: [{ row: [{ chart: 'C' }] }] }] }], chartRef);
+    const p = layoutToPosition(
+      'T',
+      [
+        {
+          tabs: [
+            { title: 'a', children: [{ row: [{ chart: 'A' }, { column: [{ chart: 'B' }] }] }] },
+            { title: 'b', children: [{ row: [{ chart: 'C' }] }] },
+          ],
+        },
+      ],
+      chartRef,
+    );
     const tabs = kids(p, 'ROOT_ID')[0];
     const [a, b] = kids(p, tabs?.id);
     expect(chartIdsUnder(p, a?.id ?? '')).toEqual([105, 106]);

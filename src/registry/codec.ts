@@ -10,9 +10,11 @@ import type { SnapshotObject } from './registry.js';
 const Str = Type.String();
 const Count = Type.Integer({ minimum: 0 });
 const Hash = Type.String({ pattern: '^[0-9a-f]{64}$' });
+/** Becomes a path segment: only what encodeName and snapshotId produce, never "/" or "..". */
+const SnapshotId = Type.String({ pattern: '^[A-Za-z0-9_%-]+$' });
 
 export const PointerSchema = Type.Object({
-  snapshotId: Str,
+  snapshotId: SnapshotId,
   commit: Str,
   author: Str,
   message: Type.Optional(Str),
@@ -23,7 +25,7 @@ export const PointerSchema = Type.Object({
 });
 
 export const SnapshotMetaSchema = Type.Object({
-  id: Str,
+  id: SnapshotId,
   commit: Str,
   author: Str,
   message: Type.Optional(Str),

@@ -36,3 +36,10 @@ export function compareApplied(a: AppliedRecord, b: AppliedRecord): number {
   if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
   return a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0;
 }
+
+export function checkTimeout(timeoutMs: number): number {
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs < 0) {
+    throw new InvalidInputError(`lock timeoutMs must be a finite number >= 0, got ${String(timeoutMs)}`);
+  }
+  return timeoutMs;
+}

@@ -3,7 +3,14 @@
 // built on one MemoryStore share state like clients of one ZooKeeper; closing one is its session end.
 import type { Json } from '../model/canonical.js';
 import { PointerConflictError, RegistryError, SnapshotNotFoundError } from './errors.js';
-import { checkApplied, checkHistory, checkHolder, checkKeep, compareApplied } from './inputs.js';
+import {
+  checkApplied,
+  checkHistory,
+  checkHolder,
+  checkKeep,
+  checkTimeout,
+  compareApplied,
+} from './inputs.js';
 import { MemoryLock } from './memory-lock.js';
 import * as rules from './snapshot.js';
 import type { SnapshotMeta } from './codec.js';
@@ -158,7 +165,7 @@ export class MemoryRegistry implements Registry {
 
   async acquireLock(options: AcquireLockOptions): Promise<LockHandle> {
     this.open();
-    return this.store.lock.acquire(this, checkHolder(options.holder), options.timeoutMs);
+    return this.store.lock.acquire(this, checkHolder(options.holder), checkTimeout(options.timeoutMs));
   }
 
   async readLockHolder(): Promise<LockHolderInfo | null> {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { isZkError, type ZkClient } from '../zookeeper/index.js';
 import { HolderSchema, decode, encode } from './codec.js';
 import { CorruptNodeError, LockLostError, LockTimeoutError } from './errors.js';
-import { checkHolder } from './inputs.js';
+import { checkHolder, checkTimeout } from './inputs.js';
 import { sequenceOf } from './paths.js';
 import type { AcquireLockOptions, LockHandle, LockHolderInfo } from './registry.js';
 import type { ZkContext } from './zk-context.js';
@@ -18,6 +18,7 @@ class TimedOut extends Error {}
 
 export async function acquireLock(ctx: ZkContext, options: AcquireLockOptions): Promise<LockHandle> {
   const holder = checkHolder(options.holder);
+  const timeoutMs = checkTimeout(options.timeoutMs);
   const started = Date.now();
   const zk = await ctx.client(); // the lock lives and dies with this session
   const dir = ctx.paths.lock;
@@ -30,7 +31,7 @@ export async function acquireLock(ctx: ZkContext, options: AcquireLockOptions): 
       if (index < 0)
         throw new LockLostError('our lock node disappeared while waiting (force-unlock or session end)');
       if (index === 0) break;
-      const remaining = options.timeoutMs - (Date.now() - started);
+      const remaining = timeoutMs - (Date.now() - started);
       if (remaining <= 0) throw new TimedOut();
       const predecessor = `${dir}/${queue[index - 1]}`;
       const next = zk.nextEvent(predecessor, remaining); // listen before arming: no event can slip by

@@ -127,13 +127,10 @@ export async function listSnapshots(ctx: ZkContext): Promise<SnapshotInfo[]> {
   const rows = await mapLimit(ids, ctx.inFlight, async (id) => {
     const path = ctx.paths.snapshot(id);
     const node = await zk.tryGet(path);
-    return (
-      node && {
-        meta: decode(path, node.data, SnapshotMetaSchema),
-        czxid: node.stat.czxid,
-        ctime: node.stat.ctime,
-      }
-    );
+    if (!node) return null; // pruned meanwhile
+    const meta = decode(path, node.data, SnapshotMetaSchema);
+    if (meta.id !== id) throw new CorruptNodeError(path, `holds the metadata of snapshot ${meta.id}`);
+    return { meta, czxid: node.stat.czxid, ctime: node.stat.ctime };
   });
   return rows
     .filter((r) => r !== null)

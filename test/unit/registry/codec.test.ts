@@ -29,6 +29,7 @@ describe('decode', () => {
       /unexpected content at \/snapshotId/,
     ],
     ['a bad hash', encode({ ...goodPointer, contentHash: 'x' }), /contentHash/],
+    ['a path in the snapshot id', encode({ ...goodPointer, snapshotId: '../../other' }), /snapshotId/],
   ])('names the path of a node that is %s', (_what, data, reason) => {
     let caught: unknown;
     try {

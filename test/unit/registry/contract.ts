@@ -285,10 +285,14 @@ export function registryContract(name: string, makeEnv: () => Promise<ContractEn
         expect(await reg.readLockHolder()).toBeNull();
       });
 
-      it('rejects a holder without host or pid', async () => {
+      it('rejects a holder without host or pid, and a timeout that is not a finite number', async () => {
         await expect(
           reg.acquireLock({ holder: { host: 'h' } as unknown as LockHolder, timeoutMs: 100 }),
         ).rejects.toBeInstanceOf(InvalidInputError);
+        await expect(reg.acquireLock({ holder: holder('h'), timeoutMs: Number.NaN })).rejects.toBeInstanceOf(
+          InvalidInputError,
+        );
+        expect(await reg.readLockHolder()).toBeNull();
       });
     });
   });

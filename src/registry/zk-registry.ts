@@ -1,6 +1,21 @@
 // The live Registry on ZooKeeper. Owns one ZkClient at a time: when its session expires the
 // client is dead, so the next call opens a new session, checks the layout, and says so through
 // onNotice (locks of the old session are lost, and their handles report it).
+//
+// Access control. With `auth`, every node the registry creates gets the ACL
+// digest:<user>:<base64 sha1(user:password)> ALL plus READ for world (or one named reader). The
+// binding can only create with the open ACL, so each create is followed by a set_acl: for that
+// moment (one round trip) the new node is writable by anyone who can reach ZooKeeper. What bounds it:
+// - strangers cannot add nodes (CREATE on every parent below the root is restricted): the window
+//   only concerns the node just created, and only the environment root sits under an open parent;
+// - set_acl expects ACL version 0: an ACL changed inside the window fails the write loudly;
+// - data changed inside the window is caught on read: the pointer (`current`, itself restricted)
+//   carries the sha256 of the whole snapshot, computed from what the publisher meant to write, not
+//   from what is in ZooKeeper, so an edited, added or removed object fails readCurrent and repoint
+//   with SnapshotTamperedError; drift findings are hashed the same way. Applied records, history
+//   and lock nodes have no hash: they are only checked for shape (CorruptNodeError).
+// Only the digest of the password reaches ZooKeeper (add_auth sends the password once per session
+// and the server keeps its hash in ACLs); nothing the registry stores contains it.
 import type { Json } from '../model/canonical.js';
 import { ZkClient, mkdirp, writerReaderAcl, type DigestCredentials } from '../zookeeper/index.js';
 import { RegistryError } from './errors.js';

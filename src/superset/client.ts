@@ -40,6 +40,8 @@ export interface SupersetClientOptions {
   maxRetryAfterMs?: number;
   /** Replaces the axios transport (tests). */
   send?: Send;
+  /** Clock for token expiry, ms since the epoch (tests move it forward). */
+  now?: () => number;
 }
 
 /** The port plus what only the HTTP client has. */
@@ -76,7 +78,9 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     calls,
     log,
   });
-  executor.attach(new Auth(authCalls(executor, options.username, options.password), cookies, redactor, log));
+  const now = options.now ?? Date.now;
+  const authRequests = authCalls(executor, options.username, options.password);
+  executor.attach(new Auth(authRequests, cookies, redactor, log, () => now() / 1000));
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
 

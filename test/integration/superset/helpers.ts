@@ -58,3 +58,17 @@ export function median(values: number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+/** Like liveClient, with a clock the test can move (token expiry). */
+export function liveClientWithClock(clock: { offsetMs: number }): LiveClient {
+  const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
+  const events: SupersetLogEvent[] = [];
+  const client = createSupersetClient({
+    baseUrl: supersetUrl,
+    username: supersetUser,
+    password: supersetPassword,
+    log: (e) => events.push(e),
+    now: () => Date.now() + clock.offsetMs,
+  });
+  return { client, events };
+}

@@ -18,6 +18,9 @@ import {
   type ChartNodeRef,
 } from './layout-types.js';
 
+/** Superset nests a handful of levels; far deeper is junk, and reading it would exhaust the stack. */
+const MAX_DEPTH = 100;
+
 export type ChartResolver = (ref: ChartNodeRef) => string | undefined;
 
 interface Reader {
@@ -39,7 +42,7 @@ export function positionToLayout(
 ): { layout: LayoutItem[]; warnings: string[] } {
   const warnings: string[] = [];
   const r: Reader = { nodes: parseNodes(position, warnings), resolveChart, warnings, visited: new Set() };
-  const layout = topIds(r).flatMap((id) => readNode(r, id, 'ROOT_ID', true));
+  const layout = topIds(r).flatMap((id) => readNode(r, id, 'ROOT_ID', 0));
   reportUnreached(r);
   return { layout, warnings };
 }
@@ -49,15 +52,16 @@ export function chartIdsUnder(position: unknown, componentId: string): number[] 
   const nodes = parseNodes(position, []);
   const out: number[] = [];
   const seen = new Set<string>();
-  const walk = (id: string) => {
+  // Depth-first in layout order, with an explicit stack: positions can be arbitrarily deep junk.
+  const stack = [componentId];
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
     const node = nodes.get(id);
-    if (!node || seen.has(id)) return;
+    if (!node || seen.has(id)) continue;
     seen.add(id);
     const chartId = isRec(node.meta) ? node.meta.chartId : undefined;
     if (node.type === 'CHART' && typeof chartId === 'number') out.push(chartId);
-    childIds(node).forEach(walk);
-  };
-  walk(componentId);
+    stack.push(...childIds(node).reverse());
+  }
   return out;
 }
 
@@ -113,7 +117,7 @@ function topIds(r: Reader): string[] {
 }
 
 /** The layout items for one component: usually one, several when a container is inlined, none when skipped. */
-function readNode(r: Reader, id: string, parent: string, top = false): LayoutItem[] {
+function readNode(r: Reader, id: string, parent: string, depth: number): LayoutItem[] {
   const node = r.nodes.get(id);
   if (!node) {
     r.warnings.push(`${parent} lists child ${id}, which is not in the position; skipped`);
@@ -126,9 +130,13 @@ function readNode(r: Reader, id: string, parent: string, top = false): LayoutIte
     return [];
   }
   r.visited.add(id);
+  if (depth >= MAX_DEPTH) {
+    r.warnings.push(`${id} is nested more than ${MAX_DEPTH} levels deep; skipped with everything under it`);
+    return [];
+  }
   const meta: Rec = isRec(node.meta) ? node.meta : {};
   const warn = (message: string) => r.warnings.push(`${id}: ${message}`);
-  const kids = (): LayoutItem[] => childIds(node).flatMap((child) => readNode(r, child, id));
+  const kids = (): LayoutItem[] => childIds(node).flatMap((child) => readNode(r, child, id, depth + 1));
   const width = (max = 12) => readSize(meta.width, 'width', max, warn);
   const height = () => readSize(meta.height, 'height', Number.MAX_SAFE_INTEGER, warn);
 
@@ -156,12 +164,12 @@ function readNode(r: Reader, id: string, parent: string, top = false): LayoutIte
       return [compact({ column: kids(), width: w, background })];
     }
     case 'TABS':
-      return [{ tabs: readTabs(r, id, node) }];
+      return [{ tabs: readTabs(r, id, node, depth) }];
     case 'GRID':
     case 'ROOT':
     case 'TAB':
       // A grid under the root is the normal case; anything else is a container in an odd place, kept inline.
-      if (!(top && node.type === 'GRID'))
+      if (!(depth === 0 && node.type === 'GRID'))
         warn(`a ${node.type} under ${parent}; its children are placed there directly`);
       return kids();
     default:
@@ -195,7 +203,7 @@ function readChart(
   return [compact({ chart: name, title, width, height })];
 }
 
-function readTabs(r: Reader, id: string, node: Rec): NonNullable<LayoutItem['tabs']> {
+function readTabs(r: Reader, id: string, node: Rec, depth: number): NonNullable<LayoutItem['tabs']> {
   const tabs: NonNullable<LayoutItem['tabs']> = [];
   for (const tabId of childIds(node)) {
     const tab = r.nodes.get(tabId);
@@ -219,18 +227,28 @@ function readTabs(r: Reader, id: string, node: Rec): NonNullable<LayoutItem['tab
     const meta = isRec(tab.meta) ? tab.meta : {};
     const title = readString(meta.text) ?? readString(meta.defaultText);
     if (title === undefined) r.warnings.push(`${tabId}: tab has no text; its title is empty`);
-    tabs.push({ title: title ?? '', children: childIds(tab).flatMap((child) => readNode(r, child, tabId)) });
+    tabs.push({
+      title: title ?? '',
+      children: childIds(tab).flatMap((child) => readNode(r, child, tabId, depth + 2)),
+    });
   }
   return tabs;
 }
 
+/** Once this many warnings are out, further unreachable components are counted, not listed. */
+const MAX_LISTED = 20;
+
 function reportUnreached(r: Reader): void {
+  let more = 0;
   for (const [id, node] of r.nodes) {
     if (r.visited.has(id) || id === HEADER_ID) continue;
     // Top-level tabs leave GRID_ID in the position with no children: Superset does that too.
     if (id === GRID_ID && childIds(node).length === 0) continue;
     const chart =
       node.type === 'CHART' ? ' (Superset still links this chart to the dashboard but does not show it)' : '';
-    r.warnings.push(`${id} is not reachable from ${ROOT_ID}; ignored${chart}`);
+    if (r.warnings.length < MAX_LISTED)
+      r.warnings.push(`${id} is not reachable from ${ROOT_ID}; ignored${chart}`);
+    else more++;
   }
+  if (more > 0) r.warnings.push(`${more} more components are not reachable from ${ROOT_ID}; ignored`);
 }

@@ -404,3 +404,17 @@ describe('chartIdsUnder', () => {
     expect(chartIdsUnder('junk', 'ROOT_ID')).toEqual([]);
   });
 });
+
+describe('deep positions', () => {
+  it('stops at 100 levels instead of exhausting the stack', () => {
+    const p: Record<string, unknown> = { ROOT_ID: { type: 'ROOT', children: ['R0'] } };
+    for (let i = 0; i < 20_000; i++) p[`R${i}`] = { type: 'ROW', children: [`R${i + 1}`] };
+    p['R20000'] = { type: 'CHART', meta: { chartId: 105 } };
+    const { layout, warnings } = positionToLayout(p, resolveChart);
+    expect(layout).toHaveLength(1);
+    expect(warnings[0]).toBe('R100 is nested more than 100 levels deep; skipped with everything under it');
+    expect(warnings).toHaveLength(21);
+    expect(warnings[20]).toBe('19881 more components are not reachable from ROOT_ID; ignored');
+    expect(chartIdsUnder(p, 'ROOT_ID')).toEqual([105]);
+  });
+});

@@ -51,6 +51,8 @@ export const AppliedSchema = Type.Object({
   hash: Str,
   appliedAt: Str,
   commit: Str,
+  changedOn: Type.Optional(Type.Union([Str, Type.Null()])),
+  protected: Type.Optional(Type.Boolean()),
 });
 
 export const HolderSchema = Type.Object({

@@ -79,6 +79,10 @@ export interface AppliedRecord {
   hash: string;
   appliedAt: string;
   commit: string;
+  /** Superset's changed_on when we last read or wrote it (lets a reader skip unchanged objects). */
+  changedOn?: string | null;
+  /** Marked protected in YAML: never deleted by the tool. */
+  protected?: boolean;
 }
 
 export interface LockHolder {

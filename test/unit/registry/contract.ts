@@ -185,6 +185,14 @@ export function registryContract(name: string, makeEnv: () => Promise<ContractEn
         rec('u2', 22),
         rec('u9', 9, 'dataset'),
       ]);
+      const extra = { ...rec('u7', 7), changedOn: '2024-05-01T12:00:00.123456', protected: true };
+      await reg.recordApplied(extra);
+      await reg.recordApplied({ ...rec('u8', 8), changedOn: null });
+      const withExtras = await reg.readApplied();
+      expect(withExtras.find((r) => r.uuid === 'u7')).toEqual(extra);
+      expect(withExtras.find((r) => r.uuid === 'u8')?.changedOn).toBeNull();
+      await reg.forgetApplied('chart', 'u7');
+      await reg.forgetApplied('chart', 'u8');
       expect(await reg.forgetApplied('chart', 'u1')).toBe(true);
       expect(await reg.forgetApplied('chart', 'u1')).toBe(false);
       expect((await reg.readApplied()).map((r) => r.uuid)).toEqual(['u2', 'u9']);

@@ -35,7 +35,10 @@ export async function exportBundle(
           ctx: { op: 'export', kind },
         };
   if (kind !== 'assets' && ids.length === 0) {
-    throw refusal(req, `Nothing to export: no ${kind} ids were given and Superset lists no ${kind} objects.`);
+    throw refusal(
+      req,
+      `Nothing to export: the list of ${kind} ids is empty (none given, or Superset has none).`,
+    );
   }
   const res = await executor.request(req);
   if (res.body.length < 4 || res.body.readUInt32LE(0) !== ZIP_MAGIC) {

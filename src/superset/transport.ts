@@ -74,7 +74,6 @@ export function createTransport(baseUrl: string, timeoutMs: number): Send {
   });
 
   return async (req) => {
-    // axios' `timeout` is a socket-idle timer; the signal bounds the whole exchange.
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -88,7 +87,8 @@ export function createTransport(baseUrl: string, timeoutMs: number): Send {
         url: req.query ? `${req.path}?${req.query}` : req.path,
         headers: req.headers,
         data: req.body,
-        timeout: timeoutMs,
+        // No axios `timeout`: it is a socket-idle timer reported as ECONNABORTED; the signal bounds
+        // the whole exchange (connect to last byte) and is reported as a timeout.
         signal: controller.signal,
       });
       const body = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));

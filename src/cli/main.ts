@@ -35,6 +35,7 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .option('--out <file>', 'write the plan to a file')
     .option('--prune', 'plan deletes of owned objects that are no longer in git')
+    .option('--read-all', "read every object in full instead of trusting Superset's changed_on")
     .option('--target <kind/name>', 'limit to an object and what it depends on (repeatable)', collect)
     .action(async (opts: import('./commands/plan.js').PlanCommandOptions) => {
       const { planCommand } = await import('./commands/plan.js');

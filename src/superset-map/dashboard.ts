@@ -1,11 +1,11 @@
 import type { Json } from '../model/canonical.js';
 import { chartsInLayout } from '../model/layout.js';
-import type { DashboardSpec, NativeFilterSpec } from '../schema/index.js';
+import type { DashboardSpec } from '../schema/index.js';
 import { DASHBOARD_METADATA_DEFAULTS } from '../plan/attributes.js';
 import type { NameLookup } from './from-superset.js';
 import { bool, compact, parseJsonField, str } from './json-field.js';
 import { chartIdsUnder, layoutToPosition, normalizeLayout, positionToLayout, ROOT_ID } from './layout.js';
-import { configToFilters, filtersToConfig } from './native-filters.js';
+import { configToFilters, filtersToConfig, normalizeNativeFilters } from './native-filters.js';
 
 type Raw = Record<string, unknown>;
 type Body = Record<string, unknown>;
@@ -46,33 +46,10 @@ export function dashboardFromSuperset(raw: Raw, names: NameLookup): { spec: Dash
   return { spec, warnings: [...warnings, ...filters.warnings] };
 }
 
-/**
- * Filters in a form where two specs that configure the same filters compare equal: through Superset's
- * configuration and back, with stand-in ids for the charts.
- */
-export function normalizeFilters(filters: readonly NativeFilterSpec[], placedCharts: readonly string[]): Json {
-  if (filters.length === 0) return [];
-  const chartIds = new Map(placedCharts.map((name, i) => [name, i + 1]));
-  const datasets = new Map<string, number>();
-  const datasetId = (name: string) => {
-    if (!datasets.has(name)) datasets.set(name, datasets.size + 1);
-    return datasets.get(name);
-  };
-  const config = filtersToConfig([...filters], { datasetId, chartId: (n) => chartIds.get(n), placedChartIds: [...chartIds.values()] });
-  const datasetNames = new Map([...datasets].map(([n, id]) => [id, n]));
-  const chartNames = new Map([...chartIds].map(([n, id]) => [id, n]));
-  const back = configToFilters(config, {
-    datasetName: (ref) => (ref.id !== undefined ? datasetNames.get(ref.id) : undefined),
-    chartName: (id) => chartNames.get(id),
-    placedChartIds: [...chartIds.values()],
-  });
-  return back.filters as unknown as Json;
-}
-
 export function normalizeDashboard(spec: DashboardSpec): { layout: Json; filters: Json } {
   return {
     layout: normalizeLayout(spec.layout) as unknown as Json,
-    filters: normalizeFilters(spec.native_filters ?? [], chartsInLayout(spec.layout)),
+    filters: normalizeNativeFilters(spec.native_filters ?? [], chartsInLayout(spec.layout)) as unknown as Json,
   };
 }
 

@@ -15,6 +15,7 @@ export interface PlanCommandOptions {
   out?: string;
   prune?: boolean;
   target?: string[];
+  readAll?: boolean;
 }
 
 export function renderPlan(plan: Plan, format: PlanCommandOptions['format'], color: boolean): string {
@@ -30,6 +31,7 @@ export async function planCommand(options: PlanCommandOptions, out: Output): Pro
   try {
     const { plan } = await runPlan(project.env.name, project.objects, services, {
       prune: options.prune ?? false,
+      readAll: options.readAll ?? false,
       ...(options.target?.length ? { targets: options.target } : {}),
     });
     const text = renderPlan(plan, options.format, out.color && !options.out);

@@ -6,7 +6,12 @@ import type { AppliedRecord, Registry } from '../registry/registry.js';
 import type { Secret } from '../environment/secret.js';
 import type { SupersetPort } from '../superset/port.js';
 import { dashboardCreateBody, dashboardFields, dashboardLayoutBody } from '../superset-map/dashboard.js';
-import { chartBody, databaseBody, datasetCreateBody, datasetUpdateBody } from '../superset-map/to-superset.js';
+import {
+  chartBody,
+  databaseBody,
+  datasetCreateBody,
+  datasetUpdateBody,
+} from '../superset-map/to-superset.js';
 import { changedFields } from './fields.js';
 
 export type ApplyEvent =
@@ -117,7 +122,11 @@ function uuidOf(ctx: ApplyContext, kind: ObjectKind, name: string): string | und
   return index.get(objectKey(kind, name));
 }
 
-async function applyOne(change: PlannedChange, ctx: ApplyContext, ids: Map<string, number>): Promise<number | undefined> {
+async function applyOne(
+  change: PlannedChange,
+  ctx: ApplyContext,
+  ids: Map<string, number>,
+): Promise<number | undefined> {
   const { port } = ctx;
   if (change.action === 'forget') return undefined;
   if (change.action === 'delete') {
@@ -127,7 +136,10 @@ async function applyOne(change: PlannedChange, ctx: ApplyContext, ids: Map<strin
   const obj = ctx.desired.get(change.uuid);
   if (!obj) throw new Error(`internal: no desired object for ${change.kind} ${change.name}`);
   const fields = change.action === 'update' ? changedFields(change) : undefined;
-  const existing = change.action === 'update' ? need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`) : undefined;
+  const existing =
+    change.action === 'update'
+      ? need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`)
+      : undefined;
 
   switch (obj.kind) {
     case 'database': {
@@ -137,7 +149,11 @@ async function applyOne(change: PlannedChange, ctx: ApplyContext, ids: Map<strin
       return existing;
     }
     case 'dataset': {
-      const databaseId = need(ids, uuidOf(ctx, 'database', obj.spec.database), `database ${JSON.stringify(obj.spec.database)}`);
+      const databaseId = need(
+        ids,
+        uuidOf(ctx, 'database', obj.spec.database),
+        `database ${JSON.stringify(obj.spec.database)}`,
+      );
       let id = existing;
       let live = ctx.live.full.get(obj.uuid)?.raw;
       if (id === undefined) {
@@ -149,7 +165,11 @@ async function applyOne(change: PlannedChange, ctx: ApplyContext, ids: Map<strin
       return id;
     }
     case 'chart': {
-      const datasetId = need(ids, uuidOf(ctx, 'dataset', obj.spec.dataset), `dataset ${JSON.stringify(obj.spec.dataset)}`);
+      const datasetId = need(
+        ids,
+        uuidOf(ctx, 'dataset', obj.spec.dataset),
+        `dataset ${JSON.stringify(obj.spec.dataset)}`,
+      );
       const body = chartBody(obj.spec, obj.uuid, datasetId, fields);
       if (existing === undefined) return (await port.create('chart', body)).id;
       await port.update('chart', existing, body);
@@ -169,7 +189,9 @@ async function applyOne(change: PlannedChange, ctx: ApplyContext, ids: Map<strin
       };
       let id = existing;
       if (id === undefined) id = (await port.create('dashboard', dashboardCreateBody(obj.spec, obj.uuid))).id;
-      const plain = fields ? Object.fromEntries(Object.entries(dashboardFields(obj.spec)).filter(([k]) => fields.has(k))) : {};
+      const plain = fields
+        ? Object.fromEntries(Object.entries(dashboardFields(obj.spec)).filter(([k]) => fields.has(k)))
+        : {};
       const layout = !fields || fields.has('layout') ? dashboardLayoutBody(obj.spec, refs) : {};
       const body = { ...plain, ...layout };
       if (Object.keys(body).length) await port.update('dashboard', id, body);

@@ -9,7 +9,9 @@ import { processOutput, type Output } from './output.js';
 export async function main(argv: string[], out: Output = processOutput): Promise<number> {
   let code = 0;
   const program = new Command('superset-gitops')
-    .description('Apache Superset metadata as code: validate, plan and apply YAML through a ZooKeeper registry.')
+    .description(
+      'Apache Superset metadata as code: validate, plan and apply YAML through a ZooKeeper registry.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: out.stdout, writeErr: out.stderr });
 
@@ -17,22 +19,32 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .command('validate')
     .description('Check the metadata tree offline: schema, references, secrets, layout.')
     .argument('[dir]', 'metadata directory', 'metadata')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'),
+    )
     .action(async (dir: string, opts: { format: 'text' | 'json' | 'github' }) => {
       const { validateCommand } = await import('./commands/validate.js');
       code = await validateCommand(dir, opts, out);
     });
 
-  const envOption = () => new Option('--env <name>', 'environment name (a file under metadata/environments/)').makeOptionMandatory();
+  const envOption = () =>
+    new Option(
+      '--env <name>',
+      'environment name (a file under metadata/environments/)',
+    ).makeOptionMandatory();
   const dirOption = () => new Option('--dir <dir>', 'metadata directory').default('metadata');
   const collect = (value: string, previous: string[] = []) => [...previous, value];
 
   program
     .command('plan')
-    .description('Show what apply would change in Superset, attribute by attribute. Exit 0: none, 2: changes, 1: error.')
+    .description(
+      'Show what apply would change in Superset, attribute by attribute. Exit 0: none, 2: changes, 1: error.',
+    )
     .addOption(envOption())
     .addOption(dirOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
+    )
     .option('--out <file>', 'write the plan to a file')
     .option('--prune', 'plan deletes of owned objects that are no longer in git')
     .option('--read-all', "read every object in full instead of trusting Superset's changed_on")
@@ -50,7 +62,11 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .option('--prune', 'delete owned objects that are no longer in git (never `protected` ones)')
     .option('--target <kind/name>', 'limit to an object and what it depends on (repeatable)', collect)
     .option('--adopt', 'take ownership of live objects whose uuid the YAML names')
-    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another apply').default(300).argParser(Number))
+    .addOption(
+      new Option('--lock-timeout <seconds>', 'how long to wait for another apply')
+        .default(300)
+        .argParser(Number),
+    )
     .action(async (opts: import('./commands/apply.js').ApplyCommandOptions) => {
       const { applyCommand } = await import('./commands/apply.js');
       code = await applyCommand(opts, out);
@@ -64,7 +80,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .addOption(dirOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (action: string, opts: import('./commands/state.js').StateOptions) => {
-      if (!['show', 'history', 'unlock'].includes(action)) throw new UserError(`Unknown state action ${JSON.stringify(action)}; use show, history or unlock.`);
+      if (!['show', 'history', 'unlock'].includes(action))
+        throw new UserError(`Unknown state action ${JSON.stringify(action)}; use show, history or unlock.`);
       const { stateCommand } = await import('./commands/state.js');
       code = await stateCommand(action, opts, out);
     });
@@ -84,7 +101,13 @@ export async function main(argv: string[], out: Output = processOutput): Promise
 }
 
 /** Errors that say what went wrong in the user's terms: printed as one line, without a stack. */
-const USER_FACING = new Set(['UserError', 'RegistryError', 'SupersetApiError', 'ZkError', 'MissingEnvironmentVariable']);
+const USER_FACING = new Set([
+  'UserError',
+  'RegistryError',
+  'SupersetApiError',
+  'ZkError',
+  'MissingEnvironmentVariable',
+]);
 
 function isUserFacing(e: unknown): e is Error {
   for (let proto: unknown = e; proto && proto !== Error.prototype; proto = Object.getPrototypeOf(proto)) {

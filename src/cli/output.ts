@@ -1,7 +1,7 @@
 /** Where the CLI writes; tests pass a recording one. */
 export interface Output {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
   color: boolean;
   isTTY: boolean;
 }

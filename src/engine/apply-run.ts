@@ -6,7 +6,6 @@ import type { CommitInfo } from '../git/head.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import type { AppliedRecord, ApplyResult, LockHolder } from '../registry/registry.js';
-import type { ObjectKind } from '../schema/index.js';
 import { UserError } from '../cli/errors.js';
 import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';
@@ -36,21 +35,32 @@ export function lockHolder(): LockHolder {
     host: hostname(),
     pid: process.pid,
     ...(runUrl ? { runUrl } : {}),
-    ...(process.env.GITHUB_ACTOR ?? process.env.USER ? { user: process.env.GITHUB_ACTOR ?? process.env.USER } : {}),
+    ...((process.env.GITHUB_ACTOR ?? process.env.USER)
+      ? { user: process.env.GITHUB_ACTOR ?? process.env.USER }
+      : {}),
     since: new Date().toISOString(),
   };
 }
 
 /** Snapshot bodies carry the resolved spec (secrets only as `${env.*}` references) and its hash. */
 export function snapshotObjects(objects: readonly AnyDesired[], hashes: ReadonlyMap<string, string>) {
-  return objects.map((o) => ({ kind: o.kind, name: o.name, uuid: o.uuid, body: { spec: o.spec, hash: hashes.get(o.uuid) ?? '' } as never }));
+  return objects.map((o) => ({
+    kind: o.kind,
+    name: o.name,
+    uuid: o.uuid,
+    body: { spec: o.spec, hash: hashes.get(o.uuid) ?? '' } as never,
+  }));
 }
 
 /**
  * One apply: take the lock, publish the desired snapshot and move `current`, plan against live
  * Superset, apply in order, record what was applied (with Superset's new changed_on), append history.
  */
-export async function runApply(objects: readonly AnyDesired[], services: Services, options: ApplyRunOptions): Promise<ApplyRun> {
+export async function runApply(
+  objects: readonly AnyDesired[],
+  services: Services,
+  options: ApplyRunOptions,
+): Promise<ApplyRun> {
   const { registry, port } = services;
   const startedAt = new Date().toISOString();
   const lock = await registry.acquireLock({ holder: lockHolder(), timeoutMs: options.lockTimeoutMs });
@@ -66,7 +76,10 @@ export async function runApply(objects: readonly AnyDesired[], services: Service
     });
     const conflicts = first.plan.changes.filter((c) => c.action === 'conflict');
     if (conflicts.length) {
-      throw new UserError(`Nothing applied: ${conflicts.length} conflict(s):\n${conflicts.map((c) => `  ${c.kind} ${JSON.stringify(c.name)}: ${c.note ?? ''}`).join('\n')}`, 'conflict');
+      throw new UserError(
+        `Nothing applied: ${conflicts.length} conflict(s):\n${conflicts.map((c) => `  ${c.kind} ${JSON.stringify(c.name)}: ${c.note ?? ''}`).join('\n')}`,
+        'conflict',
+      );
     }
     const env = options.processEnv ?? process.env;
     const outcome = await applyPlan(first.plan, {
@@ -74,11 +87,18 @@ export async function runApply(objects: readonly AnyDesired[], services: Service
       registry,
       live: first.live,
       desired: new Map(objects.map((o) => [o.uuid, o])),
-      password: (db) => (db.spec.password ? new Secret(readEnvRefs(db.spec.password, env, `database ${db.name} password`)) : undefined),
+      password: (db) =>
+        db.spec.password
+          ? new Secret(readEnvRefs(db.spec.password, env, `database ${db.name} password`))
+          : undefined,
       commit: options.commit.sha,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
-    if (lock.lost) throw new UserError('The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.', 'lock-lost');
+    if (lock.lost)
+      throw new UserError(
+        'The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.',
+        'lock-lost',
+      );
     await recordChangedOn(services, first.plan, outcome, first.live.full, hashes);
     const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
     await registry.appendHistory({
@@ -110,13 +130,17 @@ async function recordChangedOn(
   readInFull: ReadonlyMap<string, unknown>,
   hashes: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const written = new Set(outcome.done.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.uuid));
-  const noopRead = plan.changes.filter((c) => c.action === 'noop' && readInFull.has(c.uuid)).map((c) => c.uuid);
+  const written = new Set(
+    outcome.done.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.uuid),
+  );
+  const noopRead = plan.changes
+    .filter((c) => c.action === 'noop' && readInFull.has(c.uuid))
+    .map((c) => c.uuid);
   const refresh = new Set([...written, ...noopRead]);
   if (refresh.size === 0) return;
   const records = new Map((await services.registry.readApplied()).map((r) => [r.uuid, r]));
   const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
-  for (const kind of kinds as Set<ObjectKind>) {
+  for (const kind of kinds) {
     for (const row of await services.port.list(kind)) {
       const record = records.get(row.uuid);
       if (!record || !refresh.has(row.uuid)) continue;

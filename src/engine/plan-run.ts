@@ -40,7 +40,9 @@ export async function runPlan(
 ): Promise<PlanRun> {
   const applied = (await services.registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []);
   const entries = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
-  const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, { fetchAll: options.readAll ?? false });
+  const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
+    fetchAll: options.readAll ?? false,
+  });
   const plan = planChanges(environment, entries, live.entries, applied, options);
   return { plan, live, entries, applied };
 }

@@ -16,17 +16,27 @@ export interface Project {
   objects: AnyDesired[];
 }
 
-export async function loadProject(metadataDir: string, envName: string, processEnv = process.env): Promise<Project> {
+export async function loadProject(
+  metadataDir: string,
+  envName: string,
+  processEnv = process.env,
+): Promise<Project> {
   const validation = await loadMetadata(metadataDir);
   const errors = validation.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    const first = sortProblems(errors).slice(0, 5).map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`);
-    throw new UserError(`The metadata in ${metadataDir} has ${errors.length} error(s); run \`superset-gitops validate\`:\n${first.join('\n')}`);
+    const first = sortProblems(errors)
+      .slice(0, 5)
+      .map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`);
+    throw new UserError(
+      `The metadata in ${metadataDir} has ${errors.length} error(s); run \`superset-gitops validate\`:\n${first.join('\n')}`,
+    );
   }
   const spec = validation.environments.find((e) => e.spec.name === envName)?.spec;
   if (!spec) {
     const known = validation.environments.map((e) => e.spec.name).join(', ') || 'none';
-    throw new UserError(`No environment named ${JSON.stringify(envName)} in ${metadataDir} (known: ${known}).`);
+    throw new UserError(
+      `No environment named ${JSON.stringify(envName)} in ${metadataDir} (known: ${known}).`,
+    );
   }
   const projectDir = path.resolve(metadataDir, '..');
   let env: ResolvedEnvironment;
@@ -35,6 +45,8 @@ export async function loadProject(metadataDir: string, envName: string, processE
   } catch (e) {
     throw new UserError((e as Error).message);
   }
-  const objects = validation.objects.map((o) => ({ ...o, spec: substituteVariables(o.spec, env.variables) }) as AnyDesired);
+  const objects = validation.objects.map(
+    (o) => ({ ...o, spec: substituteVariables(o.spec, env.variables) }) as AnyDesired,
+  );
   return { metadataDir, projectDir, validation, env, objects };
 }

@@ -22,11 +22,17 @@ export async function connectRegistry(env: ResolvedEnvironment, log?: LogFn): Pr
       connectTimeoutMs: 10_000,
       keepSnapshots: env.zookeeper.snapshotsKeep,
       keepHistory: env.zookeeper.historyKeep,
-      ...(env.zookeeper.auth ? { auth: { user: env.zookeeper.auth.username, password: env.zookeeper.auth.password.reveal() } } : {}),
+      ...(env.zookeeper.auth
+        ? { auth: { user: env.zookeeper.auth.username, password: env.zookeeper.auth.password.reveal() } }
+        : {}),
       onNotice: (n: RegistryNotice) => log?.({ level: 'warn', code: n.code, message: n.message }),
     });
   } catch (e) {
-    throw new UserError(`Cannot open the registry at ${env.zookeeper.connect}${env.zookeeper.root}: ${(e as Error).message}`, 'registry-unreachable', { cause: e });
+    throw new UserError(
+      `Cannot open the registry at ${env.zookeeper.connect}${env.zookeeper.root}: ${(e as Error).message}`,
+      'registry-unreachable',
+      { cause: e },
+    );
   }
 }
 

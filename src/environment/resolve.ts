@@ -41,17 +41,28 @@ export function readEnvRefs(text: string, env: ProcessEnv, where: string): strin
   );
 }
 
-export function resolveEnvironment(spec: EnvironmentSpec, env: ProcessEnv, projectDir: string): ResolvedEnvironment {
+export function resolveEnvironment(
+  spec: EnvironmentSpec,
+  env: ProcessEnv,
+  projectDir: string,
+): ResolvedEnvironment {
   const read = (text: string, where: string) => readEnvRefs(text, env, `${spec.name}: ${where}`);
   const builtins: Record<string, string> = { project_dir: projectDir, environment: spec.name };
   const variables: Record<string, string> = { ...builtins };
   for (const [key, value] of Object.entries(spec.variables ?? {})) {
-    variables[key] = substitute(value, (ref) => (ref.namespace === 'var' ? builtins[ref.name] : undefined), (ref) => ref.raw);
+    variables[key] = substitute(
+      value,
+      (ref) => (ref.namespace === 'var' ? builtins[ref.name] : undefined),
+      (ref) => ref.raw,
+    );
   }
   const zk = spec.zookeeper;
   const auth =
     zk.username !== undefined && zk.password !== undefined
-      ? { username: read(zk.username, 'zookeeper.username'), password: new Secret(read(zk.password, 'zookeeper.password')) }
+      ? {
+          username: read(zk.username, 'zookeeper.username'),
+          password: new Secret(read(zk.password, 'zookeeper.password')),
+        }
       : undefined;
   return {
     name: spec.name,
@@ -84,7 +95,8 @@ export function substituteVariables<T>(value: T, variables: Record<string, strin
       );
     }
     if (Array.isArray(v)) return v.map(visit);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x)]));
     return v;
   };
   return visit(value) as T;

@@ -26,6 +26,12 @@ export async function headCommit(dir: string, metadataDir: string): Promise<Comm
     };
   } catch {
     // Not a git checkout (a tarball, a test dir): the state still records who and when.
-    return { sha: 'uncommitted', author: process.env.USER ?? 'unknown', message: '', time: new Date().toISOString(), dirty: true };
+    return {
+      sha: 'uncommitted',
+      author: process.env.USER ?? 'unknown',
+      message: '',
+      time: new Date().toISOString(),
+      dirty: true,
+    };
   }
 }

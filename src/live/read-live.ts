@@ -2,7 +2,12 @@ import type { AnySpec } from '../model/object.js';
 import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
-import { chartFromSuperset, databaseFromSuperset, datasetFromSuperset, type NameLookup } from '../superset-map/from-superset.js';
+import {
+  chartFromSuperset,
+  databaseFromSuperset,
+  datasetFromSuperset,
+  type NameLookup,
+} from '../superset-map/from-superset.js';
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { buildNameLookup } from './names.js';
@@ -31,7 +36,11 @@ export interface ReadOptions {
  * Superset's changed_on has not moved since, the list row already says it is unchanged: a no-change
  * plan then costs list calls only.
  */
-export function needsFullRead(want: DesiredEntry | undefined, row: ListedObject, applied: AppliedEntry | undefined): boolean {
+export function needsFullRead(
+  want: DesiredEntry | undefined,
+  row: ListedObject,
+  applied: AppliedEntry | undefined,
+): boolean {
   if (!want) return false;
   if (!applied || applied.hash !== want.hash) return true;
   return !applied.changedOn || applied.changedOn !== row.changedOn;
@@ -69,7 +78,8 @@ export async function readLive(
   for (const kind of OBJECT_KINDS) {
     for (const row of listed[kind]) {
       ids.set(row.uuid, row.id);
-      if (options.fetchAll || needsFullRead(desiredByUuid.get(row.uuid), row, appliedByUuid.get(row.uuid))) toRead.push({ kind, row });
+      if (options.fetchAll || needsFullRead(desiredByUuid.get(row.uuid), row, appliedByUuid.get(row.uuid)))
+        toRead.push({ kind, row });
     }
   }
   await mapLimit(toRead, options.concurrency ?? 8, async ({ kind, row }) => {

@@ -47,7 +47,9 @@ export function parseFile(file: string, bytes: Uint8Array): ParsedFile {
       col: pos.col,
       path: '',
       rule: multiple ? 'multiple-documents' : 'yaml-syntax',
-      message: multiple ? 'One object per file: split this file at the `---` line.' : `YAML syntax error: ${firstLine(err.message)}`,
+      message: multiple
+        ? 'One object per file: split this file at the `---` line.'
+        : `YAML syntax error: ${firstLine(err.message)}`,
       severity: 'error',
     });
   }
@@ -55,27 +57,76 @@ export function parseFile(file: string, bytes: Uint8Array): ParsedFile {
 
   if (!isMap(doc.contents)) {
     const pos = lineCounter.linePos(doc.contents?.range?.[0] ?? 0);
-    return { ...base, problems: [problemAt(file, pos, 'not-a-mapping', 'The file must hold a mapping (key: value lines), starting with `kind:`.')] };
+    return {
+      ...base,
+      problems: [
+        problemAt(
+          file,
+          pos,
+          'not-a-mapping',
+          'The file must hold a mapping (key: value lines), starting with `kind:`.',
+        ),
+      ],
+    };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return { ...base, problems: [problemAt(file, { line: 1, col: 1 }, 'yaml-syntax', `YAML could not be read: ${firstLine(String(e))}`)] };
+    return {
+      ...base,
+      problems: [
+        problemAt(
+          file,
+          { line: 1, col: 1 },
+          'yaml-syntax',
+          `YAML could not be read: ${firstLine(String(e))}`,
+        ),
+      ],
+    };
   }
   const record = value as Record<string, unknown>;
   const kind = record.kind;
   if (kind === undefined) {
-    return { ...base, value: record, problems: [problemAt(file, { line: 1, col: 1 }, 'missing-kind', `The file has no \`kind:\`; use one of ${FILE_KINDS.join(', ')}.`)] };
+    return {
+      ...base,
+      value: record,
+      problems: [
+        problemAt(
+          file,
+          { line: 1, col: 1 },
+          'missing-kind',
+          `The file has no \`kind:\`; use one of ${FILE_KINDS.join(', ')}.`,
+        ),
+      ],
+    };
   }
   if (typeof kind !== 'string' || !(FILE_KINDS as readonly string[]).includes(kind)) {
     const pos = locate(base, ['kind']);
-    return { ...base, value: record, problems: [problemAt(file, pos, 'unknown-kind', `Unknown kind ${JSON.stringify(kind)}; use one of ${FILE_KINDS.join(', ')}.`, 'kind')] };
+    return {
+      ...base,
+      value: record,
+      problems: [
+        problemAt(
+          file,
+          pos,
+          'unknown-kind',
+          `Unknown kind ${JSON.stringify(kind)}; use one of ${FILE_KINDS.join(', ')}.`,
+          'kind',
+        ),
+      ],
+    };
   }
   return { ...base, value: record, kind: kind as FileKind };
 }
 
-function problemAt(file: string, pos: { line: number; col: number }, rule: string, message: string, path = ''): Problem {
+function problemAt(
+  file: string,
+  pos: { line: number; col: number },
+  rule: string,
+  message: string,
+  path = '',
+): Problem {
   return { file, line: pos.line, col: pos.col, path, rule, message, severity: 'error' };
 }
 
@@ -87,17 +138,23 @@ function firstLine(s: string): string {
  * Line and column of a field. With `key`, points at the key (for "unknown field" and "missing field");
  * otherwise at the value. Falls back to the nearest existing parent.
  */
-export function locate(parsed: ParsedFile, path: readonly PathSegment[], opts: { key?: boolean } = {}): { line: number; col: number } {
-  let node: Node | null | undefined = parsed.doc?.contents as Node | null | undefined;
+export function locate(
+  parsed: ParsedFile,
+  path: readonly PathSegment[],
+  opts: { key?: boolean } = {},
+): { line: number; col: number } {
+  let node: Node | null | undefined = parsed.doc?.contents;
   let keyNode: Node | undefined;
   let best = node?.range?.[0] ?? 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg));
+      const pair = node.items.find(
+        (p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(seg),
+      );
       if (!pair) break;
       keyNode = pair.key as Node;
       node = pair.value as Node | null;
-      best = (opts.key ? keyNode.range?.[0] : node?.range?.[0] ?? keyNode.range?.[0]) ?? best;
+      best = (opts.key ? keyNode.range?.[0] : (node?.range?.[0] ?? keyNode.range?.[0])) ?? best;
     } else if (isSeq(node) && typeof seg === 'number') {
       const item = node.items[seg] as Node | undefined;
       if (!item) break;
@@ -117,7 +174,15 @@ export function problemFor(
   opts: { key?: boolean; severity?: 'error' | 'warning' } = {},
 ): Problem {
   const pos = locate(parsed, path, opts);
-  return { file: parsed.file, line: pos.line, col: pos.col, path: formatPath(path), rule, message, severity: opts.severity ?? 'error' };
+  return {
+    file: parsed.file,
+    line: pos.line,
+    col: pos.col,
+    path: formatPath(path),
+    rule,
+    message,
+    severity: opts.severity ?? 'error',
+  };
 }
 
 /** Where the first undecodable byte sits: the lenient decoder marks it with U+FFFD. */

@@ -21,8 +21,19 @@ export async function readTree(dir: string, cwd = process.cwd()): Promise<Parsed
       try {
         return parseFile(shown, await readFile(file));
       } catch (e) {
-        const problem = { file: shown, line: 1, col: 1, path: '', rule: 'unreadable', severity: 'error' as const };
-        return { file: shown, lineCounter: new LineCounter(), problems: [{ ...problem, message: `The file could not be read: ${(e as Error).message}` }] };
+        const problem = {
+          file: shown,
+          line: 1,
+          col: 1,
+          path: '',
+          rule: 'unreadable',
+          severity: 'error' as const,
+        };
+        return {
+          file: shown,
+          lineCounter: new LineCounter(),
+          problems: [{ ...problem, message: `The file could not be read: ${(e as Error).message}` }],
+        };
       }
     }),
   );

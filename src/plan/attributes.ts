@@ -1,5 +1,12 @@
 import type { Json } from '../model/canonical.js';
-import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec, ObjectKind, SpecByKind } from '../schema/index.js';
+import type {
+  ChartSpec,
+  DashboardSpec,
+  DatabaseSpec,
+  DatasetSpec,
+  ObjectKind,
+  SpecByKind,
+} from '../schema/index.js';
 
 /**
  * The attributes the tool manages for one object, with Superset's defaults filled in, so that a desired
@@ -23,7 +30,12 @@ export function uriWithoutPassword(uri: string): string {
 /** Whitespace differences in SQL are not changes: trailing blanks, CRLF, leading/trailing blank lines. */
 export function normalizeSql(sql: string | null | undefined): string | null {
   if (sql === null || sql === undefined) return null;
-  const text = sql.replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd()).join('\n').trim();
+  const text = sql
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .trim();
   return text === '' ? null : text;
 }
 
@@ -42,7 +54,7 @@ function database(spec: DatabaseSpec): Attributes {
     cache_timeout: spec.cache_timeout ?? null,
     force_ctas_schema: orNull(spec.force_ctas_schema),
     impersonate_user: spec.impersonate_user ?? false,
-    extra: { ...DATABASE_EXTRA_DEFAULTS, ...(spec.extra ?? {}) } as Json,
+    extra: { ...DATABASE_EXTRA_DEFAULTS, ...(spec.extra ?? {}) },
   };
 }
 
@@ -140,7 +152,10 @@ export function dashboardMetadata(metadata: Record<string, unknown> | undefined)
   return out;
 }
 
-function dashboard(spec: DashboardSpec, layoutNormalizer: (s: DashboardSpec) => { layout: Json; filters: Json }): Attributes {
+function dashboard(
+  spec: DashboardSpec,
+  layoutNormalizer: (s: DashboardSpec) => { layout: Json; filters: Json },
+): Attributes {
   const { layout, filters } = layoutNormalizer(spec);
   return {
     dashboard_title: spec.title,
@@ -160,7 +175,11 @@ export interface AttributeOptions {
   normalizeDashboard: (spec: DashboardSpec) => { layout: Json; filters: Json };
 }
 
-export function attributesOf<K extends ObjectKind>(kind: K, spec: SpecByKind[K], options: AttributeOptions): Attributes {
+export function attributesOf<K extends ObjectKind>(
+  kind: K,
+  spec: SpecByKind[K],
+  options: AttributeOptions,
+): Attributes {
   switch (kind) {
     case 'database':
       return database(spec as DatabaseSpec);

@@ -1,7 +1,6 @@
 import { contentHash } from '../model/canonical.js';
 import { chartsInLayout } from '../model/layout.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
-import type { ObjectKind } from '../schema/index.js';
 import { attributesOf, type AttributeOptions } from './attributes.js';
 import type { DesiredEntry } from './types.js';
 
@@ -16,7 +15,9 @@ export function dependenciesOf(obj: AnyDesired): string[] {
       return [objectKey('dataset', obj.spec.dataset)];
     case 'dashboard': {
       const charts = chartsInLayout(obj.spec.layout).map((n) => objectKey('chart', n));
-      const datasets = (obj.spec.native_filters ?? []).flatMap((f) => (f.targets ?? []).map((t) => objectKey('dataset', t.dataset)));
+      const datasets = (obj.spec.native_filters ?? []).flatMap((f) =>
+        (f.targets ?? []).map((t) => objectKey('dataset', t.dataset)),
+      );
       return [...new Set([...charts, ...datasets])];
     }
   }
@@ -24,7 +25,7 @@ export function dependenciesOf(obj: AnyDesired): string[] {
 
 /** The planner's view of one desired object (its spec already resolved for the environment). */
 export function desiredEntry(obj: AnyDesired, options: AttributeOptions): DesiredEntry {
-  const attributes = attributesOf(obj.kind as ObjectKind, obj.spec, options);
+  const attributes = attributesOf(obj.kind, obj.spec, options);
   return {
     kind: obj.kind,
     name: obj.name,

@@ -9,7 +9,8 @@ export interface AttributeChange {
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
-const isRecord = (v: unknown): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, Json> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const isNamedList = (v: unknown): v is Record<string, Json>[] =>
   Array.isArray(v) && v.length > 0 && v.every((x) => isRecord(x) && typeof x.name === 'string');
 
@@ -27,10 +28,18 @@ export function diffAttributes(live: Attributes, desired: Attributes): Attribute
   return changes;
 }
 
-function diffValue(path: string, before: Json | undefined, after: Json | undefined, out: AttributeChange[], managedOnly = false): void {
+function diffValue(
+  path: string,
+  before: Json | undefined,
+  after: Json | undefined,
+  out: AttributeChange[],
+  managedOnly = false,
+): void {
   if (same(before, after)) return;
   if (isRecord(before) && isRecord(after)) {
-    const keys = managedOnly ? Object.keys(after) : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    const keys = managedOnly
+      ? Object.keys(after)
+      : [...new Set([...Object.keys(before), ...Object.keys(after)])];
     for (const key of keys.sort()) diffValue(`${path}.${key}`, before[key], after[key], out);
     return;
   }
@@ -38,7 +47,11 @@ function diffValue(path: string, before: Json | undefined, after: Json | undefin
     diffNamedLists(path, before as Record<string, Json>[], after as Record<string, Json>[], out);
     return;
   }
-  if (Array.isArray(before) && Array.isArray(after) && [...before, ...after].some((x) => isRecord(x) || Array.isArray(x))) {
+  if (
+    Array.isArray(before) &&
+    Array.isArray(after) &&
+    [...before, ...after].some((x) => isRecord(x) || Array.isArray(x))
+  ) {
     const n = Math.max(before.length, after.length);
     for (let i = 0; i < n; i++) diffValue(`${path}[${i}]`, before[i], after[i], out);
     return;
@@ -46,8 +59,14 @@ function diffValue(path: string, before: Json | undefined, after: Json | undefin
   out.push({ path, ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) });
 }
 
-function diffNamedLists(path: string, before: Record<string, Json>[], after: Record<string, Json>[], out: AttributeChange[]): void {
-  const byName = (list: Record<string, Json>[]) => new Map(list.map((item) => [String(item.name), item]));
+function diffNamedLists(
+  path: string,
+  before: Record<string, Json>[],
+  after: Record<string, Json>[],
+  out: AttributeChange[],
+): void {
+  const byName = (list: Record<string, Json>[]) =>
+    new Map(list.map((item) => [typeof item.name === 'string' ? item.name : canonicalJson(item.name), item]));
   const was = byName(before);
   const want = byName(after);
   for (const [name, item] of want) {
@@ -55,7 +74,8 @@ function diffNamedLists(path: string, before: Record<string, Json>[], after: Rec
     if (!old) out.push({ path: `${path}[${name}]`, after: item });
     else {
       // Desired items carry every key they manage; keys only Superset has (a column's type) are not compared.
-      for (const key of Object.keys(item).sort()) diffValue(`${path}[${name}].${key}`, old[key], item[key], out);
+      for (const key of Object.keys(item).sort())
+        diffValue(`${path}[${name}].${key}`, old[key], item[key], out);
     }
   }
   for (const [name, item] of was) if (!want.has(name)) out.push({ path: `${path}[${name}]`, before: item });

@@ -1,7 +1,15 @@
 import { objectKey } from '../model/object.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import { diffAttributes } from './diff.js';
-import type { AppliedEntry, DesiredEntry, LiveEntry, Plan, PlanOptions, PlannedChange, PlanSummary } from './types.js';
+import type {
+  AppliedEntry,
+  DesiredEntry,
+  LiveEntry,
+  Plan,
+  PlanOptions,
+  PlannedChange,
+  PlanSummary,
+} from './types.js';
 
 const KIND_ORDER = new Map<ObjectKind, number>(OBJECT_KINDS.map((k, i) => [k, i]));
 
@@ -23,23 +31,45 @@ export function planChanges(
   const changes: PlannedChange[] = [];
 
   for (const want of desired) {
-    const base = { kind: want.kind, name: want.name, uuid: want.uuid, dependsOn: want.dependsOn, hash: want.hash };
+    const base = {
+      kind: want.kind,
+      name: want.name,
+      uuid: want.uuid,
+      dependsOn: want.dependsOn,
+      hash: want.hash,
+    };
     const found = liveByUuid.get(want.uuid);
     const owned = appliedByUuid.get(want.uuid);
     if (!found) {
       const clash = naturalKeyClash(want, live);
       if (clash) {
-        changes.push({ ...base, action: 'conflict', changes: [], note: `Superset already has a ${want.kind} named ${JSON.stringify(clash.name)} (id ${clash.id}, uuid ${clash.uuid}) that this tool does not manage; import it to adopt it, or rename one of them` });
+        changes.push({
+          ...base,
+          action: 'conflict',
+          changes: [],
+          note: `Superset already has a ${want.kind} named ${JSON.stringify(clash.name)} (id ${clash.id}, uuid ${clash.uuid}) that this tool does not manage; import it to adopt it, or rename one of them`,
+        });
         continue;
       }
       const creates = Object.entries(want.attributes)
         .filter(([, v]) => v !== undefined)
         .map(([path, after]) => ({ path, after }));
-      changes.push({ ...base, action: 'create', changes: creates, ...(owned ? { note: 'deleted in Superset outside this tool; recreating' } : {}) });
+      changes.push({
+        ...base,
+        action: 'create',
+        changes: creates,
+        ...(owned ? { note: 'deleted in Superset outside this tool; recreating' } : {}),
+      });
       continue;
     }
     if (!owned && !options.adopt) {
-      changes.push({ ...base, action: 'conflict', supersetId: found.id, changes: [], note: `uuid ${want.uuid} already exists in Superset (id ${found.id}) but is not owned by this tool; import it to adopt it, or apply with --adopt` });
+      changes.push({
+        ...base,
+        action: 'conflict',
+        supersetId: found.id,
+        changes: [],
+        note: `uuid ${want.uuid} already exists in Superset (id ${found.id}) but is not owned by this tool; import it to adopt it, or apply with --adopt`,
+      });
       continue;
     }
     if (!found.attributes) {
@@ -47,16 +77,39 @@ export function planChanges(
       continue;
     }
     const diff = diffAttributes(found.attributes, want.attributes);
-    changes.push({ ...base, action: diff.length ? 'update' : 'noop', supersetId: found.id, changes: diff, ...(!owned ? { note: 'adopted' } : {}) });
+    changes.push({
+      ...base,
+      action: diff.length ? 'update' : 'noop',
+      supersetId: found.id,
+      changes: diff,
+      ...(!owned ? { note: 'adopted' } : {}),
+    });
   }
 
   for (const record of applied) {
     if (desiredUuids.has(record.uuid)) continue;
     const found = liveByUuid.get(record.uuid);
     const base = { kind: record.kind, name: record.name, uuid: record.uuid, dependsOn: [], changes: [] };
-    if (!found) changes.push({ ...base, action: 'forget', note: 'already gone from Superset; dropping it from the applied state' });
-    else if (record.protected) changes.push({ ...base, action: 'orphan', supersetId: found.id, note: 'protected: never deleted; remove `protected` and apply first' });
-    else if (!options.prune) changes.push({ ...base, action: 'orphan', supersetId: found.id, note: 'no longer in git; deleted only with --prune' });
+    if (!found)
+      changes.push({
+        ...base,
+        action: 'forget',
+        note: 'already gone from Superset; dropping it from the applied state',
+      });
+    else if (record.protected)
+      changes.push({
+        ...base,
+        action: 'orphan',
+        supersetId: found.id,
+        note: 'protected: never deleted; remove `protected` and apply first',
+      });
+    else if (!options.prune)
+      changes.push({
+        ...base,
+        action: 'orphan',
+        supersetId: found.id,
+        note: 'no longer in git; deleted only with --prune',
+      });
     else changes.push({ ...base, action: 'delete', supersetId: found.id });
   }
 
@@ -68,19 +121,28 @@ export function planChanges(
 /** Names Superset itself keeps unique: a create with one of these would fail. */
 function naturalKeyClash(want: DesiredEntry, live: readonly LiveEntry[]): LiveEntry | undefined {
   if (want.kind === 'chart') return undefined;
-  const key = want.kind === 'dashboard' ? want.attributes.slug : want.kind === 'dataset' ? want.attributes.table_name : want.attributes.database_name;
+  const key =
+    want.kind === 'dashboard'
+      ? want.attributes.slug
+      : want.kind === 'dataset'
+        ? want.attributes.table_name
+        : want.attributes.database_name;
   if (key === null || key === undefined) return undefined;
   return live.find((l) => {
     if (l.kind !== want.kind) return false;
     if (want.kind === 'dashboard') return l.attributes?.slug === key || (l.attributes === undefined && false);
-    if (want.kind === 'dataset') return l.name === key && (l.attributes?.database ?? want.attributes.database) === want.attributes.database;
+    if (want.kind === 'dataset')
+      return (
+        l.name === key && (l.attributes?.database ?? want.attributes.database) === want.attributes.database
+      );
     return l.name === key;
   });
 }
 
 /** Creates and updates in dependency order (databases first), then deletes in reverse. */
 export function orderChanges(changes: PlannedChange[]): PlannedChange[] {
-  const removing = (c: PlannedChange) => c.action === 'delete' || c.action === 'forget' || c.action === 'orphan';
+  const removing = (c: PlannedChange) =>
+    c.action === 'delete' || c.action === 'forget' || c.action === 'orphan';
   const rank = (c: PlannedChange) => {
     const k = KIND_ORDER.get(c.kind) ?? 0;
     return removing(c) ? 10 + (OBJECT_KINDS.length - k) : k;
@@ -101,7 +163,15 @@ function selectTargets(changes: PlannedChange[], targets: string[]): PlannedChan
 }
 
 export function summarize(changes: readonly PlannedChange[]): PlanSummary {
-  const summary: PlanSummary = { create: 0, update: 0, delete: 0, noop: 0, orphan: 0, conflict: 0, forget: 0 };
+  const summary: PlanSummary = {
+    create: 0,
+    update: 0,
+    delete: 0,
+    noop: 0,
+    orphan: 0,
+    conflict: 0,
+    forget: 0,
+  };
   for (const c of changes) summary[c.action]++;
   return summary;
 }

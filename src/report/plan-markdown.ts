@@ -19,7 +19,8 @@ const label = (text: string) => text.replace(/"/g, '#quot;');
 export function mermaidGraph(plan: Plan): string {
   const byKey = new Map(plan.changes.map((c) => [objectKey(c.kind, c.name), c]));
   const dependents = new Map<string, string[]>();
-  for (const [key, c] of byKey) for (const dep of c.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), key]);
+  for (const [key, c] of byKey)
+    for (const dep of c.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), key]);
   const shown = new Set<string>();
   const visit = (key: string) => {
     if (shown.has(key)) return;
@@ -33,7 +34,9 @@ export function mermaidGraph(plan: Plan): string {
     if (!c) continue;
     lines.push(`  ${nodeId(key)}["${label(`${c.kind}: ${c.name}`)}"]:::${c.action}`);
   }
-  for (const key of shown) for (const dep of byKey.get(key)?.dependsOn ?? []) if (shown.has(dep)) lines.push(`  ${nodeId(dep)} --> ${nodeId(key)}`);
+  for (const key of shown)
+    for (const dep of byKey.get(key)?.dependsOn ?? [])
+      if (shown.has(dep)) lines.push(`  ${nodeId(dep)} --> ${nodeId(key)}`);
   lines.push(
     '  classDef create fill:#d4f8d4,stroke:#2a2;',
     '  classDef update fill:#fff3c4,stroke:#b80;',
@@ -56,10 +59,16 @@ export function planAsMarkdown(plan: Plan, title = `Plan for \`${plan.environmen
     return out.join('\n') + '\n';
   }
   out.push('| action | kind | name | attributes |', '| --- | --- | --- | --- |');
-  for (const c of shown) out.push(`| ${ICON[c.action]} | ${c.kind} | ${c.name.replace(/\|/g, '\\|')} | ${c.changes.length || ''} |`);
+  for (const c of shown)
+    out.push(
+      `| ${ICON[c.action]} | ${c.kind} | ${c.name.replace(/\|/g, '\\|')} | ${c.changes.length || ''} |`,
+    );
   out.push('', mermaidGraph(plan), '');
   for (const c of shown) {
-    out.push(`<details><summary>${ICON[c.action]} ${c.kind} <b>${escapeHtml(c.name)}</b>${c.note ? ` — ${escapeHtml(c.note)}` : ''}</summary>`, '');
+    out.push(
+      `<details><summary>${ICON[c.action]} ${c.kind} <b>${escapeHtml(c.name)}</b>${c.note ? ` — ${escapeHtml(c.note)}` : ''}</summary>`,
+      '',
+    );
     if (c.changes.length) out.push('```diff', ...changeLines(c), '```');
     out.push('', '</details>');
   }

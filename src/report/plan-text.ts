@@ -69,7 +69,11 @@ export function planAsText(plan: Plan, color = false): string {
     lines.push(`superset-gitops will perform these actions on environment ${c.bold(plan.environment)}:`, '');
     for (const ch of shown) {
       const id = ch.supersetId !== undefined ? ` (id ${ch.supersetId})` : '';
-      lines.push(c.dim(`  # ${ch.kind} ${JSON.stringify(ch.name)} ${HEADLINE[ch.action]}${ch.note ? `: ${ch.note}` : ''}`));
+      lines.push(
+        c.dim(
+          `  # ${ch.kind} ${JSON.stringify(ch.name)} ${HEADLINE[ch.action]}${ch.note ? `: ${ch.note}` : ''}`,
+        ),
+      );
       lines.push(paint[ch.action](`  ${SYMBOL[ch.action]} ${ch.kind} ${JSON.stringify(ch.name)}${id}`));
       for (const line of changeLines(ch)) lines.push(paint[ch.action](`      ${line}`));
       lines.push('');

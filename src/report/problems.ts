@@ -26,7 +26,9 @@ export function problemsAsText(summary: ValidationSummary, color = false): strin
   const files = new Set(summary.problems.map((p) => p.file)).size;
   if (lines.length) lines.push('');
   if (errors > 0) {
-    lines.push(c.red(`✖ ${errors} error${errors === 1 ? '' : 's'} in ${files} of ${summary.fileCount} files`));
+    lines.push(
+      c.red(`✖ ${errors} error${errors === 1 ? '' : 's'} in ${files} of ${summary.fileCount} files`),
+    );
   } else {
     const what = Object.entries(summary.counts)
       .filter(([, n]) => n > 0)
@@ -39,5 +41,11 @@ export function problemsAsText(summary: ValidationSummary, color = false): strin
 
 export function problemsAsJson(summary: ValidationSummary): string {
   const errors = summary.problems.filter((p) => p.severity === 'error').length;
-  return JSON.stringify({ valid: errors === 0, files: summary.fileCount, counts: summary.counts, problems: summary.problems }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      { valid: errors === 0, files: summary.fileCount, counts: summary.counts, problems: summary.problems },
+      null,
+      2,
+    ) + '\n'
+  );
 }

@@ -8,7 +8,8 @@ export const ChartSchema = Type.Object(
     dataset: Type.String({ minLength: 1, description: 'Name of the dataset the chart queries.' }),
     viz_type: Type.String({
       minLength: 1,
-      description: 'Superset visualisation type, e.g. `pie`, `table`, `echarts_timeseries_bar`, `big_number_total`.',
+      description:
+        'Superset visualisation type, e.g. `pie`, `table`, `echarts_timeseries_bar`, `big_number_total`.',
     }),
     description: Type.Optional(Type.String({ description: 'What the chart shows.' })),
     params: Type.Optional(

@@ -1,8 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { JsonObject, kindField, objectFields } from './common.js';
 
-const Width = Type.Integer({ minimum: 1, maximum: 12, description: 'Width in grid columns (the grid is 12 wide).' });
-const Height = Type.Integer({ minimum: 1, description: 'Height in grid units (8 px each; 50 is a typical chart).' });
+const Width = Type.Integer({
+  minimum: 1,
+  maximum: 12,
+  description: 'Width in grid columns (the grid is 12 wide).',
+});
+const Height = Type.Integer({
+  minimum: 1,
+  description: 'Height in grid units (8 px each; 50 is a typical chart).',
+});
 const Background = Type.Union([Type.Literal('BACKGROUND_TRANSPARENT'), Type.Literal('BACKGROUND_WHITE')], {
   description: 'Background of a row, column or header.',
 });
@@ -38,13 +45,19 @@ export const LayoutItemSchema = Type.Recursive(
         width: Type.Optional(Width),
         height: Type.Optional(Height),
         size: Type.Optional(
-          Type.Union([Type.Literal('SMALL_HEADER'), Type.Literal('MEDIUM_HEADER'), Type.Literal('LARGE_HEADER')], {
-            description: 'For a header: its size.',
-          }),
+          Type.Union(
+            [Type.Literal('SMALL_HEADER'), Type.Literal('MEDIUM_HEADER'), Type.Literal('LARGE_HEADER')],
+            {
+              description: 'For a header: its size.',
+            },
+          ),
         ),
         background: Type.Optional(Background),
       },
-      { additionalProperties: false, description: 'A layout node: exactly one of chart, row, column, tabs, markdown, header, divider.' },
+      {
+        additionalProperties: false,
+        description: 'A layout node: exactly one of chart, row, column, tabs, markdown, header, divider.',
+      },
     ),
   { $id: 'LayoutItem' },
 );
@@ -68,16 +81,27 @@ const NativeFilter = Type.Object(
     ),
     type: Type.String({
       minLength: 1,
-      description: 'Filter type: `filter_select`, `filter_range`, `filter_time`, `filter_timegrain`, `filter_timecolumn`.',
+      description:
+        'Filter type: `filter_select`, `filter_range`, `filter_time`, `filter_timegrain`, `filter_timecolumn`.',
     }),
     description: Type.Optional(Type.String({ description: 'Help text for the filter.' })),
-    targets: Type.Optional(Type.Array(FilterTarget, { maxItems: 1, description: 'What the filter reads (one target).' })),
-    charts: Type.Optional(
-      Type.Array(Type.String(), { description: 'Charts the filter applies to; omit for every chart on the dashboard.' }),
+    targets: Type.Optional(
+      Type.Array(FilterTarget, { maxItems: 1, description: 'What the filter reads (one target).' }),
     ),
-    control_values: Type.Optional(JsonObject('Filter options: multiSelect, enableEmptyFilter, inverseSelection, ...')),
-    default_value: Type.Optional(Type.Unknown({ description: 'Default filter value (a list for select filters).' })),
-    time_range: Type.Optional(Type.String({ description: 'For a filter on a time range: the range, e.g. `Last year`.' })),
+    charts: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Charts the filter applies to; omit for every chart on the dashboard.',
+      }),
+    ),
+    control_values: Type.Optional(
+      JsonObject('Filter options: multiSelect, enableEmptyFilter, inverseSelection, ...'),
+    ),
+    default_value: Type.Optional(
+      Type.Unknown({ description: 'Default filter value (a list for select filters).' }),
+    ),
+    time_range: Type.Optional(
+      Type.String({ description: 'For a filter on a time range: the range, e.g. `Last year`.' }),
+    ),
     cascade_parents: Type.Optional(Type.Array(Type.String(), { description: 'Names of parent filters.' })),
   },
   { additionalProperties: false, description: 'A native filter of the dashboard.' },
@@ -88,16 +112,26 @@ const Metadata = Type.Object(
     color_scheme: Type.Optional(Type.String({ description: 'Categorical colour scheme name.' })),
     color_namespace: Type.Optional(Type.String({ description: 'Colour namespace.' })),
     label_colors: Type.Optional(JsonObject('Fixed colours per label.')),
-    shared_label_colors: Type.Optional(Type.Array(Type.String(), { description: 'Labels that share colours.' })),
+    shared_label_colors: Type.Optional(
+      Type.Array(Type.String(), { description: 'Labels that share colours.' }),
+    ),
     map_label_colors: Type.Optional(JsonObject('Colour per label, as Superset computed it.')),
     color_scheme_domain: Type.Optional(Type.Array(Type.String(), { description: 'Colours of the scheme.' })),
-    refresh_frequency: Type.Optional(Type.Integer({ minimum: 0, description: 'Auto-refresh period in seconds.' })),
+    refresh_frequency: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Auto-refresh period in seconds.' }),
+    ),
     stagger_refresh: Type.Optional(Type.Boolean({ description: 'Spread chart refreshes over time.' })),
     stagger_time: Type.Optional(Type.Integer({ minimum: 0, description: 'Milliseconds between refreshes.' })),
-    cross_filters_enabled: Type.Optional(Type.Boolean({ description: 'Clicking a chart filters the others.' })),
-    show_chart_timestamps: Type.Optional(Type.Boolean({ description: 'Show when each chart was last queried.' })),
+    cross_filters_enabled: Type.Optional(
+      Type.Boolean({ description: 'Clicking a chart filters the others.' }),
+    ),
+    show_chart_timestamps: Type.Optional(
+      Type.Boolean({ description: 'Show when each chart was last queried.' }),
+    ),
     filter_bar_orientation: Type.Optional(
-      Type.Union([Type.Literal('VERTICAL'), Type.Literal('HORIZONTAL')], { description: 'Where filters are shown.' }),
+      Type.Union([Type.Literal('VERTICAL'), Type.Literal('HORIZONTAL')], {
+        description: 'Where filters are shown.',
+      }),
     ),
   },
   { additionalProperties: false, description: 'Other dashboard settings Superset keeps in json_metadata.' },
@@ -114,10 +148,14 @@ export const DashboardSchema = Type.Object(
         description: 'URL slug: letters, digits, `_` and `-` (Superset drops other characters).',
       }),
     ),
-    published: Type.Optional(Type.Boolean({ description: 'Listed for all users with access (default false).' })),
+    published: Type.Optional(
+      Type.Boolean({ description: 'Listed for all users with access (default false).' }),
+    ),
     css: Type.Optional(Type.String({ description: 'Custom CSS for the dashboard.' })),
     certified_by: Type.Optional(Type.String({ description: 'Who certified the dashboard.' })),
-    certification_details: Type.Optional(Type.String({ description: 'Why or how the dashboard is certified.' })),
+    certification_details: Type.Optional(
+      Type.String({ description: 'Why or how the dashboard is certified.' }),
+    ),
     layout: Type.Array(LayoutItemSchema, { description: 'Rows, tabs, headers and charts, top to bottom.' }),
     native_filters: Type.Optional(Type.Array(NativeFilter, { description: 'Filters in the filter bar.' })),
     metadata: Type.Optional(Metadata),

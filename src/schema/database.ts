@@ -21,7 +21,9 @@ export const DatabaseSchema = Type.Object(
     allow_run_async: Type.Optional(Type.Boolean({ description: 'Run SQL Lab queries asynchronously.' })),
     allow_ctas: Type.Optional(Type.Boolean({ description: 'Allow CREATE TABLE AS in SQL Lab.' })),
     allow_cvas: Type.Optional(Type.Boolean({ description: 'Allow CREATE VIEW AS in SQL Lab.' })),
-    allow_dml: Type.Optional(Type.Boolean({ description: 'Allow DML statements (INSERT, UPDATE, ...) in SQL Lab.' })),
+    allow_dml: Type.Optional(
+      Type.Boolean({ description: 'Allow DML statements (INSERT, UPDATE, ...) in SQL Lab.' }),
+    ),
     allow_file_upload: Type.Optional(Type.Boolean({ description: 'Allow uploading CSV or Excel files.' })),
     cache_timeout: CacheTimeout,
     force_ctas_schema: Type.Optional(

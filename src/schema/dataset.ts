@@ -72,7 +72,9 @@ export const DatasetSchema = Type.Object(
     offset: Type.Optional(Type.Integer({ description: 'Timezone offset in hours applied to time columns.' })),
     cache_timeout: CacheTimeout,
     template_params: Type.Optional(JsonObject('Jinja template parameters for the SQL.')),
-    extra: Type.Optional(JsonObject('Extra dataset settings Superset keeps as JSON (certification, warnings).')),
+    extra: Type.Optional(
+      JsonObject('Extra dataset settings Superset keeps as JSON (certification, warnings).'),
+    ),
     columns: Type.Optional(
       Type.Array(Column, {
         description: 'Columns managed as code. Omit to let Superset read them from the source.',

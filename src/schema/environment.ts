@@ -17,10 +17,15 @@ export const EnvironmentSchema = Type.Object(
     description: Type.Optional(Type.String({ description: 'What this environment is for.' })),
     superset: Type.Object(
       {
-        url: Type.String({ minLength: 1, description: 'Base URL of Superset; may be an `${env.NAME}` reference.' }),
+        url: Type.String({
+          minLength: 1,
+          description: 'Base URL of Superset; may be an `${env.NAME}` reference.',
+        }),
         username: CredentialRef('API user name'),
         password: CredentialRef('API password'),
-        timeout_ms: Type.Optional(Type.Integer({ minimum: 100, description: 'Per-request timeout (default 30000).' })),
+        timeout_ms: Type.Optional(
+          Type.Integer({ minimum: 100, description: 'Per-request timeout (default 30000).' }),
+        ),
       },
       { additionalProperties: false, description: 'Where and as whom the tool talks to Superset.' },
     ),
@@ -39,8 +44,12 @@ export const EnvironmentSchema = Type.Object(
         ),
         username: Type.Optional(CredentialRef('ZooKeeper digest user')),
         password: Type.Optional(CredentialRef('ZooKeeper digest password')),
-        snapshots_keep: Type.Optional(Type.Integer({ minimum: 1, description: 'Desired snapshots kept (default 20).' })),
-        history_keep: Type.Optional(Type.Integer({ minimum: 1, description: 'History entries kept (default 100).' })),
+        snapshots_keep: Type.Optional(
+          Type.Integer({ minimum: 1, description: 'Desired snapshots kept (default 20).' }),
+        ),
+        history_keep: Type.Optional(
+          Type.Integer({ minimum: 1, description: 'History entries kept (default 100).' }),
+        ),
       },
       { additionalProperties: false, description: 'The registry of this environment.' },
     ),

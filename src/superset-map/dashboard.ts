@@ -3,7 +3,7 @@ import { chartsInLayout } from '../model/layout.js';
 import type { DashboardSpec } from '../schema/index.js';
 import { DASHBOARD_METADATA_DEFAULTS } from '../plan/attributes.js';
 import type { NameLookup } from './from-superset.js';
-import { bool, compact, parseJsonField, str } from './json-field.js';
+import { bool, compact, parseJsonField, str, text } from './json-field.js';
 import { chartIdsUnder, layoutToPosition, normalizeLayout, positionToLayout, ROOT_ID } from './layout.js';
 import { configToFilters, filtersToConfig, normalizeNativeFilters } from './native-filters.js';
 
@@ -13,17 +13,25 @@ type Body = Record<string, unknown>;
 const METADATA_KEYS = Object.keys(DASHBOARD_METADATA_DEFAULTS);
 
 /** `GET /api/v1/dashboard/<id>` `result` -> our dashboard spec, plus what could not be represented. */
-export function dashboardFromSuperset(raw: Raw, names: NameLookup): { spec: DashboardSpec; warnings: string[] } {
+export function dashboardFromSuperset(
+  raw: Raw,
+  names: NameLookup,
+): { spec: DashboardSpec; warnings: string[] } {
   const uuid = String(raw.uuid);
-  const title = String(raw.dashboard_title ?? '');
+  const title = text(raw.dashboard_title);
   const slug = str(raw.slug);
   const position = parseJsonField(raw.position_json);
   const metadata = parseJsonField(raw.json_metadata) ?? {};
-  const { layout, warnings } = positionToLayout(position ?? {}, (ref) =>
-    (ref.uuid ? names.chartByUuid(ref.uuid) : undefined) ?? (ref.chartId !== undefined ? names.chartById(ref.chartId) : undefined),
+  const { layout, warnings } = positionToLayout(
+    position ?? {},
+    (ref) =>
+      (ref.uuid ? names.chartByUuid(ref.uuid) : undefined) ??
+      (ref.chartId !== undefined ? names.chartById(ref.chartId) : undefined),
   );
   const filters = configToFilters(metadata.native_filter_configuration ?? [], {
-    datasetName: (ref) => (ref.uuid ? names.datasetByUuid(ref.uuid) : undefined) ?? (ref.id !== undefined ? names.datasetById(ref.id) : undefined),
+    datasetName: (ref) =>
+      (ref.uuid ? names.datasetByUuid(ref.uuid) : undefined) ??
+      (ref.id !== undefined ? names.datasetById(ref.id) : undefined),
     chartName: (id) => names.chartById(id),
     placedChartIds: position ? chartIdsUnder(position, ROOT_ID) : [],
   });
@@ -48,14 +56,17 @@ export function dashboardFromSuperset(raw: Raw, names: NameLookup): { spec: Dash
 
 export function normalizeDashboard(spec: DashboardSpec): { layout: Json; filters: Json } {
   return {
-    layout: normalizeLayout(spec.layout) as unknown as Json,
-    filters: normalizeNativeFilters(spec.native_filters ?? [], chartsInLayout(spec.layout)) as unknown as Json,
+    layout: normalizeLayout(spec.layout),
+    filters: normalizeNativeFilters(
+      spec.native_filters ?? [],
+      chartsInLayout(spec.layout),
+    ) as unknown as Json,
   };
 }
 
 export interface DashboardRefs {
-  chart(name: string): { id: number; uuid: string } | undefined;
-  datasetId(name: string): number | undefined;
+  chart: (name: string) => { id: number; uuid: string } | undefined;
+  datasetId: (name: string) => number | undefined;
 }
 
 /** POST body: the plain fields. Layout and filters follow in a PUT, which also links the charts. */
@@ -85,10 +96,15 @@ export function dashboardLayoutBody(spec: DashboardSpec, refs: DashboardRefs): B
     return ref ? [ref.id] : [];
   });
   const nativeFilters = filtersToConfig(spec.native_filters ?? [], {
-    datasetId: refs.datasetId,
+    datasetId: (name) => refs.datasetId(name),
     chartId: (name) => refs.chart(name)?.id,
     placedChartIds: placed,
   });
-  const metadata = { ...DASHBOARD_METADATA_DEFAULTS, ...(spec.metadata ?? {}), positions: position, native_filter_configuration: nativeFilters };
+  const metadata = {
+    ...DASHBOARD_METADATA_DEFAULTS,
+    ...(spec.metadata ?? {}),
+    positions: position,
+    native_filter_configuration: nativeFilters,
+  };
   return { position_json: JSON.stringify(position), json_metadata: JSON.stringify(metadata) };
 }

@@ -1,6 +1,6 @@
 import type { ChartSpec, ColumnSpec, DatabaseSpec, DatasetSpec, MetricSpec } from '../schema/index.js';
 import { chartParams, uriWithoutPassword } from '../plan/attributes.js';
-import { bool, compact, int, parseJsonField, str } from './json-field.js';
+import { bool, compact, int, parseJsonField, str, text } from './json-field.js';
 
 type Raw = Record<string, unknown>;
 
@@ -16,16 +16,19 @@ export interface NameLookup {
 
 /** The environment variable a masked database password is expected in, e.g. WAREHOUSE_PASSWORD. */
 export function passwordVariable(databaseName: string): string {
-  const base = databaseName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const base = databaseName
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return `${/^[A-Z_]/.test(base) ? base : `DB_${base}`}_PASSWORD`;
 }
 
 /** `GET /api/v1/database/<id>/connection` -> our database spec. The masked password becomes a reference. */
-export function databaseFromSuperset(raw: Raw, names: NameLookup): DatabaseSpec {
+export function databaseFromSuperset(raw: Raw, _names: NameLookup): DatabaseSpec {
   const uuid = String(raw.uuid);
   // The object's own name is what Superset shows (a rename there is a change); references use lookups.
   const name = String(raw.database_name);
-  const uri = String(raw.sqlalchemy_uri ?? '');
+  const uri = text(raw.sqlalchemy_uri);
   const hasPassword = uri !== uriWithoutPassword(uri);
   const extra = parseJsonField(raw.extra);
   return compact({
@@ -67,7 +70,7 @@ function columnFromSuperset(c: Raw): ColumnSpec {
 function metricFromSuperset(m: Raw): MetricSpec {
   return compact({
     name: String(m.metric_name),
-    expression: String(m.expression ?? ''),
+    expression: text(m.expression),
     verbose_name: str(m.verbose_name),
     description: str(m.description),
     metric_type: str(m.metric_type),
@@ -84,7 +87,7 @@ export function datasetFromSuperset(raw: Raw, names: NameLookup): DatasetSpec {
   const tableName = String(raw.table_name);
   const name = names.nameFor('dataset', uuid, tableName);
   const database = (raw.database ?? {}) as Raw;
-  const databaseName = names.databaseByUuid(String(database.uuid)) ?? String(database.database_name ?? '');
+  const databaseName = names.databaseByUuid(String(database.uuid)) ?? text(database.database_name);
   return compact({
     kind: 'dataset' as const,
     name,
@@ -116,13 +119,16 @@ export function chartFromSuperset(raw: Raw, names: NameLookup): ChartSpec {
   const params = parseJsonField(raw.params) ?? {};
   const dsUuid = str(raw.datasource_uuid);
   const dsId = int(raw.datasource_id);
-  const dataset = (dsUuid && names.datasetByUuid(dsUuid)) ?? (dsId !== undefined ? names.datasetById(dsId) : undefined) ?? String(raw.datasource_name_text ?? '');
+  const dataset =
+    (dsUuid && names.datasetByUuid(dsUuid)) ??
+    (dsId !== undefined ? names.datasetById(dsId) : undefined) ??
+    text(raw.datasource_name_text);
   return compact({
     kind: 'chart' as const,
     name: String(raw.slice_name),
     uuid,
     dataset,
-    viz_type: String(raw.viz_type ?? params.viz_type ?? 'table'),
+    viz_type: text(raw.viz_type) || text(params.viz_type) || 'table',
     description: str(raw.description),
     params: chartParams(params) as Record<string, unknown>,
     cache_timeout: int(raw.cache_timeout) ?? null,

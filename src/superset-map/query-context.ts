@@ -3,7 +3,11 @@
  * browser. For charts defined in YAML without one, this builds an equivalent from the form data for
  * the common viz types (aggregate charts, time series, tables), enough for `/api/v1/chart/<id>/data/`.
  */
-export function buildQueryContext(vizType: string, params: Record<string, unknown>, datasetId: number): Record<string, unknown> {
+export function buildQueryContext(
+  vizType: string,
+  params: Record<string, unknown>,
+  datasetId: number,
+): Record<string, unknown> {
   const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
   const metrics = [...list(params.metrics), ...list(params.metric)];
   const groupby = list(params.groupby);
@@ -11,7 +15,13 @@ export function buildQueryContext(vizType: string, params: Record<string, unknow
   const timeGrain = params.time_grain_sqla;
   const columns: unknown[] = [];
   if (typeof xAxis === 'string') {
-    columns.push({ columnType: 'BASE_AXIS', sqlExpression: xAxis, label: xAxis, expressionType: 'SQL', ...(timeGrain ? { timeGrain } : {}) });
+    columns.push({
+      columnType: 'BASE_AXIS',
+      sqlExpression: xAxis,
+      label: xAxis,
+      expressionType: 'SQL',
+      ...(timeGrain ? { timeGrain } : {}),
+    });
   }
   if (vizType === 'table' && params.query_mode === 'raw') columns.push(...list(params.all_columns));
   else columns.push(...groupby);
@@ -19,8 +29,10 @@ export function buildQueryContext(vizType: string, params: Record<string, unknow
   const filters: { col: unknown; op: unknown; val?: unknown }[] = [];
   const where: string[] = [];
   for (const f of list(params.adhoc_filters) as Record<string, unknown>[]) {
-    if (f.expressionType === 'SIMPLE' && f.clause !== 'HAVING') filters.push({ col: f.subject, op: f.operator, val: f.comparator });
-    else if (f.expressionType === 'SQL' && f.clause === 'WHERE' && typeof f.sqlExpression === 'string') where.push(`(${f.sqlExpression})`);
+    if (f.expressionType === 'SIMPLE' && f.clause !== 'HAVING')
+      filters.push({ col: f.subject, op: f.operator, val: f.comparator });
+    else if (f.expressionType === 'SQL' && f.clause === 'WHERE' && typeof f.sqlExpression === 'string')
+      where.push(`(${f.sqlExpression})`);
   }
   const orderDesc = params.order_desc !== false;
   const query = {

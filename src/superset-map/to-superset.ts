@@ -9,11 +9,19 @@ type Body = Record<string, unknown>;
 export function uriWithPassword(uri: string, password: Secret | undefined): string {
   const bare = uriWithoutPassword(uri);
   if (!password || password.isEmpty) return bare;
-  return bare.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*)@/, (_m, head: string) => `${head}:${encodeURIComponent(password.reveal())}@`);
+  return bare.replace(
+    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*)@/,
+    (_m, head: string) => `${head}:${encodeURIComponent(password.reveal())}@`,
+  );
 }
 
 /** Fields of a database, as POST and PUT take them. `fields` limits an update to what changed. */
-export function databaseBody(spec: DatabaseSpec, uuid: string, password: Secret | undefined, fields?: Set<string>): Body {
+export function databaseBody(
+  spec: DatabaseSpec,
+  uuid: string,
+  password: Secret | undefined,
+  fields?: Set<string>,
+): Body {
   const all: Body = {
     database_name: spec.name,
     sqlalchemy_uri: uriWithPassword(spec.sqlalchemy_uri, password),
@@ -26,7 +34,13 @@ export function databaseBody(spec: DatabaseSpec, uuid: string, password: Secret 
     cache_timeout: spec.cache_timeout ?? null,
     force_ctas_schema: spec.force_ctas_schema ?? null,
     impersonate_user: spec.impersonate_user ?? false,
-    extra: JSON.stringify({ metadata_params: {}, engine_params: {}, metadata_cache_timeout: {}, schemas_allowed_for_file_upload: [], ...(spec.extra ?? {}) }),
+    extra: JSON.stringify({
+      metadata_params: {},
+      engine_params: {},
+      metadata_cache_timeout: {},
+      schemas_allowed_for_file_upload: [],
+      ...(spec.extra ?? {}),
+    }),
   };
   return fields ? pick(all, fields) : { ...all, uuid };
 }
@@ -50,9 +64,18 @@ type Raw = Record<string, unknown>;
  * deleted), so existing ones are sent with their id, matched by name; fields the YAML leaves to
  * Superset (a column's type) are carried over from what it has.
  */
-export function datasetUpdateBody(spec: DatasetSpec, live: Raw | undefined, databaseId: number, fields?: Set<string>): Body {
-  const liveColumns = new Map(((live?.columns as Raw[] | undefined) ?? []).map((c) => [String(c.column_name), c]));
-  const liveMetrics = new Map(((live?.metrics as Raw[] | undefined) ?? []).map((m) => [String(m.metric_name), m]));
+export function datasetUpdateBody(
+  spec: DatasetSpec,
+  live: Raw | undefined,
+  databaseId: number,
+  fields?: Set<string>,
+): Body {
+  const liveColumns = new Map(
+    ((live?.columns as Raw[] | undefined) ?? []).map((c) => [String(c.column_name), c]),
+  );
+  const liveMetrics = new Map(
+    ((live?.metrics as Raw[] | undefined) ?? []).map((m) => [String(m.metric_name), m]),
+  );
   const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
   const all: Body = {
     database_id: databaseId,

@@ -34,7 +34,11 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter(
     (e) =>
       e.keyword === 'anyOf' ||
-      !anyOf.some((a) => a.instancePath === e.instancePath && e.schemaPath.startsWith(a.schemaPath.replace(/\/anyOf$/, '/anyOf/'))),
+      !anyOf.some(
+        (a) =>
+          a.instancePath === e.instancePath &&
+          e.schemaPath.startsWith(a.schemaPath.replace(/\/anyOf$/, '/anyOf/')),
+      ),
   );
 }
 
@@ -55,7 +59,8 @@ function segments(parsed: ParsedFile, instancePath: string): PathSegment[] {
 }
 
 const PATTERN_SENTENCES: Record<string, string> = {
-  '^\\$\\{env\\.[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$': 'must be a reference to an environment variable, like `${env.NAME}`',
+  '^\\$\\{env\\.[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?\\}$':
+    'must be a reference to an environment variable, like `${env.NAME}`',
   '^[A-Za-z0-9_-]+$': 'may only contain letters, digits, `_` and `-`',
   '^[a-z][a-z0-9_-]*$': 'must start with a lower-case letter and hold only a-z, 0-9, `_` and `-`',
   '^(/[A-Za-z0-9_.-]+)+$': 'must be an absolute znode path such as `/superset-gitops/staging`',
@@ -69,7 +74,13 @@ function toProblem(parsed: ParsedFile, err: ErrorObject): Problem {
   switch (err.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
-      return problemFor(parsed, path, 'missing-field', `Missing required field \`${missing}\`${where(path)}.`, { key: path.length > 0 });
+      return problemFor(
+        parsed,
+        path,
+        'missing-field',
+        `Missing required field \`${missing}\`${where(path)}.`,
+        { key: path.length > 0 },
+      );
     }
     case 'additionalProperties': {
       const extra = String(params.additionalProperty);
@@ -84,13 +95,33 @@ function toProblem(parsed: ParsedFile, err: ErrorObject): Problem {
       );
     }
     case 'type':
-      return problemFor(parsed, path, 'wrong-type', `${field} should be ${article(String(params.type))}, not ${describe(valueAt(parsed, path))}.`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-type',
+        `${field} should be ${article(String(params.type))}, not ${describe(valueAt(parsed, path))}.`,
+      );
     case 'anyOf':
-      return problemFor(parsed, path, 'wrong-type', `${field} should be ${alternatives(err.parentSchema)}, not ${describe(valueAt(parsed, path))}.`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-type',
+        `${field} should be ${alternatives(err.parentSchema)}, not ${describe(valueAt(parsed, path))}.`,
+      );
     case 'const':
-      return problemFor(parsed, path, 'wrong-value', `${field} must be ${JSON.stringify(params.allowedValue)}.`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-value',
+        `${field} must be ${JSON.stringify(params.allowedValue)}.`,
+      );
     case 'enum':
-      return problemFor(parsed, path, 'wrong-value', `${field} must be one of ${JSON.stringify(params.allowedValues)}.`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-value',
+        `${field} must be one of ${JSON.stringify(params.allowedValues)}.`,
+      );
     case 'pattern': {
       const isSecret = path[path.length - 1] === 'password';
       const sentence = PATTERN_SENTENCES[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
@@ -108,12 +139,27 @@ function toProblem(parsed: ParsedFile, err: ErrorObject): Problem {
     case 'minLength':
       return problemFor(parsed, path, 'wrong-value', `${field} must not be empty.`);
     case 'maxLength':
-      return problemFor(parsed, path, 'wrong-value', `${field} is longer than ${String(params.limit)} characters.`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-value',
+        `${field} is longer than ${String(params.limit)} characters.`,
+      );
     case 'minimum':
     case 'maximum':
-      return problemFor(parsed, path, 'wrong-value', `${field} must be ${err.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}.`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-value',
+        `${field} must be ${err.keyword === 'minimum' ? 'at least' : 'at most'} ${String(params.limit)}.`,
+      );
     case 'maxItems':
-      return problemFor(parsed, path, 'wrong-value', `${field} may hold at most ${String(params.limit)} item(s).`);
+      return problemFor(
+        parsed,
+        path,
+        'wrong-value',
+        `${field} may hold at most ${String(params.limit)} item(s).`,
+      );
     default:
       return problemFor(parsed, path, 'schema', `${field} ${err.message ?? 'is invalid'}.`);
   }
@@ -133,7 +179,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `the text ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
@@ -147,7 +194,10 @@ function article(type: string): string {
     array: 'a list',
     null: 'null',
   };
-  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+  return type
+    .split(',')
+    .map((t) => names[t] ?? t)
+    .join(' or ');
 }
 
 function alternatives(schema: unknown): string {

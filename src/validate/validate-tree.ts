@@ -29,7 +29,10 @@ export interface ValidationResult {
 export function validateTree(files: readonly ParsedFile[]): ValidationResult {
   const problems: Problem[] = files.flatMap((f) => f.problems);
   const checked: CheckedFile[] = [];
-  const names = Object.fromEntries(OBJECT_KINDS.map((k) => [k, new Set<string>()])) as Record<ObjectKind, Set<string>>;
+  const names = Object.fromEntries(OBJECT_KINDS.map((k) => [k, new Set<string>()])) as Record<
+    ObjectKind,
+    Set<string>
+  >;
   const variables = new Map<string, Set<string>>();
   for (const parsed of files) {
     if (!parsed.kind || !parsed.value) continue;

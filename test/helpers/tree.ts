@@ -59,7 +59,9 @@ native_filters:
 export function validateFiles(files: Record<string, string | Uint8Array>): ValidationResult {
   const parsed = Object.entries(files)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([file, content]) => parseFile(file, typeof content === 'string' ? Buffer.from(content, 'utf8') : content));
+    .map(([file, content]) =>
+      parseFile(file, typeof content === 'string' ? Buffer.from(content, 'utf8') : content),
+    );
   return validateTree(parsed);
 }
 

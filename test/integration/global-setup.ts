@@ -27,6 +27,8 @@ export default async function setup(): Promise<void> {
     (e: unknown) => `error: ${String(e)}`,
   );
   if (health.trim() !== 'OK') {
-    throw new Error(`Superset at ${supersetUrl} is not healthy (${health}). Start it: bash scripts/services.sh up`);
+    throw new Error(
+      `Superset at ${supersetUrl} is not healthy (${health}). Start it: bash scripts/services.sh up`,
+    );
   }
 }

@@ -41,7 +41,9 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       );
       return 1;
     }
-    out.stdout(`\nApply complete: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deleted} deleted (commit ${commit.sha.slice(0, 12)}${commit.dirty ? ', with uncommitted changes' : ''}).\n`);
+    out.stdout(
+      `\nApply complete: ${outcome.created} created, ${outcome.updated} updated, ${outcome.deleted} deleted (commit ${commit.sha.slice(0, 12)}${commit.dirty ? ', with uncommitted changes' : ''}).\n`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof LockTimeoutError) throw new UserError(e.message, 'lock-timeout', { cause: e });

@@ -16,7 +16,11 @@ export async function stateCommand(action: string, options: StateOptions, out: O
   try {
     if (action === 'unlock') {
       const removed = await registry.forceUnlock();
-      out.stdout(removed.length ? `Removed ${removed.length} lock node(s): ${removed.map((h) => describeHolder(h)).join('; ')}\n` : 'The apply lock was free.\n');
+      out.stdout(
+        removed.length
+          ? `Removed ${removed.length} lock node(s): ${removed.map((h) => describeHolder(h)).join('; ')}\n`
+          : 'The apply lock was free.\n',
+      );
       return 0;
     }
     if (action === 'history') {
@@ -25,22 +29,51 @@ export async function stateCommand(action: string, options: StateOptions, out: O
       else {
         out.stdout(history.length ? '' : 'No applies recorded yet.\n');
         for (const h of history) {
-          out.stdout(`${h.finishedAt}  ${h.result.padEnd(8)} ${h.commit.slice(0, 12)}  ${h.author}  +${h.created} ~${h.updated} -${h.deleted}${h.failed ? ` failed ${h.failed}` : ''}${h.message ? `  ${h.message}` : ''}\n`);
+          out.stdout(
+            `${h.finishedAt}  ${h.result.padEnd(8)} ${h.commit.slice(0, 12)}  ${h.author}  +${h.created} ~${h.updated} -${h.deleted}${h.failed ? ` failed ${h.failed}` : ''}${h.message ? `  ${h.message}` : ''}\n`,
+          );
         }
       }
       return 0;
     }
-    const [pointer, applied, holder, snapshots] = await Promise.all([registry.readPointer(), registry.readApplied(), registry.readLockHolder(), registry.listSnapshots()]);
+    const [pointer, applied, holder, snapshots] = await Promise.all([
+      registry.readPointer(),
+      registry.readApplied(),
+      registry.readLockHolder(),
+      registry.listSnapshots(),
+    ]);
     if (options.format === 'json') {
-      out.stdout(JSON.stringify({ environment: project.env.name, root: project.env.zookeeper.root, current: pointer, lock: holder, snapshots, applied }, null, 2) + '\n');
+      out.stdout(
+        JSON.stringify(
+          {
+            environment: project.env.name,
+            root: project.env.zookeeper.root,
+            current: pointer,
+            lock: holder,
+            snapshots,
+            applied,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
       return 0;
     }
-    out.stdout(`environment: ${project.env.name} (${project.env.zookeeper.connect}${project.env.zookeeper.root})\n`);
-    out.stdout(pointer ? `desired:     ${pointer.commit.slice(0, 12)} by ${pointer.author}, ${pointer.objectCount} objects, published ${pointer.movedAt}\n` : 'desired:     nothing published yet\n');
+    out.stdout(
+      `environment: ${project.env.name} (${project.env.zookeeper.connect}${project.env.zookeeper.root})\n`,
+    );
+    out.stdout(
+      pointer
+        ? `desired:     ${pointer.commit.slice(0, 12)} by ${pointer.author}, ${pointer.objectCount} objects, published ${pointer.movedAt}\n`
+        : 'desired:     nothing published yet\n',
+    );
     out.stdout(`lock:        ${holder ? `held by ${describeHolder(holder)}` : 'free'}\n`);
     out.stdout(`snapshots:   ${snapshots.length} kept\n`);
     out.stdout(`owned:       ${applied.length} objects\n`);
-    for (const r of applied) out.stdout(`  ${r.kind.padEnd(9)} ${r.name}  (id ${r.supersetId}, ${r.uuid}, applied ${r.appliedAt} from ${r.commit.slice(0, 12)})\n`);
+    for (const r of applied)
+      out.stdout(
+        `  ${r.kind.padEnd(9)} ${r.name}  (id ${r.supersetId}, ${r.uuid}, applied ${r.appliedAt} from ${r.commit.slice(0, 12)})\n`,
+      );
     return 0;
   } finally {
     await registry.close();

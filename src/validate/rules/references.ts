@@ -17,7 +17,12 @@ export function references(ctx: RuleContext): Problem[] {
     if (ctx.names[kind].has(name)) return;
     const hint = closestName(name, [...ctx.names[kind]]);
     problems.push(
-      problemFor(file, path, 'dangling-reference', `No ${kind} is named ${JSON.stringify(name)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : '.'}`),
+      problemFor(
+        file,
+        path,
+        'dangling-reference',
+        `No ${kind} is named ${JSON.stringify(name)}${hint ? `; did you mean ${JSON.stringify(hint)}?` : '.'}`,
+      ),
     );
   };
   for (const ds of ofKind(ctx, 'dataset')) check(ds.parsed, ['database'], 'database', ds.spec.database);
@@ -37,7 +42,14 @@ export function references(ctx: RuleContext): Problem[] {
         const path = ['native_filters', i, 'charts', c];
         if (!ctx.names.chart.has(chart)) check(dash.parsed, path, 'chart', chart);
         else if (!placed.has(chart)) {
-          problems.push(problemFor(dash.parsed, path, 'filter-scope', `Filter ${JSON.stringify(filter.name)} applies to chart ${JSON.stringify(chart)}, which this dashboard does not place.`));
+          problems.push(
+            problemFor(
+              dash.parsed,
+              path,
+              'filter-scope',
+              `Filter ${JSON.stringify(filter.name)} applies to chart ${JSON.stringify(chart)}, which this dashboard does not place.`,
+            ),
+          );
         }
       });
     });

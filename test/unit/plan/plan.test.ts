@@ -7,7 +7,12 @@ import type { AppliedEntry, DesiredEntry, LiveEntry } from '../../../src/plan/ty
 import { planAsMarkdown, mermaidGraph } from '../../../src/report/plan-markdown.js';
 import { planAsText } from '../../../src/report/plan-text.js';
 
-const want = (kind: DesiredEntry['kind'], name: string, attributes: Attributes, dependsOn: string[] = []): DesiredEntry => ({
+const want = (
+  kind: DesiredEntry['kind'],
+  name: string,
+  attributes: Attributes,
+  dependsOn: string[] = [],
+): DesiredEntry => ({
   kind,
   name,
   uuid: `u-${kind}-${name}`,
@@ -25,22 +30,56 @@ const live = (d: DesiredEntry, attributes?: Attributes, id = 1): LiveEntry => ({
   changedBy: null,
   ...(attributes ? { attributes } : {}),
 });
-const owned = (d: DesiredEntry, id = 1, extra: Partial<AppliedEntry> = {}): AppliedEntry => ({ kind: d.kind, name: d.name, uuid: d.uuid, supersetId: id, hash: d.hash, ...extra });
+const owned = (d: DesiredEntry, id = 1, extra: Partial<AppliedEntry> = {}): AppliedEntry => ({
+  kind: d.kind,
+  name: d.name,
+  uuid: d.uuid,
+  supersetId: id,
+  hash: d.hash,
+  ...extra,
+});
 
 const db = want('database', 'warehouse', { database_name: 'warehouse', allow_dml: false });
-const ds = want('dataset', 'orders', { table_name: 'orders', database: 'warehouse', columns: [{ name: 'a', verbose_name: 'A' }, { name: 'b', verbose_name: null }] }, ['database/warehouse']);
-const chart = want('chart', 'Revenue', { slice_name: 'Revenue', dataset: 'orders', params: { metric: 'revenue', row_limit: 10 } }, ['dataset/orders']);
+const ds = want(
+  'dataset',
+  'orders',
+  {
+    table_name: 'orders',
+    database: 'warehouse',
+    columns: [
+      { name: 'a', verbose_name: 'A' },
+      { name: 'b', verbose_name: null },
+    ],
+  },
+  ['database/warehouse'],
+);
+const chart = want(
+  'chart',
+  'Revenue',
+  { slice_name: 'Revenue', dataset: 'orders', params: { metric: 'revenue', row_limit: 10 } },
+  ['dataset/orders'],
+);
 
 describe('planChanges', () => {
   it('creates everything in dependency order on an empty Superset', () => {
     const plan = planChanges('local', [chart, ds, db], [], [], { prune: false });
-    expect(plan.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['create database', 'create dataset', 'create chart']);
+    expect(plan.changes.map((c) => `${c.action} ${c.kind}`)).toEqual([
+      'create database',
+      'create dataset',
+      'create chart',
+    ]);
     expect(plan.summary.create).toBe(3);
     expect(plan.changes[0]?.changes).toContainEqual({ path: 'allow_dml', after: false });
   });
 
   it('is a no-op when live matches, and needs no full read to say so', () => {
-    const plan = planChanges('local', [db, ds, chart], [live(db), live(ds, ds.attributes, 2), live(chart, chart.attributes, 3)], [owned(db), owned(ds, 2), owned(chart, 3)], { prune: false });
+    const plan = planChanges(
+      'local',
+      [db, ds, chart],
+      [live(db), live(ds, ds.attributes, 2), live(chart, chart.attributes, 3)],
+      [owned(db), owned(ds, 2), owned(chart, 3)],
+      { prune: false },
+    );
     expect(plan.summary).toMatchObject({ create: 0, update: 0, delete: 0, noop: 3 });
     expect(hasChanges(plan)).toBe(false);
   });
@@ -49,11 +88,21 @@ describe('planChanges', () => {
     const before = { ...chart.attributes, params: { metric: 'revenue', row_limit: 100 } };
     const plan = planChanges('local', [chart], [live(chart, before, 7)], [owned(chart, 7)], { prune: false });
     expect(plan.changes).toHaveLength(1);
-    expect(plan.changes[0]).toMatchObject({ action: 'update', supersetId: 7, changes: [{ path: 'params.row_limit', before: 100, after: 10 }] });
+    expect(plan.changes[0]).toMatchObject({
+      action: 'update',
+      supersetId: 7,
+      changes: [{ path: 'params.row_limit', before: 100, after: 10 }],
+    });
   });
 
   it('matches columns by name, ignores their order and keys the YAML does not manage', () => {
-    const liveCols = { ...ds.attributes, columns: [{ name: 'b', verbose_name: null, type: 'TEXT' }, { name: 'a', verbose_name: 'Old', type: 'INT' }] };
+    const liveCols = {
+      ...ds.attributes,
+      columns: [
+        { name: 'b', verbose_name: null, type: 'TEXT' },
+        { name: 'a', verbose_name: 'Old', type: 'INT' },
+      ],
+    };
     const changes = diffAttributes(liveCols, ds.attributes);
     expect(changes).toEqual([{ path: 'columns[a].verbose_name', before: 'Old', after: 'A' }]);
   });
@@ -62,7 +111,11 @@ describe('planChanges', () => {
     const gone = want('chart', 'Old', { slice_name: 'Old' });
     const keep = want('chart', 'Kept', { slice_name: 'Kept' });
     const foreign = want('chart', 'Foreign', { slice_name: 'Foreign' });
-    const lives = [live(gone, gone.attributes, 4), live(keep, keep.attributes, 5), live(foreign, foreign.attributes, 6)];
+    const lives = [
+      live(gone, gone.attributes, 4),
+      live(keep, keep.attributes, 5),
+      live(foreign, foreign.attributes, 6),
+    ];
     const applied = [owned(gone, 4), owned(keep, 5, { protected: true })];
     const noPrune = planChanges('local', [], lives, applied, { prune: false });
     expect(noPrune.changes.map((c) => c.action)).toEqual(['orphan', 'orphan']);
@@ -74,20 +127,40 @@ describe('planChanges', () => {
   it('deletes in reverse dependency order after creates and updates', () => {
     const oldDs = want('dataset', 'legacy', { table_name: 'legacy' });
     const oldChart = want('chart', 'Legacy', { slice_name: 'Legacy' });
-    const plan = planChanges('local', [chart], [live(oldDs, oldDs.attributes, 8), live(oldChart, oldChart.attributes, 9)], [owned(oldDs, 8), owned(oldChart, 9)], { prune: true });
-    expect(plan.changes.map((c) => `${c.action} ${c.kind}`)).toEqual(['create chart', 'delete chart', 'delete dataset']);
+    const plan = planChanges(
+      'local',
+      [chart],
+      [live(oldDs, oldDs.attributes, 8), live(oldChart, oldChart.attributes, 9)],
+      [owned(oldDs, 8), owned(oldChart, 9)],
+      { prune: true },
+    );
+    expect(plan.changes.map((c) => `${c.action} ${c.kind}`)).toEqual([
+      'create chart',
+      'delete chart',
+      'delete dataset',
+    ]);
   });
 
   it('reports a conflict instead of touching an object it does not own', () => {
     const plan = planChanges('local', [db], [live(db, db.attributes, 1)], [], { prune: false });
     expect(plan.changes[0]).toMatchObject({ action: 'conflict' });
     expect(plan.changes[0]?.note).toMatch(/not owned/);
-    const adopted = planChanges('local', [db], [live(db, db.attributes, 1)], [], { prune: false, adopt: true });
+    const adopted = planChanges('local', [db], [live(db, db.attributes, 1)], [], {
+      prune: false,
+      adopt: true,
+    });
     expect(adopted.changes[0]?.action).toBe('noop');
   });
 
   it('reports a name clash with an unmanaged object as a conflict', () => {
-    const other: LiveEntry = { kind: 'database', uuid: 'other', id: 9, name: 'warehouse', changedOn: null, changedBy: null };
+    const other: LiveEntry = {
+      kind: 'database',
+      uuid: 'other',
+      id: 9,
+      name: 'warehouse',
+      changedOn: null,
+      changedBy: null,
+    };
     const plan = planChanges('local', [db], [other], [], { prune: false });
     expect(plan.changes[0]?.action).toBe('conflict');
     expect(plan.changes[0]?.note).toMatch(/already has a database named "warehouse"/);
@@ -101,13 +174,29 @@ describe('planChanges', () => {
   });
 
   it('limits the plan to targets and what they depend on', () => {
-    const plan = planChanges('local', [db, ds, chart, want('chart', 'Other', { slice_name: 'Other' }, ['dataset/orders'])], [], [], { prune: false, targets: ['chart/Revenue'] });
+    const plan = planChanges(
+      'local',
+      [db, ds, chart, want('chart', 'Other', { slice_name: 'Other' }, ['dataset/orders'])],
+      [],
+      [],
+      { prune: false, targets: ['chart/Revenue'] },
+    );
     expect(plan.changes.map((c) => c.name)).toEqual(['warehouse', 'orders', 'Revenue']);
   });
 });
 
 describe('plan output', () => {
-  const plan = planChanges('local', [db, ds, { ...chart, attributes: { ...chart.attributes, params: { metric: 'order_count', row_limit: 10 } } }], [live(db), live(ds, ds.attributes, 2), live(chart, chart.attributes, 3)], [owned(db), owned(ds, 2), owned(chart, 3)], { prune: false });
+  const plan = planChanges(
+    'local',
+    [
+      db,
+      ds,
+      { ...chart, attributes: { ...chart.attributes, params: { metric: 'order_count', row_limit: 10 } } },
+    ],
+    [live(db), live(ds, ds.attributes, 2), live(chart, chart.attributes, 3)],
+    [owned(db), owned(ds, 2), owned(chart, 3)],
+    { prune: false },
+  );
 
   it('reads like Terraform', () => {
     const text = planAsText(plan);
@@ -119,7 +208,19 @@ describe('plan output', () => {
   it('gives a markdown comment with a Mermaid graph of touched objects and their dependents', () => {
     const md = planAsMarkdown(plan);
     expect(md).toContain('| ✏️ update | chart | Revenue | 1 |');
-    const graph = mermaidGraph(planChanges('local', [db, ds, chart], [live(db, { ...db.attributes, allow_dml: true }), live(ds, ds.attributes, 2), live(chart, chart.attributes, 3)], [owned(db), owned(ds, 2), owned(chart, 3)], { prune: false }));
+    const graph = mermaidGraph(
+      planChanges(
+        'local',
+        [db, ds, chart],
+        [
+          live(db, { ...db.attributes, allow_dml: true }),
+          live(ds, ds.attributes, 2),
+          live(chart, chart.attributes, 3),
+        ],
+        [owned(db), owned(ds, 2), owned(chart, 3)],
+        { prune: false },
+      ),
+    );
     expect(graph).toContain('database_warehouse["database: warehouse"]:::update');
     expect(graph).toContain('dataset_orders["dataset: orders"]:::noop');
     expect(graph).toContain('database_warehouse --> dataset_orders');

@@ -30,7 +30,10 @@ describe('superset-gitops validate', () => {
   });
 
   it('exits 1 and prints file:line:col in text form', async () => {
-    const dir = writeTree({ ...BASE_TREE, 'charts/revenue.yaml': 'kind: chart\nname: Revenue\ndataset: nope\nviz_type: pie\n' });
+    const dir = writeTree({
+      ...BASE_TREE,
+      'charts/revenue.yaml': 'kind: chart\nname: Revenue\ndataset: nope\nviz_type: pie\n',
+    });
     const out = recorder();
     expect(await main(['validate', dir], out)).toBe(1);
     expect(out.out).toContain('3:10');
@@ -39,18 +42,29 @@ describe('superset-gitops validate', () => {
   });
 
   it('prints GitHub annotations with --format github', async () => {
-    const dir = writeTree({ ...BASE_TREE, 'charts/revenue.yaml': 'kind: chart\nname: Revenue\ndataset: nope\nviz_type: pie\n' });
+    const dir = writeTree({
+      ...BASE_TREE,
+      'charts/revenue.yaml': 'kind: chart\nname: Revenue\ndataset: nope\nviz_type: pie\n',
+    });
     const out = recorder();
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) => (
+      lines.push(String(chunk)),
+      true
+    )) as typeof process.stdout.write;
     try {
       expect(await main(['validate', dir, '--format', 'github'], out)).toBe(1);
     } finally {
       process.stdout.write = write;
     }
-    const annotation = lines.join('').split('\n').find((l) => l.startsWith('::error'));
-    expect(annotation).toMatch(/^::error title=superset-gitops dangling-reference,file=.*charts\/revenue\.yaml,line=3,col=10::No dataset is named "nope"/);
+    const annotation = lines
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith('::error'));
+    expect(annotation).toMatch(
+      /^::error title=superset-gitops dangling-reference,file=.*charts\/revenue\.yaml,line=3,col=10::No dataset is named "nope"/,
+    );
   });
 
   it('gives machine-readable JSON with --format json', async () => {

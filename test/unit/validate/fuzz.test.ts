@@ -10,7 +10,7 @@ function realYamlFiles(): string[] {
   try {
     return readdirSync(BUNDLES, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.yaml'))
-            .map((f) => readFileSync(path.join(BUNDLES, f), 'utf8'));
+      .map((f) => readFileSync(path.join(BUNDLES, f), 'utf8'));
   } catch {
     return [];
   }
@@ -65,7 +65,9 @@ describe('validator under random and truncated input', () => {
         fc.boolean(),
         fc.constant(null),
         fc.array(tie('value'), { maxLength: 4 }),
-        fc.dictionary(fc.constantFrom('chart', 'row', 'tabs', 'title', 'width', 'name', 'x'), tie('value'), { maxKeys: 4 }),
+        fc.dictionary(fc.constantFrom('chart', 'row', 'tabs', 'title', 'width', 'name', 'x'), tie('value'), {
+          maxKeys: 4,
+        }),
       ),
     })).value;
     fc.assert(

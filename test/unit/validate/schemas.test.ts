@@ -7,7 +7,9 @@ const ROOT = path.resolve(import.meta.dirname, '../../..');
 
 describe('committed JSON Schemas', () => {
   it.each(FILE_KINDS)('schemas/%s.schema.json matches src/schema (run `npm run schemas`)', (kind) => {
-    const committed = JSON.parse(readFileSync(path.join(ROOT, 'schemas', `${kind}.schema.json`), 'utf8')) as unknown;
+    const committed = JSON.parse(
+      readFileSync(path.join(ROOT, 'schemas', `${kind}.schema.json`), 'utf8'),
+    ) as unknown;
     expect(committed).toEqual(JSON.parse(JSON.stringify(schemaDocument(kind))));
   });
 

@@ -11,7 +11,7 @@ import type { RequestContext } from './errors.js';
 import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
 import { emptyResultError, refusal } from './make-error.js';
-import { listAll, type ListOptions } from './pagination.js';
+import { listAll, listRecent, type ListOptions } from './pagination.js';
 import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
 import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse } from './responses.js';
@@ -114,6 +114,16 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
           ),
         listOptions,
         (message) => log('warn', 'superset.list.unstable', message),
+      );
+    },
+
+    listChangedSince(kind, since) {
+      const ctx: RequestContext = { op: 'list', kind };
+      return listRecent(kind, since, (query) =>
+        executor.call(
+          { method: 'GET', path: KINDS[kind].base, query: `q=${encodeURIComponent(query)}`, category: 'list', ctx },
+          ListResponse,
+        ),
       );
     },
 

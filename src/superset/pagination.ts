@@ -80,3 +80,35 @@ export async function listAll(
     warn(`the ${kind} list kept changing while it was read; returning ${pass.rows.size} rows`);
   return [...pass.rows.values()];
 }
+
+/** How many rows one poll page reads: a constant cost per poll whatever the number of objects. */
+export const RECENT_PAGE_SIZE = 50;
+
+/** One page of a kind's objects, most recently changed first (`changed_on_delta_humanized` sorts by changed_on). */
+export function recentQuery(kind: SupersetKind, page: number): string {
+  return rison({
+    columns: KINDS[kind].listColumns,
+    order_column: 'changed_on_delta_humanized',
+    order_direction: 'desc',
+    page,
+    page_size: RECENT_PAGE_SIZE,
+  });
+}
+
+/** Rows changed after `since`; reads a further page only while a whole page is newer. */
+export async function listRecent(
+  kind: SupersetKind,
+  since: string | null,
+  fetchPage: FetchPage,
+): Promise<{ count: number; rows: ListedObject[] }> {
+  const rows: ListedObject[] = [];
+  for (let page = 0; ; page += 1) {
+    const res = await fetchPage(recentQuery(kind, page), page);
+    const listed = res.result.map((row) => toListedObject(kind, row));
+    const newer = listed.filter((r) => since === null || (r.changedOn !== null && r.changedOn > since));
+    rows.push(...newer);
+    if (since === null || newer.length < listed.length || listed.length < RECENT_PAGE_SIZE || rows.length >= res.count) {
+      return { count: res.count, rows };
+    }
+  }
+}

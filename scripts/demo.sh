@@ -32,7 +32,7 @@ node --input-type=module -e '
 echo
 echo "=== drift report (environment local) ==="
 set +e
-"${CLI[@]}" plan --env local
+"${CLI[@]}" drift --env local
 rc=$?
 set -e
 echo

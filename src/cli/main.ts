@@ -73,6 +73,22 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     });
 
   program
+    .command('drift')
+    .description('Compare git, the registry and live Superset. Exit 0: no drift, 2: drift, 1: error.')
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'html']).default('text'))
+    .option('--out <file>', 'write the report to a file')
+    .option('--read-all', "read every object in full instead of trusting Superset's changed_on")
+    .option('--ignore-unmanaged', 'leave out objects this tool does not manage')
+    .option('--fail-on-unmanaged', 'exit 2 when Superset has objects this tool does not manage')
+    .option('--no-publish', 'do not write the findings to the registry')
+    .action(async (opts: import('./commands/drift.js').DriftCommandOptions) => {
+      const { driftCommand } = await import('./commands/drift.js');
+      code = await driftCommand(opts, out);
+    });
+
+  program
     .command('state')
     .description('Inspect the registry of an environment: show, history, unlock.')
     .argument('[action]', 'show | history | unlock', 'show')

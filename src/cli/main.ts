@@ -89,6 +89,25 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     });
 
   program
+    .command('rollback')
+    .description(
+      "Re-point the environment to a kept snapshot (by commit) and apply it; git's files are not read.",
+    )
+    .addOption(envOption())
+    .addOption(dirOption())
+    .requiredOption('--to <sha>', 'commit SHA (or an unambiguous prefix of 7+, or a snapshot id)')
+    .option('--prune', 'delete owned objects that are not in that snapshot (never `protected` ones)')
+    .addOption(
+      new Option('--lock-timeout <seconds>', 'how long to wait for another apply')
+        .default(300)
+        .argParser(Number),
+    )
+    .action(async (opts: import('./commands/rollback.js').RollbackCommandOptions) => {
+      const { rollbackCommand } = await import('./commands/rollback.js');
+      code = await rollbackCommand(opts, out);
+    });
+
+  program
     .command('state')
     .description('Inspect the registry of an environment: show, history, unlock.')
     .argument('[action]', 'show | history | unlock', 'show')

@@ -5,7 +5,9 @@ import { Secret } from '../environment/secret.js';
 import type { CommitInfo } from '../git/head.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
-import type { AppliedRecord, ApplyResult, LockHolder } from '../registry/registry.js';
+import { holderSummary, LockLostError } from '../registry/errors.js';
+import type { AppliedRecord, ApplyResult, LockHandle, LockHolder, Registry } from '../registry/registry.js';
+import type { SupersetPort } from '../superset/port.js';
 import { UserError } from '../cli/errors.js';
 import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';
@@ -17,6 +19,16 @@ export interface ApplyRunOptions extends PlanOptions {
   onEvent?: (event: ApplyEvent) => void;
   onLockWait?: (holder: string) => void;
   processEnv?: Record<string, string | undefined>;
+}
+
+/** What one apply applies: objects from git (published as a new snapshot) or from a kept snapshot. */
+export interface DesiredState {
+  objects: readonly AnyDesired[];
+  commit: CommitInfo;
+  /** The snapshot the objects come from when it is already in the registry: nothing is published. */
+  snapshotId?: string;
+  /** Recorded in the history entry, e.g. "rollback to <sha>". */
+  note?: string;
 }
 
 export interface ApplyRun {
@@ -56,24 +68,46 @@ export function snapshotObjects(objects: readonly AnyDesired[], hashes: Readonly
  * One apply: take the lock, publish the desired snapshot and move `current`, plan against live
  * Superset, apply in order, record what was applied (with Superset's new changed_on), append history.
  */
-export async function runApply(
+export function runApply(
   objects: readonly AnyDesired[],
   services: Services,
   options: ApplyRunOptions,
 ): Promise<ApplyRun> {
-  const { registry, port } = services;
+  return runApplyOf(() => Promise.resolve({ objects, commit: options.commit }), services, options);
+}
+
+/**
+ * The apply path with the desired state decided once the lock is held (rollback re-points `current`
+ * there and reads the snapshot back), so nothing can move it under the apply.
+ */
+export async function runApplyOf(
+  decide: (registry: Registry) => Promise<DesiredState>,
+  services: Services,
+  options: Omit<ApplyRunOptions, 'commit'>,
+): Promise<ApplyRun> {
+  const { registry } = services;
   const startedAt = new Date().toISOString();
+  if (options.onLockWait) {
+    const holder = await registry.readLockHolder();
+    if (holder) options.onLockWait(holderSummary(holder));
+  }
   const lock = await registry.acquireLock({ holder: lockHolder(), timeoutMs: options.lockTimeoutMs });
   try {
+    const { objects, commit, snapshotId, note } = await decide(registry);
+    const port = fencedPort(services.port, lock);
     const first = await runPlan(options.environment, objects, services, options);
     const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
-    const published = await registry.publishSnapshot({
-      commit: options.commit.sha,
-      author: options.commit.author,
-      message: options.commit.message.split('\n')[0] ?? '',
-      time: options.commit.time,
-      objects: snapshotObjects(objects, hashes),
-    });
+    const published =
+      snapshotId ??
+      (
+        await registry.publishSnapshot({
+          commit: commit.sha,
+          author: commit.author,
+          message: commit.message.split('\n')[0] ?? '',
+          time: commit.time,
+          objects: snapshotObjects(objects, hashes),
+        })
+      ).snapshotId;
     const conflicts = first.plan.changes.filter((c) => c.action === 'conflict');
     if (conflicts.length) {
       throw new UserError(
@@ -91,7 +125,7 @@ export async function runApply(
         db.spec.password
           ? new Secret(readEnvRefs(db.spec.password, env, `database ${db.name} password`))
           : undefined,
-      commit: options.commit.sha,
+      commit: commit.sha,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     if (lock.lost)
@@ -99,11 +133,12 @@ export async function runApply(
         'The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.',
         'lock-lost',
       );
-    await recordChangedOn(services, first.plan, outcome, first.live.full, hashes);
+    await recordChangedOn({ ...services, port }, first.plan, outcome, first.live.full, hashes);
     const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
+    const message = [note, outcome.failed?.error.message].filter(Boolean).join(': ');
     await registry.appendHistory({
-      commit: options.commit.sha,
-      author: options.commit.author,
+      commit: commit.sha,
+      author: commit.author,
       startedAt,
       finishedAt: new Date().toISOString(),
       created: outcome.created,
@@ -111,12 +146,37 @@ export async function runApply(
       deleted: outcome.deleted,
       failed: outcome.failed ? 1 : 0,
       result,
-      ...(outcome.failed ? { message: outcome.failed.error.message.slice(0, 500) } : {}),
+      ...(message ? { message: message.slice(0, 500) } : {}),
     });
-    return { plan: first.plan, outcome, result, snapshotId: published.snapshotId };
+    return { plan: first.plan, outcome, result, snapshotId: published };
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Every Superset write checks the lock first: once the session that holds it has ended, another
+ * apply may hold it, so this one must stop instead of writing on.
+ */
+function fencedPort(port: SupersetPort, lock: LockHandle): SupersetPort {
+  const check = () => {
+    if (lock.lost)
+      throw new LockLostError('the ZooKeeper session that held it ended; nothing more is written');
+  };
+  return {
+    list: (kind) => port.list(kind),
+    get: (kind, id) => port.get(kind, id),
+    create: async (kind, body) => (check(), port.create(kind, body)),
+    update: async (kind, id, body) => (check(), port.update(kind, id, body)),
+    remove: async (kind, id) => (check(), port.remove(kind, id)),
+    chartData: (chartId) => port.chartData(chartId),
+    exportBundle: (kind, ids) => port.exportBundle(kind, ids),
+    importBundle: async (zip, opts) => (check(), port.importBundle(zip, opts)),
+    listChangedSince: (kind, since) => port.listChangedSince(kind, since),
+    get calls() {
+      return port.calls;
+    },
+  };
 }
 
 /**

@@ -95,17 +95,22 @@ export class InvalidInputError extends RegistryError {
   }
 }
 
-/** "held by host ci-7 (pid 12, user bob), CI run https://..., since 2024-..." */
+/** "held by host ci-7 (pid 12, user bob), CI run https://..., since 2024-...", and what to do. */
 export function describeHolder(holder: LockHolderInfo | null): string {
   if (holder === null) return 'the holder released it just now; try again';
+  return (
+    `held by ${holderSummary(holder)}. A holder that dies releases it when its ZooKeeper session ends; ` +
+    'if it is stuck, run `superset-gitops state unlock --env <environment>`'
+  );
+}
+
+/** "host ci-7 (pid 12, user bob), CI run https://..., since 2024-..." */
+export function holderSummary(holder: LockHolderInfo): string {
   const who = [`pid ${holder.pid}`, holder.user ? `user ${holder.user}` : undefined]
     .filter(Boolean)
     .join(', ');
   const run = holder.runUrl ? `, CI run ${holder.runUrl}` : '';
-  return (
-    `held by host ${holder.host} (${who})${run}, since ${holder.since}. A holder that dies releases it when its ` +
-    `ZooKeeper session ends; if it is stuck, run \`superset-gitops state unlock\``
-  );
+  return `host ${holder.host} (${who})${run}, since ${holder.since}`;
 }
 
 function formatMs(ms: number): string {

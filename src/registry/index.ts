@@ -12,6 +12,7 @@ export {
   LockLostError,
   InvalidInputError,
   describeHolder,
+  holderSummary,
   type RegistryErrorCode,
 } from './errors.js';
 export { registryRoot, registryPaths, DEFAULT_BASE, type RegistryPaths } from './paths.js';

@@ -31,6 +31,7 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       ...(options.adopt ? { adopt: true } : {}),
       ...(options.target?.length ? { targets: options.target } : {}),
       onEvent: progressPrinter(out),
+      onLockWait: (holder) => out.stderr(`Waiting for the apply lock, held by ${holder}...\n`),
     });
     const { outcome } = run;
     out.stdout(planAsText(run.plan, out.color));
@@ -46,7 +47,8 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
     );
     return 0;
   } catch (e) {
-    if (e instanceof LockTimeoutError) throw new UserError(e.message, 'lock-timeout', { cause: e });
+    if (e instanceof LockTimeoutError)
+      throw new UserError(e.message.replace('<environment>', project.env.name), 'lock-timeout', { cause: e });
     throw e;
   } finally {
     await services.close();

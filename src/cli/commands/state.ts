@@ -1,6 +1,6 @@
 import { loadProject } from '../../engine/project.js';
 import { connectRegistry } from '../../engine/services.js';
-import { describeHolder } from '../../registry/errors.js';
+import { holderSummary } from '../../registry/errors.js';
 import type { Output } from '../output.js';
 
 export interface StateOptions {
@@ -18,7 +18,7 @@ export async function stateCommand(action: string, options: StateOptions, out: O
       const removed = await registry.forceUnlock();
       out.stdout(
         removed.length
-          ? `Removed ${removed.length} lock node(s): ${removed.map((h) => describeHolder(h)).join('; ')}\n`
+          ? `Removed ${removed.length} lock node(s): ${removed.map((h) => holderSummary(h)).join('; ')}\n`
           : 'The apply lock was free.\n',
       );
       return 0;
@@ -67,7 +67,7 @@ export async function stateCommand(action: string, options: StateOptions, out: O
         ? `desired:     ${pointer.commit.slice(0, 12)} by ${pointer.author}, ${pointer.objectCount} objects, published ${pointer.movedAt}\n`
         : 'desired:     nothing published yet\n',
     );
-    out.stdout(`lock:        ${holder ? `held by ${describeHolder(holder)}` : 'free'}\n`);
+    out.stdout(`lock:        ${holder ? `held by ${holderSummary(holder)}` : 'free'}\n`);
     out.stdout(`snapshots:   ${snapshots.length} kept\n`);
     out.stdout(`owned:       ${applied.length} objects\n`);
     for (const r of applied)

@@ -55,8 +55,14 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
   for (const [index, change] of work.entries()) {
     const event = { change, index, total: work.length };
     ctx.onEvent?.({ type: 'start', ...event });
+    // Datasets and dashboards are created in two calls (POST, then PUT): once the POST succeeds the
+    // object is ours, so a failed PUT leaves an owned object the next apply updates, not a conflict.
+    const created = async (id: number) => {
+      ids.set(change.uuid, id);
+      await ctx.registry.recordApplied({ ...record(change, id, ctx, now()), hash: '' });
+    };
     try {
-      const supersetId = await applyOne(change, ctx, ids);
+      const supersetId = await applyOne(change, ctx, ids, created);
       if (change.action === 'delete' || change.action === 'forget') {
         await ctx.registry.forgetApplied(change.kind, change.uuid);
       } else if (supersetId !== undefined) {
@@ -126,6 +132,7 @@ async function applyOne(
   change: PlannedChange,
   ctx: ApplyContext,
   ids: Map<string, number>,
+  created: (id: number) => Promise<void>,
 ): Promise<number | undefined> {
   const { port } = ctx;
   if (change.action === 'forget') return undefined;
@@ -158,6 +165,7 @@ async function applyOne(
       let live = ctx.live.full.get(obj.uuid)?.raw;
       if (id === undefined) {
         id = (await port.create('dataset', datasetCreateBody(obj.spec, obj.uuid, databaseId))).id;
+        await created(id);
         live = await port.get('dataset', id);
       }
       const body = datasetUpdateBody(obj.spec, live, databaseId, fields);
@@ -188,7 +196,10 @@ async function applyOne(
         },
       };
       let id = existing;
-      if (id === undefined) id = (await port.create('dashboard', dashboardCreateBody(obj.spec, obj.uuid))).id;
+      if (id === undefined) {
+        id = (await port.create('dashboard', dashboardCreateBody(obj.spec, obj.uuid))).id;
+        await created(id);
+      }
       const plain = fields
         ? Object.fromEntries(Object.entries(dashboardFields(obj.spec)).filter(([k]) => fields.has(k)))
         : {};

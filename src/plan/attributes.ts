@@ -114,6 +114,20 @@ export function chartParams(params: Record<string, unknown> | undefined): Json {
   return out as Json;
 }
 
+/**
+ * A query context as the YAML manages it: the datasource it names (an id, different in every
+ * environment) is filled in by the tool when it writes the chart, so it is not compared.
+ */
+export function chartQueryContext(queryContext: Record<string, unknown> | undefined): Json | undefined {
+  if (queryContext === undefined) return undefined;
+  const rest: Record<string, unknown> = { ...queryContext };
+  delete rest.datasource;
+  const formData = rest.form_data;
+  if (formData !== null && typeof formData === 'object' && !Array.isArray(formData))
+    rest.form_data = chartParams(formData as Record<string, unknown>);
+  return rest as Json;
+}
+
 function chart(spec: ChartSpec): Attributes {
   return {
     slice_name: spec.name,
@@ -121,7 +135,7 @@ function chart(spec: ChartSpec): Attributes {
     dataset: spec.dataset,
     description: orNull(spec.description),
     params: chartParams(spec.params),
-    query_context: spec.query_context as Json | undefined,
+    query_context: chartQueryContext(spec.query_context),
     cache_timeout: spec.cache_timeout ?? null,
     certified_by: orNull(spec.certified_by),
     certification_details: orNull(spec.certification_details),

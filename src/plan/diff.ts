@@ -16,14 +16,15 @@ const isNamedList = (v: unknown): v is Record<string, Json>[] =>
 
 /**
  * Attribute-level differences. Only the attributes the desired side manages are compared (an undefined
- * desired value leaves the live one alone); inside an attribute, both sides count in full. Lists of
- * named items (columns, metrics, filters) are matched by name, so reordering one is not a change.
+ * desired value leaves the live one alone); inside an attribute, both sides count in full, so a key
+ * removed from a chart's params is a change too. Lists of named items (columns, metrics, filters) are
+ * matched by name, so reordering one is not a change.
  */
 export function diffAttributes(live: Attributes, desired: Attributes): AttributeChange[] {
   const changes: AttributeChange[] = [];
   for (const [key, want] of Object.entries(desired)) {
     if (want === undefined) continue;
-    diffValue(key, live[key], want, changes, true);
+    diffValue(key, live[key], want, changes);
   }
   return changes;
 }
@@ -33,13 +34,10 @@ function diffValue(
   before: Json | undefined,
   after: Json | undefined,
   out: AttributeChange[],
-  managedOnly = false,
 ): void {
   if (same(before, after)) return;
   if (isRecord(before) && isRecord(after)) {
-    const keys = managedOnly
-      ? Object.keys(after)
-      : [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     for (const key of keys.sort()) diffValue(`${path}.${key}`, before[key], after[key], out);
     return;
   }

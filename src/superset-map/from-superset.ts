@@ -131,6 +131,7 @@ export function chartFromSuperset(raw: Raw, names: NameLookup): ChartSpec {
     viz_type: text(raw.viz_type) || text(params.viz_type) || 'table',
     description: str(raw.description),
     params: chartParams(params) as Record<string, unknown>,
+    query_context: parseJsonField(raw.query_context),
     cache_timeout: int(raw.cache_timeout) ?? null,
     certified_by: str(raw.certified_by),
     certification_details: str(raw.certification_details),

@@ -132,13 +132,18 @@ export function datasetUpdateBody(
       };
     });
   }
-  return fields ? pick(all, fields) : all;
+  if (!fields) return all;
+  const body = pick(all, fields);
+  // Superset resets always_filter_main_dttm to false on any PUT that leaves it out (its load_default).
+  return Object.keys(body).length ? { ...body, always_filter_main_dttm: all.always_filter_main_dttm } : body;
 }
 
 /** Chart body; params carry the viz type and datasource the way Superset's UI saves them. */
 export function chartBody(spec: ChartSpec, uuid: string, datasetId: number, fields?: Set<string>): Body {
   const params = { ...(spec.params ?? {}), viz_type: spec.viz_type, datasource: `${datasetId}__table` };
-  const queryContext = spec.query_context ?? buildQueryContext(spec.viz_type, spec.params ?? {}, datasetId);
+  const queryContext = spec.query_context
+    ? withDatasource(spec.query_context, datasetId, spec.viz_type)
+    : buildQueryContext(spec.viz_type, spec.params ?? {}, datasetId);
   const all: Body = {
     slice_name: spec.name,
     viz_type: spec.viz_type,
@@ -152,6 +157,18 @@ export function chartBody(spec: ChartSpec, uuid: string, datasetId: number, fiel
     certification_details: spec.certification_details ?? null,
   };
   return fields ? pick(all, fields) : { ...all, uuid };
+}
+
+/** A query context from YAML runs against this environment's dataset, whatever id it was written with. */
+function withDatasource(queryContext: Record<string, unknown>, datasetId: number, vizType: string): Body {
+  const formData = queryContext.form_data;
+  return {
+    ...queryContext,
+    datasource: { id: datasetId, type: 'table' },
+    ...(formData !== null && typeof formData === 'object' && !Array.isArray(formData)
+      ? { form_data: { ...formData, datasource: `${datasetId}__table`, viz_type: vizType } }
+      : {}),
+  };
 }
 
 function pick(body: Body, fields: Set<string>): Body {

@@ -77,7 +77,11 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .description('Compare git, the registry and live Superset. Exit 0: no drift, 2: drift, 1: error.')
     .addOption(envOption())
     .addOption(dirOption())
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'html']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'markdown', 'json', 'html'])
+        .default('text'),
+    )
     .option('--out <file>', 'write the report to a file')
     .option('--read-all', "read every object in full instead of trusting Superset's changed_on")
     .option('--ignore-unmanaged', 'leave out objects this tool does not manage')
@@ -105,6 +109,33 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .action(async (opts: import('./commands/rollback.js').RollbackCommandOptions) => {
       const { rollbackCommand } = await import('./commands/rollback.js');
       code = await rollbackCommand(opts, out);
+    });
+
+  program
+    .command('watch')
+    .description(
+      'Long-running agent: reports registry changes within a second and Superset edits within one interval.',
+    )
+    .addOption(envOption())
+    .addOption(dirOption())
+    .addOption(new Option('--interval <seconds>', 'Superset poll interval').default(5).argParser(Number))
+    .option('--heal', 'the leader re-applies desired state for drifted objects')
+    .option('--prune', 'with --heal, also delete owned objects no longer desired')
+    .option('--health-file <file>', 'write leader state and last poll time to this file')
+    .addOption(
+      new Option('--health-port <port>', 'serve GET /health on 127.0.0.1:PORT (0: any free port)').argParser(
+        Number,
+      ),
+    )
+    .addOption(
+      new Option('--lock-timeout <seconds>', 'how long a heal waits for the apply lock')
+        .default(30)
+        .argParser(Number),
+    )
+    .option('--verbose', 'also log every Superset request')
+    .action(async (opts: import('./commands/watch.js').WatchOptions) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      code = await watchCommand(opts, out);
     });
 
   program

@@ -39,7 +39,18 @@ export function computeDrift(input: DriftInput): DriftReport {
 
   const snapshot = input.snapshot;
   if (snapshot && 'tampered' in snapshot) {
-    add({ kind: 'registry', name: 'current', uuid: '', attribute: null, expected: null, actual: null, where: 'zookeeper', changedBy: null, changedOn: null, message: snapshot.tampered });
+    add({
+      kind: 'registry',
+      name: 'current',
+      uuid: '',
+      attribute: null,
+      expected: null,
+      actual: null,
+      where: 'zookeeper',
+      changedBy: null,
+      changedOn: null,
+      message: snapshot.tampered,
+    });
   }
 
   for (const want of input.desired) {
@@ -48,11 +59,28 @@ export function computeDrift(input: DriftInput): DriftReport {
     const published = snapshot && 'hashes' in snapshot ? snapshot.hashes.get(want.uuid) : undefined;
     const pending = !applied || applied.hash !== want.hash;
     if (pending) {
-      const why = !snapshot || 'tampered' in snapshot || published !== want.hash ? 'git has a change that is not published to the registry yet' : 'published to the registry but not applied to Superset yet';
-      findings.push({ ...base(want, live), attribute: null, expected: null, actual: null, where: 'not-applied', message: `${why}; run apply` });
+      const why =
+        !snapshot || 'tampered' in snapshot || published !== want.hash
+          ? 'git has a change that is not published to the registry yet'
+          : 'published to the registry but not applied to Superset yet';
+      findings.push({
+        ...base(want, live),
+        attribute: null,
+        expected: null,
+        actual: null,
+        where: 'not-applied',
+        message: `${why}; run apply`,
+      });
     }
     if (!live) {
-      findings.push({ ...base(want), attribute: null, expected: null, actual: null, where: 'missing', message: applied ? 'deleted in Superset outside this tool' : 'not created in Superset yet' });
+      findings.push({
+        ...base(want),
+        attribute: null,
+        expected: null,
+        actual: null,
+        where: 'missing',
+        message: applied ? 'deleted in Superset outside this tool' : 'not created in Superset yet',
+      });
       continue;
     }
     if (!live.attributes) continue;
@@ -61,10 +89,13 @@ export function computeDrift(input: DriftInput): DriftReport {
       findings.push({
         ...base(want, live),
         attribute: change.path,
-        expected: (change.after ?? null) as Json,
-        actual: (change.before ?? null) as Json,
+        expected: (change.after ?? null),
+        actual: (change.before ?? null),
         where,
-        message: where === 'superset' ? `changed in Superset${live.changedBy ? ` by ${live.changedBy}` : ''}${live.changedOn ? ` at ${live.changedOn}` : ''}` : 'differs until the pending change is applied',
+        message:
+          where === 'superset'
+            ? `changed in Superset${live.changedBy ? ` by ${live.changedBy}` : ''}${live.changedOn ? ` at ${live.changedOn}` : ''}`
+            : 'differs until the pending change is applied',
       });
     }
   }
@@ -73,17 +104,39 @@ export function computeDrift(input: DriftInput): DriftReport {
     if (desiredUuids.has(record.uuid)) continue;
     const live = liveByUuid.get(record.uuid);
     if (!live) continue;
-    findings.push({ ...base(record, live), attribute: null, expected: null, actual: null, where: 'not-applied', message: record.protected ? 'removed from git but protected: kept in Superset' : 'removed from git; `apply --prune` deletes it' });
+    findings.push({
+      ...base(record, live),
+      attribute: null,
+      expected: null,
+      actual: null,
+      where: 'not-applied',
+      message: record.protected
+        ? 'removed from git but protected: kept in Superset'
+        : 'removed from git; `apply --prune` deletes it',
+    });
   }
 
   if (!input.ignoreUnmanaged) {
     for (const live of input.live) {
       if (desiredUuids.has(live.uuid) || appliedByUuid.has(live.uuid)) continue;
-      findings.push({ ...base(live, live), attribute: null, expected: null, actual: null, where: 'unmanaged', message: 'exists in Superset but is not managed by this tool' });
+      findings.push({
+        ...base(live, live),
+        attribute: null,
+        expected: null,
+        actual: null,
+        where: 'unmanaged',
+        message: 'exists in Superset but is not managed by this tool',
+      });
     }
   }
 
-  const counts: Record<DriftWhere, number> = { superset: 0, zookeeper: 0, 'not-applied': 0, missing: 0, unmanaged: 0 };
+  const counts: Record<DriftWhere, number> = {
+    superset: 0,
+    zookeeper: 0,
+    'not-applied': 0,
+    missing: 0,
+    unmanaged: 0,
+  };
   for (const f of findings) counts[f.where]++;
   return {
     environment: input.environment,

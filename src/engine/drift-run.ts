@@ -19,7 +19,9 @@ export interface DriftOptions {
 }
 
 /** The registry's current snapshot as object hashes, or why it cannot be trusted. */
-export async function snapshotHashes(registry: Registry): Promise<{ commit: string; hashes: Map<string, string> } | { tampered: string } | null> {
+export async function snapshotHashes(
+  registry: Registry,
+): Promise<{ commit: string; hashes: Map<string, string> } | { tampered: string } | null> {
   try {
     const current = await registry.readCurrent();
     if (!current) return null;
@@ -36,12 +38,18 @@ export async function snapshotHashes(registry: Registry): Promise<{ commit: stri
 }
 
 /** git vs registry vs live Superset, for one environment. */
-export async function runDrift(objects: readonly AnyDesired[], services: Services, options: DriftOptions): Promise<DriftReport> {
+export async function runDrift(
+  objects: readonly AnyDesired[],
+  services: Services,
+  options: DriftOptions,
+): Promise<DriftReport> {
   const { registry, port } = services;
   const applied = (await registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []);
   const snapshot = await snapshotHashes(registry);
   const desired = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
-  const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, { fetchAll: options.readAll ?? false });
+  const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, {
+    fetchAll: options.readAll ?? false,
+  });
   const report = computeDrift({
     environment: options.environment,
     now: new Date().toISOString(),

@@ -19,11 +19,11 @@ export function buildNameLookup(
     }
   }
   return {
-    databaseByUuid: (uuid) => byUuid.get(uuid),
-    datasetByUuid: (uuid) => byUuid.get(uuid),
+    databaseByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
+    datasetByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
     datasetById: (id) => byId.get(`dataset:${id}`),
     chartById: (id) => byId.get(`chart:${id}`),
-    chartByUuid: (uuid) => byUuid.get(uuid),
+    chartByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
     nameFor: (_kind, uuid, fallback) => desiredNames.get(uuid) ?? fallback,
   };
 }

@@ -3,7 +3,7 @@
 // once sees a whole snapshot, this one or the previous one, never a mix.
 import { isZkError, type ZkClient, type ZkStat } from '../zookeeper/index.js';
 import { PointerSchema, decode, encode, type SnapshotMeta } from './codec.js';
-import { PointerConflictError, RegistryError } from './errors.js';
+import { CorruptNodeError, PointerConflictError, RegistryError } from './errors.js';
 import type { PointerOptions, SnapshotPointer } from './registry.js';
 import { pointerFor } from './snapshot.js';
 import type { ZkContext } from './zk-context.js';
@@ -22,6 +22,24 @@ export async function readPointerNode(zk: ZkClient, path: string): Promise<Versi
   return { pointer: decode(path, node.data, PointerSchema), stat: node.stat };
 }
 
+/**
+ * The pointer before a move. A corrupt pointer (edited by hand) must not block a legitimate apply
+ * forever: an unconditional move overwrites it (drift reported it when it was read); a move that
+ * expects a particular snapshot refuses.
+ */
+async function pointerBeforeMove(
+  zk: ZkClient,
+  path: string,
+  conditional: boolean,
+): Promise<VersionedPointer> {
+  try {
+    return await readPointerNode(zk, path);
+  } catch (err) {
+    if (conditional || !(err instanceof CorruptNodeError)) throw err;
+    return { pointer: null, stat: (await zk.tryGet(path))?.stat ?? null };
+  }
+}
+
 export async function movePointer(
   ctx: ZkContext,
   meta: SnapshotMeta,
@@ -30,7 +48,7 @@ export async function movePointer(
   const path = ctx.paths.current;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const zk = await ctx.client();
-    const { pointer: before, stat } = await readPointerNode(zk, path);
+    const { pointer: before, stat } = await pointerBeforeMove(zk, path, options.expectCurrent !== undefined);
     const actual = before?.snapshotId ?? null;
     if (options.expectCurrent !== undefined && options.expectCurrent !== actual) {
       throw new PointerConflictError(options.expectCurrent, actual);

@@ -2,7 +2,8 @@ import type { DriftFinding, DriftReport, DriftWhere } from '../drift/types.js';
 import { driftSummaryLine, WHERE_LABEL } from './drift-text.js';
 import { showValue } from './plan-text.js';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;padding:0 1rem}
@@ -18,7 +19,9 @@ th{background:#f6f8fa}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace
 
 function row(f: DriftFinding): string {
   const value = (v: unknown) => `<code>${esc(showValue((v ?? undefined) as never, 300))}</code>`;
-  const change = f.attribute ? `<code>${esc(f.attribute)}</code><br><span class="new">expected ${value(f.expected)}</span><br><span class="old">found ${value(f.actual)}</span>` : esc(f.message);
+  const change = f.attribute
+    ? `<code>${esc(f.attribute)}</code><br><span class="new">expected ${value(f.expected)}</span><br><span class="old">found ${value(f.actual)}</span>`
+    : esc(f.message);
   return `<tr><td>${esc(f.name)}</td><td><span class="tag ${f.where}">${esc(WHERE_LABEL[f.where])}</span></td><td>${change}</td><td>${esc(f.changedBy ?? '')}${f.changedOn ? `<br><span class="dim">${esc(f.changedOn)}</span>` : ''}</td></tr>`;
 }
 
@@ -26,11 +29,17 @@ function row(f: DriftFinding): string {
 export function driftAsHtml(report: DriftReport): string {
   const kinds = [...new Set(report.findings.map((f) => f.kind))];
   const cards = (Object.keys(WHERE_LABEL) as DriftWhere[])
-    .map((w) => `<div class="card"><b class="${report.counts[w] ? (w === 'unmanaged' ? 'dim' : 'bad') : 'ok'}">${report.counts[w]}</b>${esc(WHERE_LABEL[w])}</div>`)
+    .map(
+      (w) =>
+        `<div class="card"><b class="${report.counts[w] ? (w === 'unmanaged' ? 'dim' : 'bad') : 'ok'}">${report.counts[w]}</b>${esc(WHERE_LABEL[w])}</div>`,
+    )
     .join('');
   const tables = kinds
     .map((kind) => {
-      const rows = report.findings.filter((f) => f.kind === kind).map(row).join('\n');
+      const rows = report.findings
+        .filter((f) => f.kind === kind)
+        .map(row)
+        .join('\n');
       return `<h2>${esc(kind)}</h2>\n<table><thead><tr><th>name</th><th>where</th><th>difference</th><th>changed by / on</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
     })
     .join('\n');

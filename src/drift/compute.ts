@@ -1,4 +1,3 @@
-import type { Json } from '../model/canonical.js';
 import { diffAttributes } from '../plan/diff.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { DriftFinding, DriftReport, DriftWhere } from './types.js';

@@ -106,6 +106,8 @@ export function countingPort(inner: SupersetPort): CountingPort {
 
 export interface Engine {
   port: CountingPort;
+  /** Every log event of the Superset client and the registry, as the CLI would get them. */
+  events: { level: string; code: string; message: string }[];
   services: Services;
   plan(options?: { prune?: boolean; readAll?: boolean }): Promise<PlanRun>;
   apply(options?: { prune?: boolean }): Promise<ApplyRun>;
@@ -123,12 +125,14 @@ const COMMIT: CommitInfo = {
 /** The engine on the fixture's tree (reloaded from disk on every call) with a counting port. */
 export async function engine(fx: Fixture, processEnv = process.env): Promise<Engine> {
   const project = await loadProject(fx.metadataDir, fx.envName, processEnv);
-  const real = await connectServices(project.env);
+  const events: Engine['events'] = [];
+  const real = await connectServices(project.env, (e) => events.push(e));
   const port = countingPort(real.port);
   const services: Services = { ...real, port };
   const objects = async () => (await loadProject(fx.metadataDir, fx.envName, processEnv)).objects;
   return {
     port,
+    events,
     services,
     plan: async (options = {}) =>
       runPlan(project.env.name, await objects(), services, {

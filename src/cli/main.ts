@@ -152,6 +152,58 @@ export async function main(argv: string[], out: Output = processOutput): Promise
       code = await stateCommand(action, opts, out);
     });
 
+  program
+    .command('diff')
+    .description(
+      'The plan a change makes, from git alone: the desired state at --base against --head, per environment. Exit 0: none, 2: changes, 1: error.',
+    )
+    .requiredOption('--base <rev>', 'the revision the change starts from (e.g. origin/main)')
+    .option('--head <rev>', 'the revision with the change', 'HEAD')
+    .addOption(dirOption())
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'),
+    )
+    .option('--out <file>', 'write the diff to a file')
+    .option('--env <name>', 'only these environments (repeatable or comma-separated)', collect)
+    .option('--prune', 'objects removed from git are deleted (as apply --prune does)')
+    .option('--no-merge-base', 'compare with --base itself, not with where --head branched from it')
+    .action(async (opts: import('./commands/diff.js').DiffCommandOptions) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      code = await diffCommand(opts, out);
+    });
+
+  const github = program
+    .command('github')
+    .description('GitHub Actions helpers: the sticky pull-request comment and the drift issue.');
+  github
+    .command('comment')
+    .description(
+      'Create or update (never duplicate) one pull-request comment per marker. Needs GITHUB_TOKEN.',
+    )
+    .requiredOption('--file <file>', 'markdown to post (repeatable: joined in order)', collect)
+    .option('--marker <key>', 'which sticky comment (one per key and pull request)', 'plan')
+    .option('--pr <number>', 'pull request number (default: from GITHUB_EVENT_PATH)', Number)
+    .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY)')
+    .option('--summary', 'also write the markdown to the job summary')
+    .action(async (opts: import('./commands/github.js').CommentOptions) => {
+      const { githubCommentCommand } = await import('./commands/github.js');
+      code = await githubCommentCommand(opts, out);
+    });
+  github
+    .command('drift-issue')
+    .description(
+      'Open an issue when an environment drifts, update it when the drift changes, close it when gone.',
+    )
+    .requiredOption('--env <name>', 'the environment the report is about')
+    .requiredOption('--drift <bool>', 'true when drift was found (drift exit code 2), false when not')
+    .option('--report <file>', 'the drift report in markdown (needed with --drift true)')
+    .option('--label <label>', 'label of drift issues', 'superset-gitops-drift')
+    .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY)')
+    .action(async (opts: import('./commands/github.js').DriftIssueOptions) => {
+      const { githubDriftIssueCommand } = await import('./commands/github.js');
+      code = await githubDriftIssueCommand(opts, out);
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -1,0 +1,89 @@
+// The CLI as a separate process (`node bin/superset-gitops.js ...`), the way CI runs it. The build in
+// dist/ is refreshed first when a file under src/ is newer than it.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export const REPO_DIR = path.resolve(import.meta.dirname, '../../..');
+const BIN = path.join(REPO_DIR, 'bin/superset-gitops.js');
+const BUILT = path.join(REPO_DIR, 'dist/cli/main.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  pid: number;
+  done: Promise<CliResult>;
+}
+
+let building: Promise<void> | undefined;
+
+/** Runs `npm run build` once per test file when src/ changed after the last build. */
+export function ensureBuilt(): Promise<void> {
+  building ??= (async () => {
+    const builtAt = fs.existsSync(BUILT) ? fs.statSync(BUILT).mtimeMs : 0;
+    const newest = newestMtime(path.join(REPO_DIR, 'src'));
+    if (newest <= builtAt) return;
+    await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_DIR }).catch(
+      (e: Error & { stdout?: string }) => {
+        throw new Error(`npm run build failed:\n${e.stdout ?? e.message}`);
+      },
+    );
+  })();
+  return building;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Starts the CLI; `done` resolves when it exits (or is killed after `timeoutMs`). */
+export function startCli(
+  args: string[],
+  options: { cwd: string; env: Record<string, string | undefined>; timeoutMs?: number },
+): CliProcess {
+  const started = Date.now();
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  // A CI run's own GITHUB_* would name this job as the lock holder; tests set them when they want them.
+  for (const key of ['GITHUB_RUN_ID', 'GITHUB_REPOSITORY', 'GITHUB_SERVER_URL']) delete env[key];
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+  if (child.pid === undefined) throw new Error('the CLI process did not start');
+  return { child, pid: child.pid, done };
+}
+
+/** What a user-facing failure looks like: exit 1, `error: ...`, never a stack or an internal error. */
+export function looksLikeCleanFailure(result: CliResult): boolean {
+  return (
+    result.code === 1 &&
+    /^error: /m.test(result.stderr) &&
+    !/internal error|^\s+at .+:\d+:\d+\)?$/m.test(result.stdout + result.stderr)
+  );
+}

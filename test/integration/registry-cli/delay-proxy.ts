@@ -1,0 +1,91 @@
+// A small HTTP proxy in front of the real Superset that makes an apply slow on purpose: every request
+// waits `delayMs` before it is forwarded, and writes can be held until the test lets them go. A
+// request whose client went away while it waited (kill -9) is never forwarded.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HeldWrite {
+  method: string;
+  url: string;
+  release(): void;
+}
+
+export interface DelayProxy {
+  url: string;
+  /** Milliseconds every request waits before it is forwarded; may be changed at any time. */
+  delayMs: number;
+  /** Writes (POST/PUT/DELETE to /api/v1/<kind>/) forwarded so far. */
+  writesForwarded: number;
+  /** Writes dropped because their client disconnected while they waited. */
+  writesDropped: number;
+  /** Hold the write after `n` more have gone through; resolves with it once it arrives. */
+  holdWriteAfter(n: number): Promise<HeldWrite>;
+  close(): Promise<void>;
+}
+
+const WRITE = /^\/api\/v1\/(database|dataset|chart|dashboard)\//;
+
+export async function startDelayProxy(target: string, delayMs = 0): Promise<DelayProxy> {
+  const upstream = new URL(target);
+  let hold: { after: number; found: (held: HeldWrite) => void } | undefined;
+  const isWrite = (req: http.IncomingMessage) =>
+    req.method !== 'GET' && req.method !== undefined && WRITE.test(req.url ?? '');
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        await new Promise((r) => setTimeout(r, proxy.delayMs));
+        if (isWrite(req) && hold) {
+          if (hold.after > 0) hold.after--;
+          else {
+            const { found } = hold;
+            hold = undefined;
+            await new Promise<void>((release) =>
+              found({ method: req.method ?? '', url: req.url ?? '', release }),
+            );
+          }
+        }
+        if (res.destroyed || req.socket.destroyed) {
+          if (isWrite(req)) proxy.writesDropped++;
+          return;
+        }
+        if (isWrite(req)) proxy.writesForwarded++;
+        const out = http.request(
+          {
+            host: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: upstream.host },
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        out.on('error', (e) => {
+          if (!res.headersSent) res.writeHead(502);
+          res.end(String(e));
+        });
+        out.end(Buffer.concat(chunks));
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const proxy: DelayProxy = {
+    url: `http://127.0.0.1:${port}`,
+    delayMs,
+    writesForwarded: 0,
+    writesDropped: 0,
+    holdWriteAfter: (n) => new Promise((found) => (hold = { after: n, found })),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return proxy;
+}

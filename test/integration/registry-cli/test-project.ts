@@ -1,0 +1,215 @@
+// One test's own world: a temporary git repository with a metadata tree, its own environment
+// (ZooKeeper root, unique object names), its own SQLite file with uniquely named tables; and the
+// clean-up of everything it made in Superset and ZooKeeper.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ZkRegistry } from '../../../src/registry/index.js';
+import { createSupersetClient } from '../../../src/superset/index.js';
+import type { SupersetKind } from '../../../src/superset/port.js';
+import { ZkClient, deleteTree, type DigestCredentials } from '../../../src/zookeeper/index.js';
+import { serviceEndpoints } from '../endpoints.js';
+import { startCli, type CliProcess, type CliResult } from './cli-process.js';
+
+export const TEST_BASE = '/superset-gitops-test';
+
+export interface ProjectOptions {
+  zkConnect?: string;
+  /** Digest identity for the environment, given to the CLI as ${env.*} references. */
+  zkAuth?: DigestCredentials;
+  /**
+   * The database's password, given to the CLI as `password: ${env.<var>}`. The project is then the
+   * database alone: SQLAlchemy's SQLite driver refuses a URI with credentials, so it is opened
+   * through shillelagh (which ignores them), and shillelagh cannot serve a dataset here.
+   */
+  dbPassword?: string;
+  /** How many charts (more objects: a longer apply). */
+  charts?: number;
+}
+
+export interface TestProject {
+  dir: string;
+  suffix: string;
+  root: string;
+  zkConnect: string;
+  names: { database: string; dataset: string; table: string; charts: string[] };
+  /** Writes every chart with this row_limit. */
+  setRowLimit(rowLimit: number): void;
+  /** `git add metadata && git commit`; returns the SHA. */
+  commit(message: string): string;
+  /** Environment variables the CLI needs; `supersetUrl` to send it through a proxy. */
+  cliEnv(overrides?: { supersetUrl?: string; extra?: Record<string, string> }): Record<string, string>;
+  start(args: string[], overrides?: Parameters<TestProject['cliEnv']>[0]): CliProcess;
+  run(args: string[], overrides?: Parameters<TestProject['cliEnv']>[0]): Promise<CliResult>;
+  registry(): Promise<ZkRegistry>;
+  /** row_limit of each chart as Superset has it, in chart order. */
+  rowLimitsInSuperset(): Promise<number[]>;
+  /** Superset objects of this project by kind: how many carry its suffix. */
+  countInSuperset(): Promise<Record<SupersetKind, number>>;
+  cleanup(): Promise<void>;
+}
+
+const ENV_NAME = 'it';
+
+export function createTestProject(label: string, options: ProjectOptions = {}): TestProject {
+  const endpoints = serviceEndpoints();
+  const suffix = `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sgo-${label}-`));
+  const root = `${TEST_BASE}/${suffix}`;
+  const zkConnect = options.zkConnect ?? endpoints.zkConnect;
+  const table = `orders_${suffix}`;
+  const names = {
+    database: `it_db_${suffix}`,
+    dataset: table,
+    table,
+    charts: Array.from({ length: options.charts ?? 2 }, (_, i) => `it chart ${i + 1} ${suffix}`),
+  };
+  const dbFile = path.join(dir, 'warehouse.db');
+  execFileSync('python3', [
+    '-c',
+    'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
+      'c.execute(f"CREATE TABLE {sys.argv[2]} (order_date TEXT, region TEXT, amount REAL)"); ' +
+      "c.execute(f\"INSERT INTO {sys.argv[2]} VALUES ('2024-01-01', 'north', 10.5)\"); c.commit()",
+    dbFile,
+    table,
+  ]);
+  const metadata = path.join(dir, 'metadata');
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(metadata, file)), { recursive: true });
+    fs.writeFileSync(path.join(metadata, file), text);
+  };
+  const authLines = options.zkAuth
+    ? '  username: ${env.IT_ZK_USER}\n  password: ${env.IT_ZK_PASSWORD}\n'
+    : '';
+  write(
+    `environments/${ENV_NAME}.yaml`,
+    `kind: environment
+name: ${ENV_NAME}
+superset:
+  url: \${env.IT_SUPERSET_URL}
+  username: \${env.IT_SUPERSET_USER}
+  password: \${env.IT_SUPERSET_PASSWORD}
+zookeeper:
+  connect: \${env.IT_ZK_CONNECT}
+  root: ${root}
+  session_timeout_ms: 4000
+${authLines}variables:
+  db_file: ${dbFile}
+`,
+  );
+  write(
+    'databases/warehouse.yaml',
+    options.dbPassword === undefined
+      ? `kind: database\nname: ${names.database}\nsqlalchemy_uri: sqlite:///\${var.db_file}\n`
+      : `kind: database\nname: ${names.database}\nsqlalchemy_uri: shillelagh://reader@/\${var.db_file}\npassword: \${env.IT_DB_PASSWORD}\n`,
+  );
+  if (options.dbPassword === undefined)
+    write(
+      'datasets/orders.yaml',
+      `kind: dataset\nname: ${names.dataset}\ndatabase: ${names.database}\ntable_name: ${table}\nmain_dttm_col: order_date\n`,
+    );
+  if (options.dbPassword !== undefined) names.charts = [];
+  const setRowLimit = (rowLimit: number) => {
+    names.charts.forEach((chart, i) =>
+      write(
+        `charts/chart-${i + 1}.yaml`,
+        `kind: chart\nname: ${chart}\ndataset: ${names.dataset}\nviz_type: table\nparams:\n  groupby: [region]\n  metrics: [count]\n  row_limit: ${rowLimit}\n`,
+      ),
+    );
+  };
+  setRowLimit(100);
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'tests@example.invalid');
+  git('config', 'user.name', 'Registry CLI tests');
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'warehouse.db\n');
+
+  const cliEnv: TestProject['cliEnv'] = (overrides = {}) => ({
+    IT_SUPERSET_URL: overrides.supersetUrl ?? endpoints.supersetUrl,
+    IT_SUPERSET_USER: endpoints.supersetUser,
+    IT_SUPERSET_PASSWORD: endpoints.supersetPassword,
+    IT_ZK_CONNECT: zkConnect,
+    ...(options.zkAuth ? { IT_ZK_USER: options.zkAuth.user, IT_ZK_PASSWORD: options.zkAuth.password } : {}),
+    ...(options.dbPassword !== undefined ? { IT_DB_PASSWORD: options.dbPassword } : {}),
+    ...overrides.extra,
+  });
+  const start: TestProject['start'] = (args, overrides) =>
+    startCli([...args, '--env', ENV_NAME], { cwd: dir, env: cliEnv(overrides) });
+
+  const opened: ZkRegistry[] = [];
+  const project: TestProject = {
+    dir,
+    suffix,
+    root,
+    zkConnect,
+    names,
+    setRowLimit,
+    commit(message) {
+      git('add', '-A');
+      git('commit', '-q', '-m', message);
+      return git('rev-parse', 'HEAD');
+    },
+    cliEnv,
+    start,
+    run: (args, overrides) => start(args, overrides).done,
+    async registry() {
+      const reg = await ZkRegistry.connect({
+        connect: zkConnect,
+        root,
+        ...(options.zkAuth ? { auth: options.zkAuth } : {}),
+        connectTimeoutMs: 10_000,
+      });
+      opened.push(reg);
+      return reg;
+    },
+    async rowLimitsInSuperset() {
+      const client = supersetClient();
+      const rows = await client.list('chart');
+      return Promise.all(
+        names.charts.map(async (chart) => {
+          const row = rows.find((r) => r.name === chart);
+          if (!row) throw new Error(`chart ${chart} is not in Superset`);
+          const params = JSON.parse(String((await client.get('chart', row.id)).params)) as {
+            row_limit: number;
+          };
+          return params.row_limit;
+        }),
+      );
+    },
+    async countInSuperset() {
+      const client = supersetClient();
+      const out = {} as Record<SupersetKind, number>;
+      for (const kind of ['database', 'dataset', 'chart', 'dashboard'] as const)
+        out[kind] = (await client.list(kind)).filter((row) => row.name.includes(suffix)).length;
+      return out;
+    },
+    async cleanup() {
+      for (const reg of opened.splice(0)) await reg.close().catch(() => undefined);
+      const client = supersetClient();
+      for (const kind of ['dashboard', 'chart', 'dataset', 'database'] as const) {
+        for (const row of await client.list(kind))
+          if (row.name.includes(suffix)) await client.remove(kind, row.id);
+      }
+      await removeZkTree(zkConnect, root, options.zkAuth);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return project;
+}
+
+function supersetClient() {
+  const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
+  return createSupersetClient({ baseUrl: supersetUrl, username: supersetUser, password: supersetPassword });
+}
+
+export async function removeZkTree(connect: string, root: string, auth?: DigestCredentials): Promise<void> {
+  const zk = await ZkClient.connect({ connect, auth, connectTimeoutMs: 10_000 });
+  try {
+    await deleteTree(zk, root);
+  } finally {
+    zk.close();
+  }
+}

@@ -1,5 +1,6 @@
 import type { AnySpec } from '../model/object.js';
-import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
+import type { Json } from '../model/canonical.js';
+import { attributesOf, type AttributeOptions, type Attributes } from '../plan/attributes.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import {
@@ -87,10 +88,16 @@ export async function readLive(
     full.set(row.uuid, { kind, raw, spec: liveSpecFromRaw(kind, raw, names) });
   });
 
+  const attributes = new Map<string, Attributes>();
+  for (const [uuid, read] of full)
+    attributes.set(uuid, attributesOf(read.kind, read.spec as never, attributeOptions));
+  const databaseTimeout = databaseCacheTimeouts(desired, full, attributes);
   const entries: LiveEntry[] = [];
   for (const kind of OBJECT_KINDS) {
     for (const row of listed[kind]) {
-      const read = full.get(row.uuid);
+      let attrs = attributes.get(row.uuid);
+      if (attrs && kind === 'dataset')
+        attrs = withoutInheritedCacheTimeout(attrs, desiredByUuid.get(row.uuid), databaseTimeout);
       entries.push({
         kind,
         uuid: row.uuid,
@@ -98,9 +105,40 @@ export async function readLive(
         name: row.name,
         changedOn: row.changedOn,
         changedBy: row.changedBy,
-        ...(read ? { attributes: attributesOf(kind, read.spec as never, attributeOptions) } : {}),
+        ...(attrs ? { attributes: attrs } : {}),
       });
     }
   }
   return { entries, listed, full, names, ids };
+}
+
+/** A database's cache_timeout by name: as read from Superset when it was, else as the YAML has it. */
+function databaseCacheTimeouts(
+  desired: readonly DesiredEntry[],
+  full: LiveState['full'],
+  attributes: ReadonlyMap<string, Attributes>,
+): (name: unknown) => Json | undefined {
+  const byName = new Map<unknown, Json | undefined>();
+  for (const d of desired) if (d.kind === 'database') byName.set(d.name, d.attributes.cache_timeout);
+  for (const [uuid, read] of full) {
+    const attrs = attributes.get(uuid);
+    if (read.kind === 'database' && attrs) byName.set(attrs.database_name, attrs.cache_timeout);
+  }
+  return (name) => byName.get(name);
+}
+
+/**
+ * Superset answers a dataset's cache_timeout with its database's when the dataset has none of its
+ * own (SqlaTable.cache_timeout falls back). When the YAML leaves the dataset's unset and Superset
+ * shows exactly the database's, the dataset has none of its own as far as the plan can tell.
+ */
+export function withoutInheritedCacheTimeout(
+  live: Attributes,
+  want: DesiredEntry | undefined,
+  databaseTimeout: (name: unknown) => Json | undefined,
+): Attributes {
+  if (!want || want.attributes.cache_timeout !== null) return live;
+  if (live.cache_timeout === null || live.cache_timeout === undefined) return live;
+  if (live.cache_timeout !== databaseTimeout(live.database)) return live;
+  return { ...live, cache_timeout: null };
 }

@@ -93,7 +93,9 @@ describe('sync: edits made in Superset', () => {
   });
 
   it('keeps always_filter_main_dttm when a dataset update sends other fields', async () => {
-    fx.edit(FILES.orders, (t) => t.replace('main_dttm_col: order_date\n', '$&always_filter_main_dttm: true\n'));
+    fx.edit(FILES.orders, (t) =>
+      t.replace('main_dttm_col: order_date\n', '$&always_filter_main_dttm: true\n'),
+    );
     expect((await cli(fx, 'apply')).code).toBe(0);
     expect((await fx.admin.get('dataset', ids.orders)).always_filter_main_dttm).toBe(true);
     // Superset resets it to false on any PUT that omits it: a description-only change must not.

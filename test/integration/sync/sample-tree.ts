@@ -51,6 +51,10 @@ name: ${n.database}
 sqlalchemy_uri: sqlite:///${fx.sqliteFile}
 expose_in_sqllab: true
 allow_dml: false
+cache_timeout: 300
+extra:
+  engine_params: { connect_args: { timeout: 10 } }
+  metadata_cache_timeout: { schema_cache_timeout: 600 }
 `,
   );
   fx.write(
@@ -58,9 +62,11 @@ allow_dml: false
     `kind: dataset
 name: ${n.orders}
 database: ${n.database}
+schema: main
 table_name: orders_${fx.runId}
 description: Order lines.
 main_dttm_col: order_date
+cache_timeout: 120
 columns:
   - name: order_id
     verbose_name: Order
@@ -126,6 +132,8 @@ name: ${n.bigNumber}
 dataset: ${n.orders}
 viz_type: big_number_total
 description: All revenue.
+cache_timeout: 60
+certified_by: Finance
 params:
   metric: revenue
   subheader: all orders
@@ -182,6 +190,8 @@ name: ${n.dashboard}
 title: Sales ${fx.runId}
 slug: ${n.slug}
 published: true
+css: '.header { color: navy; }'
+certified_by: Data team
 layout:
   - header: Sales
     size: LARGE_HEADER
@@ -211,6 +221,8 @@ native_filters:
       multiSelect: true
 metadata:
   color_scheme: supersetColors
+  refresh_frequency: 300
+  label_colors: { north: '#1f77b4' }
 `,
   );
   return n;

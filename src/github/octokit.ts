@@ -28,6 +28,8 @@ const toIssue = (i: RawIssue): Issue => ({
   url: i.html_url,
 });
 
+const quiet = (): void => undefined;
+
 /** What the token must be allowed to do, for the error message. */
 const PERMISSION = { comment: 'pull-requests: write', issue: 'issues: write' };
 
@@ -38,6 +40,8 @@ export function octokitPort(options: OctokitPortOptions): GitHubPort {
     auth: options.token,
     baseUrl: options.apiUrl.replace(/\/+$/, ''),
     userAgent: 'superset-gitops',
+    // Failures reach the user once, explained by explain(); an expected 404 (label lookup) is no news.
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
   const timeoutMs = options.timeoutMs ?? 30_000;
   octokit.hook.before('request', (request) => {

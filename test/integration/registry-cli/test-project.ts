@@ -44,6 +44,8 @@ export interface TestProject {
   start(args: string[], overrides?: Parameters<TestProject['cliEnv']>[0]): CliProcess;
   run(args: string[], overrides?: Parameters<TestProject['cliEnv']>[0]): Promise<CliResult>;
   registry(): Promise<ZkRegistry>;
+  /** Lock nodes under the environment's root: the holder and everyone waiting. */
+  lockContenders(): Promise<number>;
   /** row_limit of each chart as Superset has it, in chart order. */
   rowLimitsInSuperset(): Promise<number[]>;
   /** Superset objects of this project by kind: how many carry its suffix. */
@@ -164,6 +166,14 @@ ${authLines}variables:
       });
       opened.push(reg);
       return reg;
+    },
+    async lockContenders() {
+      const zk = await ZkClient.connect({ connect: zkConnect, connectTimeoutMs: 10_000 });
+      try {
+        return (await zk.children(`${root}/lock`)).length;
+      } finally {
+        zk.close();
+      }
     },
     async rowLimitsInSuperset() {
       const client = supersetClient();

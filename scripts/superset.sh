@@ -122,24 +122,53 @@ PY
   install_connector
 }
 
-# connectors/superset-zookeeper (added by a later change): editable install, redone when its
-# packaging metadata changes (entry points live there).
+# connectors/superset-zookeeper: installed into the venv (with kazoo, pinned by the constraints)
+# and installed again whenever any of its files changes. A regular install, not an editable one:
+# an editable install is found through a .pth file read when Python starts, so gunicorn workers
+# forked by a master started earlier would not import it, while site-packages they already see.
+connector_marker_value() {
+  (cd "$CONNECTOR_DIR" && find pyproject.toml src -type f -not -path '*/__pycache__/*' \
+    -not -path '*.egg-info/*' -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+
+connector_current() {
+  [[ ! -d "$CONNECTOR_DIR" ]] ||
+    [[ -f "$CONNECTOR_MARKER" && "$(<"$CONNECTOR_MARKER")" == "$(connector_marker_value)" ]]
+}
+
 install_connector() {
-  [[ -d "$CONNECTOR_DIR" ]] || return 0
-  local want f
-  want=$(for f in pyproject.toml setup.py setup.cfg; do
-    if [[ -f "$CONNECTOR_DIR/$f" ]]; then sha256sum "$CONNECTOR_DIR/$f"; fi
-  done | sha256sum | cut -d' ' -f1)
-  if [[ -f "$CONNECTOR_MARKER" && "$(<"$CONNECTOR_MARKER")" == "$want" ]]; then
-    return 0
-  fi
-  say "install: pip install -e ${CONNECTOR_DIR#"$REPO_ROOT"/}"
-  "$VENV/bin/pip" install --progress-bar off -c "$CONSTRAINTS" -e "$CONNECTOR_DIR" ||
-    die "pip install -e $CONNECTOR_DIR failed"
+  connector_current && return 0
+  local want
+  want=$(connector_marker_value)
+  say "install: pip install ${CONNECTOR_DIR#"$REPO_ROOT"/} (its files changed)"
+  # Same version, new files: uninstall first, or pip would keep the old copy.
+  "$VENV/bin/pip" uninstall -y -q superset-zookeeper >/dev/null 2>&1 || true
+  "$VENV/bin/pip" install --progress-bar off -q -c "$CONSTRAINTS" "$CONNECTOR_DIR" ||
+    die "pip install $CONNECTOR_DIR failed"
+  rm -rf "$CONNECTOR_DIR/build"
+  "$VENV/bin/python" -c 'import kazoo, superset_zookeeper.adapter, superset_zookeeper.dialect' ||
+    die "the connector is not importable after pip install $CONNECTOR_DIR"
   printf '%s\n' "$want" >"$CONNECTOR_MARKER"
-  if health_ok; then
-    say "install: Superset is running: 'scripts/superset.sh restart' to load the connector"
-  fi
+}
+
+# reload_workers: gunicorn's graceful reload (HUP): new workers import the code and entry points
+# afresh, old ones finish their requests first; the server never stops answering.
+reload_workers() {
+  local pid old left p
+  pid=$(master_pid)
+  [[ -n "$pid" ]] || die "Superset answers on $HOST:$PORT but its gunicorn master was not found"
+  old=$(children_of "$pid")
+  say "reloading gunicorn workers (pid $pid) to load the connector"
+  kill -HUP "$pid"
+  for _ in $(seq 1 600); do
+    left=""
+    for p in $old; do
+      if kill -0 "$p" 2>/dev/null; then left+="$p "; fi
+    done
+    if [[ -z "$left" ]] && health_ok; then return 0; fi
+    sleep 0.1
+  done
+  die "gunicorn workers $left did not stop within 60 s after HUP"
 }
 
 # --- init ----------------------------------------------------------------------------
@@ -209,6 +238,16 @@ is_ours() { # PID: a gunicorn bound to our address
 }
 
 pgrp_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f3; }
+ppid_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2; }
+
+children_of() { # PID: its live child processes
+  local p pid
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    [[ "$(ppid_of "$pid")" == "$1" ]] && printf '%s ' "$pid"
+  done
+  return 0
+}
 
 # master_pid: the gunicorn master from the pid file or, if that is lost, from the process table.
 master_pid() {
@@ -302,6 +341,10 @@ cmd_start() {
   local t0 t1 pid reason
   t0=$(now)
   if health_ok; then
+    if ! connector_current; then
+      install_connector
+      reload_workers
+    fi
     say "already running on http://$HOST:$PORT"
     return 0
   fi

@@ -139,6 +139,20 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     });
 
   program
+    .command('import')
+    .description('Bring existing objects under git: from live Superset (--env) or from an export bundle (--bundle).')
+    .option('--env <name>', 'read live Superset of this environment and record the objects as owned')
+    .option('--bundle <file>', 'a Superset export bundle (.zip, or a folder holding an unzipped one)')
+    .addOption(dirOption())
+    .option('--out <dir>', 'where to write the YAML files', 'metadata')
+    .option('--kinds <list>', 'only these kinds (comma-separated), with what they depend on')
+    .option('--dashboard <slug>', 'only this dashboard and what it depends on (repeatable)', collect)
+    .action(async (opts: import('./commands/import.js').ImportOptions) => {
+      const { importCommand } = await import('./commands/import.js');
+      code = await importCommand(opts, out);
+    });
+
+  program
     .command('state')
     .description('Inspect the registry of an environment: show, history, unlock.')
     .argument('[action]', 'show | history | unlock', 'show')

@@ -1,0 +1,121 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { bundleDocAsApiObject, readBundle } from '../import/bundle-read.js';
+import { convertSources, type Converted, type SourceObject } from '../import/to-specs.js';
+import { readZip } from '../import/zip.js';
+import { mapLimit } from '../live/map-limit.js';
+import { objectKey, type AnyDesired } from '../model/object.js';
+import { desiredEntry, dependenciesOf } from '../plan/desired.js';
+import type { Registry } from '../registry/registry.js';
+import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
+import type { ListedObject, SupersetPort } from '../superset/port.js';
+import { ATTRIBUTE_OPTIONS } from './plan-run.js';
+
+/** A bundle's files from a ZIP, or from a folder holding an unzipped one. */
+export function readBundleFiles(source: string): Map<string, string> {
+  if (!statSync(source).isDirectory()) return readZip(readFileSync(source));
+  const files = new Map<string, string>();
+  for (const rel of readdirSync(source, { recursive: true, encoding: 'utf8' })) {
+    const full = path.join(source, rel);
+    if (statSync(full).isFile()) files.set(rel.split(path.sep).join('/'), readFileSync(full, 'utf8'));
+  }
+  return files;
+}
+
+export function convertBundle(files: ReadonlyMap<string, string>): Converted {
+  const { docs, warnings } = readBundle(files);
+  const sources: SourceObject[] = docs.map((d) => ({
+    kind: d.kind,
+    uuid: String(d.doc.uuid).toLowerCase(),
+    raw: bundleDocAsApiObject(d),
+    origin: d.path,
+  }));
+  const converted = convertSources(sources, ATTRIBUTE_OPTIONS);
+  return { ...converted, warnings: [...warnings, ...converted.warnings] };
+}
+
+export interface LiveImportOptions {
+  kinds?: ObjectKind[];
+  dashboards?: string[];
+}
+
+/** Reads every object of Superset in full and converts them; a selection keeps what it depends on. */
+export async function convertLive(
+  port: SupersetPort,
+  options: LiveImportOptions,
+): Promise<Converted & { listed: Map<string, ListedObject> }> {
+  const listed = new Map<string, ListedObject>();
+  const sources: SourceObject[] = [];
+  for (const kind of OBJECT_KINDS) {
+    const rows = await port.list(kind);
+    for (const row of rows) listed.set(row.uuid, row);
+    await mapLimit(rows, 8, async (row) => {
+      const raw = await port.get(kind, row.id);
+      sources.push({
+        kind,
+        uuid: row.uuid,
+        id: row.id,
+        raw: { ...raw, id: row.id },
+        origin: `Superset ${kind} id ${row.id}`,
+      });
+    });
+  }
+  const converted = convertSources(sources, ATTRIBUTE_OPTIONS);
+  return { ...select(converted, options), listed };
+}
+
+/** The chosen objects plus everything they need, so the written tree is valid on its own. */
+function select(converted: Converted, options: LiveImportOptions): Converted {
+  if (!options.kinds?.length && !options.dashboards?.length) return converted;
+  const asDesired = converted.objects.map(
+    (o) => ({ ...o, name: o.spec.name, source: { file: '', line: 1, col: 1 } }) as AnyDesired,
+  );
+  const byKey = new Map(asDesired.map((o) => [objectKey(o.kind, o.name), o]));
+  const keep = new Set<string>();
+  const visit = (key: string) => {
+    const o = byKey.get(key);
+    if (!o || keep.has(key)) return;
+    keep.add(key);
+    dependenciesOf(o).forEach(visit);
+  };
+  for (const o of asDesired) {
+    const slug = o.kind === 'dashboard' ? ((o.spec as { slug?: string }).slug ?? o.name) : undefined;
+    if (
+      options.dashboards?.length
+        ? slug !== undefined && options.dashboards.includes(slug)
+        : options.kinds?.includes(o.kind)
+    )
+      visit(objectKey(o.kind, o.name));
+  }
+  return { ...converted, objects: converted.objects.filter((o) => keep.has(objectKey(o.kind, o.spec.name))) };
+}
+
+/** Imported objects become owned: recorded as applied with the hash the planner will compute. */
+export async function recordImported(
+  registry: Registry,
+  converted: Converted,
+  listed: ReadonlyMap<string, ListedObject>,
+  variables: (o: AnyDesired) => AnyDesired,
+): Promise<number> {
+  let n = 0;
+  for (const o of converted.objects) {
+    const row = listed.get(o.uuid);
+    if (!row) continue;
+    const entry = desiredEntry(
+      variables({ ...o, name: o.spec.name, source: { file: '', line: 1, col: 1 } } as AnyDesired),
+      ATTRIBUTE_OPTIONS,
+    );
+    await registry.recordApplied({
+      kind: o.kind,
+      name: entry.name,
+      uuid: o.uuid,
+      supersetId: row.id,
+      hash: entry.hash,
+      appliedAt: new Date().toISOString(),
+      commit: 'import',
+      changedOn: row.changedOn,
+    });
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,77 @@
+import { canonicalJson } from '../model/canonical.js';
+import type { AnySpec } from '../model/object.js';
+import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
+import type { DashboardSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
+import { compactLayout } from '../superset-map/layout.js';
+
+/** Fields that identify an object: kept even where leaving them out would mean the same. */
+const KEEP = new Set([
+  'kind',
+  'name',
+  'uuid',
+  'database',
+  'dataset',
+  'viz_type',
+  'sqlalchemy_uri',
+  'title',
+  'layout',
+  'expression',
+]);
+
+/**
+ * The shortest spec that means the same to the planner: a field is dropped when the comparable
+ * attributes do not change without it (a Superset default written out). Import writes this, so the
+ * YAML says only what differs from Superset's defaults.
+ */
+export function compactSpec<K extends ObjectKind>(
+  kind: K,
+  spec: AnySpec,
+  options: AttributeOptions,
+): AnySpec {
+  const same = (a: AnySpec, b: AnySpec) =>
+    canonicalJson(attributesOf(kind, a as never, options)) ===
+    canonicalJson(attributesOf(kind, b as never, options));
+  let out = { ...spec } as Record<string, unknown>;
+  for (const key of Object.keys(out)) {
+    if (KEEP.has(key)) continue;
+    const without = { ...out };
+    delete without[key];
+    if (same(without as AnySpec, out as AnySpec)) out = without;
+  }
+  if (kind === 'dataset') out = compactDatasetItems(out as DatasetSpec, (a, b) => same(a, b));
+  if (kind === 'dashboard') out = { ...out, layout: compactLayout((out as DashboardSpec).layout) };
+  return out as AnySpec;
+}
+
+/** The same for each column and metric: `groupby: true` and friends go, names and expressions stay. */
+function compactDatasetItems(spec: DatasetSpec, same: (a: AnySpec, b: AnySpec) => boolean): DatasetSpec {
+  let out: DatasetSpec = spec;
+  for (const list of ['columns', 'metrics'] as const) {
+    const items = out[list];
+    if (!items) continue;
+    items.forEach((item, i) => {
+      for (const key of Object.keys(item)) {
+        if (key === 'name' || key === 'expression') continue;
+        const current = out[list] as Record<string, unknown>[];
+        const trimmed = { ...current[i] };
+        delete trimmed[key];
+        const candidate = { ...out, [list]: current.map((x, j) => (j === i ? trimmed : x)) } as DatasetSpec;
+        if (same(candidate, out)) out = candidate;
+      }
+    });
+  }
+  return out;
+}
+
+/** A physical column's type and time flag come from the source: pinning them in YAML would fight the database. */
+export function unpinSourceColumns(spec: DatasetSpec): DatasetSpec {
+  if (!spec.columns) return spec;
+  return {
+    ...spec,
+    columns: spec.columns.map((c) => {
+      if (c.expression) return c;
+      const { type: _type, is_dttm: isDttm, ...rest } = c;
+      return isDttm ? { ...rest, is_dttm: true } : rest;
+    }),
+  };
+}

@@ -1,0 +1,261 @@
+import type { AnySpec } from '../model/object.js';
+import type { AttributeOptions } from '../plan/attributes.js';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { DashboardSchema } from '../schema/dashboard.js';
+import type { DashboardSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
+import { dashboardFromSuperset } from '../superset-map/dashboard.js';
+import {
+  chartFromSuperset,
+  databaseFromSuperset,
+  datasetFromSuperset,
+  type NameLookup,
+} from '../superset-map/from-superset.js';
+import { compactSpec, unpinSourceColumns } from './compact.js';
+
+/** One object to convert: a REST API object or an export document in that shape. */
+export interface SourceObject {
+  kind: ObjectKind;
+  uuid: string;
+  id?: number;
+  raw: Record<string, unknown>;
+  /** Where it came from, for messages: a bundle path or `Superset id N`. */
+  origin: string;
+}
+
+export interface Converted {
+  objects: { kind: ObjectKind; uuid: string; spec: AnySpec }[];
+  warnings: string[];
+  /** Environment variables that must hold database passwords at apply time. */
+  secrets: string[];
+}
+
+const text = (v: unknown) => (typeof v === 'string' ? v : '');
+const ORDER: ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
+
+/** Names must be unique per kind in YAML; Superset allows repeats, so later ones get a suffix. */
+function assignNames(sources: readonly SourceObject[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const used = new Map<ObjectKind, Set<string>>(ORDER.map((k) => [k, new Set()]));
+  const dbNames = new Map(
+    sources.filter((s) => s.kind === 'database').map((s) => [s.uuid, text(s.raw.database_name)]),
+  );
+  for (const s of [...sources].sort(
+    (a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || a.uuid.localeCompare(b.uuid),
+  )) {
+    const taken = used.get(s.kind) as Set<string>;
+    const database = (s.raw.database as { uuid?: string; database_name?: string } | undefined) ?? {};
+    const candidates =
+      s.kind === 'database'
+        ? [text(s.raw.database_name)]
+        : s.kind === 'dataset'
+          ? [
+              text(s.raw.table_name),
+              `${dbNames.get(database.uuid ?? '') ?? text(database.database_name)}_${text(s.raw.table_name)}`,
+            ]
+          : s.kind === 'chart'
+            ? [text(s.raw.slice_name)]
+            : [text(s.raw.slug) || slugify(text(s.raw.dashboard_title))];
+    const base =
+      candidates.find((c) => c && !taken.has(c)) ?? `${candidates[0] || s.kind} (${s.uuid.slice(0, 8)})`;
+    taken.add(base);
+    names.set(s.uuid, base);
+  }
+  return names;
+}
+
+export function slugify(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'dashboard'
+  );
+}
+
+/**
+ * Superset objects (live or from a bundle) as our specs: names instead of ids, secrets as `${env.*}`
+ * references, defaults left out. Objects whose dependencies are missing are left out and reported.
+ */
+export function convertSources(sources: readonly SourceObject[], options: AttributeOptions): Converted {
+  const names = assignNames(sources);
+  const present = new Map(sources.map((s) => [s.uuid, s.kind]));
+  const kept = new Set<string>();
+  // Only objects already converted resolve: a reference to one left out is dropped, not left dangling.
+  const keptName = (uuid: string | undefined) =>
+    uuid !== undefined && kept.has(uuid) ? names.get(uuid) : undefined;
+  const uuidById = new Map(
+    sources.filter((s) => s.id !== undefined).map((s) => [`${s.kind}:${s.id}`, s.uuid]),
+  );
+  const lookup: NameLookup = {
+    databaseByUuid: keptName,
+    datasetByUuid: keptName,
+    datasetById: (id) => keptName(uuidById.get(`dataset:${id}`)),
+    chartById: (id) => keptName(uuidById.get(`chart:${id}`)),
+    chartByUuid: keptName,
+    nameFor: (_kind, uuid, fallback) => names.get(uuid) ?? fallback,
+  };
+  const warnings: string[] = [];
+  const secrets = new Set<string>();
+  const objects: Converted['objects'] = [];
+  const ordered = [...sources].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  for (const s of ordered) {
+    const dependency = dependencyUuid(s);
+    if (dependency !== undefined && !kept.has(dependency)) {
+      const what = present.has(dependency) ? 'which was left out' : 'which is not there';
+      warnings.push(
+        `${s.origin}: ${s.kind} ${JSON.stringify(names.get(s.uuid))} needs ${s.kind === 'dataset' ? 'database' : 'dataset'} ${dependency} ${what}; left out`,
+      );
+      continue;
+    }
+    const spec = escapeTemplates(convert(s, lookup, names, warnings));
+    const password = (spec as { password?: string }).password;
+    if (password) secrets.add(password.slice('${env.'.length, -1));
+    const unpinned = s.kind === 'dataset' ? unpinSourceColumns(spec as DatasetSpec) : spec;
+    objects.push({ kind: s.kind, uuid: s.uuid, spec: compactSpec(s.kind, unpinned, options) });
+    kept.add(s.uuid);
+  }
+  return { objects, warnings, secrets: [...secrets].sort() };
+}
+
+function dependencyUuid(s: SourceObject): string | undefined {
+  if (s.kind === 'dataset') return (s.raw.database as { uuid?: string } | undefined)?.uuid;
+  if (s.kind === 'chart')
+    return typeof s.raw.datasource_uuid === 'string' ? s.raw.datasource_uuid : undefined;
+  return undefined;
+}
+
+const DASHBOARD_METADATA_UNSUPPORTED = [
+  'chart_configuration',
+  'global_chart_configuration',
+  'chart_customization_config',
+  'filter_scopes',
+  'default_filters',
+  'timed_refresh_immune_slices',
+  'expanded_slices',
+];
+
+function convert(
+  s: SourceObject,
+  lookup: NameLookup,
+  names: Map<string, string>,
+  warnings: string[],
+): AnySpec {
+  const where = `${s.origin}: ${s.kind} ${JSON.stringify(names.get(s.uuid))}`;
+  switch (s.kind) {
+    case 'database':
+      return databaseFromSuperset(s.raw, lookup);
+    case 'dataset': {
+      const spec: DatasetSpec = datasetFromSuperset(s.raw, lookup);
+      if (s.raw.params && s.raw.params !== '{}') warnings.push(`${where}: legacy \`params\` not kept`);
+      if (
+        spec.main_dttm_col !== undefined &&
+        spec.columns &&
+        !spec.columns.some((c) => c.name === spec.main_dttm_col)
+      ) {
+        warnings.push(
+          `${where}: main_dttm_col ${JSON.stringify(spec.main_dttm_col)} is not one of its columns; not kept`,
+        );
+        const { main_dttm_col: _gone, ...rest } = spec;
+        return rest;
+      }
+      return spec;
+    }
+    case 'chart': {
+      const spec = { ...chartFromSuperset(s.raw, lookup) };
+      const name = names.get(s.uuid) ?? spec.name;
+      if (name !== spec.name)
+        warnings.push(
+          `${where}: the title ${JSON.stringify(spec.name)} is used by another chart; named ${JSON.stringify(name)} here (applying it renames the chart)`,
+        );
+      return { ...spec, name };
+    }
+    case 'dashboard': {
+      const { spec, warnings: w } = dashboardFromSuperset(
+        s.raw,
+        withPositionIds(lookup, s.raw.position_json),
+      );
+      warnings.push(...w.map((m) => `${where}: ${m}`));
+      const metadata = (
+        typeof s.raw.json_metadata === 'string' ? safeParse(s.raw.json_metadata) : s.raw.json_metadata
+      ) as Record<string, unknown> | null;
+      for (const key of DASHBOARD_METADATA_UNSUPPORTED) {
+        const value = metadata?.[key];
+        if (
+          value !== undefined &&
+          value !== null &&
+          JSON.stringify(value) !== '{}' &&
+          JSON.stringify(value) !== '[]' &&
+          value !== '{}'
+        ) {
+          warnings.push(`${where}: json_metadata.${key} cannot be represented; not kept`);
+        }
+      }
+      const checked = keepValidMetadata(spec, (key) =>
+        warnings.push(
+          `${where}: json_metadata.${key} has a shape this Superset version does not use; not kept`,
+        ),
+      );
+      if (checked !== spec) return checked;
+      if (spec.slug !== undefined && !/^[A-Za-z0-9_-]+$/.test(spec.slug)) {
+        warnings.push(`${where}: slug ${JSON.stringify(spec.slug)} has characters Superset drops; not kept`);
+        const { slug: _slug, ...rest } = spec;
+        return rest;
+      }
+      return spec;
+    }
+  }
+}
+
+/**
+ * Filter scopes name charts by id. In a bundle those are the exporting system's ids; the position
+ * pairs each with its uuid, which is what names the chart here.
+ */
+function withPositionIds(lookup: NameLookup, position: unknown): NameLookup {
+  const nodes = (typeof position === 'string' ? safeParse(position) : position) as Record<
+    string,
+    { type?: string; meta?: { chartId?: unknown; uuid?: unknown } }
+  > | null;
+  const byId = new Map<number, string>();
+  for (const node of Object.values(nodes ?? {})) {
+    const { chartId, uuid } = node?.meta ?? {};
+    const name = typeof uuid === 'string' ? lookup.chartByUuid(uuid) : undefined;
+    if (node?.type === 'CHART' && typeof chartId === 'number' && name) byId.set(chartId, name);
+  }
+  return { ...lookup, chartById: (id) => lookup.chartById(id) ?? byId.get(id) };
+}
+
+/** Superset's values are literal: a `${` in them is written as `$${` so it is not read as a reference. */
+function escapeTemplates(spec: AnySpec): AnySpec {
+  const visit = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key === 'password' ? v : v.replace(/\$\{/g, '$$${');
+    if (Array.isArray(v)) return v.map((x) => visit(x));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, visit(x, k)]));
+    return v;
+  };
+  return visit(spec) as AnySpec;
+}
+
+/** Keeps only dashboard metadata values of the shape the schema describes (older exports differ). */
+function keepValidMetadata(spec: DashboardSpec, warn: (key: string) => void): DashboardSpec {
+  const metadata = spec.metadata as Record<string, unknown> | undefined;
+  if (!metadata) return spec;
+  const shapes = (DashboardSchema.properties.metadata as unknown as { properties: Record<string, TSchema> })
+    .properties;
+  const bad = Object.keys(metadata).filter((key) => shapes[key] && !Value.Check(shapes[key], metadata[key]));
+  if (!bad.length) return spec;
+  bad.forEach(warn);
+  return {
+    ...spec,
+    metadata: Object.fromEntries(Object.entries(metadata).filter(([k]) => !bad.includes(k))),
+  };
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

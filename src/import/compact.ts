@@ -55,7 +55,7 @@ function compactDatasetItems(spec: DatasetSpec, same: (a: AnySpec, b: AnySpec) =
         const current = out[list] as Record<string, unknown>[];
         const trimmed = { ...current[i] };
         delete trimmed[key];
-        const candidate = { ...out, [list]: current.map((x, j) => (j === i ? trimmed : x)) } as DatasetSpec;
+        const candidate = { ...out, [list]: current.map((x, j) => (j === i ? trimmed : x)) };
         if (same(candidate, out)) out = candidate;
       }
     });

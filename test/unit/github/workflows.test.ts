@@ -1,0 +1,222 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isMap, parseDocument } from 'yaml';
+import { main } from '../../../src/cli/main.js';
+import type { Output } from '../../../src/cli/output.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const WORKFLOWS = path.join(ROOT, '.github/workflows');
+const ACTIONS = path.join(ROOT, '.github/actions');
+
+type Yaml = Record<string, unknown>;
+interface Step {
+  uses?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+interface Job {
+  env?: Record<string, string>;
+  steps?: Step[];
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  environment?: unknown;
+}
+
+function load(file: string): Yaml {
+  const doc = parseDocument(readFileSync(file, 'utf8'), { prettyErrors: false });
+  expect(
+    doc.errors.map((e) => e.message),
+    file,
+  ).toEqual([]);
+  expect(isMap(doc.contents), file).toBe(true);
+  return doc.toJS() as Yaml;
+}
+
+const workflowFiles = readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => path.join(WORKFLOWS, f));
+const actionFiles = readdirSync(ACTIONS).map((d) => path.join(ACTIONS, d, 'action.yml'));
+const workflows = new Map(workflowFiles.map((f) => [path.basename(f), load(f)]));
+const jobsOf = (name: string) => (workflows.get(name)?.jobs ?? {}) as Record<string, Job>;
+
+/** Every step of every workflow job and composite action, with where it is. */
+function allSteps(): { where: string; step: Step }[] {
+  const steps: { where: string; step: Step }[] = [];
+  for (const [file, wf] of workflows)
+    for (const [id, job] of Object.entries((wf.jobs ?? {}) as Record<string, Job>))
+      for (const step of job.steps ?? []) steps.push({ where: `${file} ${id}`, step });
+  for (const file of actionFiles) {
+    const action = load(file) as { runs: { steps: Step[] } };
+    for (const step of action.runs.steps) steps.push({ where: path.relative(ROOT, file), step });
+  }
+  return steps;
+}
+
+function recorder(): Output & { out: string } {
+  const r = { out: '', color: false, isTTY: false } as Output & { out: string };
+  r.stdout = (t) => void (r.out += t);
+  r.stderr = (t) => void (r.out += t);
+  return r;
+}
+
+/** The CLI's own help: the real list of commands and options, not a copy that could drift. */
+async function help(args: string[]): Promise<{ commands: string[]; options: string[] }> {
+  const out = recorder();
+  expect(await main([...args, '--help'], out)).toBe(0);
+  const section = (title: string) => out.out.split(`${title}:\n`)[1]?.split(/\n\S/)[0] ?? '';
+  return {
+    commands: [...section('Commands').matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!),
+    options: [...section('Options').matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]),
+  };
+}
+
+/** `superset-gitops <command> [sub] --flag ...` invocations in a run script. */
+function invocations(script: string): string[][] {
+  return script
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('#'))
+    .flatMap((line) => [...line.matchAll(/superset-gitops\s+([^|;&>]*)/g)])
+    .map((m) => m[1]!.trim().split(/\s+/));
+}
+
+describe('.github workflows', () => {
+  it('parse as YAML and have the four ready-made workflows', () => {
+    expect([...workflows.keys()].sort()).toEqual(['apply.yml', 'ci.yml', 'drift.yml', 'pull-request.yml']);
+    for (const wf of workflows.values())
+      expect(Object.keys(wf)).toEqual(expect.arrayContaining(['on', 'jobs']));
+  });
+
+  it('call only commands and options the CLI has', async () => {
+    const top = await help([]);
+    const checked: string[] = [];
+    for (const { where, step } of allSteps()) {
+      for (const [command, ...rest] of invocations(step.run ?? '')) {
+        expect(top.commands, `${where}: superset-gitops ${command}`).toContain(command);
+        let args = [command!];
+        let flags = rest;
+        const sub = await help(args);
+        if (sub.commands.length) {
+          expect(sub.commands, `${where}: superset-gitops ${command} ${rest[0]}`).toContain(rest[0]);
+          args = [command!, rest[0]!];
+          flags = rest.slice(1);
+        }
+        const { options } = await help(args);
+        for (const flag of flags.filter((t) => t.startsWith('--')).map((t) => t.split('=')[0]!))
+          expect(options, `${where}: superset-gitops ${args.join(' ')} ${flag}`).toContain(flag);
+        checked.push(args.join(' '));
+      }
+    }
+    expect(new Set(checked)).toEqual(
+      new Set([
+        'validate',
+        'diff',
+        'plan',
+        'apply',
+        'state',
+        'drift',
+        'github comment',
+        'github drift-issue',
+      ]),
+    );
+  });
+
+  it('pin every action by version tag or commit, and local actions exist', () => {
+    const uses = allSteps().flatMap(({ where, step }) => (step.uses ? [{ where, uses: step.uses }] : []));
+    expect(uses.length).toBeGreaterThan(10);
+    for (const { where, uses: ref } of uses) {
+      if (ref.startsWith('./')) {
+        expect(existsSync(path.join(ROOT, ref, 'action.yml')), `${where}: ${ref}`).toBe(true);
+        continue;
+      }
+      expect(ref, where).toMatch(/^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+    }
+  });
+
+  it('give every job that talks to an environment each ${env.*} the metadata reads there', () => {
+    // What the shared environments and the databases read from the process environment.
+    const files = ['environments/staging.yaml', 'environments/production.yaml', 'databases/warehouse.yaml'];
+    const needed = new Set(
+      files.flatMap((f) =>
+        [...readFileSync(path.join(ROOT, 'metadata', f), 'utf8').matchAll(/\$\{env\.([A-Z0-9_]+)/g)].map(
+          (m) => m[1]!,
+        ),
+      ),
+    );
+    expect(needed.size).toBeGreaterThanOrEqual(7);
+    const jobs = [jobsOf('pull-request.yml').plan, jobsOf('apply.yml').apply, jobsOf('drift.yml').drift];
+    for (const job of jobs) {
+      expect(job?.environment).toBeDefined();
+      for (const name of needed) expect(job?.env?.[name], name).toBe(`\${{ secrets.${name} }}`);
+    }
+  });
+
+  it('apply queues per environment and never cancels a running apply; tokens get only what they need', () => {
+    const apply = jobsOf('apply.yml').apply!;
+    expect(apply.concurrency).toEqual({
+      group: 'superset-gitops-apply-${{ matrix.environment }}',
+      'cancel-in-progress': false,
+    });
+    for (const wf of workflows.values()) expect(wf.permissions).toEqual({ contents: 'read' });
+    expect(jobsOf('pull-request.yml').comment?.permissions).toEqual({
+      contents: 'read',
+      'pull-requests': 'write',
+    });
+    expect(jobsOf('drift.yml').drift?.permissions).toEqual({ contents: 'read', issues: 'write' });
+    const withToken = allSteps().filter(({ step }) => step.env?.GITHUB_TOKEN);
+    expect(withToken.map(({ where }) => where).sort()).toEqual([
+      'drift.yml drift',
+      'pull-request.yml comment',
+    ]);
+  });
+
+  it('the diff job reads the full history (merge base) and fails only on exit 1', () => {
+    const diff = jobsOf('pull-request.yml').diff!;
+    const checkout = diff.steps?.find((s) => s.uses?.startsWith('actions/checkout@')) as Step & {
+      with?: Record<string, unknown>;
+    };
+    expect(checkout.with?.['fetch-depth']).toBe(0);
+    const run = diff.steps?.find((s) => s.run?.includes('superset-gitops diff'))?.run ?? '';
+    expect(run).toContain('|| status=$?');
+    expect(run).toContain('[ "$status" -ne 1 ]');
+  });
+
+  it('pass actionlint', () => {
+    const bin = actionlintBinary();
+    expect(
+      bin,
+      'actionlint is missing: .ci/run installs it (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)',
+    ).toBeDefined();
+    const result = spawnSync(bin!, ['-no-color'], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('composite action', () => {
+  it('is a composite action whose run steps name their shell', () => {
+    for (const file of actionFiles) {
+      const action = load(file) as { runs: { using: string; steps: (Step & { shell?: string })[] } };
+      expect(action.runs.using).toBe('composite');
+      for (const step of action.runs.steps.filter((s) => s.run)) expect(step.shell).toBe('bash');
+    }
+  });
+});
+
+function actionlintBinary(): string | undefined {
+  const candidates = [process.env.ACTIONLINT ?? ''];
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter))
+    candidates.push(path.join(dir, 'actionlint'));
+  try {
+    candidates.push(
+      path.join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'actionlint'),
+    );
+  } catch {
+    // No Go: look in the default GOPATH.
+  }
+  candidates.push(path.join(homedir(), 'go', 'bin', 'actionlint'));
+  return candidates.find((c) => c && existsSync(c));
+}

@@ -153,6 +153,17 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     });
 
   program
+    .command('export')
+    .description('Write the YAML, resolved for an environment, as a Superset assets bundle (ZIP) that stock Superset imports.')
+    .addOption(envOption())
+    .addOption(dirOption())
+    .requiredOption('--bundle <file>', 'the ZIP to write')
+    .action(async (opts: import('./commands/export.js').ExportOptions) => {
+      const { exportCommand } = await import('./commands/export.js');
+      code = await exportCommand(opts, out);
+    });
+
+  program
     .command('state')
     .description('Inspect the registry of an environment: show, history, unlock.')
     .argument('[action]', 'show | history | unlock', 'show')

@@ -3,7 +3,9 @@ import type { AttributeOptions } from '../plan/attributes.js';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { DashboardSchema } from '../schema/dashboard.js';
-import type { DashboardSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
+import type { ChartSpec, DashboardSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
+import { canonicalJson } from '../model/canonical.js';
+import { buildQueryContext } from '../superset-map/query-context.js';
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
 import {
   chartFromSuperset,
@@ -146,7 +148,14 @@ function convert(
     case 'database':
       return databaseFromSuperset(s.raw, lookup);
     case 'dataset': {
-      const spec: DatasetSpec = datasetFromSuperset(s.raw, lookup);
+      const full: DatasetSpec = datasetFromSuperset(s.raw, lookup);
+      // An empty list in an export means "not listed", not "no columns" (no dataset has none).
+      const { columns, metrics, ...rest } = full;
+      const spec: DatasetSpec = {
+        ...rest,
+        ...(columns?.length ? { columns } : {}),
+        ...(metrics?.length ? { metrics } : {}),
+      };
       if (s.raw.params && s.raw.params !== '{}') warnings.push(`${where}: legacy \`params\` not kept`);
       if (
         spec.main_dttm_col !== undefined &&
@@ -162,7 +171,7 @@ function convert(
       return spec;
     }
     case 'chart': {
-      const spec = { ...chartFromSuperset(s.raw, lookup) };
+      const spec = withoutBuiltQueryContext({ ...chartFromSuperset(s.raw, lookup) });
       const name = names.get(s.uuid) ?? spec.name;
       if (name !== spec.name)
         warnings.push(
@@ -225,6 +234,17 @@ function withPositionIds(lookup: NameLookup, position: unknown): NameLookup {
   return { ...lookup, chartById: (id) => lookup.chartById(id) ?? byId.get(id) };
 }
 
+/** A query context this tool would build from the params anyway says nothing the YAML must keep. */
+function withoutBuiltQueryContext(spec: ChartSpec): ChartSpec {
+  const qc = spec.query_context as { datasource?: { id?: unknown } } | undefined;
+  const id = qc?.datasource?.id;
+  if (!qc || typeof id !== 'number') return spec;
+  const built = buildQueryContext(spec.viz_type, spec.params ?? {}, id);
+  if (canonicalJson(built) !== canonicalJson(qc)) return spec;
+  const { query_context: _built, ...rest } = spec;
+  return rest;
+}
+
 /** Superset's values are literal: a `${` in them is written as `$${` so it is not read as a reference. */
 function escapeTemplates(spec: AnySpec): AnySpec {
   const visit = (v: unknown, key?: string): unknown => {
@@ -239,12 +259,15 @@ function escapeTemplates(spec: AnySpec): AnySpec {
 
 /** Keeps only dashboard metadata values of the shape the schema describes (older exports differ). */
 function keepValidMetadata(spec: DashboardSpec, warn: (key: string) => void): DashboardSpec {
-  const metadata = spec.metadata as Record<string, unknown> | undefined;
-  if (!metadata) return spec;
+  const given = spec.metadata as Record<string, unknown> | undefined;
+  if (!given) return spec;
+  // null says nothing Superset would not assume: it is the same as leaving the key out.
+  const metadata = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
   const shapes = (DashboardSchema.properties.metadata as unknown as { properties: Record<string, TSchema> })
     .properties;
   const bad = Object.keys(metadata).filter((key) => shapes[key] && !Value.Check(shapes[key], metadata[key]));
-  if (!bad.length) return spec;
+  if (!bad.length)
+    return Object.keys(metadata).length === Object.keys(given).length ? spec : { ...spec, metadata };
   bad.forEach(warn);
   return {
     ...spec,

@@ -1,0 +1,205 @@
+import { stringify } from 'yaml';
+import type { AnyDesired } from '../model/object.js';
+import { objectKey } from '../model/object.js';
+import { DASHBOARD_METADATA_DEFAULTS, uriWithoutPassword } from '../plan/attributes.js';
+import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
+import { layoutToPosition } from '../superset-map/layout.js';
+import { filtersToConfig } from '../superset-map/native-filters.js';
+import { buildQueryContext } from '../superset-map/query-context.js';
+import { slugify } from '../import/to-specs.js';
+
+const VERSION = '1.0.0';
+/** Superset's own mask: an import asks for the real password (its `passwords` field). */
+const MASK = 'XXXXXXXXXX';
+
+/**
+ * Desired objects (resolved for an environment) as a Superset assets bundle that stock Superset
+ * imports (`POST /api/v1/assets/import/` or the UI). Passwords are masked as Superset masks them.
+ */
+export function toBundle(objects: readonly AnyDesired[], now = new Date()): Map<string, string> {
+  const root = `superset_gitops_export_${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
+  const uuidOf = new Map(objects.map((o) => [objectKey(o.kind, o.name), o.uuid]));
+  const files = new Map<string, string>();
+  const put = (path: string, doc: unknown) => files.set(`${root}/${path}`, stringify(doc, { lineWidth: 0 }));
+  put('metadata.yaml', { version: VERSION, type: 'assets', timestamp: now.toISOString() });
+  const datasetIds = new Map<string, number>();
+  const chartIds = new Map<string, number>();
+  objects.forEach((o, i) => {
+    if (o.kind === 'dataset') datasetIds.set(o.name, i + 1);
+    if (o.kind === 'chart') chartIds.set(o.name, i + 1);
+  });
+  for (const o of objects) {
+    const file = slugify(o.name).slice(0, 80);
+    switch (o.kind) {
+      case 'database':
+        put(`databases/${file}.yaml`, database(o.spec, o.uuid));
+        break;
+      case 'dataset':
+        put(
+          `datasets/${slugify(o.spec.database)}/${file}.yaml`,
+          dataset(o.spec, o.uuid, uuidOf.get(objectKey('database', o.spec.database))),
+        );
+        break;
+      case 'chart':
+        put(
+          `charts/${file}_${o.uuid.slice(0, 8)}.yaml`,
+          chart(
+            o.spec,
+            o.uuid,
+            uuidOf.get(objectKey('dataset', o.spec.dataset)),
+            datasetIds.get(o.spec.dataset) ?? 0,
+          ),
+        );
+        break;
+      case 'dashboard':
+        put(
+          `dashboards/${file}.yaml`,
+          dashboard(
+            o.spec,
+            o.uuid,
+            (name) => {
+              const uuid = uuidOf.get(objectKey('chart', name));
+              const id = chartIds.get(name);
+              return uuid && id !== undefined ? { id, uuid } : undefined;
+            },
+            (name) => uuidOf.get(objectKey('dataset', name)),
+          ),
+        );
+        break;
+    }
+  }
+  return files;
+}
+
+function database(spec: DatabaseSpec, uuid: string) {
+  const uri = uriWithoutPassword(spec.sqlalchemy_uri);
+  return {
+    database_name: spec.name,
+    sqlalchemy_uri: spec.password
+      ? uri.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*)@/, `$1:${MASK}@`)
+      : uri,
+    cache_timeout: spec.cache_timeout ?? null,
+    expose_in_sqllab: spec.expose_in_sqllab ?? true,
+    allow_run_async: spec.allow_run_async ?? false,
+    allow_ctas: spec.allow_ctas ?? false,
+    allow_cvas: spec.allow_cvas ?? false,
+    allow_dml: spec.allow_dml ?? false,
+    allow_file_upload: spec.allow_file_upload ?? false,
+    extra: {
+      metadata_params: {},
+      engine_params: {},
+      metadata_cache_timeout: {},
+      schemas_allowed_for_file_upload: [],
+      ...(spec.extra ?? {}),
+    },
+    impersonate_user: spec.impersonate_user ?? false,
+    uuid,
+    version: VERSION,
+  };
+}
+
+function dataset(spec: DatasetSpec, uuid: string, databaseUuid: string | undefined) {
+  return {
+    table_name: spec.table_name ?? spec.name,
+    main_dttm_col: spec.main_dttm_col ?? null,
+    description: spec.description ?? null,
+    default_endpoint: spec.default_endpoint ?? null,
+    offset: spec.offset ?? 0,
+    cache_timeout: spec.cache_timeout ?? null,
+    catalog: spec.catalog ?? null,
+    schema: spec.schema ?? null,
+    sql: spec.sql ?? null,
+    params: null,
+    template_params: spec.template_params ? JSON.stringify(spec.template_params) : null,
+    filter_select_enabled: spec.filter_select_enabled ?? true,
+    fetch_values_predicate: spec.fetch_values_predicate ?? null,
+    extra: spec.extra ? JSON.stringify(spec.extra) : null,
+    normalize_columns: spec.normalize_columns ?? false,
+    always_filter_main_dttm: spec.always_filter_main_dttm ?? false,
+    uuid,
+    metrics: (spec.metrics ?? []).map((m) => ({
+      metric_name: m.name,
+      verbose_name: m.verbose_name ?? null,
+      metric_type: m.metric_type ?? null,
+      expression: m.expression,
+      description: m.description ?? null,
+      d3format: m.d3format ?? null,
+      currency: m.currency ?? null,
+      extra: m.extra ? JSON.stringify(m.extra) : null,
+      warning_text: m.warning_text ?? null,
+    })),
+    columns: (spec.columns ?? []).map((c) => ({
+      column_name: c.name,
+      verbose_name: c.verbose_name ?? null,
+      is_dttm: c.is_dttm ?? false,
+      is_active: c.is_active ?? true,
+      type: c.type ?? null,
+      advanced_data_type: c.advanced_data_type ?? null,
+      groupby: c.groupby ?? true,
+      filterable: c.filterable ?? true,
+      expression: c.expression ?? null,
+      description: c.description ?? null,
+      python_date_format: c.python_date_format ?? null,
+      extra: c.extra ? JSON.stringify(c.extra) : null,
+    })),
+    version: VERSION,
+    database_uuid: databaseUuid,
+  };
+}
+
+function chart(spec: ChartSpec, uuid: string, datasetUuid: string | undefined, datasetId: number) {
+  return {
+    slice_name: spec.name,
+    description: spec.description ?? null,
+    certified_by: spec.certified_by ?? null,
+    certification_details: spec.certification_details ?? null,
+    viz_type: spec.viz_type,
+    params: { ...(spec.params ?? {}), viz_type: spec.viz_type },
+    // Superset's importer points the query context at the imported dataset id itself.
+    query_context: JSON.stringify(
+      spec.query_context ?? buildQueryContext(spec.viz_type, spec.params ?? {}, datasetId),
+    ),
+    cache_timeout: spec.cache_timeout ?? null,
+    uuid,
+    version: VERSION,
+    dataset_uuid: datasetUuid,
+  };
+}
+
+function dashboard(
+  spec: DashboardSpec,
+  uuid: string,
+  chartRef: (name: string) => { id: number; uuid: string } | undefined,
+  datasetUuid: (name: string) => string | undefined,
+) {
+  const position = layoutToPosition(spec.title, spec.layout, chartRef);
+  const placed = Object.values(position).flatMap((n) =>
+    typeof n === 'object' && n.type === 'CHART' && typeof n.meta?.chartId === 'number'
+      ? [n.meta.chartId]
+      : [],
+  );
+  const nativeFilters = filtersToConfig(spec.native_filters ?? [], {
+    datasetId: () => 0,
+    datasetUuid,
+    chartId: (name) => chartRef(name)?.id,
+    placedChartIds: placed,
+    bundle: true,
+  });
+  return {
+    dashboard_title: spec.title,
+    description: null,
+    css: spec.css ?? '',
+    slug: spec.slug ?? null,
+    certified_by: spec.certified_by ?? null,
+    certification_details: spec.certification_details ?? null,
+    published: spec.published ?? false,
+    uuid,
+    position,
+    metadata: {
+      ...DASHBOARD_METADATA_DEFAULTS,
+      ...(spec.metadata ?? {}),
+      native_filter_configuration: nativeFilters,
+    },
+    version: VERSION,
+  };
+}

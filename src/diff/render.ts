@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { canonicalJson, type Json } from '../model/canonical.js';
+import { canonicalJson } from '../model/canonical.js';
 import type { Plan } from '../plan/types.js';
 import { planAsMarkdown } from '../report/plan-markdown.js';
 import { planAsText } from '../report/plan-text.js';
@@ -27,7 +27,7 @@ function planGroups(report: DiffReport): Group[] {
   for (const env of report.environments) {
     if (!env.plan) continue;
     const changes = env.plan.changes.filter((c) => c.action !== 'noop');
-    const key = canonicalJson({ changes, dependents: env.dependents } as unknown as Json);
+    const key = canonicalJson({ changes, dependents: env.dependents });
     const group = groups.get(key);
     if (group) group.names.push(env.name);
     else groups.set(key, { names: [env.name], plan: env.plan, dependents: env.dependents });

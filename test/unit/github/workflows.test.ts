@@ -138,7 +138,11 @@ describe('.github workflows', () => {
 
   it('give every job that talks to an environment each ${env.*} the metadata reads there', () => {
     // What the shared environments and the databases read from the process environment.
-    const files = ['environments/staging.yaml', 'environments/production.yaml', 'databases/warehouse.yaml'];
+    const files = [
+      'environments/staging.yaml',
+      'environments/production.yaml',
+      ...readdirSync(path.join(ROOT, 'metadata/databases')).map((f) => `databases/${f}`),
+    ];
     const needed = new Set(
       files.flatMap((f) =>
         [...readFileSync(path.join(ROOT, 'metadata', f), 'utf8').matchAll(/\$\{env\.([A-Z0-9_]+)/g)].map(

@@ -1,4 +1,6 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readTree } from '../load/read-tree.js';
+import { validateTree } from '../validate/validate-tree.js';
 import path from 'node:path';
 import { bundleDocAsApiObject, readBundle } from '../import/bundle-read.js';
 import { convertSources, type Converted, type SourceObject } from '../import/to-specs.js';
@@ -22,7 +24,17 @@ export function readBundleFiles(source: string): Map<string, string> {
   return files;
 }
 
-export function convertBundle(files: ReadonlyMap<string, string>): Converted {
+/** uuid -> name of the objects already in a metadata tree, so a re-import keeps the names chosen there. */
+export async function existingNames(dir: string): Promise<Map<string, string>> {
+  if (!existsSync(dir)) return new Map();
+  const tree = validateTree(await readTree(dir, dir));
+  return new Map(tree.objects.map((o) => [o.uuid, o.name]));
+}
+
+export function convertBundle(
+  files: ReadonlyMap<string, string>,
+  existing: ReadonlyMap<string, string> = new Map(),
+): Converted {
   const { docs, warnings } = readBundle(files);
   const sources: SourceObject[] = docs.map((d) => ({
     kind: d.kind,
@@ -30,7 +42,7 @@ export function convertBundle(files: ReadonlyMap<string, string>): Converted {
     raw: bundleDocAsApiObject(d),
     origin: d.path,
   }));
-  const converted = convertSources(sources, ATTRIBUTE_OPTIONS);
+  const converted = convertSources(sources, ATTRIBUTE_OPTIONS, existing);
   return { ...converted, warnings: [...warnings, ...converted.warnings] };
 }
 
@@ -43,6 +55,7 @@ export interface LiveImportOptions {
 export async function convertLive(
   port: SupersetPort,
   options: LiveImportOptions,
+  existing: ReadonlyMap<string, string> = new Map(),
 ): Promise<Converted & { listed: Map<string, ListedObject> }> {
   const listed = new Map<string, ListedObject>();
   const sources: SourceObject[] = [];
@@ -60,7 +73,7 @@ export async function convertLive(
       });
     });
   }
-  const converted = convertSources(sources, ATTRIBUTE_OPTIONS);
+  const converted = convertSources(sources, ATTRIBUTE_OPTIONS, existing);
   return { ...select(converted, options), listed };
 }
 

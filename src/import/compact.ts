@@ -9,6 +9,7 @@ const KEEP = new Set([
   'kind',
   'name',
   'uuid',
+  'password',
   'database',
   'dataset',
   'viz_type',
@@ -43,21 +44,26 @@ export function compactSpec<K extends ObjectKind>(
   return out as AnySpec;
 }
 
-/** The same for each column and metric: `groupby: true` and friends go, names and expressions stay. */
+/**
+ * The same for each column and metric (`groupby: true` and friends go, names and expressions stay),
+ * each item judged on its own in a one-item dataset so the cost stays linear in the columns.
+ */
 function compactDatasetItems(spec: DatasetSpec, same: (a: AnySpec, b: AnySpec) => boolean): DatasetSpec {
-  let out: DatasetSpec = spec;
+  const out: DatasetSpec = { ...spec };
   for (const list of ['columns', 'metrics'] as const) {
-    const items = out[list];
+    const items = spec[list] as Record<string, unknown>[] | undefined;
     if (!items) continue;
-    items.forEach((item, i) => {
-      for (const key of Object.keys(item)) {
+    const alone = (item: Record<string, unknown>) =>
+      ({ kind: 'dataset', name: spec.name, database: spec.database, [list]: [item] }) as unknown as AnySpec;
+    (out as Record<string, unknown>)[list] = items.map((original) => {
+      let item = original;
+      for (const key of Object.keys(original)) {
         if (key === 'name' || key === 'expression') continue;
-        const current = out[list] as Record<string, unknown>[];
-        const trimmed = { ...current[i] };
+        const trimmed = { ...item };
         delete trimmed[key];
-        const candidate = { ...out, [list]: current.map((x, j) => (j === i ? trimmed : x)) };
-        if (same(candidate, out)) out = candidate;
+        if (same(alone(trimmed), alone(item))) item = trimmed;
       }
+      return item;
     });
   }
   return out;

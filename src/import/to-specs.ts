@@ -35,8 +35,15 @@ export interface Converted {
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const ORDER: ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
 
-/** Names must be unique per kind in YAML; Superset allows repeats, so later ones get a suffix. */
-function assignNames(sources: readonly SourceObject[]): Map<string, string> {
+/**
+ * Names must be unique per kind in YAML; Superset allows repeats, so later ones get a suffix. A dataset
+ * or dashboard already in the tree keeps the name it has there (for databases and charts the name is
+ * what Superset shows, so it always follows Superset).
+ */
+function assignNames(
+  sources: readonly SourceObject[],
+  existing: ReadonlyMap<string, string>,
+): Map<string, string> {
   const names = new Map<string, string>();
   const used = new Map<ObjectKind, Set<string>>(ORDER.map((k) => [k, new Set()]));
   const dbNames = new Map(
@@ -47,8 +54,10 @@ function assignNames(sources: readonly SourceObject[]): Map<string, string> {
   )) {
     const taken = used.get(s.kind) as Set<string>;
     const database = (s.raw.database as { uuid?: string; database_name?: string } | undefined) ?? {};
-    const candidates =
-      s.kind === 'database'
+    const kept = s.kind === 'dataset' || s.kind === 'dashboard' ? existing.get(s.uuid) : undefined;
+    const candidates = kept
+      ? [kept]
+      : s.kind === 'database'
         ? [text(s.raw.database_name)]
         : s.kind === 'dataset'
           ? [
@@ -79,8 +88,12 @@ export function slugify(title: string): string {
  * Superset objects (live or from a bundle) as our specs: names instead of ids, secrets as `${env.*}`
  * references, defaults left out. Objects whose dependencies are missing are left out and reported.
  */
-export function convertSources(sources: readonly SourceObject[], options: AttributeOptions): Converted {
-  const names = assignNames(sources);
+export function convertSources(
+  sources: readonly SourceObject[],
+  options: AttributeOptions,
+  existingNames: ReadonlyMap<string, string> = new Map(),
+): Converted {
+  const names = assignNames(sources, existingNames);
   const present = new Map(sources.map((s) => [s.uuid, s.kind]));
   const kept = new Set<string>();
   // Only objects already converted resolve: a reference to one left out is dropped, not left dangling.

@@ -1,4 +1,10 @@
-import { convertBundle, convertLive, readBundleFiles, recordImported } from '../../engine/import-run.js';
+import {
+  convertBundle,
+  convertLive,
+  existingNames,
+  readBundleFiles,
+  recordImported,
+} from '../../engine/import-run.js';
 import { loadProject } from '../../engine/project.js';
 import { connectServices } from '../../engine/services.js';
 import { substituteVariables } from '../../environment/resolve.js';
@@ -34,7 +40,7 @@ export async function importCommand(options: ImportOptions, out: Output): Promis
   let adopted = 0;
   if (options.bundle) {
     try {
-      converted = convertBundle(readBundleFiles(options.bundle));
+      converted = convertBundle(readBundleFiles(options.bundle), await existingNames(options.out));
     } catch (e) {
       throw new UserError(`Cannot read the bundle ${options.bundle}: ${(e as Error).message}`);
     }

@@ -1,0 +1,143 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { convertBundle, readBundleFiles } from '../../../src/engine/import-run.js';
+import { ATTRIBUTE_OPTIONS } from '../../../src/engine/plan-run.js';
+import { toBundle } from '../../../src/export/to-bundle.js';
+import { writeObjects } from '../../../src/import/write-tree.js';
+import { readZip, writeZip } from '../../../src/import/zip.js';
+import { parseFile } from '../../../src/load/parse-file.js';
+import { loadMetadata } from '../../../src/load/index.js';
+import { substituteVariables } from '../../../src/environment/resolve.js';
+import { desiredEntry } from '../../../src/plan/desired.js';
+import { validateTree } from '../../../src/validate/validate-tree.js';
+import type { AnyDesired } from '../../../src/model/object.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/superset-bundles');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+/** Every real bundle in the shared fixtures: unzipped folders and the original ZIPs. */
+function bundles(): string[] {
+  const out = [
+    'apache-superset/bundle-sales-dashboard',
+    'apache-superset/bundle-covid-vaccine-dashboard',
+    'apache-superset/bundle-slack-dashboard',
+    'deeppavlov-chatsky/chatsky',
+    'mitodl-ol-data-platform/src',
+  ].map((p) => path.join(FIXTURES, p));
+  const demos = path.join(FIXTURES, 'stackabletech-demos/demos');
+  if (existsSync(demos))
+    for (const d of readdirSync(demos)) out.push(path.join(demos, d, 'superset-assets.zip'));
+  return out.filter((p) => existsSync(p));
+}
+
+/** Validates converted objects the way `validate` would read the written files. */
+function validateConverted(objects: ReturnType<typeof convertBundle>['objects']) {
+  return validateTree(
+    objects.map((o, i) => parseFile(`${o.kind}/${i}.yaml`, Buffer.from(stringify(o.spec)))),
+  );
+}
+
+describe('import --bundle on real export bundles', () => {
+  const all = bundles();
+
+  it('finds the fixture bundles', () => {
+    expect(all.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it.each(all.map((b) => [path.relative(FIXTURES, b), b]))(
+    '%s converts to a valid tree',
+    { timeout: 30_000 },
+    (_name, bundle) => {
+      const converted = convertBundle(readBundleFiles(bundle));
+      expect(converted.objects.length).toBeGreaterThan(0);
+      expect(validateConverted(converted.objects).problems.filter((p) => p.severity === 'error')).toEqual([]);
+      for (const w of converted.warnings) expect(w).toMatch(/\S+: .+/);
+    },
+  );
+
+  it('reports what it leaves out instead of dropping it silently (mitodl: datasets on a database not in the repo)', () => {
+    const converted = convertBundle(readBundleFiles(path.join(FIXTURES, 'mitodl-ol-data-platform/src')));
+    const missingDb = converted.warnings.filter((w) => w.includes('needs database 9a22a54c'));
+    expect(missingDb).toHaveLength(3);
+    expect(converted.warnings.some((w) => /same uuid as/.test(w))).toBe(true);
+    expect(converted.warnings.some((w) => /is used by another chart/.test(w))).toBe(true);
+  });
+
+  it('keeps layout, native filters and masked passwords as references (Sales bundle)', () => {
+    const converted = convertBundle(
+      readBundleFiles(path.join(FIXTURES, 'apache-superset/bundle-sales-dashboard')),
+    );
+    const dash = converted.objects.find((o) => o.kind === 'dashboard')?.spec as {
+      layout: unknown[];
+      native_filters?: unknown[];
+    };
+    expect(dash.layout.length).toBeGreaterThan(0);
+    expect(dash.native_filters).toHaveLength(7);
+    const chatsky = convertBundle(readBundleFiles(path.join(FIXTURES, 'deeppavlov-chatsky/chatsky')));
+    const db = chatsky.objects.find((o) => o.kind === 'database')?.spec as {
+      sqlalchemy_uri: string;
+      password?: string;
+    };
+    expect(db.sqlalchemy_uri).not.toContain('XXXXXXXXXX');
+    expect(db.password).toMatch(/^\$\{env\.[A-Z0-9_]+_PASSWORD\}$/);
+    expect(chatsky.secrets).toHaveLength(1);
+  });
+
+  it('writes nothing the second time (idempotent)', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'sg-import-'));
+    const converted = convertBundle(
+      readBundleFiles(path.join(FIXTURES, 'apache-superset/bundle-slack-dashboard')),
+    );
+    const first = await writeObjects(out, converted.objects);
+    const second = await writeObjects(
+      out,
+      convertBundle(readBundleFiles(path.join(FIXTURES, 'apache-superset/bundle-slack-dashboard'))).objects,
+    );
+    expect(first.written.length).toBe(converted.objects.length);
+    expect(second).toEqual({ written: [], unchanged: first.written });
+    const tree = await loadMetadata(out, out);
+    expect(tree.problems).toEqual([]);
+    expect(readFileSync(path.join(out, first.written[0] ?? ''), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=/,
+    );
+  });
+});
+
+describe('export --bundle', () => {
+  it('round-trips the shipped metadata: export, import, same attributes for every object', async () => {
+    const tree = await loadMetadata(path.join(ROOT, 'metadata'), ROOT);
+    const env = tree.environments.find((e) => e.spec.name === 'local')?.spec;
+    const variables = { project_dir: ROOT, environment: 'local', ...(env?.variables ?? {}) };
+    const objects = tree.objects.map((o) => ({
+      ...o,
+      spec: substituteVariables(o.spec, {
+        ...variables,
+        warehouse_uri: `sqlite:///${ROOT}/.run/demo/warehouse.db`,
+      }),
+    })) as AnyDesired[];
+    const zip = writeZip(toBundle(objects));
+    const back = convertBundle(readZip(zip), new Map(objects.map((o) => [o.uuid, o.name])));
+    expect(back.objects).toHaveLength(objects.length);
+    for (const original of objects) {
+      const imported = back.objects.find((o) => o.uuid === original.uuid);
+      expect(imported, `${original.kind} ${original.name}`).toBeDefined();
+      const a = desiredEntry(original, ATTRIBUTE_OPTIONS);
+      const b = desiredEntry(
+        { ...original, name: imported!.spec.name, spec: imported!.spec } as typeof original,
+        ATTRIBUTE_OPTIONS,
+      );
+      expect(b.attributes, `${original.kind} ${original.name}`).toEqual(a.attributes);
+    }
+  });
+
+  it('writes the layout Superset expects: metadata.yaml of type assets, one file per object', () => {
+    const files = toBundle([]);
+    const [meta] = [...files.entries()];
+    expect(meta?.[0]).toMatch(/^superset_gitops_export_\d{8}T\d{6}\/metadata\.yaml$/);
+    expect(meta?.[1]).toMatch(/type: assets/);
+  });
+});

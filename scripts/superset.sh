@@ -145,7 +145,7 @@ install_connector() {
   "$VENV/bin/pip" uninstall -y -q superset-zookeeper >/dev/null 2>&1 || true
   "$VENV/bin/pip" install --progress-bar off -q -c "$CONSTRAINTS" "$CONNECTOR_DIR" ||
     die "pip install $CONNECTOR_DIR failed"
-  rm -rf "$CONNECTOR_DIR/build"
+  rm -rf "$CONNECTOR_DIR/build" "$CONNECTOR_DIR"/src/*.egg-info
   "$VENV/bin/python" -c 'import kazoo, superset_zookeeper.adapter, superset_zookeeper.dialect' ||
     die "the connector is not importable after pip install $CONNECTOR_DIR"
   printf '%s\n' "$want" >"$CONNECTOR_MARKER"

@@ -49,7 +49,9 @@ const lock = await registry.acquireLock({
   holder: { host: 'writer-host', pid: process.pid, user: 'writer', since: '2025-03-01T12:00:00.000Z' },
   timeoutMs: 10_000,
 });
-process.stdout.write(`${JSON.stringify({ historySeq: history.seq, lockSequence: lock.sequence, pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ historySeq: history.seq, lockSequence: lock.sequence, pid: process.pid })}\n`,
+);
 process.stdin.resume();
 process.stdin.on('end', () => {
   void lock

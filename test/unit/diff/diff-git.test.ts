@@ -409,6 +409,23 @@ describe('superset-gitops diff (command)', () => {
     expect(out.err).toContain('does not validate');
   });
 
+  it('exits 1 with one line outside a git repository', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'sg-not-git-'));
+    const out = recorder();
+    await expect(diffCommand(options('HEAD~1', 'HEAD'), out, dir)).rejects.toThrow(
+      /is not inside a git repository/,
+    );
+    const viaMain = recorder();
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await main(['diff', '--base', 'HEAD~1'], viaMain)).toBe(1);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(viaMain.err).toMatch(/^error: .* is not inside a git repository \(.*\)\.\n$/);
+  });
+
   it('exits 1 with one line for an unknown revision or environment (through main)', async () => {
     const cwd = process.cwd();
     process.chdir(repo.dir);

@@ -24,9 +24,10 @@ export function composeBody(marker: string, content: string, footer = ''): strin
   let text = content.trimEnd();
   if (text.length > room) {
     const note = `\n\n… cut: ${text.length} characters, GitHub allows ${MAX_BODY}; the full text is in the run's summary and artifacts.`;
-    const cut = text.slice(0, room - note.length);
+    const cut = text.slice(0, room - note.length - '\n```'.length);
     const lastLine = cut.lastIndexOf('\n');
-    text = (lastLine > 0 ? cut.slice(0, lastLine) : cut) + closeFence(cut) + note;
+    const kept = lastLine > 0 ? cut.slice(0, lastLine) : cut;
+    text = kept + closeFence(kept) + note;
   }
   return `${marker}\n${text}${tail}`;
 }

@@ -27,7 +27,10 @@ export interface LiveState {
 }
 
 export interface ReadOptions {
-  /** Read every object in full (drift, import); otherwise only those that may differ. */
+  /**
+   * Read every managed object (in the YAML or owned) in full, without trusting changed_on; otherwise
+   * only those that may differ. Objects this tool neither wants nor owns are never read in full.
+   */
   fetchAll?: boolean;
   concurrency?: number;
 }
@@ -68,7 +71,8 @@ export async function readLive(
   options: ReadOptions = {},
 ): Promise<LiveState> {
   const listed = {} as Record<ObjectKind, ListedObject[]>;
-  for (const kind of OBJECT_KINDS) listed[kind] = await port.list(kind);
+  const lists = await Promise.all(OBJECT_KINDS.map((kind) => port.list(kind)));
+  OBJECT_KINDS.forEach((kind, i) => (listed[kind] = lists[i] ?? []));
   const desiredByUuid = new Map(desired.map((d) => [d.uuid, d]));
   const appliedByUuid = new Map(applied.map((a) => [a.uuid, a]));
   const names = buildNameLookup(listed, new Map(desired.map((d) => [d.uuid, d.name])));
@@ -79,14 +83,29 @@ export async function readLive(
   for (const kind of OBJECT_KINDS) {
     for (const row of listed[kind]) {
       ids.set(row.uuid, row.id);
-      if (options.fetchAll || needsFullRead(desiredByUuid.get(row.uuid), row, appliedByUuid.get(row.uuid)))
+      const want = desiredByUuid.get(row.uuid);
+      const owned = appliedByUuid.get(row.uuid);
+      if ((options.fetchAll && (want || owned)) || needsFullRead(want, row, owned))
         toRead.push({ kind, row });
     }
   }
+  const vanished = new Set<string>();
   await mapLimit(toRead, options.concurrency ?? 8, async ({ kind, row }) => {
-    const raw = await port.get(kind, row.id);
+    let raw: Raw;
+    try {
+      raw = await port.get(kind, row.id);
+    } catch (e) {
+      // Deleted between the list and the read: it is not there any more, which the plan can handle.
+      if (!isNotFound(e)) throw e;
+      vanished.add(row.uuid);
+      return;
+    }
     full.set(row.uuid, { kind, raw, spec: liveSpecFromRaw(kind, raw, names) });
   });
+  if (vanished.size) {
+    for (const kind of OBJECT_KINDS) listed[kind] = listed[kind].filter((r) => !vanished.has(r.uuid));
+    for (const uuid of vanished) ids.delete(uuid);
+  }
 
   const attributes = new Map<string, Attributes>();
   for (const [uuid, read] of full)
@@ -111,6 +130,8 @@ export async function readLive(
   }
   return { entries, listed, full, names, ids };
 }
+
+const isNotFound = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'not-found';
 
 /** A database's cache_timeout by name: as read from Superset when it was, else as the YAML has it. */
 function databaseCacheTimeouts(

@@ -31,7 +31,7 @@ export interface Fixture {
 }
 
 /** python3 with its sqlite3 module is on every machine that runs Superset; the venv's one as a fallback. */
-function python(): string {
+export function python(): string {
   const venv = path.join(REPO, '.venv/superset/bin/python');
   try {
     execFileSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' });

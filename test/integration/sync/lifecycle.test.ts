@@ -49,12 +49,13 @@ describe('sync: apply, re-apply, change, prune', () => {
 
     const db = await readBack(fx.admin, 'database', n.database);
     expect(db.sqlalchemy_uri).toBe(`sqlite:///${fx.sqliteFile}`);
-    expect([db.allow_dml, db.expose_in_sqllab]).toEqual([false, true]);
+    expect([db.allow_dml, db.expose_in_sqllab, db.cache_timeout]).toEqual([false, true, 300]);
+    expect(json(db.extra)).toMatchObject({ engine_params: { connect_args: { timeout: 10 } } });
 
     const orders = await readBack(fx.admin, 'dataset', `orders_${fx.runId}`);
     const ordersId = await idOf(fx.admin, 'dataset', `orders_${fx.runId}`);
     expect(orders.sql ?? null).toBeNull();
-    expect(orders.main_dttm_col).toBe('order_date');
+    expect([orders.main_dttm_col, orders.schema, orders.cache_timeout]).toEqual(['order_date', 'main', 120]);
     expect(names(orders.columns, 'column_name')).toEqual(
       ['amount', 'amount_x2', 'order_date', 'order_id', 'product', 'region', 'status'].sort(),
     );
@@ -68,6 +69,8 @@ describe('sync: apply, re-apply, change, prune', () => {
     const byRegion = await readBack(fx.admin, 'dataset', `by_region_${fx.runId}`);
     expect(String(byRegion.sql)).toContain(`FROM orders_${fx.runId}`);
     expect(names(byRegion.metrics, 'metric_name')).toEqual(['total_revenue']);
+    // It has no timeout of its own; Superset answers with its database's (and the plan knows that).
+    expect(byRegion.cache_timeout).toBe(300);
 
     const viz = new Map<string, string>();
     for (const name of [n.pie, n.bigNumber, n.table, n.bar, n.counter]) {
@@ -85,7 +88,11 @@ describe('sync: apply, re-apply, change, prune', () => {
     expect(json(pie.params).row_limit).toBe(100);
     expect(pie.datasource_id).toBe(ordersId);
 
+    const bigNumber = await readBack(fx.admin, 'chart', n.bigNumber);
+    expect([bigNumber.cache_timeout, bigNumber.certified_by]).toEqual(['60', 'Finance']); // a string in GET
+
     const dash = await readBack(fx.admin, 'dashboard', `Sales ${fx.runId}`);
+    expect([dash.css, dash.certified_by]).toEqual(['.header { color: navy; }', 'Data team']);
     expect([dash.slug, dash.published]).toEqual([n.slug, true]);
     expect([...(dash.charts as string[])].sort()).toEqual([n.bigNumber, n.pie, n.table].sort());
     expect(nodeTypes(dash.position_json)).toEqual(
@@ -95,7 +102,11 @@ describe('sync: apply, re-apply, change, prune', () => {
     const filters = metadata.native_filter_configuration as Record<string, unknown>[];
     expect(filters.map((f) => [f.name, f.filterType])).toEqual([['Region', 'filter_select']]);
     expect(filters[0]?.targets).toEqual([{ datasetId: ordersId, column: { name: 'region' } }]);
-    expect(metadata.color_scheme).toBe('supersetColors');
+    expect(metadata).toMatchObject({
+      color_scheme: 'supersetColors',
+      refresh_frequency: 300,
+      label_colors: { north: '#1f77b4' },
+    });
   });
 
   it('applies a second time as a no-op: exit 0, no writes, no full reads', async () => {

@@ -5,10 +5,10 @@ import { Secret } from '../environment/secret.js';
 import type { CommitInfo } from '../git/head.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
-import { holderSummary, LockLostError } from '../registry/errors.js';
-import type { AppliedRecord, ApplyResult, LockHandle, LockHolder, Registry } from '../registry/registry.js';
-import type { SupersetPort } from '../superset/port.js';
+import { holderSummary } from '../registry/errors.js';
+import type { AppliedRecord, ApplyResult, LockHolder, Registry } from '../registry/registry.js';
 import { UserError } from '../cli/errors.js';
+import { guardedPort } from './guarded-port.js';
 import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';
 
@@ -94,8 +94,10 @@ export async function runApplyOf(
   const lock = await registry.acquireLock({ holder: lockHolder(), timeoutMs: options.lockTimeoutMs });
   try {
     const { objects, commit, snapshotId, note } = await decide(registry);
-    const port = fencedPort(services.port, lock);
     const first = await runPlan(options.environment, objects, services, options);
+    const desired = new Map(objects.map((o) => [o.uuid, o]));
+    const owned = new Set(first.applied.map((a) => a.uuid));
+    const port = guardedPort({ port: services.port, lock, registry, desired, owned, commit: commit.sha });
     const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
     const published =
       snapshotId ??
@@ -120,7 +122,7 @@ export async function runApplyOf(
       port,
       registry,
       live: first.live,
-      desired: new Map(objects.map((o) => [o.uuid, o])),
+      desired,
       password: (db) =>
         db.spec.password
           ? new Secret(readEnvRefs(db.spec.password, env, `database ${db.name} password`))
@@ -133,50 +135,31 @@ export async function runApplyOf(
         'The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.',
         'lock-lost',
       );
-    await recordChangedOn({ ...services, port }, first.plan, outcome, first.live.full, hashes);
     const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
     const message = [note, outcome.failed?.error.message].filter(Boolean).join(': ');
-    await registry.appendHistory({
-      commit: commit.sha,
-      author: commit.author,
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      created: outcome.created,
-      updated: outcome.updated,
-      deleted: outcome.deleted,
-      failed: outcome.failed ? 1 : 0,
-      result,
-      ...(message ? { message: message.slice(0, 500) } : {}),
-    });
+    const bookkeeping = async () => {
+      await recordChangedOn({ ...services, port }, first.plan, outcome, first.live.full, hashes);
+      await registry.appendHistory({
+        commit: commit.sha,
+        author: commit.author,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        created: outcome.created,
+        updated: outcome.updated,
+        deleted: outcome.deleted,
+        failed: outcome.failed ? 1 : 0,
+        result,
+        ...(message ? { message: message.slice(0, 500) } : {}),
+      });
+    };
+    // After a failure (often the registry itself going away) the outcome is what the user needs.
+    if (outcome.failed) await bookkeeping().catch(() => undefined);
+    else await bookkeeping();
     return { plan: first.plan, outcome, result, snapshotId: published };
   } finally {
-    await lock.release();
+    // Unreachable ZooKeeper: the lock node is ephemeral and goes with the session, closed next.
+    await lock.release().catch(() => undefined);
   }
-}
-
-/**
- * Every Superset write checks the lock first: once the session that holds it has ended, another
- * apply may hold it, so this one must stop instead of writing on.
- */
-function fencedPort(port: SupersetPort, lock: LockHandle): SupersetPort {
-  const check = () => {
-    if (lock.lost)
-      throw new LockLostError('the ZooKeeper session that held it ended; nothing more is written');
-  };
-  return {
-    list: (kind) => port.list(kind),
-    get: (kind, id) => port.get(kind, id),
-    create: async (kind, body) => (check(), port.create(kind, body)),
-    update: async (kind, id, body) => (check(), port.update(kind, id, body)),
-    remove: async (kind, id) => (check(), port.remove(kind, id)),
-    chartData: (chartId) => port.chartData(chartId),
-    exportBundle: (kind, ids) => port.exportBundle(kind, ids),
-    importBundle: async (zip, opts) => (check(), port.importBundle(zip, opts)),
-    listChangedSince: (kind, since) => port.listChangedSince(kind, since),
-    get calls() {
-      return port.calls;
-    },
-  };
 }
 
 /**

@@ -41,7 +41,9 @@ describe('digest credentials and secrets through the CLI', () => {
       username: supersetUser,
       password: supersetPassword,
     });
-    const row = (await client.list('database')).find((r) => r.name === project.names.database);
+    const [row] = await client.list('database', {
+      filters: [['database_name', 'eq', project.names.database]],
+    });
     expect(row).toBeDefined();
     const connection = await client.get('database', row!.id);
     expect(String(connection.sqlalchemy_uri)).toMatch(/^shillelagh:\/\/reader:X+@/);

@@ -85,11 +85,15 @@ export function startCli(
   return { child, pid: child.pid, done };
 }
 
-/** What a user-facing failure looks like: exit 1, `error: ...`, never a stack or an internal error. */
+/**
+ * What a user-facing failure looks like: exit 1, one `error: ...` line or the apply's own "stopped
+ * at" report, and never a stack trace or an internal error.
+ */
 export function looksLikeCleanFailure(result: CliResult): boolean {
+  const all = result.stdout + result.stderr;
   return (
     result.code === 1 &&
-    /^error: /m.test(result.stderr) &&
-    !/internal error|^\s+at .+:\d+:\d+\)?$/m.test(result.stdout + result.stderr)
+    (/^error: /m.test(result.stderr) || /^(Apply|Rollback) stopped at /m.test(result.stdout)) &&
+    !/internal error|^\s+at .+:\d+:\d+\)?$/m.test(all)
   );
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ZkRegistry } from '../../../src/registry/index.js';
-import { createSupersetClient } from '../../../src/superset/index.js';
+import { createSupersetClient, type SupersetClient } from '../../../src/superset/index.js';
 import type { SupersetKind } from '../../../src/superset/port.js';
 import { ZkClient, deleteTree, type DigestCredentials } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
@@ -177,7 +177,7 @@ ${authLines}variables:
     },
     async rowLimitsInSuperset() {
       const client = supersetClient();
-      const rows = await client.list('chart');
+      const rows = await ownRows(client, 'chart', suffix);
       return Promise.all(
         names.charts.map(async (chart) => {
           const row = rows.find((r) => r.name === chart);
@@ -192,22 +192,37 @@ ${authLines}variables:
     async countInSuperset() {
       const client = supersetClient();
       const out = {} as Record<SupersetKind, number>;
-      for (const kind of ['database', 'dataset', 'chart', 'dashboard'] as const)
-        out[kind] = (await client.list(kind)).filter((row) => row.name.includes(suffix)).length;
+      for (const kind of KINDS) out[kind] = (await ownRows(client, kind, suffix)).length;
       return out;
     },
     async cleanup() {
       for (const reg of opened.splice(0)) await reg.close().catch(() => undefined);
       const client = supersetClient();
-      for (const kind of ['dashboard', 'chart', 'dataset', 'database'] as const) {
-        for (const row of await client.list(kind))
-          if (row.name.includes(suffix)) await client.remove(kind, row.id);
-      }
+      for (const kind of [...KINDS].reverse())
+        for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
       await removeZkTree(zkConnect, root, options.zkAuth);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
   return project;
+}
+
+const KINDS = ['database', 'dataset', 'chart', 'dashboard'] as const;
+const NAME_COLUMN = {
+  database: 'database_name',
+  dataset: 'table_name',
+  chart: 'slice_name',
+  dashboard: 'dashboard_title',
+};
+
+/**
+ * Objects whose name carries the suffix, filtered by Superset: a full listing of a shared server
+ * that other tests write to at the same time can shift between its pages.
+ */
+function ownRows(client: SupersetClient, kind: SupersetKind, suffix: string) {
+  return client
+    .list(kind, { filters: [[NAME_COLUMN[kind], 'ct', suffix]] })
+    .then((rows) => rows.filter((row) => row.name.includes(suffix)));
 }
 
 function supersetClient() {

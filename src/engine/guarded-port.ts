@@ -1,0 +1,78 @@
+import type { AnyDesired } from '../model/object.js';
+import { LockLostError } from '../registry/errors.js';
+import type { AppliedRecord, LockHandle, Registry } from '../registry/registry.js';
+import { SupersetApiError } from '../superset/errors.js';
+import type { SupersetPort } from '../superset/port.js';
+
+export interface GuardOptions {
+  port: SupersetPort;
+  lock: LockHandle;
+  registry: Registry;
+  /** Desired objects by uuid: what a create body's uuid names. */
+  desired: ReadonlyMap<string, AnyDesired>;
+  /** uuids the registry recorded as owned before this apply. */
+  owned: ReadonlySet<string>;
+  commit: string;
+  now?: () => Date;
+}
+
+/** Superset answered and refused: nothing was created. Anything else (timeout, 5xx) may have been. */
+const REFUSED = new Set(['invalid', 'forbidden', 'unauthorized', 'not-found', 'unsupported', 'rate-limited']);
+
+/**
+ * The port an apply writes through.
+ * - Every write checks the lock first: once the session that held it has ended, another apply may
+ *   hold it, so this one stops instead of writing on.
+ * - Every create is claimed in the registry before it is sent (an applied record with supersetId 0
+ *   and no hash: "ours, details to follow"). Should the create succeed and the registry then fail
+ *   (ZooKeeper gone, the process killed), the next plan still knows the object is ours and updates
+ *   it, instead of calling it a conflict that only --adopt resolves.
+ */
+export function guardedPort(options: GuardOptions): SupersetPort {
+  const { port, lock, registry, desired, owned, commit } = options;
+  const now = options.now ?? (() => new Date());
+  const check = () => {
+    if (lock.lost)
+      throw new LockLostError('the ZooKeeper session that held it ended; nothing more is written');
+  };
+  const create: SupersetPort['create'] = async (kind, body) => {
+    check();
+    const obj = typeof body.uuid === 'string' ? desired.get(body.uuid) : undefined;
+    if (obj) await registry.recordApplied(claim(obj, commit, now()));
+    try {
+      return await port.create(kind, body);
+    } catch (err) {
+      if (obj && !owned.has(obj.uuid) && err instanceof SupersetApiError && REFUSED.has(err.code))
+        await registry.forgetApplied(obj.kind, obj.uuid).catch(() => undefined); // the next plan creates it anyway
+      throw err;
+    }
+  };
+  return {
+    list: (kind) => port.list(kind),
+    get: (kind, id) => port.get(kind, id),
+    create,
+    update: async (kind, id, body) => (check(), port.update(kind, id, body)),
+    remove: async (kind, id) => (check(), port.remove(kind, id)),
+    chartData: (chartId) => port.chartData(chartId),
+    exportBundle: (kind, ids) => port.exportBundle(kind, ids),
+    importBundle: async (zip, opts) => (check(), port.importBundle(zip, opts)),
+    listChangedSince: (kind, since) => port.listChangedSince(kind, since),
+    get calls() {
+      return port.calls;
+    },
+  };
+}
+
+function claim(obj: AnyDesired, commit: string, at: Date): AppliedRecord {
+  return {
+    kind: obj.kind,
+    name: obj.name,
+    uuid: obj.uuid,
+    supersetId: 0,
+    hash: '',
+    appliedAt: at.toISOString(),
+    commit,
+    changedOn: null,
+    ...(obj.spec.protected ? { protected: true } : {}),
+  };
+}

@@ -21,7 +21,11 @@ export function toBundle(objects: readonly AnyDesired[], now = new Date()): Map<
   const uuidOf = new Map(objects.map((o) => [objectKey(o.kind, o.name), o.uuid]));
   const files = new Map<string, string>();
   const put = (path: string, doc: unknown) => files.set(`${root}/${path}`, stringify(doc, { lineWidth: 0 }));
-  put('metadata.yaml', { version: VERSION, type: 'assets', timestamp: now.toISOString() });
+  // Quoted: unquoted, PyYAML reads it as a datetime object, which Superset's schema refuses as "Not a valid datetime".
+  files.set(
+    `${root}/metadata.yaml`,
+    `version: ${VERSION}\ntype: assets\ntimestamp: '${now.toISOString().replace('Z', '+00:00')}'\n`,
+  );
   const datasetIds = new Map<string, number>();
   const chartIds = new Map<string, number>();
   objects.forEach((o, i) => {

@@ -21,6 +21,14 @@ export async function exportCommand(options: ExportOptions, out: Output): Promis
   out.stdout(
     `wrote ${options.bundle}: ${project.objects.length} objects (${files.size - 1} files) for environment ${project.env.name}.\n`,
   );
+  const bare = project.objects
+    .filter((o) => o.kind === 'dataset' && !o.spec.columns?.length)
+    .map((o) => o.name);
+  if (bare.length) {
+    out.stdout(
+      `Note: ${bare.length} dataset(s) list no columns (${bare.join(', ')}). Superset's import does not read columns from the source: refresh those datasets in Superset after importing, or list their columns in YAML.\n`,
+    );
+  }
   if (secrets.length)
     out.stdout(
       `Passwords are masked in the bundle; give them when importing:\n${secrets.map((s) => `  ${s}`).join('\n')}\n`,

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timezone
 
+import pytest
 from kazoo.security import make_digest_acl
 from support import Registry, canonical, dicts
 
@@ -83,3 +84,21 @@ def test_corrupt_records_are_rows_with_an_error(registry: Registry, query) -> No
         f"{moved}: record is for dataset {U3}, not the chart {U3} its path names"
     )
     assert rows[("dashboard", U1)]["error"] == f"{garbage}: not UTF-8 JSON (starts '{{')"
+
+
+def test_counting_by_kind_reads_no_record(registry: Registry, query, monkeypatch) -> None:
+    """SQLite says which columns a query uses; kind and uuid come from the paths alone."""
+    from superset_zookeeper.tables import objects
+
+    registry.applied("e", record("chart", "a", U1, 1))
+    registry.applied("e", record("chart", "b", U2, 2))
+    registry.applied("e", record("dataset", "c", U3, 3))
+
+    def no_reads(*_args, **_kwargs):
+        raise AssertionError("record data was read")
+
+    monkeypatch.setattr(objects, "get_many", no_reads)
+    counts = query('SELECT kind, COUNT(*) FROM "registry://objects" GROUP BY kind ORDER BY kind')[1]
+    assert counts == [("chart", 2), ("dataset", 1)]
+    with pytest.raises(AssertionError, match="record data was read"):
+        query('SELECT kind, name FROM "registry://objects"')

@@ -23,6 +23,8 @@ from .uri import is_registry_uri, parse_table_uri
 
 class ZooKeeperAdapter(Adapter):
     safe = True  # reads only ZooKeeper, never local files: allowed by the safe dialect
+    # SQLite tells which columns a query uses: `SELECT kind, COUNT(*)` need not read record data.
+    supports_requested_columns = True
 
     # pylint: disable=super-init-not-called, too-many-arguments
     def __init__(
@@ -82,10 +84,12 @@ class ZooKeeperAdapter(Adapter):
             return
         with zookeeper_errors(self.settings):
             client = client_for(self.settings)
+            requested = kwargs.get("requested_columns")
             ctx = ReadContext(
                 client=client,
                 root=self.name.path or self.settings.root,
                 timeout=self.settings.session_timeout_ms / 1000,
+                requested=None if requested is None else frozenset(requested),
             )
             for rowid, row in enumerate(self.table.rows(ctx, bounds)):
                 yield {**row, "rowid": rowid}

@@ -1,15 +1,20 @@
-"""Pipelined reads: kazoo's *_async calls sent in windows, so thousands of znodes cost round trips
-measured in windows, not in nodes. A node that vanished between listing and reading is skipped;
-one that may not be read is reported on its row instead of failing the query."""
+"""Pipelined reads: kazoo's *_async calls with up to IN_FLIGHT requests outstanding (a sliding
+window), so thousands of znodes do not cost a round trip each. A node that vanished between
+listing and reading is skipped; one that may not be read is reported on its row instead of failing
+the query."""
 
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from kazoo.client import KazooClient
 from kazoo.exceptions import NoAuthError, NoNodeError
 from kazoo.protocol.states import ZnodeStat
 
-WINDOW = 512
+# Against a local ZooKeeper 5,000 gets took ~0.7 s with 64 to 1,024 in flight (kazoo's Python
+# protocol is the limit) and ~1.5 s one at a time.
+IN_FLIGHT = 256
 
 
 @dataclass(frozen=True)
@@ -37,40 +42,37 @@ def children(client: KazooClient, path: str) -> list[str] | None:
 
 
 def get_many(client: KazooClient, paths: Iterable[str], timeout: float) -> Iterator[NodeData]:
-    for window in _windows(paths):
-        pending = [(p, client.get_async(p)) for p in window]
-        for path, result in pending:
-            try:
-                data, stat = result.get(timeout=timeout)
-            except NoNodeError:
-                continue
-            except NoAuthError:
-                yield NodeData(path, None, None, "not readable with these credentials (NOAUTH)")
-                continue
-            yield NodeData(path, data, stat)
+    for path, result in _pipelined(paths, client.get_async):
+        try:
+            data, stat = result.get(timeout=timeout)
+        except NoNodeError:
+            continue
+        except NoAuthError:
+            yield NodeData(path, None, None, "not readable with these credentials (NOAUTH)")
+            continue
+        yield NodeData(path, data, stat)
 
 
 def list_many(client: KazooClient, paths: Iterable[str], timeout: float) -> Iterator[NodeListing]:
     """Children and the node's own stat in one request per node (getChildren2)."""
-    for window in _windows(paths):
-        pending = [(p, client.get_children_async(p, include_data=True)) for p in window]
-        for path, result in pending:
-            try:
-                names, stat = result.get(timeout=timeout)
-            except NoNodeError:
-                continue
-            except NoAuthError:
-                yield NodeListing(path, [], None, "not readable with these credentials (NOAUTH)")
-                continue
-            yield NodeListing(path, sorted(names), stat)
+    request = lambda p: client.get_children_async(p, include_data=True)  # noqa: E731
+    for path, result in _pipelined(paths, request):
+        try:
+            names, stat = result.get(timeout=timeout)
+        except NoNodeError:
+            continue
+        except NoAuthError:
+            yield NodeListing(path, [], None, "not readable with these credentials (NOAUTH)")
+            continue
+        yield NodeListing(path, sorted(names), stat)
 
 
-def _windows(paths: Iterable[str]) -> Iterator[list[str]]:
-    window: list[str] = []
+def _pipelined(paths: Iterable[str], request: Callable[[str], Any]) -> Iterator[tuple[str, Any]]:
+    """(path, pending result) in order, with at most IN_FLIGHT requests sent and not yet taken."""
+    pending: deque[tuple[str, Any]] = deque()
     for path in paths:
-        window.append(path)
-        if len(window) >= WINDOW:
-            yield window
-            window = []
-    if window:
-        yield window
+        pending.append((path, request(path)))
+        if len(pending) >= IN_FLIGHT:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()

@@ -21,6 +21,8 @@ class ReadContext:
     root: str
     #: Per-request wait (seconds) for a pipelined read.
     timeout: float
+    #: Columns the query uses (SQLite's colUsed), when shillelagh says; None: all of them.
+    requested: frozenset[str] | None = None
 
 
 class Table:

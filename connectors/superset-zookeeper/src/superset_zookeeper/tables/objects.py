@@ -12,6 +12,9 @@ from ..values import Corrupt, flag, integer, load_object, text, timestamp
 from .base import ReadContext, Table, environment_column, per_environment
 
 
+_FROM_PATHS = frozenset({"environment", "kind", "uuid"})
+
+
 class ObjectsTable(Table):
     columns = {
         "environment": environment_column(),
@@ -46,6 +49,12 @@ class ObjectsTable(Table):
                     if keep(row):
                         yield row
                 paths.extend(f"{listing.path}/{u}" for u in listing.children)
+            if ctx.requested is not None and ctx.requested <= _FROM_PATHS:
+                # Counting or grouping by kind: the paths say all the query needs.
+                for path in paths:
+                    kind_node, uuid_node = path.rsplit("/", 2)[1:]
+                    yield {"environment": env, "kind": decode_or_raw(kind_node), "uuid": decode_or_raw(uuid_node)}
+                return
             for node in get_many(ctx.client, paths, ctx.timeout):
                 row = _row(env, node.path, node.data, node.error)
                 if keep(row):

@@ -34,10 +34,8 @@ describe('ZooKeeper outages during an apply', () => {
 
   /** The outcome either way, then a rerun that converges. */
   async function expectCleanThenConverges(p: TestProject, result: CliResult): Promise<void> {
-    console.log(result.code, result.ms, result.stdout.slice(-600), result.stderr);
     expect(result.code === 0 || looksLikeCleanFailure(result), result.stdout + result.stderr).toBe(true);
     const rerun = await p.run(['apply', '--lock-timeout', '30']);
-    console.log(rerun.code, rerun.ms, rerun.stdout.slice(-600), rerun.stderr);
     expect(rerun.code, rerun.stdout + rerun.stderr).toBe(0);
     const plan = await p.run(['plan']);
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
@@ -55,12 +53,10 @@ describe('ZooKeeper outages during an apply', () => {
     const held = proxy.holdWriteAfter(1); // the database is created and recorded; the dataset waits
     const apply = project.start(['apply'], { supersetUrl: proxy.url });
     const write = await held;
-    const t0 = Date.now();
     await zookeeperScript(['stop'], SPARE_PORT);
     write.release(); // the dataset is created in Superset while ZooKeeper is down
     await sleep(1000);
     await zookeeperScript(['start'], SPARE_PORT);
-    console.log('zookeeper down for', Date.now() - t0, 'ms');
     await expectCleanThenConverges(project, await apply.done);
   });
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { adminClient, cleanupRun, environmentYaml, python } from '../test/integration/sync/fixture.js';
 import { engine, type CountingPort, type Engine } from '../test/integration/sync/harness.js';
 import { loadProject } from '../src/engine/project.js';
+import type { Registry } from '../src/registry/registry.js';
 import type { Fixture } from '../test/integration/sync/fixture.js';
 
 const total = Number(process.argv[2] ?? 1000);
@@ -138,15 +139,46 @@ function httpLine(events: Engine['events']): string {
   return `HTTP ${total.n} requests, ${(total.ms / 1000).toFixed(2)} s: ${top}`;
 }
 
+/** Time spent in each registry (ZooKeeper) operation, summed. */
+const registryTime = new Map<string, { n: number; ms: number }>();
+
+function timeRegistry(registry: Registry): Registry {
+  return new Proxy(registry, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...a: unknown[]) => Promise<unknown>;
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await fn.apply(target, args);
+        } finally {
+          const t = registryTime.get(String(prop)) ?? { n: 0, ms: 0 };
+          registryTime.set(String(prop), { n: t.n + 1, ms: t.ms + performance.now() - started });
+        }
+      };
+    },
+  });
+}
+
+function registryLine(): string {
+  const parts = [...registryTime.entries()]
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([op, t]) => `${op} ${t.n}x ${(t.ms / 1000).toFixed(2)} s`);
+  return `ZooKeeper: ${parts.join(', ')}`;
+}
+
 async function timed<T>(label: string, eng: Engine, work: () => Promise<T>): Promise<T> {
   eng.port.reset();
   eng.events.splice(0);
+  registryTime.clear();
   const started = performance.now();
   const result = await work();
   const seconds = (performance.now() - started) / 1000;
   console.log(`${label.padEnd(32)} ${seconds.toFixed(2).padStart(7)} s`);
   console.log(`      ${callsLine(eng.port)}`);
   console.log(`      ${httpLine(eng.events)}`);
+  console.log(`      ${registryLine()}`);
   return result;
 }
 
@@ -158,6 +190,7 @@ async function main(): Promise<void> {
   );
   const fx = { metadataDir, envName } as Fixture;
   const eng = await engine(fx);
+  eng.services.registry = timeRegistry(eng.services.registry);
   try {
     const loadStarted = performance.now();
     await loadProject(metadataDir, envName);

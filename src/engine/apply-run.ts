@@ -7,6 +7,8 @@ import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { holderSummary } from '../registry/errors.js';
 import type { AppliedRecord, ApplyResult, LockHolder, Registry } from '../registry/registry.js';
+import type { ObjectKind } from '../schema/index.js';
+import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { UserError } from '../cli/errors.js';
 import { guardedPort } from './guarded-port.js';
 import { runPlan } from './plan-run.js';
@@ -184,7 +186,10 @@ async function recordChangedOn(
   const records = new Map((await services.registry.readApplied()).map((r) => [r.uuid, r]));
   const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
   for (const kind of kinds) {
-    for (const row of await services.port.list(kind)) {
+    const mine = new Set(
+      plan.changes.filter((c) => c.kind === kind && refresh.has(c.uuid)).map((c) => c.uuid),
+    );
+    for (const row of await rowsOf(services.port, kind, mine)) {
       const record = records.get(row.uuid);
       if (!record || !refresh.has(row.uuid)) continue;
       const hash = hashes.get(row.uuid) ?? record.hash;
@@ -193,4 +198,15 @@ async function recordChangedOn(
       await services.registry.recordApplied(updated);
     }
   }
+}
+
+/** List rows of `uuids`: the page of most recently changed objects usually has all those just written. */
+async function rowsOf(
+  port: SupersetPort,
+  kind: ObjectKind,
+  uuids: ReadonlySet<string>,
+): Promise<ListedObject[]> {
+  const recent = (await port.listChangedSince(kind, null)).rows;
+  const seen = new Set(recent.map((r) => r.uuid));
+  return [...uuids].every((u) => seen.has(u)) ? recent : port.list(kind);
 }

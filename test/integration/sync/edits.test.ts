@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/plan/types.js';
 import { createFixture, type Fixture } from './fixture.js';
 import { cli, engine, type Engine } from './harness.js';
-import { actions, changeOf, idOf, json, readBack } from './read-back.js';
+import { actions, changeOf, idOf, json, names, readBack } from './read-back.js';
 import { FILES, writeSampleTree, type SampleNames } from './sample-tree.js';
 
 let fx: Fixture;
@@ -105,6 +105,33 @@ describe('sync: edits made in Superset', () => {
     expect((await cli(fx, 'apply')).code).toBe(0);
     const live = await fx.admin.get('dataset', ids.orders);
     expect([live.description, live.always_filter_main_dttm]).toEqual(['Order lines (v2).', true]);
+    await expectConverged();
+  });
+
+  it('treats columns and metrics as full lists: one left out is deleted, the others keep their ids', async () => {
+    const before = await fx.admin.get('dataset', ids.orders);
+    const metricId = (raw: Record<string, unknown>, name: string) =>
+      (raw.metrics as Record<string, unknown>[]).find((m) => m.metric_name === name)?.id;
+    fx.edit(FILES.orders, (t) =>
+      t
+        .replace('  - name: status\n', '')
+        .replace('metrics:\n', 'metrics:\n  - name: avg_amount\n    expression: AVG(amount)\n'),
+    );
+    const { plan: next } = await plan();
+    const changes = changeOf(next, 'dataset', n.orders).changes;
+    expect(changes.map((c) => [c.path, c.before === undefined ? 'added' : 'removed'])).toEqual([
+      ['columns[status]', 'removed'],
+      ['metrics[avg_amount]', 'added'],
+    ]);
+    eng.port.reset();
+    expect((await eng.apply()).result).toBe('success');
+    expect(eng.port.writes().map((w) => `${w.op} ${w.kind} ${w.fields?.join(',')}`)).toEqual([
+      'update dataset always_filter_main_dttm,columns,metrics',
+    ]);
+    const after = await fx.admin.get('dataset', ids.orders);
+    expect(names(after.columns, 'column_name')).not.toContain('status');
+    expect(names(after.metrics, 'metric_name')).toEqual(['avg_amount', 'order_count', 'revenue']);
+    expect(metricId(after, 'revenue')).toBe(metricId(before, 'revenue'));
     await expectConverged();
   });
 

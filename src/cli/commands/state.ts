@@ -1,4 +1,4 @@
-import { loadProject } from '../../engine/project.js';
+import { loadEnvironmentOnly } from '../../engine/load-environment.js';
 import { connectRegistry } from '../../engine/services.js';
 import { holderSummary } from '../../registry/errors.js';
 import type { Output } from '../output.js';
@@ -11,8 +11,9 @@ export interface StateOptions {
 
 /** `state show|history|unlock`: what the registry holds for an environment. */
 export async function stateCommand(action: string, options: StateOptions, out: Output): Promise<number> {
-  const project = await loadProject(options.dir, options.env);
-  const registry = await connectRegistry(project.env);
+  // Only the environment file: `state unlock` must work while an object file is broken.
+  const env = await loadEnvironmentOnly(options.dir, options.env);
+  const registry = await connectRegistry(env);
   try {
     if (action === 'unlock') {
       const removed = await registry.forceUnlock();
@@ -46,8 +47,8 @@ export async function stateCommand(action: string, options: StateOptions, out: O
       out.stdout(
         JSON.stringify(
           {
-            environment: project.env.name,
-            root: project.env.zookeeper.root,
+            environment: env.name,
+            root: env.zookeeper.root,
             current: pointer,
             lock: holder,
             snapshots,
@@ -59,9 +60,7 @@ export async function stateCommand(action: string, options: StateOptions, out: O
       );
       return 0;
     }
-    out.stdout(
-      `environment: ${project.env.name} (${project.env.zookeeper.connect}${project.env.zookeeper.root})\n`,
-    );
+    out.stdout(`environment: ${env.name} (${env.zookeeper.connect}${env.zookeeper.root})\n`);
     out.stdout(
       pointer
         ? `desired:     ${pointer.commit.slice(0, 12)} by ${pointer.author}, ${pointer.objectCount} objects, published ${pointer.movedAt}\n`

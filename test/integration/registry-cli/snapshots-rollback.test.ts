@@ -1,6 +1,8 @@
 // Desired snapshots published by two applies of two commits, read back whole while another client
 // re-points `current`; `rollback --to` re-points and re-applies the older one. The CLI runs as
 // separate processes on a temporary git repository.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../src/registry/index.js';
 import { ensureBuilt, looksLikeCleanFailure } from './cli-process.js';
@@ -126,7 +128,7 @@ describe('registry snapshots and rollback through the CLI', () => {
     expect(again.stdout).toContain('0 created, 0 updated, 0 deleted');
   });
 
-  it('rollback to a commit the registry does not keep fails cleanly and names what it keeps', async () => {
+  it('rollback to a commit not kept fails cleanly naming what is kept; rollback and state read only the environment file', async () => {
     project = createTestProject('rbmiss');
     const sha = project.commit('only');
     expect((await project.run(['apply'])).code).toBe(0);
@@ -136,5 +138,19 @@ describe('registry snapshots and rollback through the CLI', () => {
     expect(result.stderr).toContain(`Kept snapshots, newest first: ${sha.slice(0, 12)}`);
     const history = await (await project.registry()).readHistory();
     expect(history).toHaveLength(1); // the failed rollback did not apply anything
+
+    // A broken object file stops plan, not the commands that do not read the objects in git.
+    fs.writeFileSync(
+      path.join(project.dir, 'metadata/charts/chart-1.yaml'),
+      'kind: chart\nname: [unclosed\n',
+    );
+    const plan = await project.run(['plan']);
+    expect(looksLikeCleanFailure(plan), plan.stderr).toBe(true);
+    expect(plan.stderr).toContain('run `superset-gitops validate`');
+    const state = await project.run(['state']);
+    expect(state.code, state.stderr).toBe(0);
+    const rollback = await project.run(['rollback', '--to', sha]);
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.stdout).toContain('0 created, 0 updated, 0 deleted');
   });
 });

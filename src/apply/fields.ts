@@ -11,7 +11,15 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
     viz_type: ['viz_type', 'params', 'query_context'],
     params: ['params', 'query_context'],
   },
-  dashboard: { layout: ['layout'], native_filters: ['layout'], metadata: ['layout'] },
+  // json_metadata is written whole, with the layout (it links the charts).
+  dashboard: {
+    layout: ['layout'],
+    native_filters: ['layout'],
+    metadata: ['layout'],
+    color_scheme_domain: ['layout'],
+    shared_label_colors: ['layout'],
+    map_label_colors: ['layout'],
+  },
 };
 
 export function changedFields(change: PlannedChange): Set<string> {

@@ -158,12 +158,29 @@ export const DASHBOARD_METADATA_DEFAULTS: Record<string, Json> = {
   filter_bar_orientation: 'VERTICAL',
 };
 
+/**
+ * Colours Superset's dashboard page computes from the scheme and the data, and saves by itself
+ * whenever an owner opens the dashboard (PUT .../colors?mark_updated=false, without touching
+ * changed_on). They are compared only when the YAML sets them.
+ */
+export const COMPUTED_COLOR_KEYS = [
+  'color_scheme_domain',
+  'shared_label_colors',
+  'map_label_colors',
+] as const;
+
 export function dashboardMetadata(metadata: Record<string, unknown> | undefined): Json {
   const out: Record<string, Json> = {};
   for (const [key, fallback] of Object.entries(DASHBOARD_METADATA_DEFAULTS)) {
+    if ((COMPUTED_COLOR_KEYS as readonly string[]).includes(key)) continue;
     out[key] = (metadata?.[key] as Json | undefined) ?? fallback;
   }
   return out;
+}
+
+/** The computed colours, one attribute each: `undefined` (not managed) unless the YAML sets it. */
+function computedColors(metadata: Record<string, unknown> | undefined): Attributes {
+  return Object.fromEntries(COMPUTED_COLOR_KEYS.map((key) => [key, metadata?.[key] as Json | undefined]));
 }
 
 function dashboard(
@@ -181,6 +198,7 @@ function dashboard(
     layout,
     native_filters: filters,
     metadata: dashboardMetadata(spec.metadata),
+    ...computedColors(spec.metadata),
   };
 }
 

@@ -5,6 +5,7 @@ import type { Plan } from '../../../src/plan/types.js';
 import { createFixture, type Fixture } from './fixture.js';
 import { cli, engine, type Engine } from './harness.js';
 import { actions, changeOf, idOf, json, names, readBack } from './read-back.js';
+import { supersetCall } from './raw-http.js';
 import { FILES, writeSampleTree, type SampleNames } from './sample-tree.js';
 
 let fx: Fixture;
@@ -89,6 +90,20 @@ describe('sync: edits made in Superset', () => {
     expect(json((await fx.admin.get('chart', ids.pie)).params).row_limit).toBe(100);
     expect((await fx.admin.get('chart', ids.bigNumber)).slice_name).toBe(n.bigNumber);
     expect((await fx.admin.get('dashboard', ids.dashboard)).dashboard_title).toBe(`Sales ${fx.runId}`);
+    await expectConverged();
+  });
+
+  it('ignores the colours Superset computes and saves by itself when someone opens the dashboard', async () => {
+    // What the dashboard page sends on load (Superset 6.1 frontend), without touching changed_on.
+    await supersetCall('PUT', `/api/v1/dashboard/${ids.dashboard}/colors?mark_updated=false`, {
+      color_scheme: 'supersetColors',
+      color_scheme_domain: ['#1FA8C9', '#454E7C', '#5AC189'],
+      shared_label_colors: ['north'],
+      map_label_colors: { north: '#1f77b4', south: '#454E7C', east: '#5AC189' },
+      label_colors: { north: '#1f77b4' },
+    });
+    const stored = json((await fx.admin.get('dashboard', ids.dashboard)).json_metadata);
+    expect(stored.map_label_colors).toMatchObject({ south: '#454E7C' });
     await expectConverged();
   });
 

@@ -11,6 +11,8 @@ export interface DriftInput {
   snapshot: { commit: string; hashes: ReadonlyMap<string, string> } | { tampered: string } | null;
   applied: readonly AppliedEntry[];
   live: readonly LiveEntry[];
+  /** Registry nodes that could not be read as the tool wrote them (`applied` records, say). */
+  registryProblems?: readonly { name: string; message: string }[];
   /** Leave objects the tool does not manage out of the report. */
   ignoreUnmanaged?: boolean;
 }
@@ -37,10 +39,14 @@ export function computeDrift(input: DriftInput): DriftReport {
     findings.push({ environment: input.environment, detectedAt: input.now, ...f });
 
   const snapshot = input.snapshot;
-  if (snapshot && 'tampered' in snapshot) {
+  const problems = [
+    ...(snapshot && 'tampered' in snapshot ? [{ name: 'current', message: snapshot.tampered }] : []),
+    ...(input.registryProblems ?? []),
+  ];
+  for (const problem of problems) {
     add({
       kind: 'registry',
-      name: 'current',
+      name: problem.name,
       uuid: '',
       attribute: null,
       expected: null,
@@ -48,7 +54,7 @@ export function computeDrift(input: DriftInput): DriftReport {
       where: 'zookeeper',
       changedBy: null,
       changedOn: null,
-      message: snapshot.tampered,
+      message: problem.message,
     });
   }
 
@@ -88,8 +94,8 @@ export function computeDrift(input: DriftInput): DriftReport {
       findings.push({
         ...base(want, live),
         attribute: change.path,
-        expected: (change.after ?? null),
-        actual: (change.before ?? null),
+        expected: change.after ?? null,
+        actual: change.before ?? null,
         where,
         message:
           where === 'superset'

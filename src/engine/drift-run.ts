@@ -1,9 +1,11 @@
 import { computeDrift } from '../drift/compute.js';
 import type { DriftReport } from '../drift/types.js';
 import { readLive } from '../live/read-live.js';
+import type { Json } from '../model/canonical.js';
 import type { AnyDesired } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
-import type { Registry } from '../registry/registry.js';
+import type { AppliedEntry } from '../plan/types.js';
+import type { Registry, SnapshotObject } from '../registry/registry.js';
 import { RegistryError } from '../registry/errors.js';
 import { ATTRIBUTE_OPTIONS, toAppliedEntry } from './plan-run.js';
 import type { Services } from './services.js';
@@ -18,21 +20,38 @@ export interface DriftOptions {
   publish?: boolean;
 }
 
+export type SnapshotHashes = { commit: string; hashes: Map<string, string> } | { tampered: string } | null;
+
+/** Object hashes by uuid, as apply stored them in the snapshot bodies (`{spec, hash}`). */
+export function hashesOf(objects: readonly SnapshotObject[]): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const o of objects) {
+    const hash = (o.body as { hash?: unknown } | null)?.hash;
+    if (typeof hash === 'string') hashes.set(o.uuid, hash);
+  }
+  return hashes;
+}
+
 /** The registry's current snapshot as object hashes, or why it cannot be trusted. */
-export async function snapshotHashes(
-  registry: Registry,
-): Promise<{ commit: string; hashes: Map<string, string> } | { tampered: string } | null> {
+export async function snapshotHashes(registry: Registry): Promise<SnapshotHashes> {
   try {
     const current = await registry.readCurrent();
     if (!current) return null;
-    const hashes = new Map<string, string>();
-    for (const o of current.objects) {
-      const hash = (o.body as { hash?: unknown } | null)?.hash;
-      if (typeof hash === 'string') hashes.set(o.uuid, hash);
-    }
-    return { commit: current.pointer.commit, hashes };
+    return { commit: current.pointer.commit, hashes: hashesOf(current.objects) };
   } catch (e) {
     if (e instanceof RegistryError) return { tampered: e.message };
+    throw e;
+  }
+}
+
+/** The applied records, or why they cannot be read (a hand-edited record that no longer decodes). */
+export async function readAppliedEntries(
+  registry: Registry,
+): Promise<{ applied: AppliedEntry[] } | { problem: string }> {
+  try {
+    return { applied: (await registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []) };
+  } catch (e) {
+    if (e instanceof RegistryError) return { problem: e.message };
     throw e;
   }
 }
@@ -44,7 +63,8 @@ export async function runDrift(
   options: DriftOptions,
 ): Promise<DriftReport> {
   const { registry, port } = services;
-  const applied = (await registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []);
+  const read = await readAppliedEntries(registry);
+  const applied = 'applied' in read ? read.applied : [];
   const snapshot = await snapshotHashes(registry);
   const desired = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
   const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, {
@@ -58,8 +78,9 @@ export async function runDrift(
     snapshot,
     applied,
     live: live.entries,
+    ...('problem' in read ? { registryProblems: [{ name: 'applied', message: read.problem }] } : {}),
     ...(options.ignoreUnmanaged ? { ignoreUnmanaged: true } : {}),
   });
-  if (options.publish) await registry.writeDriftFindings(report.findings as never);
+  if (options.publish) await registry.writeDriftFindings(report.findings as unknown as Json[]);
   return report;
 }

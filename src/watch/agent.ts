@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
-import type { DriftFinding } from '../drift/types.js';
 import { computeDrift } from '../drift/compute.js';
-import { snapshotHashes } from '../engine/drift-run.js';
-import { ATTRIBUTE_OPTIONS, toAppliedEntry } from '../engine/plan-run.js';
+import type { DriftFinding } from '../drift/types.js';
+import { ATTRIBUTE_OPTIONS } from '../engine/plan-run.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { readLive } from '../live/read-live.js';
+import type { Json } from '../model/canonical.js';
 import type { AnyDesired } from '../model/object.js';
-import { desiredEntry } from '../plan/desired.js';
-import type { AppliedEntry, DesiredEntry } from '../plan/types.js';
 import type { Registry } from '../registry/registry.js';
-import type { ObjectKind } from '../schema/index.js';
 import type { SupersetPort } from '../superset/port.js';
-import { ZkClient } from '../zookeeper/index.js';
-import { evaluateChanged, evaluateDeleted } from './evaluate.js';
+import { evaluatePoll } from './evaluate.js';
+import { FindingBook, groupByKey, type FindingChanges } from './findings.js';
+import { healPlan, type Healer } from './heal.js';
 import { Health, type HealthState } from './health.js';
-import { LeaderElection } from './leader.js';
 import { SupersetPoller } from './poller.js';
-import { TreeCache, type TreeChange } from './tree-cache.js';
-import { desiredFromSnapshot } from './snapshot-objects.js';
+import { RegistryView } from './registry-view.js';
+import { agentScope, changesRegistryState } from './scope.js';
+import type { TreeChange } from './tree-cache.js';
+import { AgentSession } from './zk-session.js';
 
 export type AgentEvent = { event: string; level?: 'debug' | 'info' | 'warn' | 'error' } & Record<
   string,
@@ -32,41 +30,44 @@ export interface AgentOptions {
   /** Desired objects from git, used until the registry has a snapshot. */
   gitObjects: readonly AnyDesired[];
   intervalMs: number;
-  /** Re-apply desired state for drifted objects (leader only); returns how many were healed. */
-  heal?: (targets: string[]) => Promise<number>;
+  /** Re-apply desired state for drifted objects (leader only). */
+  heal?: Healer;
+  /** With heal: also target owned objects the registry no longer wants (the apply deletes them). */
+  prune?: boolean;
   log: (event: AgentEvent) => void;
   healthFile?: string;
   healthPort?: number;
 }
 
 type Task = 'reload' | 'check' | 'poll';
+const TASK_ORDER: Task[] = ['reload', 'check', 'poll'];
 
 /**
  * The long-running agent. It keeps a watched cache of the environment's ZooKeeper tree (a change is
  * reported as soon as its watch fires), polls Superset incrementally when it leads, writes drift
- * findings to the registry and, with --heal, re-applies drifted objects. Work runs one task at a time;
+ * findings to the registry and, with heal, re-applies drifted objects. Work runs one task at a time;
  * tasks asked for while one runs are merged into one re-run, and a failed task is logged, never fatal.
  */
 export class WatchAgent {
   readonly id = randomUUID();
-  private zk: ZkClient | undefined;
-  private tree: TreeCache;
-  private election: LeaderElection | undefined;
-  private poller: SupersetPoller;
-  private health: Health;
+  private readonly session: AgentSession;
+  private readonly poller: SupersetPoller;
+  private readonly view: RegistryView;
+  private readonly findings = new FindingBook();
+  private readonly health: Health;
   private timer: NodeJS.Timeout | undefined;
-  private queued = new Set<Task>();
+  private readonly queued = new Set<Task>();
   private running: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private stopping = false;
-  private desired = new Map<string, DesiredEntry>();
-  private objects = new Map<string, AnyDesired>();
-  private applied = new Map<string, AppliedEntry>();
-  private findings = new Map<string, DriftFinding[]>();
-  private snapshotId: string | null = null;
-  private stats: Omit<HealthState, 'agent' | 'environment' | 'pid' | 'leader' | 'findings'> = {
+  private checkedOnce = false;
+  /** What the last heal was for: the same differences again mean it did not take. */
+  private lastHeal: string | undefined;
+  private readonly stats: Omit<HealthState, 'agent' | 'environment' | 'pid' | 'leader' | 'findings'> = {
     state: 'starting',
     startedAt: new Date().toISOString(),
     lastPollAt: null,
+    lastCheckAt: null,
     lastZkEventAt: null,
     polls: 0,
     sessionRebuilds: 0,
@@ -74,20 +75,43 @@ export class WatchAgent {
 
   constructor(private readonly options: AgentOptions) {
     const root = options.env.zookeeper.root;
-    this.tree = new TreeCache(
-      root,
-      (path) => this.scope(path),
-      (c) => this.onTreeChange(c),
-      (e) => this.fail('zk-watch', e),
+    this.poller = new SupersetPoller(options.port);
+    this.view = new RegistryView(options.registry, options.gitObjects);
+    this.session = new AgentSession(
+      options.env,
+      this.id,
+      agentScope(root, () => this.view.snapshotId),
+      {
+        change: (c) => this.onTreeChange(c),
+        leadership: (leader) => this.onLeadership(leader),
+        state: (state) =>
+          this.emit({ event: 'zk-state', state, level: state === 'connected' ? 'info' : 'warn' }),
+        expired: () => {
+          this.stats.state = 'recovering';
+          this.writeHealth();
+          this.emit({ event: 'session-expired', level: 'warn' });
+        },
+        rebuilt: (attempt) => {
+          this.stats.sessionRebuilds++;
+          this.stats.state = 'running';
+          this.emit({
+            event: 'session-rebuilt',
+            attempt,
+            znodes: this.session.znodes,
+            leader: this.isLeader,
+          });
+          this.schedule('reload');
+        },
+        error: (where, e) => this.fail(where, e),
+      },
     );
-    this.poller = new SupersetPoller(options.port, () => new Map([...this.watchedKinds()]));
     this.health = new Health(
       () => ({
         agent: this.id,
         environment: options.env.name,
         pid: process.pid,
         leader: this.isLeader,
-        findings: this.findingList().length,
+        findings: this.findings.list().length,
         ...this.stats,
       }),
       options.healthFile,
@@ -95,110 +119,55 @@ export class WatchAgent {
   }
 
   get isLeader(): boolean {
-    return this.election?.isLeader ?? false;
+    return !this.stopping && this.session.isLeader;
   }
 
   findingList(): DriftFinding[] {
-    return [...this.findings.values()].flat();
+    return this.findings.list();
   }
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.run();
+    return this.starting;
+  }
+
+  private async run(): Promise<void> {
     if (this.options.healthPort !== undefined) {
       const port = await this.health.listen(this.options.healthPort);
-      this.log({ event: 'health-listening', url: `http://127.0.0.1:${port}/health` });
+      this.emit({ event: 'health-listening', url: `http://127.0.0.1:${port}/health` });
     }
     await this.reload();
-    await this.openSession();
+    if (this.stopping) return;
+    await this.session.open();
+    if (this.stopping) return;
     this.stats.state = 'running';
     this.timer = setInterval(() => this.schedule('poll'), this.options.intervalMs);
-    this.health.write();
-    this.log({
+    this.health.write(); // an unwritable health file fails the start
+    this.emit({
       event: 'started',
       leader: this.isLeader,
       intervalMs: this.options.intervalMs,
-      znodes: this.tree.size,
+      znodes: this.session.znodes,
     });
-  }
-
-  private async openSession(): Promise<void> {
-    const { zookeeper } = this.options.env;
-    const zk = await ZkClient.connect({
-      connect: zookeeper.connect,
-      sessionTimeoutMs: zookeeper.sessionTimeoutMs,
-      ...(zookeeper.auth
-        ? { auth: { user: zookeeper.auth.username, password: zookeeper.auth.password.reveal() } }
-        : {}),
-    });
-    this.zk = zk;
-    zk.onState((state) => {
-      this.log({ event: 'zk-state', state, level: state === 'connected' ? 'info' : 'warn' });
-      if (zk.dead && !this.stopping && this.zk === zk) void this.recover();
-    });
-    await this.tree.rebuild(zk);
-    this.election = new LeaderElection(
-      zk,
-      `${zookeeper.root}/agents`,
-      this.id,
-      { host: hostname(), pid: process.pid, agent: this.id, since: new Date().toISOString() },
-      (leader) => this.onLeadership(leader),
-    );
-    await this.election.join();
-  }
-
-  /** A new session after expiry: rejoin the election and re-read the tree; what changed meanwhile is reported. */
-  private async recover(): Promise<void> {
-    this.stats.state = 'recovering';
-    this.log({ event: 'session-expired', level: 'warn' });
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.openSession();
-        this.stats.sessionRebuilds++;
-        this.stats.state = 'running';
-        this.log({ event: 'session-rebuilt', attempt, znodes: this.tree.size, leader: this.isLeader });
-        this.schedule('reload');
-        return;
-      } catch (e) {
-        this.fail('session-rebuild', e as Error);
-        await sleep(Math.min(10_000, 500 * attempt));
-      }
-    }
-  }
-
-  /** The parts of the tree worth watching: not our own findings, not old snapshots' objects. */
-  private scope(path: string): { data: boolean; descend: boolean } {
-    const rel = path.slice(this.options.env.zookeeper.root.length);
-    // Findings are what this agent writes itself; watching them would report our own writes.
-    if (rel === '/drift' || rel.startsWith('/drift/')) return { data: false, descend: false };
-    if (rel === '/history' || rel === '/snapshots' || rel === '/lock' || rel === '/agents')
-      return { data: false, descend: true };
-    if (rel.startsWith('/history/')) return { data: false, descend: false };
-    if (rel.startsWith('/snapshots/')) {
-      const id = rel.split('/')[2];
-      return { data: true, descend: id === this.snapshotId };
-    }
-    return { data: true, descend: true };
   }
 
   private onTreeChange(change: TreeChange): void {
     this.stats.lastZkEventAt = new Date().toISOString();
-    const rel = change.path.slice(this.options.env.zookeeper.root.length) || '/';
-    this.log({
+    this.emit({
       event: 'zk-change',
       path: change.path,
       type: change.type,
       ...(change.version !== undefined ? { version: change.version } : {}),
     });
-    if (
-      rel === '/current' ||
-      rel.startsWith('/applied') ||
-      (this.snapshotId && rel.startsWith(`/snapshots/${this.snapshotId}/`))
-    )
+    if (changesRegistryState(this.options.env.zookeeper.root, change.path, this.view.snapshotId))
       this.schedule('reload');
   }
 
   private onLeadership(leader: boolean): void {
-    this.log({ event: leader ? 'leader-elected' : 'standing-by', leader });
-    this.health.write();
+    if (this.stopping) return;
+    if (!leader) this.poller.reset(); // a later term starts from a fresh check
+    this.emit({ event: leader ? 'leader-elected' : 'standing-by', leader });
+    this.writeHealth();
     if (leader) this.schedule('check');
   }
 
@@ -209,16 +178,14 @@ export class WatchAgent {
   }
 
   private async drain(): Promise<void> {
-    while (this.queued.size) {
-      const order: Task[] = ['reload', 'check', 'poll'];
-      const task = order.find((t) => this.queued.has(t)) as Task;
+    while (this.queued.size && !this.stopping) {
+      const task = TASK_ORDER.find((t) => this.queued.has(t)) as Task;
       this.queued.delete(task);
       try {
         if (task === 'reload') {
-          await this.reload();
-          if (this.isLeader) this.queued.add('check');
-        } else if (!this.isLeader) continue;
-        else if (task === 'check') await this.fullCheck();
+          if ((await this.reload()) && this.isLeader) this.queued.add('check');
+        } else if (!(await this.session.confirmLeader())) continue;
+        else if (task === 'check' || !this.poller.ready) await this.fullCheck();
         else await this.poll();
       } catch (e) {
         this.fail(task, e as Error);
@@ -226,132 +193,133 @@ export class WatchAgent {
     }
   }
 
-  /** Desired state from the registry's current snapshot (git until there is one), and the applied state. */
-  private async reload(): Promise<void> {
-    const { registry } = this.options;
-    const current = await registry.readCurrent().catch((e: Error) => {
-      this.record('registry', [{ ...registryFinding(this.options.env.name, e.message) }]);
-      return undefined;
-    });
-    if (current !== undefined) this.findings.delete('registry');
-    if (current) {
-      this.snapshotId = current.pointer.snapshotId;
-      this.setDesired(desiredFromSnapshot(current.objects));
-    } else if (current === null) this.setDesired([...this.options.gitObjects]);
-    this.applied = new Map(
-      (await registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []).map((a) => [a.uuid, a]),
-    );
-    if (this.zk && this.snapshotId)
-      await this.tree.resync(`${this.options.env.zookeeper.root}/snapshots/${this.snapshotId}`);
+  /**
+   * Reads the registry again (the desired and applied state); a node that does not read back as
+   * written is a finding. Returns whether anything a check depends on changed (a write of the same
+   * bytes changes nothing).
+   */
+  private async reload(): Promise<boolean> {
+    const changed = await this.view.reload();
+    for (const [name, message] of Object.entries(this.view.problems)) {
+      const found = message ? registryFinding(this.options.env.name, name, message) : [];
+      this.report(this.findings.set(`registry:${name}`, found));
+    }
+    if (this.view.snapshotId)
+      await this.session.widen(`${this.options.env.zookeeper.root}/snapshots/${this.view.snapshotId}`);
+    return changed;
   }
 
-  private setDesired(objects: AnyDesired[]): void {
-    this.objects = new Map(objects.map((o) => [o.uuid, o]));
-    this.desired = new Map(objects.map((o) => [o.uuid, desiredEntry(o, ATTRIBUTE_OPTIONS)]));
-  }
-
-  private *watchedKinds(): Iterable<[string, ObjectKind]> {
-    for (const d of this.desired.values()) yield [d.uuid, d.kind];
-    for (const a of this.applied.values()) yield [a.uuid, a.kind];
-  }
-
-  /** Leader start (and after a registry change): the one-shot drift check, then polls from now on. */
+  /** The one-shot drift check (leader start, after a registry change); it seeds the poller. */
   private async fullCheck(): Promise<void> {
-    const desired = [...this.desired.values()];
-    const applied = [...this.applied.values()];
-    await this.poller.baseline();
-    const live = await readLive(this.options.port, desired, applied, ATTRIBUTE_OPTIONS);
+    const state = this.view.input();
+    const live = await readLive(this.options.port, state.desired, state.applied, ATTRIBUTE_OPTIONS);
+    this.poller.seed(live.listed);
     const report = computeDrift({
       environment: this.options.env.name,
       now: new Date().toISOString(),
       gitCommit: null,
-      desired,
-      snapshot: await snapshotHashes(this.options.registry),
-      applied,
+      ...state,
       live: live.entries,
     });
-    const registry = this.findings.get('registry');
-    this.findings = new Map();
-    if (registry) this.findings.set('registry', registry);
-    for (const f of report.findings)
-      this.findings.set(f.uuid || f.name, [...(this.findings.get(f.uuid || f.name) ?? []), f]);
-    this.log({ event: 'check', findings: report.findings.length, counts: report.counts });
-    for (const f of report.findings) if (f.where !== 'unmanaged') this.log({ event: 'drift', ...f });
+    const quiet = !this.checkedOnce; // objects nobody manages are counted, not listed, at start
+    this.checkedOnce = true;
+    const next = groupByKey(report.findings);
+    const changes = this.findings.replaceAll(next, (key) => key.startsWith('registry:'));
+    this.stats.lastCheckAt = new Date().toISOString();
+    this.emit({ event: 'check', findings: report.findings.length, counts: report.counts });
+    this.report(changes, quiet);
     await this.publish();
     await this.heal();
   }
 
   private async poll(): Promise<void> {
     const started = Date.now();
-    const { changed, deleted, listCalls } = await this.poller.poll();
+    const result = await this.poller.poll();
     const now = new Date().toISOString();
-    const known = { desired: this.desired, applied: this.applied };
+    const known = this.view.known(this.options.env.name);
+    const found = await evaluatePoll(
+      this.options.port,
+      result,
+      known,
+      () => this.poller.listed(),
+      ATTRIBUTE_OPTIONS,
+      now,
+    );
     let dirty = false;
-    for (const { kind, row } of changed) {
-      const found = await evaluateChanged(
-        this.options.env.name,
-        this.options.port,
-        kind,
-        row,
-        known,
-        ATTRIBUTE_OPTIONS,
-        now,
-      );
-      dirty = this.record(row.uuid, found) || dirty;
-    }
-    for (const { uuid } of deleted)
-      dirty = this.record(uuid, evaluateDeleted(this.options.env.name, uuid, known, now)) || dirty;
+    for (const [uuid, findings] of found) dirty = this.report(this.findings.set(uuid, findings)) || dirty;
     this.stats.polls++;
     this.stats.lastPollAt = now;
-    this.log({
+    this.writeHealth();
+    this.emit({
       event: 'poll',
-      changed: changed.length,
-      deleted: deleted.length,
-      listCalls,
+      changed: result.changed.length,
+      deleted: result.deleted.length,
+      listCalls: result.listCalls,
       ms: Date.now() - started,
-      level: 'info',
     });
-    this.health.write();
     if (dirty) {
       await this.publish();
       await this.heal();
     }
   }
 
-  /** Replaces the findings of one object; logs the new ones. Returns whether anything changed. */
-  private record(key: string, found: DriftFinding[]): boolean {
-    const before = JSON.stringify((this.findings.get(key) ?? []).map(stable));
-    const after = JSON.stringify(found.map(stable));
-    if (before === after) return false;
-    if (found.length) this.findings.set(key, found);
-    else this.findings.delete(key);
-    if (!found.length) this.log({ event: 'drift-resolved', key });
-    for (const f of found) this.log({ event: f.where === 'unmanaged' ? 'unmanaged' : 'drift', ...f });
-    return true;
+  /** Logs what changed in the findings; returns whether anything did. */
+  private report(changes: FindingChanges, quietUnmanaged = false): boolean {
+    for (const f of changes.resolved) {
+      const { kind, name, uuid, where, attribute } = f;
+      this.emit({ event: 'drift-resolved', kind, name, uuid, where, attribute });
+    }
+    for (const f of changes.added) {
+      const unmanaged = f.where === 'unmanaged';
+      if (unmanaged && quietUnmanaged) continue;
+      this.emit({ event: unmanaged ? 'unmanaged' : 'drift', ...f, level: unmanaged ? 'info' : 'warn' });
+    }
+    return changes.added.length + changes.resolved.length > 0;
   }
 
   private async publish(): Promise<void> {
-    await this.options.registry.writeDriftFindings(this.findingList() as never);
-    this.health.write();
+    await this.options.registry.writeDriftFindings(this.findings.list() as unknown as Json[]);
+    this.writeHealth();
   }
 
+  /**
+   * Owned objects edited or deleted in Superset (and, with prune, owned objects the registry no
+   * longer wants) are re-applied from the registry's snapshot. A heal that left the same differences
+   * behind is not repeated until they change.
+   */
   private async heal(): Promise<void> {
-    if (!this.options.heal || !this.isLeader) return;
-    const targets = [
-      ...new Set(
-        this.findingList()
-          .filter((f) => f.where === 'superset' || f.where === 'missing')
-          .map((f) => `${f.kind}/${f.name}`),
-      ),
-    ];
-    if (!targets.length) return;
-    this.log({ event: 'heal-start', targets });
-    const healed = await this.options.heal(targets);
-    this.log({ event: 'heal-done', healed });
+    const { heal, prune } = this.options;
+    if (!heal || !this.isLeader || !this.view.published) return;
+    const desired = new Set(this.view.desired.keys());
+    const plan = healPlan(this.findings.list(), desired, this.view.applied, prune ?? false);
+    if (!plan) return void (this.lastHeal = undefined);
+    if (plan.signature === this.lastHeal) {
+      const reason = 'the last heal left the same differences behind';
+      return this.emit({ event: 'heal-skipped', level: 'warn', targets: plan.targets, reason });
+    }
+    this.lastHeal = plan.signature;
+    this.emit({ event: 'heal-start', targets: plan.targets });
+    const started = Date.now();
+    try {
+      const outcome = await heal(plan.targets);
+      this.emit({ event: 'heal-done', ...outcome, ms: Date.now() - started });
+    } catch (e) {
+      this.lastHeal = undefined; // retried on the next change, not in a loop
+      return this.fail('heal', e as Error);
+    }
     this.queued.add('check');
   }
 
-  private log(event: AgentEvent): void {
+  private writeHealth(): void {
+    try {
+      this.health.write();
+    } catch (e) {
+      this.fail('health-file', e as Error);
+    }
+  }
+
+  /** One log line: time, level, environment and agent on every event. */
+  emit(event: AgentEvent): void {
     this.options.log({
       time: new Date().toISOString(),
       level: 'info',
@@ -363,50 +331,31 @@ export class WatchAgent {
 
   private fail(where: string, error: Error): void {
     if (this.stopping) return; // requests cut short by our own close
-    this.log({ event: 'error', level: 'error', where, message: error.message });
+    this.emit({ event: 'error', level: 'error', where, message: error.message });
   }
 
-  /** Stops cleanly: no new work, the running task finishes, leadership and sessions end. */
+  /**
+   * Stops cleanly: no new work, leadership given up at once (the agent's znode is deleted, so a
+   * standby takes over without waiting for a session timeout), the running task finishes, the
+   * session ends.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     this.stats.state = 'stopping';
     if (this.timer) clearInterval(this.timer);
+    this.writeHealth();
+    await this.starting?.catch(() => undefined);
+    await this.session.leave();
     await this.running;
-    await this.election?.leave();
-    this.tree.stop();
-    this.zk?.close();
-    this.health.write();
+    this.session.close();
+    this.writeHealth();
     await this.health.close();
-    this.log({ event: 'stopped' });
-  }
-
-  /** Desired objects by uuid (for heal). */
-  desiredObjects(): AnyDesired[] {
-    return [...this.objects.values()];
+    this.emit({ event: 'stopped' });
   }
 }
 
-function stable(f: DriftFinding): unknown {
-  return { ...f, detectedAt: undefined };
-}
-
-function registryFinding(environment: string, message: string): DriftFinding {
-  return {
-    environment,
-    kind: 'registry',
-    name: 'current',
-    uuid: '',
-    attribute: null,
-    expected: null,
-    actual: null,
-    where: 'zookeeper',
-    detectedAt: new Date().toISOString(),
-    changedBy: null,
-    changedOn: null,
-    message,
-  };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function registryFinding(environment: string, name: string, message: string): DriftFinding[] {
+  const now = new Date().toISOString();
+  const input = { environment, now, gitCommit: null, desired: [], snapshot: null, applied: [], live: [] };
+  return computeDrift({ ...input, registryProblems: [{ name, message }] }).findings;
 }

@@ -1,32 +1,37 @@
-import { computeDrift } from '../drift/compute.js';
+import { computeDrift, type DriftInput } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
 import { liveSpecFromRaw } from '../live/read-live.js';
-import { buildNameLookup } from '../live/names.js';
 import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
+import { buildNameLookup } from '../live/names.js';
+import type { NameLookup } from '../superset-map/from-superset.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
+import type { PollResult } from './poller.js';
 
+/** What the agent knows about the desired and applied state, as the one-shot drift reads it. */
 export interface Known {
+  environment: string;
   desired: ReadonlyMap<string, DesiredEntry>;
   applied: ReadonlyMap<string, AppliedEntry>;
+  snapshot: DriftInput['snapshot'];
 }
 
 /**
- * Findings for one object that changed in Superset: read it in full and compare it with the desired
- * state, as the one-shot `drift` does. Name lookups come from a fresh listing only when needed.
+ * Findings for one object that changed in Superset: a managed object is read in full and compared
+ * with the desired state exactly as the one-shot `drift` compares it. Names for references (a chart's
+ * dataset) come from the poller's mirror of the list rows, so this costs one GET and no list call.
  */
 export async function evaluateChanged(
-  environment: string,
   port: SupersetPort,
   kind: ObjectKind,
   row: ListedObject,
   known: Known,
+  names: () => NameLookup,
   options: AttributeOptions,
   now: string,
 ): Promise<DriftFinding[]> {
   const want = known.desired.get(row.uuid);
-  const applied = known.applied.get(row.uuid);
   let live: LiveEntry = {
     kind,
     uuid: row.uuid,
@@ -37,50 +42,48 @@ export async function evaluateChanged(
   };
   if (want) {
     const raw = await port.get(kind, row.id);
-    const names = await namesFor(port, kind, known);
-    live = { ...live, attributes: attributesOf(kind, liveSpecFromRaw(kind, raw, names) as never, options) };
+    live = { ...live, attributes: attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options) };
   }
+  return forOne(known, row.uuid, [live], now);
+}
+
+/** Findings for an object that is gone from Superset (none when nobody wants it). */
+export function evaluateDeleted(known: Known, uuid: string, now: string): DriftFinding[] {
+  return forOne(known, uuid, [], now);
+}
+
+function forOne(known: Known, uuid: string, live: LiveEntry[], now: string): DriftFinding[] {
+  const want = known.desired.get(uuid);
+  const applied = known.applied.get(uuid);
   return computeDrift({
-    environment,
+    environment: known.environment,
     now,
     gitCommit: null,
     desired: want ? [want] : [],
-    snapshot: null,
+    snapshot: known.snapshot,
     applied: applied ? [applied] : [],
-    live: [live],
-  }).findings.filter((f) => f.where !== 'not-applied' || f.attribute !== null);
+    live,
+  }).findings.filter((f) => f.uuid === uuid);
 }
 
-/** Findings for a watched object that is gone from Superset. */
-export function evaluateDeleted(
-  environment: string,
-  uuid: string,
+/**
+ * Findings, by uuid, for everything one poll saw change or disappear. Names for references come from
+ * the listing the poller keeps (`listed`), built once and only if a managed object changed.
+ */
+export async function evaluatePoll(
+  port: SupersetPort,
+  poll: PollResult,
   known: Known,
+  listed: () => Record<ObjectKind, ListedObject[]>,
+  options: AttributeOptions,
   now: string,
-): DriftFinding[] {
-  const want = known.desired.get(uuid);
-  if (!want) return [];
-  const applied = known.applied.get(uuid);
-  return computeDrift({
-    environment,
-    now,
-    gitCommit: null,
-    desired: [want],
-    snapshot: null,
-    applied: applied ? [applied] : [],
-    live: [],
-  }).findings.filter((f) => f.where === 'missing');
-}
-
-/** References inside an object (a chart's dataset, a dashboard's charts) need names for other kinds. */
-async function namesFor(port: SupersetPort, kind: ObjectKind, known: Known) {
-  const desiredNames = new Map([...known.desired.values()].map((d) => [d.uuid, d.name]));
-  const empty: ListedObject[] = [];
-  const listed = {
-    database: kind === 'dataset' ? await port.list('database') : empty,
-    dataset: kind === 'chart' || kind === 'dashboard' ? await port.list('dataset') : empty,
-    chart: kind === 'dashboard' ? await port.list('chart') : empty,
-    dashboard: empty,
-  };
-  return buildNameLookup(listed, desiredNames);
+): Promise<Map<string, DriftFinding[]>> {
+  const out = new Map<string, DriftFinding[]>();
+  let names: NameLookup | undefined;
+  const lookup = () =>
+    (names ??= buildNameLookup(listed(), new Map([...known.desired.values()].map((d) => [d.uuid, d.name]))));
+  for (const { kind, row } of poll.changed)
+    out.set(row.uuid, await evaluateChanged(port, kind, row, known, lookup, options, now));
+  for (const { row } of poll.deleted) out.set(row.uuid, evaluateDeleted(known, row.uuid, now));
+  return out;
 }

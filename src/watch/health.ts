@@ -9,6 +9,8 @@ export interface HealthState {
   state: 'starting' | 'running' | 'recovering' | 'stopping';
   startedAt: string;
   lastPollAt: string | null;
+  /** The last full drift check (leader start, registry changes, after a heal). */
+  lastCheckAt: string | null;
   lastZkEventAt: string | null;
   polls: number;
   findings: number;
@@ -37,8 +39,15 @@ export class Health {
       res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
       res.end(ok ? JSON.stringify(this.state()) : '{"error":"not found"}');
     });
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    const address = this.server.address();
+    const server = this.server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
     return typeof address === 'object' && address ? address.port : port;
   }
 

@@ -11,6 +11,8 @@ const seqOf = (name: string) => Number(SEQ.exec(name)?.[1] ?? Number.MAX_SAFE_IN
 export class LeaderElection {
   private node: string | undefined;
   private leading = false;
+  /** The first outcome is reported either way: a standby says so once it has joined. */
+  private reported = false;
   private watching: string | undefined;
   private offs: (() => void)[] = [];
 
@@ -20,6 +22,7 @@ export class LeaderElection {
     private readonly id: string,
     private readonly info: Record<string, unknown>,
     private readonly onChange: (leader: boolean) => void,
+    private readonly onError: (error: Error) => void = () => {},
   ) {}
 
   get isLeader(): boolean {
@@ -34,14 +37,37 @@ export class LeaderElection {
     });
     this.offs.push(
       this.client.onWatch((e) => {
-        if (e.path === this.watching && e.type === 'deleted') void this.check();
+        if (e.path === this.watching && e.type === 'deleted') this.recheck();
       }),
       this.client.onState((state) => {
-        if (state === 'connected') void this.check();
+        if (state === 'connected') this.recheck();
         else this.set(false);
       }),
     );
     await this.check();
+  }
+
+  /**
+   * Reads the election again and says whether this agent leads. The binding does not always report
+   * a lost connection as a state change, so the agent asks before acting: a request that fails means
+   * it does not lead (not now), and a later call that succeeds restores what is true.
+   */
+  async confirm(): Promise<boolean> {
+    try {
+      await this.check();
+    } catch {
+      this.set(false);
+    }
+    return this.leading;
+  }
+
+  /** A check from an event: on a failure (the connection dropped meanwhile) it is tried again. */
+  private recheck(): void {
+    this.check().catch((e: unknown) => {
+      this.set(false);
+      this.onError(e as Error);
+      if (!this.client.dead && this.offs.length) setTimeout(() => this.recheck(), 1000).unref();
+    });
   }
 
   private async check(): Promise<void> {
@@ -58,8 +84,9 @@ export class LeaderElection {
   }
 
   private set(leader: boolean): void {
-    if (leader === this.leading) return;
+    if (leader === this.leading && this.reported) return;
     this.leading = leader;
+    this.reported = true;
     this.onChange(leader);
   }
 

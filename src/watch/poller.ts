@@ -2,57 +2,106 @@ import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 
 export interface PollResult {
+  /** Objects created or changed since the last poll (their list rows). */
   changed: { kind: ObjectKind; row: ListedObject }[];
-  /** uuids of watched objects that are gone from Superset. */
-  deleted: { kind: ObjectKind; uuid: string }[];
+  /** Objects gone from Superset since the last poll. */
+  deleted: { kind: ObjectKind; row: ListedObject }[];
   listCalls: number;
 }
 
 /**
- * Incremental polling: per kind, one list call for the objects changed since the newest change seen
- * (Superset sorts by changed_on), so a poll costs a constant number of calls however many objects
- * there are. A deletion never shows as a change; a drop in a kind's count triggers one full list.
+ * Superset's changed_on is stamped before the transaction commits, so a slow write can become visible
+ * after a later one was seen: every poll looks this far back and skips rows it has already seen.
+ */
+const OVERLAP_MS = 2000;
+
+/**
+ * Incremental polling. The poller keeps a mirror of every kind's list rows, seeded from a full
+ * listing; a poll asks, per kind, for the rows changed since the newest change it has seen (Superset
+ * sorts by changed_on, one page unless more than a page changed), so it costs four list calls however
+ * many objects there are (asked at once). A deletion never shows as a change: when a kind's count disagrees with the
+ * mirror, that kind is listed in full once and compared.
  */
 export class SupersetPoller {
-  private readonly watermark = new Map<ObjectKind, string | null>();
-  private readonly counts = new Map<ObjectKind, number>();
+  private mirror: Map<ObjectKind, Map<string, ListedObject>> | undefined;
 
-  constructor(
-    private readonly port: SupersetPort,
-    private readonly watched: () => ReadonlyMap<string, ObjectKind>,
-  ) {}
+  constructor(private readonly port: SupersetPort) {}
 
-  /** Starts from now: only later changes are reported. */
-  async baseline(): Promise<void> {
-    for (const kind of OBJECT_KINDS) {
-      const { count, rows } = await this.port.listChangedSince(kind, null);
-      this.counts.set(kind, count);
-      this.watermark.set(kind, newest(rows, null));
-    }
+  /** Whether there is a baseline to poll from. */
+  get ready(): boolean {
+    return this.mirror !== undefined;
   }
 
+  /** Starts from a full listing (the one-shot check's): only later changes are reported. */
+  seed(listed: Readonly<Record<ObjectKind, readonly ListedObject[]>>): void {
+    this.mirror = new Map(OBJECT_KINDS.map((kind) => [kind, byUuid(listed[kind])]));
+  }
+
+  /** Forgets the baseline: the next poll needs a new seed. */
+  reset(): void {
+    this.mirror = undefined;
+  }
+
+  /** The mirror as list rows per kind (for name lookups without more list calls). */
+  listed(): Record<ObjectKind, ListedObject[]> {
+    const out = {} as Record<ObjectKind, ListedObject[]>;
+    for (const kind of OBJECT_KINDS) out[kind] = [...(this.mirror?.get(kind)?.values() ?? [])];
+    return out;
+  }
+
+  /** One poll: the kinds are asked at the same time, so a poll takes as long as its slowest call. */
   async poll(): Promise<PollResult> {
+    const mirror = this.mirror;
+    if (!mirror) throw new Error('the poller has no baseline: seed it with a full listing first');
+    const perKind = await Promise.all(OBJECT_KINDS.map((kind) => this.pollKind(mirror, kind)));
+    return {
+      changed: perKind.flatMap((r) => r.changed),
+      deleted: perKind.flatMap((r) => r.deleted),
+      listCalls: perKind.reduce((sum, r) => sum + r.listCalls, 0),
+    };
+  }
+
+  private async pollKind(
+    mirror: Map<ObjectKind, Map<string, ListedObject>>,
+    kind: ObjectKind,
+  ): Promise<PollResult> {
     const result: PollResult = { changed: [], deleted: [], listCalls: 0 };
-    for (const kind of OBJECT_KINDS) {
-      const since = this.watermark.get(kind) ?? null;
-      const { count, rows } = await this.port.listChangedSince(kind, since);
-      result.listCalls++;
-      for (const row of rows) result.changed.push({ kind, row });
-      this.watermark.set(kind, newest(rows, since));
-      if (count < (this.counts.get(kind) ?? 0)) {
-        const present = new Set((await this.port.list(kind)).map((r) => r.uuid));
-        result.listCalls++;
-        for (const [uuid, k] of this.watched())
-          if (k === kind && !present.has(uuid)) result.deleted.push({ kind, uuid });
-      }
-      this.counts.set(kind, count);
+    const rows = mirror.get(kind) ?? new Map<string, ListedObject>();
+    const { count, rows: recent } = await this.port.listChangedSince(kind, lookBack(newest(rows)));
+    result.listCalls++;
+    for (const row of recent) {
+      if (rows.get(row.uuid)?.changedOn === row.changedOn) continue; // seen in an earlier poll
+      rows.set(row.uuid, row);
+      result.changed.push({ kind, row });
     }
+    if (count !== rows.size) {
+      const full = byUuid(await this.port.list(kind));
+      result.listCalls++;
+      for (const [uuid, row] of rows) if (!full.has(uuid)) result.deleted.push({ kind, row });
+      for (const [uuid, row] of full) {
+        const known = rows.get(uuid);
+        if (!known || known.changedOn !== row.changedOn) result.changed.push({ kind, row });
+      }
+      mirror.set(kind, full);
+    } else mirror.set(kind, rows);
     return result;
   }
 }
 
-function newest(rows: readonly ListedObject[], since: string | null): string | null {
-  let max = since;
-  for (const r of rows) if (r.changedOn && (max === null || r.changedOn > max)) max = r.changedOn;
+function byUuid(rows: readonly ListedObject[]): Map<string, ListedObject> {
+  return new Map(rows.map((r) => [r.uuid, r]));
+}
+
+function newest(rows: ReadonlyMap<string, ListedObject>): string | null {
+  let max: string | null = null;
+  for (const r of rows.values()) if (r.changedOn && (max === null || r.changedOn > max)) max = r.changedOn;
   return max;
+}
+
+/** `since` moved back by the overlap, in the same format (ISO UTC with microseconds). */
+function lookBack(since: string | null): string | null {
+  if (since === null) return null;
+  const ms = Date.parse(since);
+  if (Number.isNaN(ms)) return since;
+  return `${new Date(ms - OVERLAP_MS).toISOString().slice(0, 19)}.${since.slice(20, 26).padEnd(6, '0')}Z`;
 }

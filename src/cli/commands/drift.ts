@@ -20,7 +20,11 @@ export interface DriftCommandOptions {
   publish: boolean;
 }
 
-export function renderDrift(report: DriftReport, format: DriftCommandOptions['format'], color: boolean): string {
+export function renderDrift(
+  report: DriftReport,
+  format: DriftCommandOptions['format'],
+  color: boolean,
+): string {
   if (format === 'json') return driftAsJson(report);
   if (format === 'markdown') return driftAsMarkdown(report);
   if (format === 'html') return driftAsHtml(report);

@@ -1,7 +1,8 @@
-import { runApplyOf } from '../../engine/apply-run.js';
 import { loadProject } from '../../engine/project.js';
 import { connectServices } from '../../engine/services.js';
 import { WatchAgent, type AgentEvent } from '../../watch/agent.js';
+import { applyHealer } from '../../watch/heal.js';
+import { UserError } from '../errors.js';
 import type { Output } from '../output.js';
 
 export interface WatchOptions {
@@ -16,18 +17,30 @@ export interface WatchOptions {
   verbose?: boolean;
 }
 
-/** Runs until SIGTERM or SIGINT; logs one JSON line per event on stdout. */
+/** Runs until SIGTERM or SIGINT (exit 0); logs one JSON line per event on stdout. */
 export async function watchCommand(options: WatchOptions, out: Output): Promise<number> {
+  if (!Number.isFinite(options.interval) || options.interval <= 0)
+    throw new UserError(`--interval must be a number of seconds above 0, got ${String(options.interval)}`);
+  if (options.prune && !options.heal) throw new UserError('--prune only means something with --heal');
+  if (
+    options.healthPort !== undefined &&
+    (!Number.isInteger(options.healthPort) || options.healthPort < 0 || options.healthPort > 65535)
+  )
+    throw new UserError(`--health-port must be a port number (0 for any), got ${String(options.healthPort)}`);
   const project = await loadProject(options.dir, options.env);
+  // Events from before the agent exists wait for it, so every line has the agent's fields.
+  const sink: { agent?: WatchAgent; early: AgentEvent[] } = { early: [] };
+  const log = (event: AgentEvent) => out.stdout(JSON.stringify(event) + '\n');
   // The client's per-request debug lines would drown the agent's own events.
   const services = await connectServices(project.env, (e) => {
-    if (e.level !== 'debug' || options.verbose)
-      log({ event: 'superset', level: e.level, code: e.code, message: e.message });
+    if (e.level === 'debug' && !options.verbose) return;
+    // Notices of the Superset client and the registry's own ZooKeeper session (codes say which).
+    const source = e.code.startsWith('registry.') ? 'registry' : 'superset';
+    const event: AgentEvent = { event: source, level: e.level, code: e.code, message: e.message };
+    if (sink.agent) sink.agent.emit(event);
+    else sink.early.push(event);
   });
-  function log(event: AgentEvent): void {
-    out.stdout(JSON.stringify(event) + '\n');
-  }
-  const agent: WatchAgent = new WatchAgent({
+  const started = new WatchAgent({
     env: project.env,
     port: services.port,
     registry: services.registry,
@@ -38,44 +51,31 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
     ...(options.healthPort !== undefined ? { healthPort: options.healthPort } : {}),
     ...(options.heal
       ? {
-          heal: async (targets: string[]) => {
-            const run = await runApplyOf(
-              async (registry) => {
-                const pointer = await registry.readPointer();
-                return {
-                  objects: agent.desiredObjects(),
-                  commit: {
-                    sha: pointer?.commit ?? 'uncommitted',
-                    author: 'superset-gitops watch --heal',
-                    message: 'heal',
-                    time: new Date().toISOString(),
-                    dirty: false,
-                  },
-                  ...(pointer ? { snapshotId: pointer.snapshotId } : {}),
-                  note: `heal ${targets.join(', ')}`,
-                };
-              },
-              services,
-              {
-                environment: project.env.name,
-                lockTimeoutMs: options.lockTimeout * 1000,
-                prune: options.prune ?? false,
-                targets,
-              },
-            );
-            if (run.outcome.failed) throw run.outcome.failed.error;
-            return run.outcome.created + run.outcome.updated + run.outcome.deleted;
-          },
+          heal: applyHealer(services, {
+            environment: project.env.name,
+            lockTimeoutMs: options.lockTimeout * 1000,
+            prune: options.prune ?? false,
+          }),
+          prune: options.prune ?? false,
         }
       : {}),
   });
+  sink.agent = started;
+  for (const event of sink.early.splice(0)) started.emit(event);
+
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= agent.stop().finally(() => services.close()));
+  const stop = () => (stopping ??= started.stop().finally(() => services.close()));
   const done = new Promise<void>((resolve) => {
-    process.once('SIGTERM', () => void stop().then(resolve));
-    process.once('SIGINT', () => void stop().then(resolve));
+    const onSignal = () => void stop().then(resolve, resolve);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
   });
-  await agent.start();
+  try {
+    await started.start();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
   await done;
   return 0;
 }

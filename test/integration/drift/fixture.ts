@@ -1,0 +1,222 @@
+// A throwaway environment for drift and watch tests: its own metadata tree (mkdtemp), ZooKeeper root,
+// SQLite file with tables named after the run, and objects whose names carry the run id, so parallel
+// runs and the demo never collide. `cleanup()` deletes what the run made in Superset and ZooKeeper.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../../src/cli/main.js';
+import type { Output } from '../../../src/cli/output.js';
+import { createSupersetClient, KINDS, type SupersetClient } from '../../../src/superset/index.js';
+import type { ListedObject, SupersetKind } from '../../../src/superset/port.js';
+import { ZkClient, deleteTree } from '../../../src/zookeeper/index.js';
+import { serviceEndpoints } from '../endpoints.js';
+
+export const REPO_DIR = path.resolve(import.meta.dirname, '../../..');
+
+export interface DriftFixture {
+  runId: string;
+  envName: string;
+  zkRoot: string;
+  dir: string;
+  metadataDir: string;
+  names: { database: string; dataset: string; chart: string; extra: string };
+  files: { chart: string; extra: string };
+  admin: SupersetClient;
+  /** The CLI in this process on this environment (`--env` and `--dir` added). */
+  cli(...args: string[]): Promise<CliResult>;
+  /** Argument list for the same command in a child process. */
+  argv(...args: string[]): string[];
+  /** Superset id of one of this run's objects. */
+  idOf(kind: SupersetKind, name: string): Promise<number>;
+  zk(): Promise<ZkClient>;
+  cleanup(): Promise<void>;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface FixtureOptions {
+  /** ZooKeeper connect string the environment names (a proxy, another server). */
+  zkConnect?: string;
+  sessionTimeoutMs?: number;
+}
+
+/** python3's sqlite3 module; the Superset venv's python as a fallback. */
+function python(): string {
+  try {
+    execFileSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' });
+    return 'python3';
+  } catch {
+    return path.join(REPO_DIR, '.venv/superset/bin/python');
+  }
+}
+
+function createWarehouse(file: string, table: string): void {
+  const script = `
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1]); t = sys.argv[2]
+con.execute(f"CREATE TABLE {t} (order_id INTEGER PRIMARY KEY, region TEXT, amount REAL)")
+con.executemany(f"INSERT INTO {t} VALUES (?,?,?)", [(i, ["north", "south"][i % 2], 10.0 + i) for i in range(1, 21)])
+con.commit()
+`;
+  execFileSync(python(), ['-c', script, file, table]);
+}
+
+export function adminClient(): SupersetClient {
+  const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
+  return createSupersetClient({ baseUrl: supersetUrl, username: supersetUser, password: supersetPassword });
+}
+
+export function chartYaml(name: string, dataset: string, rowLimit: number): string {
+  return `kind: chart
+name: ${name}
+dataset: ${dataset}
+viz_type: pie
+params:
+  groupby: [region]
+  metric: revenue
+  row_limit: ${rowLimit}
+  time_range: No filter
+`;
+}
+
+/** A database, a dataset and two charts, written under a fresh temp directory. Nothing is applied yet. */
+export function createDriftFixture(label: string, options: FixtureOptions = {}): DriftFixture {
+  const runId = `${label}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `drift-${label}-`));
+  const metadataDir = path.join(dir, 'metadata');
+  const sqliteFile = path.join(dir, 'warehouse.db');
+  const table = `orders_${runId}`;
+  createWarehouse(sqliteFile, table);
+  const envName = 'drifttest';
+  const zkRoot = `/superset-gitops-test/drift-${runId}`;
+  const names = {
+    database: `db_${runId}`,
+    dataset: table,
+    chart: `Revenue ${runId}`,
+    extra: `Extra ${runId}`,
+  };
+  const files = { chart: 'charts/revenue.yaml', extra: 'charts/extra.yaml' };
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(metadataDir, file)), { recursive: true });
+    fs.writeFileSync(path.join(metadataDir, file), text);
+  };
+  const { supersetUrl, supersetUser, supersetPassword, zkConnect } = serviceEndpoints();
+  write(
+    `environments/${envName}.yaml`,
+    `kind: environment
+name: ${envName}
+superset:
+  url: \${env.DRIFT_TEST_SUPERSET_URL:-${supersetUrl}}
+  username: \${env.DRIFT_TEST_SUPERSET_USER:-${supersetUser}}
+  password: \${env.DRIFT_TEST_SUPERSET_PASSWORD:-${supersetPassword}}
+zookeeper:
+  connect: ${options.zkConnect ?? zkConnect}
+  root: ${zkRoot}
+  session_timeout_ms: ${options.sessionTimeoutMs ?? 4000}
+`,
+  );
+  write(
+    'databases/warehouse.yaml',
+    `kind: database
+name: ${names.database}
+sqlalchemy_uri: sqlite:///${sqliteFile}
+`,
+  );
+  write(
+    'datasets/orders.yaml',
+    `kind: dataset
+name: ${names.dataset}
+database: ${names.database}
+table_name: ${table}
+columns:
+  - name: order_id
+  - name: region
+  - name: amount
+metrics:
+  - name: revenue
+    expression: SUM(amount)
+`,
+  );
+  write(files.chart, chartYaml(names.chart, names.dataset, 100));
+  write(files.extra, chartYaml(names.extra, names.dataset, 50));
+
+  const admin = adminClient();
+  const argv = (...args: string[]) => [...args, '--env', envName, '--dir', metadataDir];
+  return {
+    runId,
+    envName,
+    zkRoot,
+    dir,
+    metadataDir,
+    names,
+    files,
+    admin,
+    argv,
+    cli: (...args) => runMain(argv(...args)),
+    async idOf(kind, name) {
+      const row = (await listOwn(admin, kind, runId)).find((r) => r.name === name);
+      if (!row) throw new Error(`no ${kind} named ${JSON.stringify(name)} in Superset`);
+      return row.id;
+    },
+    zk: () => ZkClient.connect({ connect: zkConnect, connectTimeoutMs: 10_000 }),
+    cleanup: () => cleanupRun(admin, runId, zkRoot, dir),
+  };
+}
+
+/** Applies the fixture with the CLI; throws with its output when it fails. */
+export async function applyFixture(fx: DriftFixture, ...args: string[]): Promise<void> {
+  const r = await fx.cli('apply', ...args);
+  if (r.code !== 0) throw new Error(`apply failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+}
+
+export async function runMain(argv: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const out: Output = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    color: false,
+    isTTY: false,
+  };
+  const code = await main(argv, out);
+  return { code, stdout, stderr };
+}
+
+/** The run's own objects of a kind (their names carry the run id): one filtered list call. */
+export function listOwn(admin: SupersetClient, kind: SupersetKind, runId: string): Promise<ListedObject[]> {
+  return admin.list(kind, { filters: [[KINDS[kind].nameColumn, 'ct', runId]] });
+}
+
+const DELETE_ORDER: SupersetKind[] = ['dashboard', 'chart', 'dataset', 'database'];
+
+/** Deletes every Superset object whose name carries the run id, the ZooKeeper root and the temp dir. */
+export async function cleanupRun(
+  admin: SupersetClient,
+  runId: string,
+  zkRoot: string,
+  dir: string,
+): Promise<void> {
+  const problems: string[] = [];
+  for (const kind of DELETE_ORDER) {
+    for (const row of await listOwn(admin, kind, runId)) {
+      if (!row.name.includes(runId)) continue;
+      await admin
+        .remove(kind, row.id)
+        .catch((e: unknown) => problems.push(`${kind} ${row.id}: ${String(e)}`));
+    }
+  }
+  const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
+  try {
+    await deleteTree(zk, zkRoot);
+  } finally {
+    zk.close();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (problems.length) throw new Error(`cleanup left objects behind:\n${problems.join('\n')}`);
+}

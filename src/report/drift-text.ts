@@ -59,10 +59,11 @@ export function driftAsMarkdown(report: DriftReport): string {
       '| where | kind | name | attribute | expected | found | changed by / on |',
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
-    const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    // Names and values come from Superset users: no table breaks, no HTML in a pull-request comment.
+    const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ').replace(/</g, '&lt;');
     for (const f of report.findings) {
       out.push(
-        `| ${WHERE_LABEL[f.where]} | ${f.kind} | ${cell(f.name)} | ${cell(f.attribute ?? f.message)} | ${f.attribute ? cell(showValue(f.expected ?? undefined, 80)) : ''} | ${f.attribute ? cell(showValue(f.actual ?? undefined, 80)) : ''} | ${[f.changedBy, f.changedOn].filter(Boolean).join(' / ')} |`,
+        `| ${WHERE_LABEL[f.where]} | ${f.kind} | ${cell(f.name)} | ${cell(f.attribute ?? f.message)} | ${f.attribute ? cell(showValue(f.expected ?? undefined, 80)) : ''} | ${f.attribute ? cell(showValue(f.actual ?? undefined, 80)) : ''} | ${cell([f.changedBy, f.changedOn].filter(Boolean).join(' / '))} |`,
       );
     }
   }

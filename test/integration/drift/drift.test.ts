@@ -148,7 +148,7 @@ describe('drift (one-shot)', () => {
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).toContain('<h2>chart</h2>');
     expect(page).toContain('<code>params.row_limit</code>');
-    expect(page).toContain(`${row?.changedBy}<br><span class="dim">${row?.changedOn}</span>`);
+    expect(page).toContain(`${row?.changedBy}<br><span class="dim" title="${row?.changedOn}">`);
     expect(page).not.toContain(stray);
     expect(page).not.toContain('>unmanaged</span>');
     // Self-contained: no scripts, nothing fetched from elsewhere.

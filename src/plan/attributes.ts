@@ -178,9 +178,13 @@ export function dashboardMetadata(metadata: Record<string, unknown> | undefined)
   return out;
 }
 
-/** The computed colours, one attribute each: `undefined` (not managed) unless the YAML sets it. */
+/** The computed colours, one attribute each: `undefined` (not managed) unless the YAML sets one that is not empty. */
 function computedColors(metadata: Record<string, unknown> | undefined): Attributes {
-  return Object.fromEntries(COMPUTED_COLOR_KEYS.map((key) => [key, metadata?.[key] as Json | undefined]));
+  const set = (v: unknown): Json | undefined =>
+    v === null || v === undefined || (typeof v === 'object' && Object.keys(v).length === 0)
+      ? undefined
+      : (v as Json);
+  return Object.fromEntries(COMPUTED_COLOR_KEYS.map((key) => [key, set(metadata?.[key])]));
 }
 
 function dashboard(

@@ -25,7 +25,8 @@ function assertWellFormed(result: ReturnType<typeof validateWith>): void {
   }
 }
 
-describe('validator under random and truncated input', () => {
+// Generous timeouts: these run thousands of validations and CI machines are shared.
+describe('validator under random and truncated input', { timeout: 60_000 }, () => {
   it('never throws on random text in place of a chart file', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {

@@ -90,10 +90,11 @@ export async function runApplyOf(
   const { registry } = services;
   const startedAt = new Date().toISOString();
   if (options.onLockWait) {
-    const holder = await registry.readLockHolder();
-    if (holder) options.onLockWait(holderSummary(holder));
+    const current = await registry.readLockHolder();
+    if (current) options.onLockWait(holderSummary(current));
   }
-  const lock = await registry.acquireLock({ holder: lockHolder(), timeoutMs: options.lockTimeoutMs });
+  const holder = lockHolder();
+  const lock = await registry.acquireLock({ holder, timeoutMs: options.lockTimeoutMs });
   try {
     const { objects, commit, snapshotId, note } = await decide(registry);
     const first = await runPlan(options.environment, objects, services, options);
@@ -152,6 +153,7 @@ export async function runApplyOf(
         failed: outcome.failed ? 1 : 0,
         result,
         ...(message ? { message: message.slice(0, 500) } : {}),
+        ...(holder.runUrl ? { runUrl: holder.runUrl } : {}),
       });
     };
     // After a failure (often the registry itself going away) the outcome is what the user needs.

@@ -74,6 +74,7 @@ export const HistorySchema = Type.Object({
   failed: Count,
   result: Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('partial')]),
   message: Type.Optional(Str),
+  runUrl: Type.Optional(Str),
 });
 
 export const DriftPointerSchema = Type.Object({

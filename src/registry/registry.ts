@@ -127,6 +127,8 @@ export interface HistoryInput {
   failed: number;
   result: ApplyResult;
   message?: string;
+  /** The CI run that applied, when there is one (GitHub Actions run URL). */
+  runUrl?: string;
 }
 
 export interface HistoryEntry extends HistoryInput {

@@ -31,7 +31,7 @@ export async function stateCommand(action: string, options: StateOptions, out: O
         out.stdout(history.length ? '' : 'No applies recorded yet.\n');
         for (const h of history) {
           out.stdout(
-            `${h.finishedAt}  ${h.result.padEnd(8)} ${h.commit.slice(0, 12)}  ${h.author}  +${h.created} ~${h.updated} -${h.deleted}${h.failed ? ` failed ${h.failed}` : ''}${h.message ? `  ${h.message.replace(/\s+/g, ' ')}` : ''}\n`,
+            `${h.finishedAt}  ${h.result.padEnd(8)} ${h.commit.slice(0, 12)}  ${h.author}  +${h.created} ~${h.updated} -${h.deleted}${h.failed ? ` failed ${h.failed}` : ''}${h.message ? `  ${h.message.replace(/\s+/g, ' ')}` : ''}${h.runUrl ? `  ${h.runUrl}` : ''}\n`,
           );
         }
       }

@@ -50,11 +50,13 @@ export function resolveEnvironment(
   const builtins: Record<string, string> = { project_dir: projectDir, environment: spec.name };
   const variables: Record<string, string> = { ...builtins };
   for (const [key, value] of Object.entries(spec.variables ?? {})) {
-    variables[key] = substitute(
+    const withBuiltins = substitute(
       value,
       (ref) => (ref.namespace === 'var' ? builtins[ref.name] : undefined),
       (ref) => ref.raw,
     );
+    // A variable may come from the process environment (a host, a port): never a secret's place.
+    variables[key] = read(withBuiltins, `variables.${key}`);
   }
   const zk = spec.zookeeper;
   const auth =

@@ -11,7 +11,7 @@ import { writeObjects } from '../../../src/import/write-tree.js';
 import { readZip, writeZip } from '../../../src/import/zip.js';
 import { parseFile } from '../../../src/load/parse-file.js';
 import { loadMetadata } from '../../../src/load/index.js';
-import { substituteVariables } from '../../../src/environment/resolve.js';
+import { resolveEnvironment, substituteVariables } from '../../../src/environment/resolve.js';
 import { desiredEntry } from '../../../src/plan/desired.js';
 import { validateTree } from '../../../src/validate/validate-tree.js';
 import type { AnyDesired } from '../../../src/model/object.js';
@@ -111,14 +111,9 @@ describe('export --bundle', () => {
   it('round-trips the shipped metadata: export, import, same attributes for every object', async () => {
     const tree = await loadMetadata(path.join(ROOT, 'metadata'), ROOT);
     const env = tree.environments.find((e) => e.spec.name === 'local')?.spec;
-    const variables = { project_dir: ROOT, environment: 'local', ...(env?.variables ?? {}) };
-    const objects = tree.objects.map((o) => ({
-      ...o,
-      spec: substituteVariables(o.spec, {
-        ...variables,
-        warehouse_uri: `sqlite:///${ROOT}/.run/demo/warehouse.db`,
-      }),
-    })) as AnyDesired[];
+    if (!env) throw new Error('metadata/environments/local.yaml is missing');
+    const { variables } = resolveEnvironment(env, {}, ROOT);
+    const objects = tree.objects.map((o) => ({ ...o, spec: substituteVariables(o.spec, variables) })) as AnyDesired[];
     const zip = writeZip(toBundle(objects));
     const back = convertBundle(readZip(zip), new Map(objects.map((o) => [o.uuid, o.name])));
     expect(back.objects).toHaveLength(objects.length);

@@ -192,7 +192,7 @@ describe('.github workflows', () => {
     const bin = actionlintBinary();
     expect(
       bin,
-      'actionlint is missing: .ci/run installs it (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12)',
+      'actionlint is missing: bash scripts/ensure-deps.sh actionlint installs it (npm test and .ci/run run it)',
     ).toBeDefined();
     const result = spawnSync(bin!, ['-no-color'], { cwd: ROOT, encoding: 'utf8' });
     expect(result.stdout + result.stderr).toBe('');

@@ -6,6 +6,7 @@ import { bundleDocAsApiObject, readBundle } from '../import/bundle-read.js';
 import { convertSources, type Converted, type SourceObject } from '../import/to-specs.js';
 import { readZip } from '../import/zip.js';
 import { mapLimit } from '../live/map-limit.js';
+import { isNotFound } from '../live/read-live.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
 import { desiredEntry, dependenciesOf } from '../plan/desired.js';
 import type { Registry } from '../registry/registry.js';
@@ -63,7 +64,12 @@ export async function convertLive(
     const rows = await port.list(kind);
     for (const row of rows) listed.set(row.uuid, row);
     await mapLimit(rows, 8, async (row) => {
-      const raw = await port.get(kind, row.id);
+      // Deleted between the list and the read: nothing to import.
+      const raw = await port.get(kind, row.id).catch((e: unknown) => {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      });
+      if (!raw) return;
       sources.push({
         kind,
         uuid: row.uuid,

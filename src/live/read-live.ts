@@ -131,7 +131,7 @@ export async function readLive(
   return { entries, listed, full, names, ids };
 }
 
-const isNotFound = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'not-found';
+export const isNotFound = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'not-found';
 
 /** A database's cache_timeout by name: as read from Superset when it was, else as the YAML has it. */
 function databaseCacheTimeouts(

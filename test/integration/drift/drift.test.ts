@@ -40,6 +40,10 @@ describe('drift (one-shot)', () => {
     expect(report.findings.filter((f) => f.where !== 'unmanaged')).toEqual([]);
     expect(ours(report)).toEqual([]);
     expect(await readFindings()).toEqual([]);
+    // Superset always has objects of others here (the demo's at least): with this flag they count.
+    expect(report.counts.unmanaged).toBeGreaterThan(0);
+    const strict = await fx.cli('drift', '--fail-on-unmanaged', '--no-publish');
+    expect(strict.code).toBe(2);
   });
 
   it('reports every kind of difference with who and when (exit 2) in text, markdown, json and html', async () => {

@@ -56,13 +56,18 @@ describe('watch: agents', () => {
     fx = createDriftFixture('sigterm');
     await applyFixture(fx);
     const healthFile = path.join(fx.dir, 'health.json');
-    const agent = startAgent(fx.argv('watch', '--interval', '1', '--health-file', healthFile));
+    const agent = startAgent(
+      fx.argv('watch', '--interval', '1', '--health-file', healthFile, '--health-port', '0'),
+    );
     agents.push(agent);
+    const listening = await agent.waitFor((l) => l.event === 'health-listening');
     await agent.waitFor((l) => l.event === 'started');
     await agent.waitFor((l) => l.event === 'poll', 30_000);
     const running = JSON.parse(fs.readFileSync(healthFile, 'utf8')) as Record<string, unknown>;
     expect(running).toMatchObject({ state: 'running', leader: true, pid: agent.pid });
     expect(running.lastPollAt).toEqual(expect.any(String));
+    const served = (await (await fetch(String(listening.url))).json()) as Record<string, unknown>;
+    expect(served).toMatchObject({ state: 'running', leader: true, agent: running.agent });
 
     const zk = await fx.zk();
     try {

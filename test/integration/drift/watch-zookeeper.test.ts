@@ -49,6 +49,20 @@ describe('watch: ZooKeeper', () => {
     } finally {
       zk.close();
     }
+    // A pointer that no longer reads back as written is a finding of its own, and resolves when put back.
+    const zk2 = await fx.zk();
+    try {
+      const path = `${fx.zkRoot}/current`;
+      const node = await zk2.get(path);
+      const from = agent.lines.length;
+      await zk2.set(path, '{"snapshotId":"hand-edited"}', node.stat.version);
+      const tampered = await agent.waitFor((l) => l.event === 'drift' && l.where === 'zookeeper', 5000, from);
+      expect(tampered).toMatchObject({ kind: 'registry', name: 'current' });
+      await zk2.set(path, node.data, -1);
+      await agent.waitFor((l) => l.event === 'drift-resolved' && l.where === 'zookeeper', 5000, from);
+    } finally {
+      zk2.close();
+    }
     const sorted = [...latencies].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] as number;
     console.log(`zk change -> log line: ${latencies.join(', ')} ms (median ${median})`);

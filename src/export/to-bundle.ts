@@ -1,11 +1,12 @@
 import { stringify } from 'yaml';
 import type { AnyDesired } from '../model/object.js';
 import { objectKey } from '../model/object.js';
-import { DASHBOARD_METADATA_DEFAULTS, uriWithoutPassword } from '../plan/attributes.js';
+import { DASHBOARD_METADATA_DEFAULTS, databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
 import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
 import { layoutToPosition } from '../superset-map/layout.js';
 import { filtersToConfig } from '../superset-map/native-filters.js';
 import { buildQueryContext } from '../superset-map/query-context.js';
+import { uriWithUserinfoPassword } from '../superset-map/to-superset.js';
 import { slugify } from '../import/to-specs.js';
 
 const VERSION = '1.0.0';
@@ -76,27 +77,12 @@ export function toBundle(objects: readonly AnyDesired[], now = new Date()): Map<
 }
 
 function database(spec: DatabaseSpec, uuid: string) {
-  const uri = uriWithoutPassword(spec.sqlalchemy_uri);
   return {
     database_name: spec.name,
     sqlalchemy_uri: spec.password
-      ? uri.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*)@/, `$1:${MASK}@`)
-      : uri,
-    cache_timeout: spec.cache_timeout ?? null,
-    expose_in_sqllab: spec.expose_in_sqllab ?? true,
-    allow_run_async: spec.allow_run_async ?? false,
-    allow_ctas: spec.allow_ctas ?? false,
-    allow_cvas: spec.allow_cvas ?? false,
-    allow_dml: spec.allow_dml ?? false,
-    allow_file_upload: spec.allow_file_upload ?? false,
-    extra: {
-      metadata_params: {},
-      engine_params: {},
-      metadata_cache_timeout: {},
-      schemas_allowed_for_file_upload: [],
-      ...(spec.extra ?? {}),
-    },
-    impersonate_user: spec.impersonate_user ?? false,
+      ? uriWithUserinfoPassword(spec.sqlalchemy_uri, MASK)
+      : uriWithoutPassword(spec.sqlalchemy_uri),
+    ...databaseSettings(spec),
     uuid,
     version: VERSION,
   };

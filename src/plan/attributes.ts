@@ -41,10 +41,9 @@ export function normalizeSql(sql: string | null | undefined): string | null {
 
 const orNull = <T>(v: T | undefined | null | ''): T | null => (v === undefined || v === '' ? null : v);
 
-function database(spec: DatabaseSpec): Attributes {
+/** A database's settings with Superset's defaults filled in: what the API stores, and what we compare. */
+export function databaseSettings(spec: DatabaseSpec) {
   return {
-    database_name: spec.name,
-    sqlalchemy_uri: uriWithoutPassword(spec.sqlalchemy_uri),
     expose_in_sqllab: spec.expose_in_sqllab ?? true,
     allow_run_async: spec.allow_run_async ?? false,
     allow_ctas: spec.allow_ctas ?? false,
@@ -54,7 +53,15 @@ function database(spec: DatabaseSpec): Attributes {
     cache_timeout: spec.cache_timeout ?? null,
     force_ctas_schema: orNull(spec.force_ctas_schema),
     impersonate_user: spec.impersonate_user ?? false,
-    extra: { ...DATABASE_EXTRA_DEFAULTS, ...(spec.extra ?? {}) },
+    extra: { ...DATABASE_EXTRA_DEFAULTS, ...(spec.extra ?? {}) } as Json,
+  };
+}
+
+function database(spec: DatabaseSpec): Attributes {
+  return {
+    database_name: spec.name,
+    sqlalchemy_uri: uriWithoutPassword(spec.sqlalchemy_uri),
+    ...databaseSettings(spec),
   };
 }
 

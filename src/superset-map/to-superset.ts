@@ -1,5 +1,5 @@
 import type { ChartSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
-import { uriWithoutPassword } from '../plan/attributes.js';
+import { databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
 import type { Secret } from '../environment/secret.js';
 import { buildQueryContext } from './query-context.js';
 
@@ -7,11 +7,15 @@ type Body = Record<string, unknown>;
 
 /** Puts the password into `scheme://user@host` at the last moment; an empty one means none. */
 export function uriWithPassword(uri: string, password: Secret | undefined): string {
-  const bare = uriWithoutPassword(uri);
-  if (!password || password.isEmpty) return bare;
-  return bare.replace(
+  if (!password || password.isEmpty) return uriWithoutPassword(uri);
+  return uriWithUserinfoPassword(uri, encodeURIComponent(password.reveal()));
+}
+
+/** `scheme://user@host` -> `scheme://user:TEXT@host`; a URI without a user is returned as it is. */
+export function uriWithUserinfoPassword(uri: string, text: string): string {
+  return uriWithoutPassword(uri).replace(
     /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:?#]*)@/,
-    (_m, head: string) => `${head}:${encodeURIComponent(password.reveal())}@`,
+    (_m, head: string) => `${head}:${text}@`,
   );
 }
 
@@ -22,25 +26,12 @@ export function databaseBody(
   password: Secret | undefined,
   fields?: Set<string>,
 ): Body {
+  const settings = databaseSettings(spec);
   const all: Body = {
     database_name: spec.name,
     sqlalchemy_uri: uriWithPassword(spec.sqlalchemy_uri, password),
-    expose_in_sqllab: spec.expose_in_sqllab ?? true,
-    allow_run_async: spec.allow_run_async ?? false,
-    allow_ctas: spec.allow_ctas ?? false,
-    allow_cvas: spec.allow_cvas ?? false,
-    allow_dml: spec.allow_dml ?? false,
-    allow_file_upload: spec.allow_file_upload ?? false,
-    cache_timeout: spec.cache_timeout ?? null,
-    force_ctas_schema: spec.force_ctas_schema ?? null,
-    impersonate_user: spec.impersonate_user ?? false,
-    extra: JSON.stringify({
-      metadata_params: {},
-      engine_params: {},
-      metadata_cache_timeout: {},
-      schemas_allowed_for_file_upload: [],
-      ...(spec.extra ?? {}),
-    }),
+    ...settings,
+    extra: JSON.stringify(settings.extra),
   };
   return fields ? pick(all, fields) : { ...all, uuid };
 }

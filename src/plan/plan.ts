@@ -58,7 +58,15 @@ export function planChanges(
         ...base,
         action: 'create',
         changes: creates,
-        ...(owned ? { note: 'deleted in Superset outside this tool; recreating' } : {}),
+        // supersetId 0 is a claim taken before a create that never finished (see guarded-port).
+        ...(owned
+          ? {
+              note:
+                owned.supersetId > 0
+                  ? 'deleted in Superset outside this tool; recreating'
+                  : 'an earlier apply stopped before creating it',
+            }
+          : {}),
       });
       continue;
     }

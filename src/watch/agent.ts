@@ -132,6 +132,7 @@ export class WatchAgent {
   }
 
   private async run(): Promise<void> {
+    this.health.write(); // an unwritable health file fails the start, before anything else
     if (this.options.healthPort !== undefined) {
       const port = await this.health.listen(this.options.healthPort);
       this.emit({ event: 'health-listening', url: `http://127.0.0.1:${port}/health` });
@@ -142,7 +143,7 @@ export class WatchAgent {
     if (this.stopping) return;
     this.stats.state = 'running';
     this.timer = setInterval(() => this.schedule('poll'), this.options.intervalMs);
-    this.health.write(); // an unwritable health file fails the start
+    this.writeHealth();
     this.emit({
       event: 'started',
       leader: this.isLeader,

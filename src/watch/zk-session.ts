@@ -23,6 +23,7 @@ export class AgentSession {
   private election: LeaderElection | undefined;
   private readonly tree: TreeCache;
   private closed = false;
+  private recovering = false;
 
   constructor(
     private readonly env: ResolvedEnvironment,
@@ -65,35 +66,53 @@ export class AgentSession {
         ? { auth: { user: zookeeper.auth.username, password: zookeeper.auth.password.reveal() } }
         : {}),
     });
+    if (this.closed) {
+      zk.close(); // stopped while connecting
+      return;
+    }
     this.zk = zk;
     zk.onState((state) => {
       if (this.closed || this.zk !== zk) return;
       this.on.state(state);
-      if (zk.dead) void this.recover();
+      // Only an expiry is recovered from: `closed` is our own doing, a refused login stays refused.
+      if (state === 'expired') void this.recover();
     });
-    await this.tree.rebuild(zk);
-    this.election = new LeaderElection(
-      zk,
-      `${zookeeper.root}/agents`,
-      this.agentId,
-      { host: hostname(), pid: process.pid, agent: this.agentId, since: new Date().toISOString() },
-      (leader) => !this.closed && this.on.leadership(leader),
-      (e) => this.on.error('leader-election', e),
-    );
-    await this.election.join();
+    try {
+      await this.tree.rebuild(zk);
+      this.election = new LeaderElection(
+        zk,
+        `${zookeeper.root}/agents`,
+        this.agentId,
+        { host: hostname(), pid: process.pid, agent: this.agentId, since: new Date().toISOString() },
+        (leader) => !this.closed && this.on.leadership(leader),
+        (e) => this.on.error('leader-election', e),
+      );
+      await this.election.join();
+    } catch (e) {
+      zk.close(); // no half-open session left behind (its election node goes with it)
+      throw e;
+    }
   }
 
   private async recover(): Promise<void> {
+    if (this.recovering) return; // the loop below is already at it
+    this.recovering = true;
     this.on.expired();
-    for (let attempt = 1; !this.closed; attempt++) {
-      try {
-        await this.open();
-        this.on.rebuilt(attempt);
-        return;
-      } catch (e) {
-        this.on.error('session-rebuild', e as Error);
-        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)));
+    try {
+      for (let attempt = 1; !this.closed; attempt++) {
+        try {
+          await this.open();
+          if (this.zk?.dead) continue; // expired again at once: go on
+          this.on.rebuilt(attempt);
+          return;
+        } catch (e) {
+          this.on.error('session-rebuild', e as Error);
+          // unref: a stop during the wait must not keep the process alive
+          await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * attempt)).unref());
+        }
       }
+    } finally {
+      this.recovering = false;
     }
   }
 

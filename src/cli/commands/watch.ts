@@ -74,8 +74,26 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
     await started.start();
   } catch (e) {
     await stop();
-    throw e;
+    throw startFailure(e, options);
   }
   await done;
   return 0;
+}
+
+/** A health file that cannot be written or a port already taken is the user's to fix: say which. */
+function startFailure(e: unknown, options: WatchOptions): unknown {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    if ((e as { syscall?: string }).syscall === 'listen')
+      return new UserError(
+        `--health-port ${String(options.healthPort)}: ${(e as Error).message}`,
+        'watch-health',
+        { cause: e },
+      );
+  }
+  if (code && options.healthFile && (e as { path?: string }).path?.startsWith(options.healthFile))
+    return new UserError(`--health-file ${options.healthFile}: ${(e as Error).message}`, 'watch-health', {
+      cause: e,
+    });
+  return e;
 }

@@ -4,6 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DriftFinding } from '../../../src/drift/types.js';
+import { ZkRegistry } from '../../../src/registry/index.js';
+import { serviceEndpoints } from '../endpoints.js';
 import { startAgent, stopAgent, type AgentProcess } from './agent-process.js';
 import { applyFixture, createDriftFixture, type DriftFixture } from './fixture.js';
 
@@ -50,6 +53,23 @@ describe('watch: agents', () => {
     );
     expect(drift).toMatchObject({ where: 'superset', expected: 100, actual: 3 });
     expect(drift.changedBy).toBeTruthy();
+    // The new leader writes its findings under the environment's root for others to read.
+    const registry = await ZkRegistry.connect({ connect: serviceEndpoints().zkConnect, root: fx.zkRoot });
+    try {
+      let published: DriftFinding[] = [];
+      for (let i = 0; i < 50 && !published.some((f) => f.actual === 3); i++) {
+        published = (await registry.readDriftFindings()) as unknown as DriftFinding[];
+        if (!published.some((f) => f.actual === 3)) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(published.find((f) => f.where === 'superset')).toMatchObject({
+        name: fx.names.chart,
+        attribute: 'params.row_limit',
+        expected: 100,
+        actual: 3,
+      });
+    } finally {
+      await registry.close();
+    }
   });
 
   it('SIGTERM: exit 0, the agent znode is gone at once, the health file says stopping', async () => {
@@ -89,6 +109,9 @@ describe('watch: agents', () => {
       zk.close();
     }
     expect(agent.lines.at(-1)?.event).toBe('stopped');
+    // Every line on stdout is one JSON event (nothing else writes there).
+    expect(agent.lines.filter((l) => l.event === 'non-json')).toEqual([]);
+    expect(agent.lines.every((l) => typeof l.time === 'string' && l.environment === 'drifttest')).toBe(true);
     const stopped = JSON.parse(fs.readFileSync(healthFile, 'utf8')) as Record<string, unknown>;
     expect(stopped).toMatchObject({ state: 'stopping', leader: false });
   });

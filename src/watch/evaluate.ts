@@ -2,6 +2,7 @@ import { computeDrift, type DriftInput } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
 import { liveSpecFromRaw } from '../live/read-live.js';
 import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
+import { withoutInheritedCacheTimeout } from '../live/read-live.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
 import { buildNameLookup } from '../live/names.js';
@@ -42,7 +43,16 @@ export async function evaluateChanged(
   };
   if (want) {
     const raw = await port.get(kind, row.id);
-    live = { ...live, attributes: attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options) };
+    const attributes = attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options);
+    // The database was not read here: its desired cache_timeout is what Superset falls back to.
+    const databaseTimeout = (name: unknown) =>
+      [...known.desired.values()].find((d) => d.kind === 'database' && d.name === name)?.attributes
+        .cache_timeout;
+    live = {
+      ...live,
+      attributes:
+        kind === 'dataset' ? withoutInheritedCacheTimeout(attributes, want, databaseTimeout) : attributes,
+    };
   }
   return forOne(known, row.uuid, [live], now);
 }

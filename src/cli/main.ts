@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { UserError } from './errors.js';
+import { UserError } from '../errors/user-error.js';
 import { processOutput, type Output } from './output.js';
 
 /**

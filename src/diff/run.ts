@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors/user-error.js';
 import { openRevisions, repoPath } from '../git/revisions.js';
 import type { Problem } from '../model/problem.js';
 import { compareTrees, describeFiles } from './compare.js';

@@ -9,7 +9,7 @@ import { holderSummary } from '../registry/errors.js';
 import type { AppliedRecord, ApplyResult, LockHolder, Registry } from '../registry/registry.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors/user-error.js';
 import { guardedPort } from './guarded-port.js';
 import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';

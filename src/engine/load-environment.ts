@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors/user-error.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve.js';
 import { loadMetadata } from '../load/index.js';
 import { sortProblems } from '../model/problem.js';

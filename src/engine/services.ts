@@ -3,7 +3,7 @@ import type { Registry } from '../registry/registry.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { createSupersetClient } from '../superset/client.js';
 import type { SupersetPort } from '../superset/port.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors/user-error.js';
 
 export interface Services {
   port: SupersetPort;

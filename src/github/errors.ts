@@ -1,4 +1,4 @@
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors/user-error.js';
 
 /** GitHub refused or failed a request; the message says what to check (token, permissions, repo). */
 export class GitHubError extends UserError {

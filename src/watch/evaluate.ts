@@ -1,8 +1,7 @@
 import { computeDrift, type DriftInput } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
-import { liveSpecFromRaw } from '../live/read-live.js';
 import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
-import { withoutInheritedCacheTimeout } from '../live/read-live.js';
+import { liveSpecFromRaw, withoutInheritedCacheTimeout } from '../live/read-live.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
 import { buildNameLookup } from '../live/names.js';

@@ -2,7 +2,7 @@ import type { DriftFinding } from '../drift/types.js';
 import { runApplyOf } from '../engine/apply-run.js';
 import type { AppliedEntry } from '../plan/types.js';
 import type { Services } from '../engine/services.js';
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors/user-error.js';
 import { desiredFromSnapshot } from './snapshot-objects.js';
 
 export interface HealOutcome {

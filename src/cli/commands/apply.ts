@@ -4,7 +4,7 @@ import { connectServices } from '../../engine/services.js';
 import { headCommit } from '../../git/head.js';
 import { LockTimeoutError } from '../../registry/errors.js';
 import { planAsText } from '../../report/plan-text.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
 import { progressPrinter } from '../progress.js';
 

@@ -5,7 +5,7 @@ import type { DiffReport } from '../../diff/types.js';
 import { GitError } from '../../git/errors.js';
 import { setStepOutputs, writeJobSummary } from '../../github/actions.js';
 import { problemsAsText } from '../../report/problems.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
 
 export interface DiffCommandOptions {

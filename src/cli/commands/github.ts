@@ -5,7 +5,7 @@ import { syncDriftIssue } from '../../github/drift-issue.js';
 import { octokitPort, type OctokitPortOptions } from '../../github/octokit.js';
 import type { GitHubPort } from '../../github/port.js';
 import { upsertStickyComment } from '../../github/sticky-comment.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
 
 type ProcessEnv = Record<string, string | undefined>;

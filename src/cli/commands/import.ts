@@ -13,7 +13,7 @@ import { writeObjects } from '../../import/write-tree.js';
 import { loadMetadata } from '../../load/index.js';
 import { OBJECT_KINDS, type ObjectKind } from '../../schema/index.js';
 import { problemsAsText } from '../../report/problems.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
 
 export interface ImportOptions {

@@ -3,7 +3,7 @@ import { loadMetadata } from '../../load/index.js';
 import { OBJECT_KINDS } from '../../schema/index.js';
 import { emitAnnotations } from '../../report/annotations.js';
 import { problemsAsJson, problemsAsText } from '../../report/problems.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
 
 export interface ValidateOptions {

@@ -2,7 +2,7 @@ import { loadProject } from '../../engine/project.js';
 import { connectServices } from '../../engine/services.js';
 import { WatchAgent, type AgentEvent } from '../../watch/agent.js';
 import { applyHealer } from '../../watch/heal.js';
-import { UserError } from '../errors.js';
+import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
 
 export interface WatchOptions {

@@ -113,23 +113,9 @@ export class MemoryRegistry implements Registry {
   async listSnapshots(): Promise<SnapshotInfo[]> {
     this.open();
     const currentId = this.store.pointer?.snapshotId;
-    const infos = this.store.snapshots.map(({ meta, publishedAt }) => {
-      const { id, commit, author, message, time, objectCount, contentHash, complete } = meta;
-      const current = id === currentId;
-      const info: SnapshotInfo = {
-        id,
-        commit,
-        author,
-        time,
-        objectCount,
-        contentHash,
-        complete,
-        current,
-        publishedAt,
-      };
-      if (message !== undefined) info.message = message;
-      return info;
-    });
+    const infos = this.store.snapshots.map(({ meta, publishedAt }) =>
+      rules.snapshotInfo(meta, meta.id === currentId, publishedAt),
+    );
     return Promise.resolve(infos.reverse());
   }
 

@@ -143,3 +143,21 @@ export function snapshotsToPrune(snapshots: readonly SnapshotInfo[], keep: numbe
     .filter((s) => !s.current)
     .map((s) => s.id);
 }
+
+/** What `listSnapshots` says of one snapshot: its meta, whether `current` names it, when it was published. */
+export function snapshotInfo(meta: SnapshotMeta, current: boolean, publishedAt: string): SnapshotInfo {
+  const { id, commit, author, message, time, objectCount, contentHash, complete } = meta;
+  const info: SnapshotInfo = {
+    id,
+    commit,
+    author,
+    time,
+    objectCount,
+    contentHash,
+    complete,
+    current,
+    publishedAt,
+  };
+  if (message !== undefined) info.message = message;
+  return info;
+}

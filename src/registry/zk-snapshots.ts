@@ -139,21 +139,7 @@ export async function listSnapshots(ctx: ZkContext): Promise<SnapshotInfo[]> {
 }
 
 function infoOf(meta: SnapshotMeta, current: boolean, ctime: number): SnapshotInfo {
-  const { id, commit, author, message, time, objectCount, contentHash, complete } = meta;
-  const publishedAt = new Date(ctime).toISOString();
-  const info: SnapshotInfo = {
-    id,
-    commit,
-    author,
-    time,
-    objectCount,
-    contentHash,
-    complete,
-    current,
-    publishedAt,
-  };
-  if (message !== undefined) info.message = message;
-  return info;
+  return rules.snapshotInfo(meta, current, new Date(ctime).toISOString());
 }
 
 export async function repoint(

@@ -6,12 +6,14 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../../src/cli/main.js';
-import type { Output } from '../../../src/cli/output.js';
-import { createSupersetClient, KINDS, type SupersetClient } from '../../../src/superset/index.js';
-import type { ListedObject, SupersetKind } from '../../../src/superset/port.js';
-import { ZkClient, deleteTree } from '../../../src/zookeeper/index.js';
+import type { SupersetClient } from '../../../src/superset/index.js';
+import type { SupersetKind } from '../../../src/superset/port.js';
+import { ZkClient } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
+import { adminClient, cleanupRun, listOwn, python } from '../sync/fixture.js';
+import { runMain, type CliResult } from '../sync/harness.js';
+
+export { listOwn, runMain, type CliResult };
 
 export const REPO_DIR = path.resolve(import.meta.dirname, '../../..');
 
@@ -34,26 +36,10 @@ export interface DriftFixture {
   cleanup(): Promise<void>;
 }
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 export interface FixtureOptions {
   /** ZooKeeper connect string the environment names (a proxy, another server). */
   zkConnect?: string;
   sessionTimeoutMs?: number;
-}
-
-/** python3's sqlite3 module; the Superset venv's python as a fallback. */
-function python(): string {
-  try {
-    execFileSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' });
-    return 'python3';
-  } catch {
-    return path.join(REPO_DIR, '.venv/superset/bin/python');
-  }
 }
 
 function createWarehouse(file: string, table: string): void {
@@ -65,11 +51,6 @@ con.executemany(f"INSERT INTO {t} VALUES (?,?,?)", [(i, ["north", "south"][i % 2
 con.commit()
 `;
   execFileSync(python(), ['-c', script, file, table]);
-}
-
-export function adminClient(): SupersetClient {
-  const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
-  return createSupersetClient({ baseUrl: supersetUrl, username: supersetUser, password: supersetPassword });
 }
 
 export function chartYaml(name: string, dataset: string, rowLimit: number): string {
@@ -173,50 +154,4 @@ metrics:
 export async function applyFixture(fx: DriftFixture, ...args: string[]): Promise<void> {
   const r = await fx.cli('apply', ...args);
   if (r.code !== 0) throw new Error(`apply failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
-}
-
-export async function runMain(argv: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const out: Output = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    color: false,
-    isTTY: false,
-  };
-  const code = await main(argv, out);
-  return { code, stdout, stderr };
-}
-
-/** The run's own objects of a kind (their names carry the run id): one filtered list call. */
-export function listOwn(admin: SupersetClient, kind: SupersetKind, runId: string): Promise<ListedObject[]> {
-  return admin.list(kind, { filters: [[KINDS[kind].nameColumn, 'ct', runId]] });
-}
-
-const DELETE_ORDER: SupersetKind[] = ['dashboard', 'chart', 'dataset', 'database'];
-
-/** Deletes every Superset object whose name carries the run id, the ZooKeeper root and the temp dir. */
-export async function cleanupRun(
-  admin: SupersetClient,
-  runId: string,
-  zkRoot: string,
-  dir: string,
-): Promise<void> {
-  const problems: string[] = [];
-  for (const kind of DELETE_ORDER) {
-    for (const row of await listOwn(admin, kind, runId)) {
-      if (!row.name.includes(runId)) continue;
-      await admin
-        .remove(kind, row.id)
-        .catch((e: unknown) => problems.push(`${kind} ${row.id}: ${String(e)}`));
-    }
-  }
-  const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
-  try {
-    await deleteTree(zk, zkRoot);
-  } finally {
-    zk.close();
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
-  if (problems.length) throw new Error(`cleanup left objects behind:\n${problems.join('\n')}`);
 }

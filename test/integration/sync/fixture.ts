@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSupersetClient, type SupersetClient } from '../../../src/superset/index.js';
-import type { SupersetKind } from '../../../src/superset/port.js';
+import { createSupersetClient, KINDS, type SupersetClient } from '../../../src/superset/index.js';
+import type { ListedObject, SupersetKind } from '../../../src/superset/port.js';
 import { ZkClient, deleteTree } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
 
@@ -115,6 +115,11 @@ export function createFixture(label: string): Fixture {
 
 const DELETE_ORDER: SupersetKind[] = ['dashboard', 'chart', 'dataset', 'database'];
 
+/** The run's own objects of a kind (their names carry the run id): one filtered list call, robust while others write. */
+export function listOwn(admin: SupersetClient, kind: SupersetKind, runId: string): Promise<ListedObject[]> {
+  return admin.list(kind, { filters: [[KINDS[kind].nameColumn, 'ct', runId]] });
+}
+
 /** Deletes every Superset object whose name carries the run id (reverse dependency order) and the ZooKeeper root. */
 export async function cleanupRun(
   admin: SupersetClient,
@@ -124,7 +129,7 @@ export async function cleanupRun(
 ): Promise<void> {
   const problems: string[] = [];
   for (const kind of DELETE_ORDER) {
-    for (const row of await admin.list(kind)) {
+    for (const row of await listOwn(admin, kind, runId)) {
       if (!row.name.includes(runId)) continue;
       await admin
         .remove(kind, row.id)

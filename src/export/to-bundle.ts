@@ -82,7 +82,8 @@ function database(spec: DatabaseSpec, uuid: string) {
     sqlalchemy_uri: spec.password
       ? uriWithUserinfoPassword(spec.sqlalchemy_uri, MASK)
       : uriWithoutPassword(spec.sqlalchemy_uri),
-    ...databaseSettings(spec),
+    // The import schema has no force_ctas_schema (an unknown field fails the whole bundle).
+    ...withoutKey(databaseSettings(spec), 'force_ctas_schema'),
     uuid,
     version: VERSION,
   };
@@ -192,4 +193,9 @@ function dashboard(
     },
     version: VERSION,
   };
+}
+
+function withoutKey<T extends object, K extends keyof T>(value: T, key: K): Omit<T, K> {
+  const { [key]: _dropped, ...rest } = value;
+  return rest;
 }

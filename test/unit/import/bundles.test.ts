@@ -2,7 +2,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { convertBundle, readBundleFiles } from '../../../src/engine/import-run.js';
 import { ATTRIBUTE_OPTIONS } from '../../../src/engine/plan-run.js';
@@ -113,7 +113,10 @@ describe('export --bundle', () => {
     const env = tree.environments.find((e) => e.spec.name === 'local')?.spec;
     if (!env) throw new Error('metadata/environments/local.yaml is missing');
     const { variables } = resolveEnvironment(env, {}, ROOT);
-    const objects = tree.objects.map((o) => ({ ...o, spec: substituteVariables(o.spec, variables) })) as AnyDesired[];
+    const objects = tree.objects.map((o) => ({
+      ...o,
+      spec: substituteVariables(o.spec, variables),
+    })) as AnyDesired[];
     const zip = writeZip(toBundle(objects));
     const back = convertBundle(readZip(zip), new Map(objects.map((o) => [o.uuid, o.name])));
     expect(back.objects).toHaveLength(objects.length);
@@ -127,6 +130,43 @@ describe('export --bundle', () => {
       );
       expect(b.attributes, `${original.kind} ${original.name}`).toEqual(a.attributes);
     }
+  });
+
+  it('writes only fields Superset 6.1 import schemas know (an unknown one fails the whole import)', async () => {
+    // Field names of ImportV1{Database,Dataset,Chart,Dashboard}Schema in superset 6.1.0 (allow_file_upload
+    // is renamed to allow_csv_upload by the database schema's pre_load).
+    const known: Record<string, string[]> = {
+      databases:
+        'database_name sqlalchemy_uri password encrypted_extra masked_encrypted_extra cache_timeout expose_in_sqllab allow_run_async allow_ctas allow_cvas allow_dml allow_csv_upload allow_file_upload impersonate_user extra uuid version is_managed_externally external_url ssh_tunnel configuration_method'.split(
+          ' ',
+        ),
+      datasets:
+        'table_name main_dttm_col currency_code_column description default_endpoint offset cache_timeout schema catalog sql source_db_engine params template_params filter_select_enabled fetch_values_predicate extra uuid columns metrics version database_uuid data is_managed_externally external_url normalize_columns always_filter_main_dttm folders data_file'.split(
+          ' ',
+        ),
+      charts:
+        'slice_name description certified_by certification_details viz_type params query_context cache_timeout uuid version dataset_uuid is_managed_externally external_url tags'.split(
+          ' ',
+        ),
+      dashboards:
+        'dashboard_title description css slug uuid position metadata version is_managed_externally external_url certified_by certification_details published tags theme_uuid theme_id'.split(
+          ' ',
+        ),
+    };
+    const tree = await loadMetadata(path.join(ROOT, 'metadata'), ROOT);
+    const files = toBundle(tree.objects);
+    let checked = 0;
+    for (const [file, text] of files) {
+      const folder = file.split('/')[1] ?? '';
+      if (!known[folder]) continue;
+      const keys = Object.keys(parse(text) as Record<string, unknown>);
+      expect(
+        keys.filter((k) => !known[folder]?.includes(k)),
+        file,
+      ).toEqual([]);
+      checked++;
+    }
+    expect(checked).toBe(tree.objects.length);
   });
 
   it('writes the layout Superset expects: metadata.yaml of type assets, one file per object', () => {

@@ -30,6 +30,10 @@ node --input-type=module -e '
   }' "$URL"
 
 echo
+echo "=== chart data (GET /api/v1/chart/<id>/data/) ==="
+node scripts/check-dashboards.mjs sales
+
+echo
 echo "=== drift report (environment local) ==="
 set +e
 "${CLI[@]}" drift --env local

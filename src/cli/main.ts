@@ -140,7 +140,9 @@ export async function main(argv: string[], out: Output = processOutput): Promise
 
   program
     .command('import')
-    .description('Bring existing objects under git: from live Superset (--env) or from an export bundle (--bundle).')
+    .description(
+      'Bring existing objects under git: from live Superset (--env) or from an export bundle (--bundle).',
+    )
     .option('--env <name>', 'read live Superset of this environment and record the objects as owned')
     .option('--bundle <file>', 'a Superset export bundle (.zip, or a folder holding an unzipped one)')
     .addOption(dirOption())
@@ -154,7 +156,9 @@ export async function main(argv: string[], out: Output = processOutput): Promise
 
   program
     .command('export')
-    .description('Write the YAML, resolved for an environment, as a Superset assets bundle (ZIP) that stock Superset imports.')
+    .description(
+      'Write the YAML, resolved for an environment, as a Superset assets bundle (ZIP) that stock Superset imports.',
+    )
     .addOption(envOption())
     .addOption(dirOption())
     .requiredOption('--bundle <file>', 'the ZIP to write')

@@ -121,7 +121,13 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       const ctx: RequestContext = { op: 'list', kind };
       return listRecent(kind, since, (query) =>
         executor.call(
-          { method: 'GET', path: KINDS[kind].base, query: `q=${encodeURIComponent(query)}`, category: 'list', ctx },
+          {
+            method: 'GET',
+            path: KINDS[kind].base,
+            query: `q=${encodeURIComponent(query)}`,
+            category: 'list',
+            ctx,
+          },
           ListResponse,
         ),
       );

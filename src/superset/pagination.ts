@@ -107,7 +107,12 @@ export async function listRecent(
     const listed = res.result.map((row) => toListedObject(kind, row));
     const newer = listed.filter((r) => since === null || (r.changedOn !== null && r.changedOn > since));
     rows.push(...newer);
-    if (since === null || newer.length < listed.length || listed.length < RECENT_PAGE_SIZE || rows.length >= res.count) {
+    if (
+      since === null ||
+      newer.length < listed.length ||
+      listed.length < RECENT_PAGE_SIZE ||
+      rows.length >= res.count
+    ) {
       return { count: res.count, rows };
     }
   }

@@ -48,7 +48,10 @@ export interface SupersetPort {
    * Objects changed after `since` (ISO UTC), newest first, and how many the kind has in all: what a
    * poll needs, in one list call unless more than a page changed.
    */
-  listChangedSince(kind: SupersetKind, since: string | null): Promise<{ count: number; rows: ListedObject[] }>;
+  listChangedSince(
+    kind: SupersetKind,
+    since: string | null,
+  ): Promise<{ count: number; rows: ListedObject[] }>;
   /** Counters for benchmarks and tests. */
   readonly calls: CallCounts;
 }

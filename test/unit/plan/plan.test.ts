@@ -175,7 +175,10 @@ describe('planChanges', () => {
 
   it('says when a create was claimed but never finished', () => {
     const plan = planChanges('local', [chart], [], [owned(chart, 0)], { prune: false });
-    expect(plan.changes[0]).toMatchObject({ action: 'create', note: 'an earlier apply stopped before creating it' });
+    expect(plan.changes[0]).toMatchObject({
+      action: 'create',
+      note: 'an earlier apply stopped before creating it',
+    });
   });
 
   it('limits the plan to targets and what they depend on', () => {

@@ -49,10 +49,7 @@ describe('superset-gitops validate', () => {
     const out = recorder();
     const lines: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (
-      lines.push(String(chunk)),
-      true
-    )) as typeof process.stdout.write;
+    process.stdout.write = (chunk: string) => (lines.push(String(chunk)), true);
     try {
       expect(await main(['validate', dir, '--format', 'github'], out)).toBe(1);
     } finally {

@@ -1,4 +1,4 @@
-import { BUILTIN_VARIABLES, findTemplateRefs, substitute, type TemplateRef } from '../model/template.js';
+import { substitute, type TemplateRef } from '../model/template.js';
 import type { EnvironmentSpec } from '../schema/index.js';
 import { Secret } from './secret.js';
 
@@ -104,8 +104,4 @@ export function substituteVariables<T>(value: T, variables: Record<string, strin
   return visit(value) as T;
 }
 
-export function hasEnvRef(text: string): boolean {
-  return findTemplateRefs(text).some((r) => r.namespace === 'env');
-}
 
-export { BUILTIN_VARIABLES };

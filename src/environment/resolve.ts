@@ -103,5 +103,3 @@ export function substituteVariables<T>(value: T, variables: Record<string, strin
   };
   return visit(value) as T;
 }
-
-

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve.js';
 import { loadMetadata } from '../load/index.js';
-import { sortProblems } from '../model/problem.js';
+import { sortProblems, type Problem } from '../model/problem.js';
+import type { EnvironmentSpec } from '../schema/index.js';
 
 /**
  * Only the environment file, for commands that never read the objects in git (rollback applies a
@@ -23,15 +24,29 @@ export async function loadEnvironmentOnly(
   }
   const errors = validation.problems.filter((p) => p.severity === 'error' && p.file === entry.file);
   if (errors.length) {
-    const first = sortProblems(errors)
-      .slice(0, 5)
-      .map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`);
     throw new UserError(
-      `The environment file ${entry.file} has ${errors.length} error(s):\n${first.join('\n')}`,
+      `The environment file ${entry.file} has ${errors.length} error(s):\n${firstProblems(errors)}`,
     );
   }
+  return resolveOrExplain(entry.spec, processEnv, path.resolve(metadataDir, '..'));
+}
+
+/** The first few problems, one `file:line:col message` line each, for an error message. */
+export function firstProblems(problems: Problem[]): string {
+  return sortProblems(problems)
+    .slice(0, 5)
+    .map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`)
+    .join('\n');
+}
+
+/** resolveEnvironment, with a missing environment variable said as a user error. */
+export function resolveOrExplain(
+  spec: EnvironmentSpec,
+  processEnv: Record<string, string | undefined>,
+  projectDir: string,
+): ResolvedEnvironment {
   try {
-    return resolveEnvironment(entry.spec, processEnv, path.resolve(metadataDir, '..'));
+    return resolveEnvironment(spec, processEnv, projectDir);
   } catch (e) {
     throw new UserError((e as Error).message);
   }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { UserError } from '../errors/user-error.js';
-import { resolveEnvironment, substituteVariables, type ResolvedEnvironment } from '../environment/resolve.js';
+import { substituteVariables, type ResolvedEnvironment } from '../environment/resolve.js';
 import { loadMetadata } from '../load/index.js';
 import type { AnyDesired } from '../model/object.js';
-import { sortProblems } from '../model/problem.js';
 import type { ValidationResult } from '../validate/validate-tree.js';
+import { firstProblems, resolveOrExplain } from './load-environment.js';
 
 /** The metadata tree validated and resolved for one environment. */
 export interface Project {
@@ -24,11 +24,8 @@ export async function loadProject(
   const validation = await loadMetadata(metadataDir);
   const errors = validation.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
-    const first = sortProblems(errors)
-      .slice(0, 5)
-      .map((p) => `  ${p.file}:${p.line}:${p.col} ${p.message}`);
     throw new UserError(
-      `The metadata in ${metadataDir} has ${errors.length} error(s); run \`superset-gitops validate\`:\n${first.join('\n')}`,
+      `The metadata in ${metadataDir} has ${errors.length} error(s); run \`superset-gitops validate\`:\n${firstProblems(errors)}`,
     );
   }
   const spec = validation.environments.find((e) => e.spec.name === envName)?.spec;
@@ -39,12 +36,7 @@ export async function loadProject(
     );
   }
   const projectDir = path.resolve(metadataDir, '..');
-  let env: ResolvedEnvironment;
-  try {
-    env = resolveEnvironment(spec, processEnv, projectDir);
-  } catch (e) {
-    throw new UserError((e as Error).message);
-  }
+  const env = resolveOrExplain(spec, processEnv, projectDir);
   const objects = validation.objects.map(
     (o) => ({ ...o, spec: substituteVariables(o.spec, env.variables) }) as AnyDesired,
   );

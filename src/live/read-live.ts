@@ -117,18 +117,23 @@ export async function readLive(
       let attrs = attributes.get(row.uuid);
       if (attrs && kind === 'dataset')
         attrs = withoutInheritedCacheTimeout(attrs, desiredByUuid.get(row.uuid), databaseTimeout);
-      entries.push({
-        kind,
-        uuid: row.uuid,
-        id: row.id,
-        name: row.name,
-        changedOn: row.changedOn,
-        changedBy: row.changedBy,
-        ...(attrs ? { attributes: attrs } : {}),
-      });
+      entries.push(liveEntry(kind, row, attrs));
     }
   }
   return { entries, listed, full, names, ids };
+}
+
+/** The planner's view of one listed object; `attributes` only when it was read in full. */
+export function liveEntry(kind: ObjectKind, row: ListedObject, attributes?: Attributes): LiveEntry {
+  return {
+    kind,
+    uuid: row.uuid,
+    id: row.id,
+    name: row.name,
+    changedOn: row.changedOn,
+    changedBy: row.changedBy,
+    ...(attributes ? { attributes } : {}),
+  };
 }
 
 export const isNotFound = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === 'not-found';

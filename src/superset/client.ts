@@ -11,7 +11,7 @@ import type { RequestContext } from './errors.js';
 import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
 import { emptyResultError, refusal } from './make-error.js';
-import { listAll, listRecent, type ListOptions } from './pagination.js';
+import { listAll, listRecent, type FetchPage, type ListOptions } from './pagination.js';
 import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
 import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse } from './responses.js';
@@ -84,6 +84,21 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
 
+  /** One page of a kind's list endpoint, for a rison query the pagination code builds. */
+  const listPage =
+    (kind: SupersetKind, ctx: RequestContext): FetchPage =>
+    (query) =>
+      executor.call(
+        {
+          method: 'GET',
+          path: KINDS[kind].base,
+          query: `q=${encodeURIComponent(query)}`,
+          category: 'list',
+          ctx,
+        },
+        ListResponse,
+      );
+
   /** Ids go into URL paths: anything but a positive integer is refused before sending. */
   function checkId(method: HttpMethod, kind: SupersetKind, id: number, ctx: RequestContext): void {
     if (Number.isInteger(id) && id > 0) return;
@@ -99,38 +114,14 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
 
     list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };
-      return listAll(
-        kind,
-        (query) =>
-          executor.call(
-            {
-              method: 'GET',
-              path: KINDS[kind].base,
-              query: `q=${encodeURIComponent(query)}`,
-              category: 'list',
-              ctx,
-            },
-            ListResponse,
-          ),
-        listOptions,
-        (message) => log('warn', 'superset.list.unstable', message),
+      return listAll(kind, listPage(kind, ctx), listOptions, (message) =>
+        log('warn', 'superset.list.unstable', message),
       );
     },
 
     listChangedSince(kind, since) {
       const ctx: RequestContext = { op: 'list', kind };
-      return listRecent(kind, since, (query) =>
-        executor.call(
-          {
-            method: 'GET',
-            path: KINDS[kind].base,
-            query: `q=${encodeURIComponent(query)}`,
-            category: 'list',
-            ctx,
-          },
-          ListResponse,
-        ),
-      );
+      return listRecent(kind, since, listPage(kind, ctx));
     },
 
     async get(kind, id) {

@@ -1,7 +1,7 @@
 import { computeDrift, type DriftInput } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
 import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
-import { liveSpecFromRaw, withoutInheritedCacheTimeout } from '../live/read-live.js';
+import { liveEntry, liveSpecFromRaw, withoutInheritedCacheTimeout } from '../live/read-live.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
 import { buildNameLookup } from '../live/names.js';
@@ -32,27 +32,16 @@ export async function evaluateChanged(
   now: string,
 ): Promise<DriftFinding[]> {
   const want = known.desired.get(row.uuid);
-  let live: LiveEntry = {
-    kind,
-    uuid: row.uuid,
-    id: row.id,
-    name: row.name,
-    changedOn: row.changedOn,
-    changedBy: row.changedBy,
-  };
-  if (want) {
-    const raw = await port.get(kind, row.id);
-    const attributes = attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options);
-    // The database was not read here: its desired cache_timeout is what Superset falls back to.
-    const databaseTimeout = (name: unknown) =>
-      [...known.desired.values()].find((d) => d.kind === 'database' && d.name === name)?.attributes
-        .cache_timeout;
-    live = {
-      ...live,
-      attributes:
-        kind === 'dataset' ? withoutInheritedCacheTimeout(attributes, want, databaseTimeout) : attributes,
-    };
-  }
+  if (!want) return forOne(known, row.uuid, [liveEntry(kind, row)], now);
+  const raw = await port.get(kind, row.id);
+  const attributes = attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options);
+  // The database was not read here: its desired cache_timeout is what Superset falls back to.
+  const databaseTimeout = (name: unknown) =>
+    [...known.desired.values()].find((d) => d.kind === 'database' && d.name === name)?.attributes
+      .cache_timeout;
+  const compared =
+    kind === 'dataset' ? withoutInheritedCacheTimeout(attributes, want, databaseTimeout) : attributes;
+  const live = liveEntry(kind, row, compared);
   return forOne(known, row.uuid, [live], now);
 }
 

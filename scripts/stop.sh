@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Stop everything the project starts locally (`npm stop`): Superset, the ZooKeeper
-# server and the 3-node test ensemble; then check that none of their ports still
-# accepts connections. Exit 1 if something is left listening.
+# Stop everything the project starts locally (`npm stop`): Superset, the PostgreSQL
+# warehouse, the ZooKeeper server and the 3-node test ensemble; then check that none of
+# their ports still accepts connections. Exit 1 if something is left listening.
 set -uo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +11,7 @@ rc=0
 bash "$SCRIPTS/services.sh" down || rc=1
 bash "$SCRIPTS/zookeeper.sh" ensemble-stop || rc=1
 
-ports=("${SUPERSET_PORT:-8088}" "${ZK_PORT:-2181}")
+ports=("${SUPERSET_PORT:-8088}" "${PG_PORT:-5433}" "${ZK_PORT:-2181}")
 IFS=, read -r -a more <<<"${ZK_ENSEMBLE_PORTS:-2281,2282,2283},${ZK_ENSEMBLE_QUORUM_PORTS:-2881,2882,2883},${ZK_ENSEMBLE_ELECTION_PORTS:-3881,3882,3883}"
 ports+=("${more[@]}")
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local Apache Superset 6.1.0 for the demo and the integration tests.
 #
-#   scripts/superset.sh install   venv .venv/superset (pinned by scripts/superset/constraints.txt)
+#   scripts/superset.sh install   venv .venv/superset (pinned by scripts/superset/constraints.txt),
+#                                 with psycopg2-binary for PostgreSQL databases (scripts/postgres.sh)
 #   scripts/superset.sh init      metadata DB, admin user, roles (once; marker file)
 #   scripts/superset.sh start     install + init if needed, then gunicorn on 127.0.0.1:${SUPERSET_PORT:-8088}
 #   scripts/superset.sh stop|restart|status
@@ -89,7 +90,7 @@ port_open() { timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" 2>/dev/n
 # --- install -------------------------------------------------------------------------
 
 install_marker_value() {
-  printf 'apache-superset==%s rich cachetools gunicorn constraints=%s\n' \
+  printf 'apache-superset==%s rich cachetools gunicorn psycopg2-binary constraints=%s\n' \
     "$SUPERSET_VERSION" "$(sha256sum "$CONSTRAINTS" | cut -d' ' -f1)"
 }
 
@@ -107,19 +108,31 @@ cmd_install() {
         { rm -rf "$VENV"; die "'$PYTHON -m venv' failed (on Debian: apt-get install -y python3-venv)"; }
     fi
     rm -f "$INSTALL_MARKER"
-    say "install: pip install apache-superset==$SUPERSET_VERSION rich cachetools gunicorn (constraints: ${CONSTRAINTS#"$REPO_ROOT"/})"
+    say "install: pip install apache-superset==$SUPERSET_VERSION rich cachetools gunicorn psycopg2-binary (constraints: ${CONSTRAINTS#"$REPO_ROOT"/})"
     "$VENV/bin/pip" install --progress-bar off -c "$CONSTRAINTS" \
-      "apache-superset==$SUPERSET_VERSION" rich cachetools gunicorn ||
+      "apache-superset==$SUPERSET_VERSION" rich cachetools gunicorn psycopg2-binary ||
       die "pip install failed"
     "$VENV/bin/python" - "$SUPERSET_VERSION" <<'PY' || die "apache-superset $SUPERSET_VERSION is not importable after install"
 import importlib.metadata as m, sys
 assert m.version("apache-superset") == sys.argv[1], m.version("apache-superset")
-import superset, rich, cachetools, gunicorn  # noqa: F401
+import superset, rich, cachetools, gunicorn, psycopg2  # noqa: F401
 PY
     install_marker_value >"$INSTALL_MARKER"
     say "install: done ($(since "$t0") s)"
   fi
+  install_drivers
   install_connector
+}
+
+# Database drivers (PostgreSQL: psycopg2-binary, pinned by the constraints): a venv installed
+# before a driver was added to the list gets it here. No worker reload: SQLAlchemy imports the
+# driver when an engine is created, and a running Python finds new packages in site-packages.
+install_drivers() {
+  "$VENV/bin/python" -c 'import psycopg2' >/dev/null 2>&1 && return 0
+  say "install: pip install psycopg2-binary (constraints: ${CONSTRAINTS#"$REPO_ROOT"/})"
+  "$VENV/bin/pip" install --progress-bar off -q -c "$CONSTRAINTS" psycopg2-binary ||
+    die "pip install psycopg2-binary failed"
+  "$VENV/bin/python" -c 'import psycopg2' || die "psycopg2 is not importable after pip install psycopg2-binary"
 }
 
 # connectors/superset-zookeeper: installed into the venv (with kazoo, pinned by the constraints)
@@ -341,6 +354,7 @@ cmd_start() {
   local t0 t1 pid reason
   t0=$(now)
   if health_ok; then
+    install_drivers
     if ! connector_current; then
       install_connector
       reload_workers

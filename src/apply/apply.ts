@@ -3,7 +3,6 @@ import type { ObjectKind } from '../schema/index.js';
 import type { LiveState } from '../live/read-live.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
 import type { AppliedRecord, Registry } from '../registry/registry.js';
-import type { Secret } from '../environment/secret.js';
 import type { SupersetPort } from '../superset/port.js';
 import { dashboardCreateBody, dashboardFields, dashboardLayoutBody } from '../superset-map/dashboard.js';
 import {
@@ -11,6 +10,7 @@ import {
   databaseBody,
   datasetCreateBody,
   datasetUpdateBody,
+  type DatabaseSecrets,
 } from '../superset-map/to-superset.js';
 import { changedFields } from './fields.js';
 
@@ -25,8 +25,10 @@ export interface ApplyContext {
   live: LiveState;
   /** Desired objects by uuid, resolved for the environment. */
   desired: ReadonlyMap<string, AnyDesired>;
-  /** Password of a database, read from the environment at this moment; never stored. */
-  password(db: AnyDesired & { kind: 'database' }): Secret | undefined;
+  /** Secret values of a database, read from the environment at this moment; never stored. */
+  secrets(db: AnyDesired & { kind: 'database' }): DatabaseSecrets;
+  /** Keyed digests of an object's secrets, recorded as applied (rotation detection). */
+  digests?(obj: AnyDesired): Record<string, string> | undefined;
   commit: string;
   now?: () => Date;
   onEvent?: (event: ApplyEvent) => void;
@@ -87,7 +89,9 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
 }
 
 function record(change: PlannedChange, supersetId: number, ctx: ApplyContext, at: Date): AppliedRecord {
-  const spec = ctx.desired.get(change.uuid)?.spec as { protected?: boolean } | undefined;
+  const obj = ctx.desired.get(change.uuid);
+  const spec = obj?.spec as { protected?: boolean } | undefined;
+  const secrets = obj ? ctx.digests?.(obj) : undefined;
   return {
     kind: change.kind,
     name: change.name,
@@ -98,6 +102,7 @@ function record(change: PlannedChange, supersetId: number, ctx: ApplyContext, at
     commit: ctx.commit,
     changedOn: null,
     ...(spec?.protected ? { protected: true } : {}),
+    ...(secrets ? { secrets } : {}),
   };
 }
 
@@ -150,7 +155,7 @@ async function applyOne(
 
   switch (obj.kind) {
     case 'database': {
-      const body = databaseBody(obj.spec, obj.uuid, ctx.password(obj), fields);
+      const body = databaseBody(obj.spec, obj.uuid, ctx.secrets(obj), fields);
       if (existing === undefined) return (await port.create('database', body)).id;
       await port.update('database', existing, body);
       return existing;

@@ -3,7 +3,12 @@ import type { PlannedChange } from '../plan/types.js';
 
 /** API fields to send for the attributes that changed: an update touches nothing else. */
 const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
-  database: {},
+  // A secret goes in the field Superset keeps it in: the password inside the URI.
+  database: {
+    password: ['sqlalchemy_uri'],
+    masked_encrypted_extra: ['masked_encrypted_extra'],
+    ssh_tunnel: ['ssh_tunnel'],
+  },
   dataset: { database: ['database_id'] },
   chart: {
     slice_name: ['slice_name'],

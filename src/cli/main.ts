@@ -1,12 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors/user-error.js';
-import { processOutput, type Output } from './output.js';
+import { processOutput, screenedOutput, type Output } from './output.js';
 
 /**
  * Entry point. Commands are imported lazily so `validate` never loads the ZooKeeper binding.
  * Returns the exit code: 0 ok, 1 error, 2 "changes" / "drift" where a command says so.
  */
-export async function main(argv: string[], out: Output = processOutput): Promise<number> {
+export async function main(argv: string[], given: Output = processOutput): Promise<number> {
+  const out = screenedOutput(given);
   let code = 0;
   const program = new Command('superset-gitops')
     .description(
@@ -49,6 +50,7 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .option('--prune', 'plan deletes of owned objects that are no longer in git')
     .option('--read-all', "read every object in full instead of trusting Superset's changed_on")
     .option('--target <kind/name>', 'limit to an object and what it depends on (repeatable)', collect)
+    .option('--rotate-secrets', 'plan to send every database secret again, whatever the digests say')
     .action(async (opts: import('./commands/plan.js').PlanCommandOptions) => {
       const { planCommand } = await import('./commands/plan.js');
       code = await planCommand(opts, out);
@@ -62,6 +64,10 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     .option('--prune', 'delete owned objects that are no longer in git (never `protected` ones)')
     .option('--target <kind/name>', 'limit to an object and what it depends on (repeatable)', collect)
     .option('--adopt', 'take ownership of live objects whose uuid the YAML names')
+    .option(
+      '--rotate-secrets',
+      'send every database secret again (without a record key, rotation is not detected)',
+    )
     .addOption(
       new Option('--lock-timeout <seconds>', 'how long to wait for another apply')
         .default(300)
@@ -254,6 +260,7 @@ const USER_FACING = new Set([
   'SupersetApiError',
   'ZkError',
   'MissingEnvironmentVariable',
+  'SecretLeakError',
 ]);
 
 function isUserFacing(e: unknown): e is Error {

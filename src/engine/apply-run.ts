@@ -1,7 +1,5 @@
 import { hostname } from 'node:os';
 import { applyPlan, type ApplyEvent, type ApplyOutcome } from '../apply/apply.js';
-import { readEnvRefs } from '../environment/resolve.js';
-import { Secret } from '../environment/secret.js';
 import type { CommitInfo } from '../git/head.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
@@ -11,8 +9,9 @@ import type { ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
 import { guardedPort } from './guarded-port.js';
-import { runPlan } from './plan-run.js';
+import { readOwnership, runPlan } from './plan-run.js';
 import type { Services } from './services.js';
+import { RECORD_KEY_VARIABLE } from './secret-book.js';
 
 export interface ApplyRunOptions extends PlanOptions {
   environment: string;
@@ -20,7 +19,8 @@ export interface ApplyRunOptions extends PlanOptions {
   lockTimeoutMs: number;
   onEvent?: (event: ApplyEvent) => void;
   onLockWait?: (holder: string) => void;
-  processEnv?: Record<string, string | undefined>;
+  /** Said once per run: records not trusted, rotation not detectable without a key. */
+  onNotice?: (message: string) => void;
 }
 
 /** What one apply applies: objects from git (published as a new snapshot) or from a kept snapshot. */
@@ -89,6 +89,7 @@ export async function runApplyOf(
 ): Promise<ApplyRun> {
   const { registry } = services;
   const startedAt = new Date().toISOString();
+  checkPruneAllowed(services, options.prune);
   if (options.onLockWait) {
     const current = await registry.readLockHolder();
     if (current) options.onLockWait(holderSummary(current));
@@ -98,6 +99,7 @@ export async function runApplyOf(
   try {
     const { objects, commit, snapshotId, note } = await decide(registry);
     const first = await runPlan(options.environment, objects, services, options);
+    for (const notice of first.notices) options.onNotice?.(notice);
     const desired = new Map(objects.map((o) => [o.uuid, o]));
     const owned = new Set(first.applied.map((a) => a.uuid));
     const port = guardedPort({ port: services.port, lock, registry, desired, owned, commit: commit.sha });
@@ -120,16 +122,13 @@ export async function runApplyOf(
         'conflict',
       );
     }
-    const env = options.processEnv ?? process.env;
     const outcome = await applyPlan(first.plan, {
       port,
       registry,
       live: first.live,
       desired,
-      password: (db) =>
-        db.spec.password
-          ? new Secret(readEnvRefs(db.spec.password, env, `database ${db.name} password`))
-          : undefined,
+      secrets: (db) => services.secrets.values(db),
+      digests: (obj) => services.secrets.digests(obj),
       commit: commit.sha,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
@@ -185,7 +184,11 @@ async function recordChangedOn(
     .map((c) => c.uuid);
   const refresh = new Set([...written, ...noopRead]);
   if (refresh.size === 0) return;
-  const records = new Map((await services.registry.readApplied()).map((r) => [r.uuid, r]));
+  // Only records the tool trusts are refreshed: re-writing an untrusted one would sign it.
+  const trusted = new Set((await readOwnership(services)).applied.map((a) => a.uuid));
+  const records = new Map(
+    (await services.registry.readApplied()).filter((r) => trusted.has(r.uuid)).map((r) => [r.uuid, r]),
+  );
   const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
   for (const kind of kinds) {
     const mine = new Set(
@@ -211,4 +214,16 @@ async function rowsOf(
   const recent = (await port.listChangedSince(kind, null)).rows;
   const seen = new Set(recent.map((r) => r.uuid));
   return [...uuids].every((u) => seen.has(u)) ? recent : port.list(kind);
+}
+
+/**
+ * Prune deletes what the applied records say the tool owns. Without a record key those records
+ * cannot be told from forged ones, so prune runs only against a registry on this machine.
+ */
+export function checkPruneAllowed(services: Services, prune: boolean): void {
+  if (!prune || services.secrets.key || services.secrets.loopback) return;
+  throw new UserError(
+    `Refusing --prune: ${RECORD_KEY_VARIABLE} is not set, so applied records in a registry that is not on this machine cannot be verified, and a record anyone wrote into ZooKeeper could make this apply delete a Superset object. Set ${RECORD_KEY_VARIABLE} (the same key every applier of this environment uses), or apply without --prune.`,
+    'prune-without-key',
+  );
 }

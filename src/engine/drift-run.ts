@@ -7,7 +7,7 @@ import { desiredEntry } from '../plan/desired.js';
 import type { AppliedEntry } from '../plan/types.js';
 import type { Registry, SnapshotObject } from '../registry/registry.js';
 import { RegistryError } from '../registry/errors.js';
-import { ATTRIBUTE_OPTIONS, toAppliedEntry } from './plan-run.js';
+import { ATTRIBUTE_OPTIONS, describeUntrusted, readOwnership, type OwnershipSource } from './plan-run.js';
 import type { Services } from './services.js';
 
 export interface DriftOptions {
@@ -44,14 +44,25 @@ export async function snapshotHashes(registry: Registry): Promise<SnapshotHashes
   }
 }
 
-/** The applied records, or why they cannot be read (a hand-edited record that no longer decodes). */
+/**
+ * The applied records the tool trusts, and why others are not (a hand-edited record that no longer
+ * decodes, or one whose MAC does not verify: `registry tampered`).
+ */
 export async function readAppliedEntries(
-  registry: Registry,
-): Promise<{ applied: AppliedEntry[] } | { problem: string }> {
+  services: OwnershipSource,
+): Promise<{ applied: AppliedEntry[]; problems: { name: string; message: string }[] }> {
   try {
-    return { applied: (await registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []) };
+    const { applied, untrusted } = await readOwnership(services);
+    return {
+      applied,
+      problems: untrusted.map((u) => ({
+        name: `applied/${u.record.kind}/${u.record.uuid}`,
+        message: describeUntrusted(u),
+      })),
+    };
   } catch (e) {
-    if (e instanceof RegistryError) return { problem: e.message };
+    if (e instanceof RegistryError)
+      return { applied: [], problems: [{ name: 'applied', message: e.message }] };
     throw e;
   }
 }
@@ -63,8 +74,8 @@ export async function runDrift(
   options: DriftOptions,
 ): Promise<DriftReport> {
   const { registry, port } = services;
-  const read = await readAppliedEntries(registry);
-  const applied = 'applied' in read ? read.applied : [];
+  const read = await readAppliedEntries(services);
+  const applied = read.applied;
   const snapshot = await snapshotHashes(registry);
   const desired = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
   const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, {
@@ -78,7 +89,7 @@ export async function runDrift(
     snapshot,
     applied,
     live: live.entries,
-    ...('problem' in read ? { registryProblems: [{ name: 'applied', message: read.problem }] } : {}),
+    ...(read.problems.length ? { registryProblems: read.problems } : {}),
     ...(options.ignoreUnmanaged ? { ignoreUnmanaged: true } : {}),
   });
   if (options.publish) await registry.writeDriftFindings(report.findings as unknown as Json[]);

@@ -5,9 +5,11 @@ import { desiredEntry } from '../plan/desired.js';
 import { planChanges } from '../plan/plan.js';
 import type { AppliedEntry, DesiredEntry, Plan, PlanOptions } from '../plan/types.js';
 import type { AppliedRecord } from '../registry/registry.js';
+import { checkRecord, type RecordTrust } from '../registry/record-mac.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import { normalizeDashboard } from '../superset-map/dashboard.js';
 import type { Services } from './services.js';
+import { RECORD_KEY_VARIABLE } from './secret-book.js';
 
 export const ATTRIBUTE_OPTIONS: AttributeOptions = { normalizeDashboard };
 
@@ -21,7 +23,59 @@ export function toAppliedEntry(r: AppliedRecord): AppliedEntry | undefined {
     hash: r.hash,
     changedOn: r.changedOn ?? null,
     ...(r.protected ? { protected: true } : {}),
+    ...(r.secrets ? { secrets: r.secrets } : {}),
   };
+}
+
+/** An applied record the tool will not act on: its MAC does not verify (or it has none). */
+export interface UntrustedRecord {
+  record: AppliedRecord;
+  trust: Exclude<RecordTrust, 'verified'>;
+  path: string;
+}
+
+export interface Ownership {
+  applied: AppliedEntry[];
+  untrusted: UntrustedRecord[];
+}
+
+/**
+ * The applied records the tool trusts. With a key, only records whose MAC verifies: a record someone
+ * wrote into ZooKeeper by hand (or one from before records were signed) is reported, never acted on.
+ * Without a key nothing can be checked, and every record counts.
+ */
+export type OwnershipSource = Pick<Services, 'registry' | 'registryRoot'> & {
+  secrets: Pick<Services['secrets'], 'key'>;
+};
+
+export async function readOwnership(services: OwnershipSource): Promise<Ownership> {
+  const records = await services.registry.readApplied();
+  const key = services.secrets.key?.key;
+  const applied: AppliedEntry[] = [];
+  const untrusted: UntrustedRecord[] = [];
+  for (const record of records) {
+    const trust = key ? checkRecord(record, key, services.registryRoot) : 'verified';
+    if (trust === 'verified') {
+      const entry = toAppliedEntry(record);
+      if (entry) applied.push(entry);
+    } else {
+      untrusted.push({
+        record,
+        trust,
+        path: `${services.registryRoot}/applied/${record.kind}/${record.uuid}`,
+      });
+    }
+  }
+  return { applied, untrusted };
+}
+
+/** One line per untrusted record, for plan, apply and drift output. */
+export function describeUntrusted(u: UntrustedRecord): string {
+  const why =
+    u.trust === 'forged'
+      ? 'its signature does not match (written or edited without the record key)'
+      : 'it is not signed (written by hand, or by a version without signed records)';
+  return `registry tampered: applied record for ${u.record.kind} ${JSON.stringify(u.record.name)} (uuid ${u.record.uuid}, Superset id ${u.record.supersetId}) is not trusted: ${why}; the tool neither changes nor deletes that object because of it. Remove the node, or adopt the object with \`apply --adopt\` if it is yours.`;
 }
 
 export interface PlanRun {
@@ -29,6 +83,18 @@ export interface PlanRun {
   live: LiveState;
   entries: DesiredEntry[];
   applied: AppliedEntry[];
+  untrusted: UntrustedRecord[];
+  /** Things to say once (stderr): untrusted records, secrets that cannot be compared. */
+  notices: string[];
+}
+
+/** The planner's entry for an object, with its secret fields and their digests. */
+export function entryWithSecrets(obj: AnyDesired, services: Pick<Services, 'secrets'>): DesiredEntry {
+  const entry = desiredEntry(obj, ATTRIBUTE_OPTIONS);
+  const fields = services.secrets.fields(obj);
+  if (fields.length === 0) return entry;
+  const digests = services.secrets.digests(obj);
+  return { ...entry, secrets: { fields, ...(digests ? { digests } : {}) } };
 }
 
 /** Reads the applied state and live Superset, and plans; the only IO is in the readers. */
@@ -38,11 +104,17 @@ export async function runPlan(
   services: Services,
   options: PlanOptions & { readAll?: boolean },
 ): Promise<PlanRun> {
-  const applied = (await services.registry.readApplied()).flatMap((r) => toAppliedEntry(r) ?? []);
-  const entries = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
+  const { applied, untrusted } = await readOwnership(services);
+  const entries = objects.map((o) => entryWithSecrets(o, services));
   const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
   });
   const plan = planChanges(environment, entries, live.entries, applied, options);
-  return { plan, live, entries, applied };
+  const notices = untrusted.map(describeUntrusted);
+  if (!services.secrets.key && !options.rotateSecrets && entries.some((e) => e.secrets)) {
+    notices.push(
+      `No ${RECORD_KEY_VARIABLE}: a changed database secret is not detected (nothing stores it to compare with); apply with --rotate-secrets to send every secret.`,
+    );
+  }
+  return { plan, live, entries, applied, untrusted, notices };
 }

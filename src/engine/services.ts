@@ -1,19 +1,55 @@
 import { ZkRegistry, type RegistryNotice } from '../registry/index.js';
 import type { Registry } from '../registry/registry.js';
-import type { ResolvedEnvironment } from '../environment/resolve.js';
+import { SigningRegistry } from '../registry/record-mac.js';
+import { isLoopbackConnect, type ResolvedEnvironment } from '../environment/resolve.js';
+import { SecretScreen } from '../environment/screen.js';
+import { digestId } from '../zookeeper/index.js';
+import type { AnyDesired } from '../model/object.js';
+import { createSecretBook, type SecretBook } from './secret-book.js';
 import { createSupersetClient } from '../superset/client.js';
 import type { SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
 
 export interface Services {
   port: SupersetPort;
+  /** Signs applied records on write when there is a record key. */
   registry: Registry;
+  /** Secret values, digests, the record key and the screen for this run. */
+  secrets: SecretBook;
+  /** The environment's root znode (applied records are signed for it). */
+  registryRoot: string;
   close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** The desired objects: their secrets are screened out of everything the run writes. */
+  objects?: readonly AnyDesired[];
+  /** Shared with the CLI's output, so stdout and report files are screened too. */
+  screen?: SecretScreen;
+  processEnv?: Record<string, string | undefined>;
 }
 
 export type LogFn = (event: { level: 'debug' | 'info' | 'warn'; code: string; message: string }) => void;
 
-export async function connectRegistry(env: ResolvedEnvironment, log?: LogFn): Promise<Registry> {
+/**
+ * A registry that is not on this machine must be written with a digest identity: without one, every
+ * node would be writable by anyone who can reach ZooKeeper, and an applied record is a licence to
+ * delete. Loopback (the local demo) is allowed without one.
+ */
+export function requireRegistryCredentials(env: ResolvedEnvironment): void {
+  if (env.zookeeper.auth || isLoopbackConnect(env.zookeeper.connect)) return;
+  throw new UserError(
+    `Environment ${env.name}: ZooKeeper at ${env.zookeeper.connect} is not on this machine, so the registry needs a digest identity: set \`zookeeper.username\` and \`zookeeper.password\` (as \`\${env.NAME}\` references) in its environment file. Without one, anyone who can reach ZooKeeper could write the registry.`,
+    'registry-credentials',
+  );
+}
+
+export async function connectRegistry(
+  env: ResolvedEnvironment,
+  log?: LogFn,
+  screen?: SecretScreen,
+): Promise<Registry> {
+  requireRegistryCredentials(env);
   try {
     return await ZkRegistry.connect({
       connect: env.zookeeper.connect,
@@ -24,6 +60,16 @@ export async function connectRegistry(env: ResolvedEnvironment, log?: LogFn): Pr
       keepHistory: env.zookeeper.historyKeep,
       ...(env.zookeeper.auth
         ? { auth: { user: env.zookeeper.auth.username, password: env.zookeeper.auth.password.reveal() } }
+        : {}),
+      ...(env.zookeeper.reader
+        ? {
+            reader: {
+              digestId: digestId(env.zookeeper.reader.username, env.zookeeper.reader.password.reveal()),
+            },
+          }
+        : {}),
+      ...(screen
+        ? { screen: (path: string, data: Buffer) => screen.check(data, `ZooKeeper node ${path}`) }
         : {}),
       onNotice: (n: RegistryNotice) => log?.({ level: 'warn', code: n.code, message: n.message }),
     });
@@ -36,17 +82,35 @@ export async function connectRegistry(env: ResolvedEnvironment, log?: LogFn): Pr
   }
 }
 
-export function connectSuperset(env: ResolvedEnvironment, log?: LogFn): SupersetPort {
+export function connectSuperset(
+  env: ResolvedEnvironment,
+  log?: LogFn,
+  secrets: readonly string[] = [],
+): SupersetPort {
   return createSupersetClient({
     baseUrl: env.superset.url,
     username: env.superset.username,
     password: env.superset.password.reveal(),
+    secrets,
     timeoutMs: env.superset.timeoutMs,
     ...(log ? { log } : {}),
   });
 }
 
-export async function connectServices(env: ResolvedEnvironment, log?: LogFn): Promise<Services> {
-  const registry = await connectRegistry(env, log);
-  return { port: connectSuperset(env, log), registry, close: () => registry.close() };
+export async function connectServices(
+  env: ResolvedEnvironment,
+  log?: LogFn,
+  options: ServiceOptions = {},
+): Promise<Services> {
+  const screen = options.screen ?? new SecretScreen();
+  const secrets = createSecretBook(env, options.objects ?? [], options.processEnv ?? process.env, screen);
+  const inner = await connectRegistry(env, log, screen);
+  const registry = new SigningRegistry(inner, secrets.key?.key, env.zookeeper.root);
+  return {
+    port: connectSuperset(env, log, secrets.knownValues),
+    registry,
+    secrets,
+    registryRoot: env.zookeeper.root,
+    close: () => registry.close(),
+  };
 }

@@ -11,6 +11,8 @@ export interface ResolvedEnvironment {
     root: string;
     sessionTimeoutMs: number;
     auth?: { username: string; password: Secret };
+    /** A read-only digest identity (the connector's): nodes get READ for it instead of for anyone. */
+    reader?: { username: string; password: Secret };
     snapshotsKeep: number;
     historyKeep: number;
   };
@@ -47,7 +49,12 @@ export function resolveEnvironment(
   projectDir: string,
 ): ResolvedEnvironment {
   const read = (text: string, where: string) => readEnvRefs(text, env, `${spec.name}: ${where}`);
-  const builtins: Record<string, string> = { project_dir: projectDir, environment: spec.name };
+  const zkConnect = read(spec.zookeeper.connect, 'zookeeper.connect');
+  const builtins: Record<string, string> = {
+    project_dir: projectDir,
+    environment: spec.name,
+    zookeeper_connect: zkConnect,
+  };
   const variables: Record<string, string> = { ...builtins };
   for (const [key, value] of Object.entries(spec.variables ?? {})) {
     const withBuiltins = substitute(
@@ -55,8 +62,8 @@ export function resolveEnvironment(
       (ref) => (ref.namespace === 'var' ? builtins[ref.name] : undefined),
       (ref) => ref.raw,
     );
-    // A variable may come from the process environment (a host, a port): never a secret's place.
-    variables[key] = read(withBuiltins, `variables.${key}`);
+    // Validation refuses `${env.*}` here: variables land in snapshots and plans.
+    variables[key] = withBuiltins;
   }
   const zk = spec.zookeeper;
   const auth =
@@ -64,6 +71,13 @@ export function resolveEnvironment(
       ? {
           username: read(zk.username, 'zookeeper.username'),
           password: new Secret(read(zk.password, 'zookeeper.password')),
+        }
+      : undefined;
+  const reader =
+    zk.reader_username !== undefined && zk.reader_password !== undefined
+      ? {
+          username: read(zk.reader_username, 'zookeeper.reader_username'),
+          password: new Secret(read(zk.reader_password, 'zookeeper.reader_password')),
         }
       : undefined;
   return {
@@ -75,10 +89,11 @@ export function resolveEnvironment(
       timeoutMs: spec.superset.timeout_ms ?? 30_000,
     },
     zookeeper: {
-      connect: read(zk.connect, 'zookeeper.connect'),
+      connect: zkConnect,
       root: zk.root,
       sessionTimeoutMs: zk.session_timeout_ms ?? 10_000,
       ...(auth ? { auth } : {}),
+      ...(reader ? { reader } : {}),
       snapshotsKeep: zk.snapshots_keep ?? 20,
       historyKeep: zk.history_keep ?? 100,
     },
@@ -102,4 +117,18 @@ export function substituteVariables<T>(value: T, variables: Record<string, strin
     return v;
   };
   return visit(value) as T;
+}
+
+/** True when every host of a ZooKeeper connect string is this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackConnect(connect: string): boolean {
+  const hosts = connect
+    .replace(/\/.*$/, '') // a chroot suffix
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+    .map((h) => (h.startsWith('[') ? h.slice(1, h.indexOf(']')) : h.replace(/:\d+$/, '')));
+  return (
+    hosts.length > 0 &&
+    hosts.every((h) => h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h))
+  );
 }

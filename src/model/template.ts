@@ -7,8 +7,8 @@ export interface TemplateRef {
   index: number;
 }
 
-/** Variables every environment has without declaring them. */
-export const BUILTIN_VARIABLES: readonly string[] = ['project_dir', 'environment'];
+/** Variables every environment has without declaring them (`zookeeper_connect`: its registry's connect string). */
+export const BUILTIN_VARIABLES: readonly string[] = ['project_dir', 'environment', 'zookeeper_connect'];
 
 const REF = /(\$?)\$\{([^}]*)\}/g;
 

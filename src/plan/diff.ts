@@ -6,6 +6,11 @@ export interface AttributeChange {
   path: string;
   before?: Json;
   after?: Json;
+  /**
+   * A secret field (a database password, ...): no value is ever carried, only what happens to it.
+   * `set` on a create or a new field, `changed` when its digest moved (or --rotate-secrets), `removed`.
+   */
+  sensitive?: 'set' | 'changed' | 'removed';
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);

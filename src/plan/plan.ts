@@ -1,6 +1,6 @@
 import { objectKey } from '../model/object.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
-import { diffAttributes } from './diff.js';
+import { diffAttributes, type AttributeChange } from './diff.js';
 import type {
   AppliedEntry,
   DesiredEntry,
@@ -51,9 +51,12 @@ export function planChanges(
         });
         continue;
       }
-      const creates = Object.entries(want.attributes)
-        .filter(([, v]) => v !== undefined)
-        .map(([path, after]) => ({ path, after }));
+      const creates: AttributeChange[] = [
+        ...Object.entries(want.attributes)
+          .filter(([, v]) => v !== undefined)
+          .map(([path, after]) => ({ path, after })),
+        ...(want.secrets?.fields ?? []).map((path) => ({ path, sensitive: 'set' as const })),
+      ];
       changes.push({
         ...base,
         action: 'create',
@@ -80,11 +83,17 @@ export function planChanges(
       });
       continue;
     }
+    const secret = owned ? secretChanges(want, owned, options.rotateSecrets === true) : [];
     if (!found.attributes) {
-      changes.push({ ...base, action: 'noop', supersetId: found.id, changes: [] });
+      changes.push({
+        ...base,
+        action: secret.length ? 'update' : 'noop',
+        supersetId: found.id,
+        changes: secret,
+      });
       continue;
     }
-    const diff = diffAttributes(found.attributes, want.attributes);
+    const diff = [...diffAttributes(found.attributes, want.attributes), ...secret];
     changes.push({
       ...base,
       action: diff.length ? 'update' : 'noop',
@@ -124,6 +133,31 @@ export function planChanges(
   const selected = options.targets?.length ? selectTargets(changes, options.targets) : changes;
   const ordered = orderChanges(selected);
   return { environment, changes: ordered, summary: summarize(ordered) };
+}
+
+/**
+ * Secret fields to send again: a digest that moved since the last apply, a field added or removed, or
+ * every field with --rotate-secrets. Without digests on either side (no key, or a record from before
+ * digests) a field cannot be compared and is left alone.
+ */
+export function secretChanges(want: DesiredEntry, owned: AppliedEntry, rotate: boolean): AttributeChange[] {
+  const fields = want.secrets?.fields ?? [];
+  const now = want.secrets?.digests;
+  const was = owned.secrets;
+  const out: AttributeChange[] = [];
+  for (const path of fields) {
+    if (rotate) out.push({ path, sensitive: 'changed' });
+    else if (now?.[path] !== undefined && was !== undefined) {
+      if (was[path] === undefined) out.push({ path, sensitive: 'set' });
+      else if (was[path] !== now[path]) out.push({ path, sensitive: 'changed' });
+    }
+  }
+  if (was !== undefined && now !== undefined) {
+    for (const path of Object.keys(was).sort()) {
+      if (!fields.includes(path)) out.push({ path, sensitive: 'removed' });
+    }
+  }
+  return out;
 }
 
 /** Names Superset itself keeps unique: a create with one of these would fail. */

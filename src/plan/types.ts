@@ -12,6 +12,11 @@ export interface DesiredEntry {
   hash: string;
   protected: boolean;
   dependsOn: string[];
+  /**
+   * Secret fields the YAML sets (`password`, `ssh_tunnel.password`, ...) and, where a key and the
+   * values are at hand, their keyed digests: compared with the applied record's to see a rotation.
+   */
+  secrets?: { fields: string[]; digests?: Record<string, string> };
 }
 
 /** One object found in Superset. `attributes` is absent when the reader skipped a full read because the object has not changed since the last apply. */
@@ -34,6 +39,8 @@ export interface AppliedEntry {
   hash: string;
   changedOn?: string | null;
   protected?: boolean;
+  /** Digests of the secrets last applied, by field; absent when unknown (no key at the time). */
+  secrets?: Record<string, string>;
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'noop' | 'orphan' | 'conflict' | 'forget';
@@ -74,4 +81,6 @@ export interface PlanOptions {
   targets?: string[];
   /** Take ownership of live objects whose uuid the YAML names, instead of reporting a conflict. */
   adopt?: boolean;
+  /** Send every secret field again, whatever the digests say (no key, or a rotation done elsewhere). */
+  rotateSecrets?: boolean;
 }

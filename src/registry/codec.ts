@@ -53,6 +53,10 @@ export const AppliedSchema = Type.Object({
   commit: Str,
   changedOn: Type.Optional(Type.Union([Str, Type.Null()])),
   protected: Type.Optional(Type.Boolean()),
+  /** HMAC-SHA-256 digests of the secrets sent, by field: rotation is detected without storing them. */
+  secrets: Type.Optional(Type.Record(Str, Hash)),
+  /** HMAC-SHA-256 over the record and the registry root: a record nobody with the key wrote fails it. */
+  mac: Type.Optional(Hash),
 });
 
 export const HolderSchema = Type.Object({

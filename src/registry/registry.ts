@@ -83,6 +83,10 @@ export interface AppliedRecord {
   changedOn?: string | null;
   /** Marked protected in YAML: never deleted by the tool. */
   protected?: boolean;
+  /** HMAC digests of the secrets last sent, by field (`password`, `ssh_tunnel.password`, ...). */
+  secrets?: Record<string, string>;
+  /** Keyed MAC of the record (see record-mac.ts); absent when written without a key. */
+  mac?: string;
 }
 
 export interface LockHolder {

@@ -40,6 +40,8 @@ export interface ZkRegistryOptions {
    */
   auth?: DigestCredentials;
   reader?: { digestId: string };
+  /** Sees every byte the registry writes first, and refuses by throwing (the secret screen). */
+  screen?: (path: string, data: Buffer) => void;
   sessionTimeoutMs?: number;
   connectTimeoutMs?: number;
   keepSnapshots?: number;
@@ -92,9 +94,9 @@ export class ZkRegistry implements r.Registry {
   }
 
   private async openSession(): Promise<ZkClient> {
-    const { connect, auth, reader, sessionTimeoutMs, connectTimeoutMs } = this.options;
+    const { connect, auth, reader, sessionTimeoutMs, connectTimeoutMs, screen } = this.options;
     const acl = auth ? writerReaderAcl(auth, reader) : undefined;
-    const zk = await ZkClient.connect({ connect, auth, acl, sessionTimeoutMs, connectTimeoutMs });
+    const zk = await ZkClient.connect({ connect, auth, acl, sessionTimeoutMs, connectTimeoutMs, screen });
     try {
       await ensureLayout(zk, this.paths);
     } catch (err) {

@@ -32,6 +32,9 @@ export function showValue(value: Json | undefined, max = 400): string {
 export function changeLines(change: PlannedChange): string[] {
   const symbol = change.action === 'create' ? '+' : change.action === 'delete' ? '-' : '~';
   return change.changes.map((c) => {
+    if (c.sensitive === 'set') return `+ ${c.path} = (sensitive value)`;
+    if (c.sensitive === 'changed') return `~ ${c.path}: (sensitive value changed)`;
+    if (c.sensitive === 'removed') return `- ${c.path} = (sensitive value removed)`;
     if (c.before === undefined) return `+ ${c.path} = ${showValue(c.after)}`;
     if (c.after === undefined) return `- ${c.path} = ${showValue(c.before)}`;
     return `${symbol} ${c.path}: ${showValue(c.before)} -> ${showValue(c.after)}`;

@@ -33,7 +33,59 @@ export const DatabaseSchema = Type.Object(
       Type.Boolean({ description: 'Run queries as the logged-in user where the engine supports it.' }),
     ),
     extra: Type.Optional(
-      JsonObject('Engine settings Superset keeps in `extra` (metadata_params, engine_params, ...).'),
+      JsonObject(
+        'Engine settings Superset keeps in `extra` (metadata_params, engine_params, ...). Stored in clear text: never a credential (keys such as `password`, `token` or `private_key` are refused; use `masked_encrypted_extra`).',
+      ),
+    ),
+    masked_encrypted_extra: Type.Optional(
+      Type.Union(
+        [
+          Type.String({
+            pattern: ENV_REF_PATTERN,
+            description:
+              'An environment variable holding the whole JSON document, e.g. `${env.BIGQUERY_ENCRYPTED_EXTRA}`.',
+          }),
+          JsonObject(
+            'The JSON document, where every credential (a key such as `private_key`, `client_secret`, `credentials_info`) is an `${env.NAME}` reference.',
+          ),
+        ],
+        {
+          description:
+            "Superset's encrypted engine settings: BigQuery `credentials_info`, Snowflake key-pair `auth_params`, OAuth2 `oauth2_client_info` and other credentials kept encrypted. Sent to Superset at apply time, shown in plans as `(sensitive value)`.",
+        },
+      ),
+    ),
+    ssh_tunnel: Type.Optional(
+      Type.Object(
+        {
+          server_address: Type.String({ minLength: 1, description: 'SSH server host.' }),
+          server_port: Type.Integer({ minimum: 1, maximum: 65535, description: 'SSH server port.' }),
+          username: Type.String({ minLength: 1, description: 'SSH user name.' }),
+          password: Type.Optional(
+            Type.String({
+              pattern: ENV_REF_PATTERN,
+              description: 'Environment variable holding the SSH password.',
+            }),
+          ),
+          private_key: Type.Optional(
+            Type.String({
+              pattern: ENV_REF_PATTERN,
+              description: 'Environment variable holding the SSH private key (PEM).',
+            }),
+          ),
+          private_key_password: Type.Optional(
+            Type.String({
+              pattern: ENV_REF_PATTERN,
+              description: "Environment variable holding the private key's passphrase.",
+            }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "An SSH tunnel to the database (Superset's SSH_TUNNELING feature). Secrets come from `${env.*}` only.",
+        },
+      ),
     ),
   },
   { additionalProperties: false, description: 'A database connection in Superset.' },

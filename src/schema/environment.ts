@@ -44,6 +44,14 @@ export const EnvironmentSchema = Type.Object(
         ),
         username: Type.Optional(CredentialRef('ZooKeeper digest user')),
         password: Type.Optional(CredentialRef('ZooKeeper digest password')),
+        reader_username: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              'Digest identity that may only read the registry (the connector, dashboards); without it, nodes are readable by anyone. Needs `reader_password`.',
+          }),
+        ),
+        reader_password: Type.Optional(CredentialRef("reader identity's password (only its digest is used)")),
         snapshots_keep: Type.Optional(
           Type.Integer({ minimum: 1, description: 'Desired snapshots kept (default 20).' }),
         ),

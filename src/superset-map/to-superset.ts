@@ -1,14 +1,14 @@
 import type { ChartSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
 import { databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
-import type { Secret } from '../environment/secret.js';
+import type { DatabaseSecretField } from '../model/secrets.js';
 import { buildQueryContext } from './query-context.js';
 
 type Body = Record<string, unknown>;
 
 /** Puts the password into `scheme://user@host` at the last moment; an empty one means none. */
-export function uriWithPassword(uri: string, password: Secret | undefined): string {
-  if (!password || password.isEmpty) return uriWithoutPassword(uri);
-  return uriWithUserinfoPassword(uri, encodeURIComponent(password.reveal()));
+export function uriWithPassword(uri: string, password: string | undefined): string {
+  if (password === undefined || password === '') return uriWithoutPassword(uri);
+  return uriWithUserinfoPassword(uri, encodeURIComponent(password));
 }
 
 /** `scheme://user@host` -> `scheme://user:TEXT@host`; a URI without a user is returned as it is. */
@@ -19,19 +19,46 @@ export function uriWithUserinfoPassword(uri: string, text: string): string {
   );
 }
 
+/** Secret values of a database by field, read from the environment a moment before the request. */
+export type DatabaseSecrets = ReadonlyMap<DatabaseSecretField, string>;
+
+function sshTunnelBody(spec: DatabaseSpec, secrets: DatabaseSecrets): Body | null {
+  const t = spec.ssh_tunnel;
+  if (!t) return null;
+  const secret = (f: DatabaseSecretField) => {
+    const v = secrets.get(f);
+    return v === undefined || v === '' ? {} : { [f.slice('ssh_tunnel.'.length)]: v };
+  };
+  return {
+    server_address: t.server_address,
+    server_port: t.server_port,
+    username: t.username,
+    ...secret('ssh_tunnel.password'),
+    ...secret('ssh_tunnel.private_key'),
+    ...secret('ssh_tunnel.private_key_password'),
+  };
+}
+
 /** Fields of a database, as POST and PUT take them. `fields` limits an update to what changed. */
 export function databaseBody(
   spec: DatabaseSpec,
   uuid: string,
-  password: Secret | undefined,
+  secrets: DatabaseSecrets,
   fields?: Set<string>,
 ): Body {
   const settings = databaseSettings(spec);
+  const encrypted = secrets.get('masked_encrypted_extra');
+  const tunnel = sshTunnelBody(spec, secrets);
   const all: Body = {
     database_name: spec.name,
-    sqlalchemy_uri: uriWithPassword(spec.sqlalchemy_uri, password),
+    sqlalchemy_uri: uriWithPassword(spec.sqlalchemy_uri, secrets.get('password')),
     ...settings,
     extra: JSON.stringify(settings.extra),
+    // A removed field is cleared (an update that lists it sends null).
+    ...(encrypted !== undefined || fields?.has('masked_encrypted_extra')
+      ? { masked_encrypted_extra: encrypted ?? null }
+      : {}),
+    ...(tunnel || fields?.has('ssh_tunnel') ? { ssh_tunnel: tunnel } : {}),
   };
   return fields ? pick(all, fields) : { ...all, uuid };
 }

@@ -28,6 +28,8 @@ export interface SupersetClientOptions {
   baseUrl: string;
   username: string;
   password: string;
+  /** Other secret values this run sends (database passwords, encrypted extras): never in a message. */
+  secrets?: readonly string[];
   /** Bound of one HTTP exchange, connect to last byte (default 30 000). */
   timeoutMs?: number;
   /** Retries after the first attempt (default 3). */
@@ -58,6 +60,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   const timeoutMs = options.timeoutMs ?? 30_000;
   const redactor = new Redactor();
   redactor.add(options.password);
+  for (const secret of options.secrets ?? []) redactor.add(secret);
   const calls: ClientCalls = { list: 0, get: 0, write: 0, auth: 0, retries: 0 };
   const cookies = new CookieJar();
   const log = (level: SupersetLogEvent['level'], code: string, message: string): void => {

@@ -1,3 +1,4 @@
+import { isSecretKey } from '../model/secrets.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { FILE_KINDS, schemaDocument, type FileKind } from '../schema/index.js';
@@ -123,7 +124,8 @@ function toProblem(parsed: ParsedFile, err: ErrorObject): Problem {
         `${field} must be one of ${JSON.stringify(params.allowedValues)}.`,
       );
     case 'pattern': {
-      const isSecret = path[path.length - 1] === 'password';
+      const last = path[path.length - 1];
+      const isSecret = typeof last === 'string' && isSecretKey(last);
       const sentence = PATTERN_SENTENCES[String(params.pattern)] ?? `must match ${String(params.pattern)}`;
       return problemFor(
         parsed,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OwnershipSource } from '../engine/plan-run.js';
 import { computeDrift } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
 import { ATTRIBUTE_OPTIONS } from '../engine/plan-run.js';
@@ -27,6 +28,8 @@ export interface AgentOptions {
   env: ResolvedEnvironment;
   port: SupersetPort;
   registry: Registry;
+  /** Verifies applied records (the record key); without it every record counts. */
+  trust?: Pick<OwnershipSource, 'secrets' | 'registryRoot'>;
   /** Desired objects from git, used until the registry has a snapshot. */
   gitObjects: readonly AnyDesired[];
   intervalMs: number;
@@ -76,7 +79,7 @@ export class WatchAgent {
   constructor(private readonly options: AgentOptions) {
     const root = options.env.zookeeper.root;
     this.poller = new SupersetPoller(options.port);
-    this.view = new RegistryView(options.registry, options.gitObjects);
+    this.view = new RegistryView(options.registry, options.gitObjects, options.trust);
     this.session = new AgentSession(
       options.env,
       this.id,

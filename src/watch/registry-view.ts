@@ -1,6 +1,6 @@
 import type { DriftInput } from '../drift/compute.js';
 import { hashesOf, readAppliedEntries, type SnapshotHashes } from '../engine/drift-run.js';
-import { ATTRIBUTE_OPTIONS } from '../engine/plan-run.js';
+import { ATTRIBUTE_OPTIONS, type OwnershipSource } from '../engine/plan-run.js';
 import type { AnyDesired } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
 import type { AppliedEntry, DesiredEntry } from '../plan/types.js';
@@ -24,10 +24,20 @@ export class RegistryView {
   snapshotId: string | null = null;
   problems: RegistryProblems = { current: null, applied: null };
 
+  private readonly owner: OwnershipSource;
+
   constructor(
     private readonly registry: Registry,
     private readonly gitObjects: readonly AnyDesired[],
-  ) {}
+    /** The record key and root to verify applied records with (none: every record counts). */
+    trust?: Pick<OwnershipSource, 'secrets' | 'registryRoot'>,
+  ) {
+    this.owner = {
+      registry,
+      secrets: trust?.secrets ?? { key: undefined },
+      registryRoot: trust?.registryRoot ?? '',
+    };
+  }
 
   /** Reads the registry again; says whether anything a drift check depends on changed. */
   async reload(): Promise<boolean> {
@@ -43,10 +53,11 @@ export class RegistryView {
       this.snapshot = current ? { commit: current.pointer.commit, hashes: hashesOf(current.objects) } : null;
       this.setDesired(current ? desiredFromSnapshot(current.objects) : [...this.gitObjects]);
     }
-    const read = await readAppliedEntries(this.registry);
-    if ('problem' in read) this.problems.applied = read.problem;
+    const read = await readAppliedEntries(this.owner);
+    const unreadable = read.problems.find((p) => p.name === 'applied');
+    if (unreadable) this.problems.applied = unreadable.message;
     else {
-      this.problems.applied = null;
+      this.problems.applied = read.problems.length ? read.problems.map((p) => p.message).join('\n') : null;
       this.applied = new Map(read.applied.map((a) => [a.uuid, a]));
     }
     return this.signature() !== before;

@@ -25,14 +25,21 @@ export class ZkClient {
     private readonly conn: ZkConnection,
     /** Applied right after every create (the binding can only create with the open ACL). */
     readonly acl: readonly ZkAcl[] | undefined,
+    /** Sees every byte written (create and set) first, and may refuse by throwing. */
+    private readonly screen: ((path: string, data: Buffer) => void) | undefined,
   ) {
     // A dead session has no watches left.
     conn.onState(() => conn.dead && this.watches.clear());
     this.watched = new WatchedReads(conn, this.watches, this);
   }
 
-  static async connect(options: ZkConnectOptions & { acl?: readonly ZkAcl[] }): Promise<ZkClient> {
-    return new ZkClient(await ZkConnection.open(options), options.acl);
+  static async connect(
+    options: ZkConnectOptions & {
+      acl?: readonly ZkAcl[];
+      screen?: (path: string, data: Buffer) => void;
+    },
+  ): Promise<ZkClient> {
+    return new ZkClient(await ZkConnection.open(options), options.acl, options.screen);
   }
 
   get connect(): string {
@@ -72,12 +79,23 @@ export class ZkClient {
    */
   async create(path: string, data: Buffer | string, options: { mode?: CreateMode; acl?: boolean } = {}) {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.screen?.(path, bytes);
     const flags = FLAGS[options.mode ?? 'persistent'];
     const [created] = await this.conn.request<[string]>('create', path, (cb) =>
       this.conn.raw.a_create(path, bytes, flags, cb),
     );
-    if (this.acl && options.acl !== false) {
-      await this.setAcl(created, 0, this.acl).catch((err: unknown) => {
+    if (this.acl && options.acl !== false) await this.restrict(created);
+    return created;
+  }
+
+  /**
+   * set_acl on a node just made, then reads the ACL back: a node left open (the set_acl failed, or
+   * someone changed the ACL in between) is deleted and the write stops, never left world-writable.
+   */
+  private async restrict(created: string): Promise<void> {
+    const acl = this.acl ?? [];
+    try {
+      await this.setAcl(created, 0, acl).catch((err: unknown) => {
         if (isZkError(err, 'BADVERSION')) {
           throw new ZkError(
             ZK_CODES.BADVERSION,
@@ -87,8 +105,19 @@ export class ZkClient {
         }
         throw err;
       });
+      const { acl: actual } = await this.getAcl(created);
+      if (!sameAcl(actual, acl)) {
+        throw new ZkError(
+          ZK_CODES.NOAUTH,
+          `the ACL of ${created} is not the one asked for after set_acl (${actual.map((a) => `${a.scheme}:${a.scheme === 'digest' ? a.id.split(':')[0] : a.id}`).join(', ')})`,
+          created,
+        );
+      }
+    } catch (err) {
+      // The node may still be open: remove it rather than leave it writable by anyone.
+      await this.delete(created, -1).catch(() => undefined);
+      throw err;
     }
-    return created;
   }
 
   async get(path: string): Promise<ZkNode> {
@@ -107,6 +136,7 @@ export class ZkClient {
   async set(path: string, data: Buffer | string, version: number): Promise<ZkStat> {
     checkVersion(version);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.screen?.(path, bytes);
     const [stat] = await this.conn.request<[RawStat]>('set', path, (cb) =>
       this.conn.raw.a_set(path, bytes, version, cb),
     );

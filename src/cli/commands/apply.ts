@@ -14,6 +14,7 @@ export interface ApplyCommandOptions {
   prune?: boolean;
   target?: string[];
   adopt?: boolean;
+  rotateSecrets?: boolean;
   lockTimeout: number;
 }
 
@@ -21,7 +22,10 @@ export interface ApplyCommandOptions {
 export async function applyCommand(options: ApplyCommandOptions, out: Output): Promise<number> {
   const project = await loadProject(options.dir, options.env);
   const commit = await headCommit(project.projectDir, options.dir);
-  const services = await connectServices(project.env);
+  const services = await connectServices(project.env, undefined, {
+    objects: project.objects,
+    ...(out.screen ? { screen: out.screen } : {}),
+  });
   try {
     const run = await runApply(project.objects, services, {
       environment: project.env.name,
@@ -29,6 +33,8 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       lockTimeoutMs: options.lockTimeout * 1000,
       prune: options.prune ?? false,
       ...(options.adopt ? { adopt: true } : {}),
+      ...(options.rotateSecrets ? { rotateSecrets: true } : {}),
+      onNotice: (notice) => out.stderr(`warning: ${notice}\n`),
       ...(options.target?.length ? { targets: options.target } : {}),
       onEvent: progressPrinter(out),
       onLockWait: (holder) => out.stderr(`Waiting for the apply lock, held by ${holder}...\n`),

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { writeScreened } from '../output.js';
 import { diffAsJson, diffAsMarkdown, diffAsText } from '../../diff/render.js';
 import { runDiff, touchedEnvironments } from '../../diff/run.js';
 import type { DiffReport } from '../../diff/types.js';
@@ -62,7 +63,7 @@ export async function diffCommand(
   const { report } = run;
   const text = renderDiff(report, options.format, out.color && !options.out);
   if (options.out) {
-    writeFileSync(options.out, text);
+    writeScreened(out, options.out, text, writeFileSync);
     out.stderr(`diff written to ${options.out}\n`);
   } else out.stdout(text);
   const touched = report.environments.some((e) => e.touched);

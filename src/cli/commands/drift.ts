@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { writeScreened } from '../output.js';
 import { hasDrift } from '../../drift/compute.js';
 import type { DriftReport } from '../../drift/types.js';
 import { runDrift } from '../../engine/drift-run.js';
@@ -35,7 +36,10 @@ export function renderDrift(
 export async function driftCommand(options: DriftCommandOptions, out: Output): Promise<number> {
   const project = await loadProject(options.dir, options.env);
   const commit = await headCommit(project.projectDir, options.dir);
-  const services = await connectServices(project.env);
+  const services = await connectServices(project.env, undefined, {
+    objects: project.objects,
+    ...(out.screen ? { screen: out.screen } : {}),
+  });
   try {
     const report = await runDrift(project.objects, services, {
       environment: project.env.name,
@@ -46,7 +50,7 @@ export async function driftCommand(options: DriftCommandOptions, out: Output): P
     });
     const text = renderDrift(report, options.format, out.color && !options.out);
     if (options.out) {
-      writeFileSync(options.out, text);
+      writeScreened(out, options.out, text, writeFileSync);
       out.stderr(`drift report written to ${options.out}\n`);
     } else out.stdout(text);
     const drift = hasDrift(report) || (options.failOnUnmanaged === true && report.counts.unmanaged > 0);

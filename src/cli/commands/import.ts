@@ -47,7 +47,10 @@ export async function importCommand(options: ImportOptions, out: Output): Promis
     await report(converted, await writeObjects(options.out, converted.objects), out);
   } else {
     const project = await loadProject(options.dir, options.env as string);
-    const services = await connectServices(project.env);
+    const services = await connectServices(project.env, undefined, {
+      objects: project.objects,
+      ...(out.screen ? { screen: out.screen } : {}),
+    });
     try {
       const live = await convertLive(services.port, {
         ...(kinds ? { kinds: kinds as ObjectKind[] } : {}),

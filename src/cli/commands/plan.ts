@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { writeScreened } from '../output.js';
 import { connectServices } from '../../engine/services.js';
 import { runPlan } from '../../engine/plan-run.js';
 import { loadProject } from '../../engine/project.js';
@@ -16,6 +17,7 @@ export interface PlanCommandOptions {
   prune?: boolean;
   target?: string[];
   readAll?: boolean;
+  rotateSecrets?: boolean;
 }
 
 export function renderPlan(plan: Plan, format: PlanCommandOptions['format'], color: boolean): string {
@@ -27,16 +29,21 @@ export function renderPlan(plan: Plan, format: PlanCommandOptions['format'], col
 /** Exit 0: no changes; 2: changes (or conflicts to resolve); 1: error. */
 export async function planCommand(options: PlanCommandOptions, out: Output): Promise<number> {
   const project = await loadProject(options.dir, options.env);
-  const services = await connectServices(project.env);
+  const services = await connectServices(project.env, undefined, {
+    objects: project.objects,
+    ...(out.screen ? { screen: out.screen } : {}),
+  });
   try {
-    const { plan } = await runPlan(project.env.name, project.objects, services, {
+    const { plan, notices } = await runPlan(project.env.name, project.objects, services, {
       prune: options.prune ?? false,
       readAll: options.readAll ?? false,
+      ...(options.rotateSecrets ? { rotateSecrets: true } : {}),
       ...(options.target?.length ? { targets: options.target } : {}),
     });
+    for (const notice of notices) out.stderr(`warning: ${notice}\n`);
     const text = renderPlan(plan, options.format, out.color && !options.out);
     if (options.out) {
-      writeFileSync(options.out, text);
+      writeScreened(out, options.out, text, writeFileSync);
       out.stderr(`plan written to ${options.out}\n`);
     } else out.stdout(text);
     return hasChanges(plan) || plan.summary.conflict > 0 ? 2 : 0;

@@ -19,7 +19,7 @@ export interface RollbackCommandOptions {
 /** `rollback --to SHA`: re-point `current` to a kept snapshot and apply it. Exit 0 done, 1 failure. */
 export async function rollbackCommand(options: RollbackCommandOptions, out: Output): Promise<number> {
   const env = await loadEnvironmentOnly(options.dir, options.env);
-  const services = await connectServices(env);
+  const services = await connectServices(env, undefined, out.screen ? { screen: out.screen } : {});
   try {
     const run = await runRollback(services, {
       environment: env.name,

@@ -32,18 +32,23 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
   const sink: { agent?: WatchAgent; early: AgentEvent[] } = { early: [] };
   const log = (event: AgentEvent) => out.stdout(JSON.stringify(event) + '\n');
   // The client's per-request debug lines would drown the agent's own events.
-  const services = await connectServices(project.env, (e) => {
-    if (e.level === 'debug' && !options.verbose) return;
-    // Notices of the Superset client and the registry's own ZooKeeper session (codes say which).
-    const source = e.code.startsWith('registry.') ? 'registry' : 'superset';
-    const event: AgentEvent = { event: source, level: e.level, code: e.code, message: e.message };
-    if (sink.agent) sink.agent.emit(event);
-    else sink.early.push(event);
-  });
+  const services = await connectServices(
+    project.env,
+    (e) => {
+      if (e.level === 'debug' && !options.verbose) return;
+      // Notices of the Superset client and the registry's own ZooKeeper session (codes say which).
+      const source = e.code.startsWith('registry.') ? 'registry' : 'superset';
+      const event: AgentEvent = { event: source, level: e.level, code: e.code, message: e.message };
+      if (sink.agent) sink.agent.emit(event);
+      else sink.early.push(event);
+    },
+    { objects: project.objects, ...(out.screen ? { screen: out.screen } : {}) },
+  );
   const started = new WatchAgent({
     env: project.env,
     port: services.port,
     registry: services.registry,
+    trust: services,
     gitObjects: project.objects,
     intervalMs: Math.max(0.2, options.interval) * 1000,
     log,

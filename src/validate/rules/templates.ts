@@ -1,11 +1,19 @@
 import { problemFor, type ParsedFile } from '../../load/parse-file.js';
 import type { PathSegment, Problem } from '../../model/problem.js';
+import { DATABASE_SECRET_FIELDS } from '../../model/secrets.js';
 import { BUILTIN_VARIABLES, findTemplateRefs } from '../../model/template.js';
 import type { RuleContext } from './context.js';
 
-/** Places where `${env.NAME}` may stand: secrets, and environment settings. */
+/**
+ * Places where `${env.NAME}` may stand: a database's secret fields (read at apply time and sent only to
+ * Superset), and environment settings other than `variables:` (the secrets rule explains that one).
+ */
 function envAllowed(kind: string, path: PathSegment[]): boolean {
-  return kind === 'environment' || (kind === 'database' && path.length === 1 && path[0] === 'password');
+  if (kind === 'environment') return path[0] !== 'variables';
+  if (kind !== 'database') return false;
+  if (path[0] === 'masked_encrypted_extra') return true;
+  const field = path.join('.');
+  return (DATABASE_SECRET_FIELDS as readonly string[]).includes(field);
 }
 
 /**
@@ -21,10 +29,11 @@ export function templates(ctx: RuleContext): Problem[] {
         const at = (rule: string, message: string) =>
           problems.push(problemFor(file.parsed, path, rule, message));
         if (ref.namespace === 'env') {
+          if (file.kind === 'environment' && path[0] === 'variables') continue; // the secrets rule says why
           if (!envAllowed(file.kind, path)) {
             at(
               'env-outside-secret',
-              `\`${ref.raw}\` reads an environment variable here, where its value would be stored in Superset; use \`\${var.NAME}\` from the environment file, or move the secret to \`password\`.`,
+              `\`${ref.raw}\` reads an environment variable here, where its value would be stored in Superset; use \`\${var.NAME}\` from the environment file, or move a secret to the database's \`password\` or \`masked_encrypted_extra\`.`,
             );
           }
         } else if (ref.namespace === 'var') {

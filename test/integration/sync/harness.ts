@@ -126,7 +126,10 @@ const COMMIT: CommitInfo = {
 export async function engine(fx: Fixture, processEnv = process.env): Promise<Engine> {
   const project = await loadProject(fx.metadataDir, fx.envName, processEnv);
   const events: Engine['events'] = [];
-  const real = await connectServices(project.env, (e) => events.push(e));
+  const real = await connectServices(project.env, (e) => events.push(e), {
+    objects: project.objects,
+    processEnv,
+  });
   const port = countingPort(real.port);
   const services: Services = { ...real, port };
   const objects = async () => (await loadProject(fx.metadataDir, fx.envName, processEnv)).objects;
@@ -145,7 +148,6 @@ export async function engine(fx: Fixture, processEnv = process.env): Promise<Eng
         commit: COMMIT,
         lockTimeoutMs: 30_000,
         prune: options.prune ?? false,
-        processEnv,
       }),
     close: () => real.close(),
   };

@@ -5,6 +5,7 @@ import { deriveUuid, type AnyDesired } from '../../../src/model/object.js';
 import { MemoryRegistry } from '../../../src/registry/index.js';
 import type { ObjectKind } from '../../../src/schema/index.js';
 import { FakePort } from './fake-port.js';
+import { fakeServices } from '../../helpers/services.js';
 
 function object(kind: ObjectKind, name: string, spec: Record<string, unknown>): AnyDesired {
   return {
@@ -22,14 +23,14 @@ const objects = [
 ];
 
 async function planAndApply(port: FakePort, registry: MemoryRegistry) {
-  const services = { port, registry, close: () => Promise.resolve() };
+  const services = fakeServices(port, registry);
   const run = await runPlan('test', objects, services, { prune: false });
   const outcome = await applyPlan(run.plan, {
     port,
     registry,
     live: run.live,
     desired: new Map(objects.map((o) => [o.uuid, o])),
-    password: () => undefined,
+    secrets: () => new Map(),
     commit: 'c0ffee',
   });
   return { plan: run.plan, outcome };

@@ -132,6 +132,7 @@ export async function runApplyOf(
       commit: commit.sha,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
+    for (const notice of await unmaskedByEngine(services, outcome, desired)) options.onNotice?.(notice);
     if (lock.lost)
       throw new UserError(
         'The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.',
@@ -226,4 +227,33 @@ export function checkPruneAllowed(services: Services, prune: boolean): void {
     `Refusing --prune: ${RECORD_KEY_VARIABLE} is not set, so applied records in a registry that is not on this machine cannot be verified, and a record anyone wrote into ZooKeeper could make this apply delete a Superset object. Set ${RECORD_KEY_VARIABLE} (the same key every applier of this environment uses), or apply without --prune.`,
     'prune-without-key',
   );
+}
+
+/**
+ * Superset masks `masked_encrypted_extra` per engine, and some engines mask only a few paths (6.1's
+ * PostgreSQL spec masks only `aws_iam`), so what was sent may come back in clear to anyone who can
+ * edit the database. After writing a database that has one, read it back once and say so.
+ */
+async function unmaskedByEngine(
+  services: Services,
+  outcome: ApplyOutcome,
+  desired: ReadonlyMap<string, AnyDesired>,
+): Promise<string[]> {
+  const notices: string[] = [];
+  for (const change of outcome.done) {
+    const obj = desired.get(change.uuid);
+    if (obj?.kind !== 'database' || obj.spec.masked_encrypted_extra === undefined) continue;
+    if (change.action !== 'create' && change.action !== 'update') continue;
+    const id = (await services.registry.readApplied()).find((r) => r.uuid === change.uuid)?.supersetId;
+    if (id === undefined) continue;
+    const raw = await services.port.get('database', id).catch(() => undefined);
+    const shown = raw?.masked_encrypted_extra;
+    const hit = typeof shown === 'string' ? services.secrets.screen.find(shown) : undefined;
+    if (hit) {
+      notices.push(
+        `Superset returns database ${JSON.stringify(obj.name)}'s masked_encrypted_extra with the value of ${hit.name} unmasked (its engine masks only some paths there), so anyone who may edit the database in Superset can read it; for a connection password use \`password\` instead.`,
+      );
+    }
+  }
+  return notices;
 }

@@ -2,7 +2,7 @@
 // session (connection.ts): once it is expired or closed the instance is dead for good and the owner
 // opens a new client and rebuilds what it needs.
 import { FLAGS, type RawAcl, type RawStat } from './binding.js';
-import { toRawAcl, fromRawAcl, type ZkAcl } from './acl.js';
+import { digestId, toRawAcl, fromRawAcl, type DigestCredentials, type ZkAcl } from './acl.js';
 import { ZkConnection, type StateListener } from './connection.js';
 import { ZK_CODES, ZkError, isZkError } from './errors.js';
 import { toStat, type ZkStat } from './stat.js';
@@ -39,6 +39,14 @@ export class ZkClient {
       screen?: (path: string, data: Buffer) => void;
     },
   ): Promise<ZkClient> {
+    if (options.acl && !readableBy(options.acl, options.auth)) {
+      // The binding crashes the process on a failed get_acl (it frees a NULL ACL vector), and the
+      // check after each create reads the ACL back: an ACL that locks this client out is refused here.
+      throw new ZkError(
+        ZK_CODES.BADARGUMENTS,
+        'the ACL for new nodes must let this client read them (its own digest identity, or world READ)',
+      );
+    }
     return new ZkClient(await ZkConnection.open(options), options.acl, options.screen);
   }
 
@@ -170,6 +178,11 @@ export class ZkClient {
     return (await this.stat(path)) !== null;
   }
 
+  /**
+   * Trap: the binding's get_acl completion frees the ACL vector even when the call failed, so a
+   * get_acl that fails (NONODE, NOAUTH) crashes the process. Call it only on a node known to exist
+   * and readable by this client.
+   */
   async getAcl(path: string): Promise<{ acl: ZkAcl[]; stat: ZkStat }> {
     const [acl, stat] = await this.conn.request<[RawAcl[], RawStat]>('get_acl', path, (cb) =>
       this.conn.raw.a_get_acl(path, cb),
@@ -219,6 +232,17 @@ function checkVersion(version: number): void {
   if (!Number.isInteger(version) || version < -1) {
     throw new ZkError(ZK_CODES.BADARGUMENTS, `version must be -1 or a node version, got ${String(version)}`);
   }
+}
+
+/** Whether a client with `auth` may read nodes that have `acl` (get_acl needs READ or ADMIN). */
+function readableBy(acl: readonly ZkAcl[], auth: DigestCredentials | undefined): boolean {
+  const reads = (a: ZkAcl) => a.perms.some((p) => p === 'ALL' || p === 'READ' || p === 'ADMIN');
+  return acl.some(
+    (a) =>
+      reads(a) &&
+      ((a.scheme === 'world' && a.id === 'anyone') ||
+        (a.scheme === 'digest' && auth !== undefined && a.id === digestId(auth.user, auth.password))),
+  );
 }
 
 function sameAcl(a: readonly ZkAcl[], b: readonly ZkAcl[]): boolean {

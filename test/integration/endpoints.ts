@@ -10,5 +10,8 @@ export function serviceEndpoints() {
     supersetUrl: process.env.SUPERSET_URL ?? `http://127.0.0.1:${supersetPort}`,
     supersetUser: process.env.SUPERSET_ADMIN_USER ?? 'admin',
     supersetPassword: process.env.SUPERSET_ADMIN_PASSWORD ?? 'admin',
+    /** The warehouse PostgreSQL of scripts/postgres.sh (TCP from Superset, with a password). */
+    pgHost: '127.0.0.1',
+    pgPort: Number(process.env.PG_PORT ?? 5433),
   };
 }

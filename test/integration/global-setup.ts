@@ -14,8 +14,24 @@ function ruok(host: string, port: number): Promise<string> {
   });
 }
 
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.setTimeout(3000, () => socket.destroy(new Error('timeout')));
+    socket.on('error', () => resolve(false));
+  });
+}
+
 export default async function setup(): Promise<void> {
-  const { zkHost, zkPort, supersetUrl } = serviceEndpoints();
+  const { zkHost, zkPort, supersetUrl, pgHost, pgPort } = serviceEndpoints();
+  if (!(await tcpOpen(pgHost, pgPort))) {
+    throw new Error(
+      `The warehouse PostgreSQL at ${pgHost}:${pgPort} does not answer. Start it: bash scripts/services.sh up`,
+    );
+  }
   const answer = await ruok(zkHost, zkPort).catch((e: unknown) => `error: ${String(e)}`);
   if (answer !== 'imok') {
     throw new Error(

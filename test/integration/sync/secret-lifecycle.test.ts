@@ -1,0 +1,239 @@
+// Secrets through their whole life against the real services: two PostgreSQL warehouse users with
+// real passwords, given only as `${env.*}`, one in `password`, one in `masked_encrypted_extra`
+// (`connect_args.password`). After an apply, no trace of either value (as it is, URL-encoded or
+// base64) is in the environment's ZooKeeper subtree, any plan or drift format, or the CLI's output;
+// nor in Superset's API answers, except one that Superset itself makes: 6.1's PostgreSQL engine
+// masks only `aws_iam` paths of the encrypted extra, so GET /connection shows the second password.
+// The tool says so at apply time, and the test holds it to that. Then both passwords are rotated in
+// PostgreSQL and in the environment: the plan names the sensitive changes without the values, apply
+// sends them, and Superset connects with the new ones.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZkClient, listTree } from '../../../src/zookeeper/index.js';
+import { serviceEndpoints } from '../endpoints.js';
+import { createFixture, listOwn, type Fixture } from './fixture.js';
+import { cli } from './harness.js';
+
+const REPO = path.resolve(import.meta.dirname, '../../..');
+const { pgHost, pgPort } = serviceEndpoints();
+
+function psql(sql: string): string {
+  return execFileSync(
+    'bash',
+    [path.join(REPO, 'scripts/postgres.sh'), 'psql', '-v', 'ON_ERROR_STOP=1', '-qAtc', sql],
+    {
+      encoding: 'utf8',
+    },
+  );
+}
+
+function forms(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
+}
+
+let fx: Fixture;
+let role: string;
+let encRole: string;
+let passwordVar: string;
+let encVar: string;
+const keyVar = 'SUPERSET_GITOPS_RECORD_KEY';
+const pw = [`pw-${randomBytes(10).toString('hex')}/+=`, `pw-${randomBytes(10).toString('hex')}?&`];
+const enc = [`enc-${randomBytes(10).toString('hex')}%/`, `enc-${randomBytes(10).toString('hex')}#"`];
+const seen: { where: string; text: string }[] = [];
+const record = (where: string, text: string) => seen.push({ where, text });
+/** Superset's own GET /connection of the encrypted-extra database (see the header). */
+const SHOWN_BY_SUPERSET = /^GET database \d+\/connection \(encrypted extra\)$/;
+
+function expectClean(secret: string, except?: RegExp): void {
+  for (const { where, text } of seen) {
+    if (except?.test(where)) continue;
+    for (const form of forms(secret))
+      expect(text.includes(form), `${where} holds the secret (${form})`).toBe(false);
+  }
+}
+
+async function run(...args: string[]) {
+  const r = await cli(fx, ...args);
+  record(`${args.join(' ')} stdout`, r.stdout);
+  record(`${args.join(' ')} stderr`, r.stderr);
+  return r;
+}
+
+/** A bearer token, CSRF token and cookie, as a browser session of the admin would have. */
+async function session(): Promise<Record<string, string>> {
+  const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
+  const login = await fetch(`${supersetUrl}/api/v1/security/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: supersetUser, password: supersetPassword, provider: 'db' }),
+  }).then((r) => r.json() as Promise<{ access_token: string }>);
+  const auth = { Authorization: `Bearer ${login.access_token}`, Accept: 'application/json' };
+  const csrfResponse = await fetch(`${supersetUrl}/api/v1/security/csrf_token/`, { headers: auth });
+  const csrf = ((await csrfResponse.json()) as { result: string }).result;
+  const cookie = (csrfResponse.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return { ...auth, 'Content-Type': 'application/json', 'X-CSRFToken': csrf, Cookie: cookie };
+}
+
+/** Superset's connection test for a database, with the password it stores (the URI sent masked). */
+async function testConnection(name: string, user: string): Promise<{ ok: boolean; text: string }> {
+  const response = await fetch(`${serviceEndpoints().supersetUrl}/api/v1/database/test_connection/`, {
+    method: 'POST',
+    headers: await session(),
+    body: JSON.stringify({
+      database_name: name,
+      sqlalchemy_uri: `postgresql://${user}:XXXXXXXXXX@${pgHost}:${pgPort}/warehouse`,
+    }),
+  });
+  const text = await response.text();
+  record(`test_connection ${name}`, text);
+  return { ok: response.status === 200, text };
+}
+
+/** Superset connects with what it stores (here: the encrypted extra) to list the schemas. */
+async function schemasOf(id: number): Promise<{ status: number; text: string }> {
+  const response = await fetch(
+    `${serviceEndpoints().supersetUrl}/api/v1/database/${id}/schemas/?q=(force:!t)`,
+    { headers: await session() },
+  );
+  const text = await response.text();
+  record(`schemas ${id}`, text);
+  return { status: response.status, text };
+}
+
+beforeAll(() => {
+  fx = createFixture('secretlife');
+  role = `gitops_${fx.runId}`.toLowerCase();
+  encRole = `gitops_enc_${fx.runId}`.toLowerCase();
+  passwordVar = `WAREHOUSE_PASSWORD_${fx.runId.toUpperCase()}`;
+  encVar = `WAREHOUSE_ENC_PASSWORD_${fx.runId.toUpperCase()}`;
+  process.env[passwordVar] = pw[0];
+  process.env[encVar] = enc[0];
+  process.env[keyVar] = `key-${randomBytes(16).toString('hex')}`;
+  for (const [r, p] of [
+    [role, pw[0]!],
+    [encRole, enc[0]!],
+  ]) {
+    psql(`CREATE ROLE ${r} LOGIN PASSWORD '${p.replace(/'/g, "''")}'`);
+    psql(`GRANT SELECT ON public.orders TO ${r}`);
+  }
+  fx.write(
+    'databases/pw.yaml',
+    `kind: database
+name: pg_pw_${fx.runId}
+sqlalchemy_uri: postgresql://${role}@${pgHost}:${pgPort}/warehouse
+password: \${env.${passwordVar}}
+`,
+  );
+  // Another user, its password given to the driver through Superset's encrypted extra.
+  fx.write(
+    'databases/enc.yaml',
+    `kind: database
+name: pg_enc_${fx.runId}
+sqlalchemy_uri: postgresql://${encRole}@${pgHost}:${pgPort}/warehouse
+masked_encrypted_extra:
+  connect_args:
+    password: \${env.${encVar}}
+`,
+  );
+});
+
+afterAll(async () => {
+  delete process.env[passwordVar];
+  delete process.env[encVar];
+  delete process.env[keyVar];
+  await fx?.cleanup();
+  for (const r of [role, encRole]) {
+    try {
+      psql(`DROP OWNED BY ${r}; DROP ROLE IF EXISTS ${r}`);
+    } catch {
+      // the role was never made
+    }
+  }
+});
+
+describe('secrets: a PostgreSQL warehouse password from the environment', () => {
+  it('validates, plans without the value and applies: Superset connects with it', async () => {
+    const v = await run('validate');
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    for (const format of ['text', 'markdown', 'json']) {
+      const p = await run('plan', '--format', format);
+      expect(p.code, p.stderr).toBe(2);
+      if (format === 'text') {
+        expect(p.stdout).toContain('+ password = (sensitive value)');
+        expect(p.stdout).toContain('+ masked_encrypted_extra = (sensitive value)');
+      }
+    }
+    const a = await run('apply');
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    expect(a.stderr).toContain(
+      `Superset returns database "pg_enc_${fx.runId}"'s masked_encrypted_extra with the value of \${env.${encVar}} unmasked`,
+    );
+    expect((await testConnection(`pg_pw_${fx.runId}`, role)).ok).toBe(true);
+    const p = await run('plan');
+    expect(p.code, p.stdout).toBe(0);
+    expectClean(pw[0]!);
+    expectClean(enc[0]!);
+  });
+
+  it('leaves no trace of the value in ZooKeeper, drift reports or Superset API answers', async () => {
+    for (const format of ['text', 'markdown', 'json', 'html']) {
+      const d = await run('drift', '--format', format, '--ignore-unmanaged');
+      expect(d.code, d.stdout + d.stderr).toBe(0);
+    }
+    const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
+    try {
+      const paths = await listTree(zk, fx.zkRoot);
+      expect(paths.length).toBeGreaterThan(8);
+      for (const p of paths) record(`znode ${p}`, p + (await zk.get(p)).data.toString('utf8'));
+    } finally {
+      zk.close();
+    }
+    const rows = await listOwn(fx.admin, 'database', fx.runId);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      const schemas = await schemasOf(row.id);
+      expect(schemas.status, schemas.text).toBe(200); // Superset connects with what it stores
+      const connection = await fx.admin.get('database', row.id);
+      const isEnc = String(connection.database_name).startsWith('pg_enc_');
+      record(
+        `GET database ${row.id}/connection${isEnc ? ' (encrypted extra)' : ''}`,
+        JSON.stringify(connection),
+      );
+      expect(String(connection.sqlalchemy_uri)).not.toContain(pw[0]);
+    }
+    record('database list', JSON.stringify(rows));
+    expect(seen.length).toBeGreaterThan(20);
+    expectClean(pw[0]!);
+    expectClean(enc[0]!, SHOWN_BY_SUPERSET);
+  });
+
+  it('rotates: the plan shows the sensitive change, apply sends it, the connection test passes', async () => {
+    psql(`ALTER ROLE ${role} PASSWORD '${pw[1]!.replace(/'/g, "''")}'`);
+    psql(`ALTER ROLE ${encRole} PASSWORD '${enc[1]!.replace(/'/g, "''")}'`);
+    expect((await testConnection(`pg_pw_${fx.runId}`, role)).ok).toBe(false); // Superset still has the old one
+    process.env[passwordVar] = pw[1];
+    process.env[encVar] = enc[1];
+    const p = await run('plan');
+    expect(p.code).toBe(2);
+    expect(p.stdout).toContain('~ password: (sensitive value changed)');
+    expect(p.stdout).toContain('~ masked_encrypted_extra: (sensitive value changed)');
+    expect(p.stdout).toMatch(/Plan: 0 to create, 2 to change, 0 to delete/);
+    const a = await run('apply');
+    expect(a.code, a.stdout + a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/0 created, 2 updated, 0 deleted/);
+    const test = await testConnection(`pg_pw_${fx.runId}`, role);
+    expect(test.ok, test.text).toBe(true);
+    const [encDb] = (await listOwn(fx.admin, 'database', fx.runId)).filter((r) =>
+      r.name.startsWith('pg_enc_'),
+    );
+    const schemas = await schemasOf(encDb!.id);
+    expect(schemas.status, schemas.text).toBe(200);
+    expect(schemas.text).toContain('public');
+    const again = await run('plan');
+    expect(again.code, again.stdout).toBe(0);
+    for (const secret of [...pw]) expectClean(secret);
+    for (const secret of [...enc]) expectClean(secret, SHOWN_BY_SUPERSET);
+  });
+});

@@ -14,6 +14,11 @@ npm run --silent build
 CLI=(node bin/superset-gitops.js)
 echo
 echo "=== apply metadata/ to environment local ==="
+# A demo registry from a version before applied records were signed: its records are the demo's own
+# (loopback, this machine), so they are signed with this machine's local record key first.
+if ! "${CLI[@]}" state sign --env local >/dev/null 2>&1; then
+  "${CLI[@]}" state sign --env local --yes
+fi
 "${CLI[@]}" apply --env local
 
 URL="${SUPERSET_URL:-http://127.0.0.1:${SUPERSET_PORT:-8088}}"

@@ -175,14 +175,19 @@ export async function main(argv: string[], given: Output = processOutput): Promi
 
   program
     .command('state')
-    .description('Inspect the registry of an environment: show, history, unlock.')
-    .argument('[action]', 'show | history | unlock', 'show')
+    .description(
+      'Inspect the registry of an environment: show, history, unlock; sign applied records from before signing.',
+    )
+    .argument('[action]', 'show | history | unlock | sign', 'show')
     .addOption(envOption())
     .addOption(dirOption())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--yes', 'with sign: sign the unsigned applied records it lists')
     .action(async (action: string, opts: import('./commands/state.js').StateOptions) => {
-      if (!['show', 'history', 'unlock'].includes(action))
-        throw new UserError(`Unknown state action ${JSON.stringify(action)}; use show, history or unlock.`);
+      if (!['show', 'history', 'unlock', 'sign'].includes(action))
+        throw new UserError(
+          `Unknown state action ${JSON.stringify(action)}; use show, history, unlock or sign.`,
+        );
       const { stateCommand } = await import('./commands/state.js');
       code = await stateCommand(action, opts, out);
     });

@@ -109,7 +109,20 @@ export async function runPlan(
   const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
   });
-  const plan = planChanges(environment, entries, live.entries, applied, options);
+  const planned = planChanges(environment, entries, live.entries, applied, options);
+  // A conflict whose record exists but is not trusted says so: the fix is to sign or adopt, not import.
+  const untrustedUuids = new Map(untrusted.map((u) => [u.record.uuid, u]));
+  const plan = {
+    ...planned,
+    changes: planned.changes.map((c) =>
+      c.action === 'conflict' && untrustedUuids.has(c.uuid)
+        ? {
+            ...c,
+            note: `uuid ${c.uuid} exists in Superset${c.supersetId !== undefined ? ` (id ${c.supersetId})` : ''} and has an applied record, but the record is ${untrustedUuids.get(c.uuid)?.trust === 'forged' ? 'forged (its signature does not match)' : 'not signed'}; if the tool made it, run \`state sign\` (records from before signing) or apply with --adopt`,
+          }
+        : c,
+    ),
+  };
   const notices = untrusted.map(describeUntrusted);
   if (!services.secrets.key && !options.rotateSecrets && entries.some((e) => e.secrets)) {
     notices.push(

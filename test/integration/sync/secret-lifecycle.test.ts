@@ -111,10 +111,11 @@ beforeAll(() => {
   process.env[passwordVar] = pw[0];
   process.env[encVar] = enc[0];
   process.env[keyVar] = `key-${randomBytes(16).toString('hex')}`;
-  for (const [r, p] of [
+  const users: [string, string][] = [
     [role, pw[0]!],
     [encRole, enc[0]!],
-  ]) {
+  ];
+  for (const [r, p] of users) {
     psql(`CREATE ROLE ${r} LOGIN PASSWORD '${p.replace(/'/g, "''")}'`);
     psql(`GRANT SELECT ON public.orders TO ${r}`);
   }

@@ -255,7 +255,7 @@ describe('the secret book', () => {
       uuid,
       spec: { kind: 'database', name: 'wh', sqlalchemy_uri: 'postgresql://u@h/d', ...spec },
       source: { file: 'f', line: 1, col: 1 },
-    }) as AnyDesired;
+    });
 
   it('reads each secret field, screens the values and digests them with the key', () => {
     const env = { PW: 'pw-value-1', SSHK: 'ssh-key-value', SUPERSET_GITOPS_RECORD_KEY: 'k'.repeat(32) };

@@ -136,25 +136,61 @@ describe('.github workflows', () => {
     }
   });
 
-  it('give every job that talks to an environment each ${env.*} the metadata reads there', () => {
-    // What the shared environments and the databases read from the process environment.
-    const files = [
-      'environments/staging.yaml',
-      'environments/production.yaml',
-      ...readdirSync(path.join(ROOT, 'metadata/databases')).map((f) => `databases/${f}`),
-    ];
-    const needed = new Set(
-      files.flatMap((f) =>
-        [...readFileSync(path.join(ROOT, 'metadata', f), 'utf8').matchAll(/\$\{env\.([A-Z0-9_]+)/g)].map(
-          (m) => m[1]!,
+  it('give secrets only to the steps that need them, after the dependencies are installed', () => {
+    const names = (files: string[]) =>
+      new Set(
+        files.flatMap((f) =>
+          [...readFileSync(path.join(ROOT, 'metadata', f), 'utf8').matchAll(/\$\{env\.([A-Z0-9_]+)/g)].map(
+            (m) => m[1]!,
+          ),
         ),
-      ),
-    );
-    expect(needed.size).toBeGreaterThanOrEqual(7);
-    const jobs = [jobsOf('pull-request.yml').plan, jobsOf('apply.yml').apply, jobsOf('drift.yml').drift];
-    for (const job of jobs) {
-      expect(job?.environment).toBeDefined();
-      for (const name of needed) expect(job?.env?.[name], name).toBe(`\${{ secrets.${name} }}`);
+      );
+    // What the shared environments read, and what the databases read (their passwords).
+    const environment = names(['environments/staging.yaml', 'environments/production.yaml']);
+    const databases = names(readdirSync(path.join(ROOT, 'metadata/databases')).map((f) => `databases/${f}`));
+    expect(environment.size).toBeGreaterThanOrEqual(6);
+    expect([...databases]).toContain('WAREHOUSE_PASSWORD');
+    const secretIn = (env: Record<string, string> | undefined) =>
+      Object.entries(env ?? {}).filter(([, v]) => String(v).includes('secrets.'));
+
+    for (const file of workflowFiles) {
+      const wf = load(file);
+      const where = path.basename(file);
+      expect(secretIn(wf.env as Record<string, string>), `${where}: workflow-level env`).toEqual([]);
+      for (const [name, job] of Object.entries((wf.jobs ?? {}) as Record<string, Job>)) {
+        expect(secretIn(job.env), `${where} ${name}: job-level env`).toEqual([]);
+        const steps = job.steps ?? [];
+        const setup = steps.findIndex((st) => st.uses === './.github/actions/setup');
+        steps.forEach((st, i) => {
+          const secrets = secretIn(st.env).filter(([k]) => k !== 'GITHUB_TOKEN');
+          if (
+            secrets.length === 0 ||
+            (i < setup &&
+              secrets.every(([k]) => k === 'SUPERSET_URL') &&
+              !st.run?.includes('superset-gitops'))
+          )
+            return;
+          expect(setup, `${where} ${name}: secrets before the dependencies`).toBeGreaterThanOrEqual(0);
+          expect(i, `${where} ${name} step ${i}: secrets before the dependencies`).toBeGreaterThan(setup);
+        });
+      }
+    }
+
+    const stepWith = (file: string, job: string, command: string) =>
+      jobsOf(file)[job]!.steps!.find((st) => st.run?.includes(`superset-gitops ${command}`))!;
+    const apply = stepWith('apply.yml', 'apply', 'apply');
+    for (const name of [...environment, ...databases, 'SUPERSET_GITOPS_RECORD_KEY'])
+      expect(apply.env?.[name], `apply step: ${name}`).toBe(`\${{ secrets.${name} }}`);
+    for (const [file, job, command] of [
+      ['pull-request.yml', 'plan', 'plan'],
+      ['drift.yml', 'drift', 'drift'],
+    ] as const) {
+      const step = stepWith(file, job, command);
+      for (const name of environment)
+        expect(step.env?.[name], `${file}: ${name}`).toBe(`\${{ secrets.${name} }}`);
+      // No database password in pull-request or drift jobs, anywhere.
+      const text = readFileSync(path.join(WORKFLOWS, file), 'utf8');
+      for (const name of databases) expect(text.includes(name), `${file} names ${name}`).toBe(false);
     }
   });
 

@@ -39,9 +39,13 @@ export async function stateCommand(action: string, options: StateOptions, out: O
         out.stdout('Every applied record is signed.\n');
         return 0;
       }
-      out.stdout(`${unsigned.length} unsigned applied record(s) (written by hand, or before records were signed):\n`);
+      out.stdout(
+        `${unsigned.length} unsigned applied record(s) (written by hand, or before records were signed):\n`,
+      );
       for (const r of unsigned)
-        out.stdout(`  ${r.kind.padEnd(9)} ${r.name}  (Superset id ${r.supersetId}, ${r.uuid}, applied ${r.appliedAt})\n`);
+        out.stdout(
+          `  ${r.kind.padEnd(9)} ${r.name}  (Superset id ${r.supersetId}, ${r.uuid}, applied ${r.appliedAt})\n`,
+        );
       if (!options.yes) {
         out.stdout('Check that the tool owns each of these, then run `state sign --yes` to sign them.\n');
         return 2;

@@ -248,14 +248,13 @@ describe('prune without a key', () => {
 });
 
 describe('the secret book', () => {
-  const db = (spec: Record<string, unknown>): AnyDesired =>
-    ({
-      kind: 'database',
-      name: 'wh',
-      uuid,
-      spec: { kind: 'database', name: 'wh', sqlalchemy_uri: 'postgresql://u@h/d', ...spec },
-      source: { file: 'f', line: 1, col: 1 },
-    });
+  const db = (spec: Record<string, unknown>): AnyDesired => ({
+    kind: 'database',
+    name: 'wh',
+    uuid,
+    spec: { kind: 'database', name: 'wh', sqlalchemy_uri: 'postgresql://u@h/d', ...spec },
+    source: { file: 'f', line: 1, col: 1 },
+  });
 
   it('reads each secret field, screens the values and digests them with the key', () => {
     const env = { PW: 'pw-value-1', SSHK: 'ssh-key-value', SUPERSET_GITOPS_RECORD_KEY: 'k'.repeat(32) };

@@ -106,7 +106,7 @@ export async function readDriftFindings(ctx: ZkContext): Promise<Json[]> {
       problem = new CorruptNodeError(dir, 'drift findings do not match the hash and count in their pointer');
     } catch (err) {
       if (!isZkError(err, 'NONODE') && !(err instanceof CorruptNodeError)) throw err;
-      problem = err as Error;
+      problem = err;
     }
     const after = await zk.get(ctx.paths.drift);
     const moved = after.stat.version !== node.stat.version;

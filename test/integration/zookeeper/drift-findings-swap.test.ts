@@ -52,18 +52,18 @@ describe('drift findings: readers see the old set or the new one', () => {
       }
     };
     try {
-      const polling = readers.map((r) => reader(r!));
-      await Promise.all([writer(a!, 'a', 100), writer(b!, 'b', 100)]);
+      const polling = readers.map((r) => reader(r));
+      await Promise.all([writer(a, 'a', 100), writer(b, 'b', 100)]);
       done = true;
       await Promise.all(polling);
       expect(errors).toEqual([]);
       expect(reads).toBeGreaterThan(50);
       // The last set stands whole, and older generations were removed.
-      const last = await readers[0]!.readDriftFindings();
+      const last = await readers[0].readDriftFindings();
       expect(written.has(contentHash(last))).toBe(true);
     } finally {
       done = true;
-      await Promise.all([a, b, ...readers].map((r) => r!.close()));
+      await Promise.all([a, b, ...readers].map((r) => r.close()));
     }
   });
 });

@@ -9,6 +9,7 @@ const VERB = {
   noop: '',
   orphan: '',
   conflict: '',
+  skip: 'skipping',
 };
 
 /** A line per object; on a terminal, a bar in front of it. */

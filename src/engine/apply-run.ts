@@ -3,7 +3,8 @@ import { applyPlan, type ApplyEvent, type ApplyOutcome } from '../apply/apply.js
 import type { CommitInfo } from '../git/head.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
-import { holderSummary } from '../registry/errors.js';
+import { holderSummary, LockLostError } from '../registry/errors.js';
+import { fencedRegistry } from '../registry/fenced-registry.js';
 import type { AppliedRecord, ApplyResult, LockHolder, Registry } from '../registry/registry.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
@@ -21,6 +22,8 @@ export interface ApplyRunOptions extends PlanOptions {
   onLockWait?: (holder: string) => void;
   /** Said once per run: records not trusted, rotation not detectable without a key. */
   onNotice?: (message: string) => void;
+  /** The whole apply's deadline, from its start; it stops cleanly before the next write after it. */
+  timeoutMs?: number;
 }
 
 /** What one apply applies: objects from git (published as a new snapshot) or from a kept snapshot. */
@@ -67,8 +70,9 @@ export function snapshotObjects(objects: readonly AnyDesired[], hashes: Readonly
 }
 
 /**
- * One apply: take the lock, publish the desired snapshot and move `current`, plan against live
- * Superset, apply in order, record what was applied (with Superset's new changed_on), append history.
+ * One apply: take the lock, plan against live Superset, apply in order, record what was applied (with
+ * Superset's new changed_on), and only then, when every change went through and the apply was not
+ * limited by --target, move `current` to the snapshot of what was applied. History says which.
  */
 export function runApply(
   objects: readonly AnyDesired[],
@@ -78,43 +82,46 @@ export function runApply(
   return runApplyOf(() => Promise.resolve({ objects, commit: options.commit }), services, options);
 }
 
+/** The whole apply ran out of its --timeout: it stopped before its next write. */
+export class ApplyDeadlineError extends UserError {
+  constructor(ms: number) {
+    super(
+      `The apply ran longer than its deadline (--timeout ${Math.round(ms / 1000)} s) and stopped before its next write; rerun to finish (it does only what is left).`,
+      'apply-timeout',
+    );
+  }
+}
+
 /**
  * The apply path with the desired state decided once the lock is held (rollback re-points `current`
- * there and reads the snapshot back), so nothing can move it under the apply.
+ * there and reads the snapshot back), so nothing can move it under the apply. Every write, to
+ * Superset and to the registry, goes through one fence: the lock is ours on the session that took
+ * it (checked with a round trip just before the write, retries included) and the deadline has not
+ * passed. Once the fence fails nothing more is written, bookkeeping included.
  */
 export async function runApplyOf(
   decide: (registry: Registry) => Promise<DesiredState>,
   services: Services,
   options: Omit<ApplyRunOptions, 'commit'>,
 ): Promise<ApplyRun> {
-  const { registry } = services;
   const startedAt = new Date().toISOString();
+  const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : undefined;
   checkPruneAllowed(services, options.prune);
   if (options.onLockWait) {
-    const current = await registry.readLockHolder();
+    const current = await services.registry.readLockHolder();
     if (current) options.onLockWait(holderSummary(current));
   }
   const holder = lockHolder();
-  const lock = await registry.acquireLock({ holder, timeoutMs: options.lockTimeoutMs });
+  const lock = await services.registry.acquireLock({ holder, timeoutMs: options.lockTimeoutMs });
+  const fence = async () => {
+    if (deadline !== undefined && Date.now() > deadline) throw new ApplyDeadlineError(options.timeoutMs ?? 0);
+    await lock.fence();
+  };
+  const registry = fencedRegistry(services.registry, fence);
   try {
     const { objects, commit, snapshotId, note } = await decide(registry);
     const first = await runPlan(options.environment, objects, services, options);
     for (const notice of first.notices) options.onNotice?.(notice);
-    const desired = new Map(objects.map((o) => [o.uuid, o]));
-    const owned = new Set(first.applied.map((a) => a.uuid));
-    const port = guardedPort({ port: services.port, lock, registry, desired, owned, commit: commit.sha });
-    const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
-    const published =
-      snapshotId ??
-      (
-        await registry.publishSnapshot({
-          commit: commit.sha,
-          author: commit.author,
-          message: commit.message.split('\n')[0] ?? '',
-          time: commit.time,
-          objects: snapshotObjects(objects, hashes),
-        })
-      ).snapshotId;
     const conflicts = first.plan.changes.filter((c) => c.action === 'conflict');
     if (conflicts.length) {
       throw new UserError(
@@ -122,6 +129,25 @@ export async function runApplyOf(
         'conflict',
       );
     }
+    const desired = new Map(objects.map((o) => [o.uuid, o]));
+    const owned = new Set(first.applied.map((a) => a.uuid));
+    const port = guardedPort({ port: services.port, fence, registry, desired, owned, commit: commit.sha });
+    const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
+    const targeted = (options.targets?.length ?? 0) > 0;
+    // The snapshot is written before the apply and named by `current` only once the apply finished.
+    const written =
+      snapshotId ??
+      (targeted
+        ? undefined
+        : (
+            await registry.writeSnapshot({
+              commit: commit.sha,
+              author: commit.author,
+              message: commit.message.split('\n')[0] ?? '',
+              time: commit.time,
+              objects: snapshotObjects(objects, hashes),
+            })
+          ).snapshotId);
     const outcome = await applyPlan(first.plan, {
       port,
       registry,
@@ -132,16 +158,37 @@ export async function runApplyOf(
       commit: commit.sha,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
-    for (const notice of await unmaskedByEngine(services, outcome, desired)) options.onNotice?.(notice);
-    if (lock.lost)
+    const stoppedBy = outcome.failed?.error;
+    if (stoppedBy instanceof LockLostError || stoppedBy instanceof ApplyDeadlineError || lock.lost) {
+      const why =
+        stoppedBy instanceof ApplyDeadlineError
+          ? stoppedBy.message
+          : `The apply lock was lost (${stoppedBy?.message ?? 'ZooKeeper session ended'}); nothing more was written, to Superset or the registry.`;
       throw new UserError(
-        'The apply lock was lost during the apply (ZooKeeper session ended); rerun to converge.',
-        'lock-lost',
+        `${why} Done before that: ${outcome.done.length} change(s). Rerun to converge.`,
+        stoppedBy instanceof ApplyDeadlineError ? 'apply-timeout' : 'lock-lost',
+        { cause: stoppedBy },
       );
+    }
+    for (const n of await unmaskedByEngine(services, outcome, desired)) options.onNotice?.(n);
     const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
-    const message = [note, outcome.failed?.error.message].filter(Boolean).join(': ');
+    const moveCurrent =
+      result === 'success' && !targeted && written !== undefined && snapshotId === undefined;
+    const message = [
+      note,
+      targeted ? `--target ${(options.targets ?? []).join(', ')}: current not moved` : '',
+      outcome.failed?.error.message,
+    ]
+      .filter(Boolean)
+      .join(': ');
     const bookkeeping = async () => {
-      await recordChangedOn({ ...services, port }, first.plan, outcome, first.live.full, hashes);
+      await recordChangedOn({ ...services, registry, port }, first.plan, outcome, first.live.full, hashes);
+      await clearFindingsOf(registry, outcome);
+      if (moveCurrent) {
+        const before = await registry.readPointer();
+        await registry.repoint(written, { expectCurrent: before?.snapshotId ?? null });
+        await registry.pruneSnapshots();
+      }
       await registry.appendHistory({
         commit: commit.sha,
         author: commit.author,
@@ -154,16 +201,40 @@ export async function runApplyOf(
         result,
         ...(message ? { message: message.slice(0, 500) } : {}),
         ...(holder.runUrl ? { runUrl: holder.runUrl } : {}),
+        current: moveCurrent || (snapshotId !== undefined && result === 'success') ? 'moved' : 'kept',
+        ...(targeted ? { targets: options.targets ?? [] } : {}),
       });
     };
-    // After a failure (often the registry itself going away) the outcome is what the user needs.
-    if (outcome.failed) await bookkeeping().catch(() => undefined);
-    else await bookkeeping();
-    return { plan: first.plan, outcome, result, snapshotId: published };
+    if (outcome.failed) {
+      // After a failure (often the registry itself going away) the outcome is what the user needs;
+      // a lost lock is not swallowed, though: it says the bookkeeping was not written.
+      await bookkeeping().catch((e: unknown) => {
+        if (e instanceof LockLostError) throw e;
+      });
+    } else await bookkeeping();
+    return {
+      plan: first.plan,
+      outcome,
+      result,
+      snapshotId: written ?? (await services.registry.readPointer())?.snapshotId ?? '',
+    };
   } finally {
     // Unreachable ZooKeeper: the lock node is ephemeral and goes with the session, closed next.
     await lock.release().catch(() => undefined);
   }
+}
+
+/**
+ * Findings about objects this apply wrote are out of date the moment it wrote them (the pipeline
+ * dashboard's "Current drift" would keep showing them until the next drift run): drop them.
+ */
+async function clearFindingsOf(registry: Registry, outcome: ApplyOutcome): Promise<void> {
+  const touched = new Set(outcome.done.map((c) => c.uuid));
+  if (touched.size === 0) return;
+  const findings = await registry.readDriftFindings().catch(() => null);
+  if (!findings) return; // unreadable findings are drift's to report and replace
+  const kept = findings.filter((f) => !touched.has(String((f as { uuid?: unknown }).uuid ?? '')));
+  if (kept.length !== findings.length) await registry.writeDriftFindings(kept);
 }
 
 /**

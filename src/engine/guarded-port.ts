@@ -1,12 +1,13 @@
 import type { AnyDesired } from '../model/object.js';
-import { LockLostError } from '../registry/errors.js';
-import type { AppliedRecord, LockHandle, Registry } from '../registry/registry.js';
+import type { AppliedRecord, Registry } from '../registry/registry.js';
 import { SupersetApiError } from '../superset/errors.js';
 import type { SupersetPort } from '../superset/port.js';
 
 export interface GuardOptions {
   port: SupersetPort;
-  lock: LockHandle;
+  /** The apply's fence: the lock is ours (and the deadline not passed), checked per attempt. */
+  fence: () => Promise<void>;
+  /** Writes through the same fence. */
   registry: Registry;
   /** Desired objects by uuid: what a create body's uuid names. */
   desired: ReadonlyMap<string, AnyDesired>;
@@ -21,26 +22,23 @@ const REFUSED = new Set(['invalid', 'forbidden', 'unauthorized', 'not-found', 'u
 
 /**
  * The port an apply writes through.
- * - Every write checks the lock first: once the session that held it has ended, another apply may
- *   hold it, so this one stops instead of writing on.
+ * - Every write, and every retry of it, runs the fence just before it is sent: once the lock is not
+ *   ours for certain (connection suspended, session ended, node gone), another apply may hold it,
+ *   so this one stops instead of writing on.
  * - Every create is claimed in the registry before it is sent (an applied record with supersetId 0
  *   and no hash: "ours, details to follow"). Should the create succeed and the registry then fail
  *   (ZooKeeper gone, the process killed), the next plan still knows the object is ours and updates
  *   it, instead of calling it a conflict that only --adopt resolves.
  */
 export function guardedPort(options: GuardOptions): SupersetPort {
-  const { port, lock, registry, desired, owned, commit } = options;
+  const { port, fence, registry, desired, owned, commit } = options;
   const now = options.now ?? (() => new Date());
-  const check = () => {
-    if (lock.lost)
-      throw new LockLostError('the ZooKeeper session that held it ended; nothing more is written');
-  };
   const create: SupersetPort['create'] = async (kind, body) => {
-    check();
+    await fence();
     const obj = typeof body.uuid === 'string' ? desired.get(body.uuid) : undefined;
     if (obj) await registry.recordApplied(claim(obj, commit, now()));
     try {
-      return await port.create(kind, body);
+      return await port.create(kind, body, { fence });
     } catch (err) {
       if (obj && !owned.has(obj.uuid) && err instanceof SupersetApiError && REFUSED.has(err.code))
         await registry.forgetApplied(obj.kind, obj.uuid).catch(() => undefined); // the next plan creates it anyway
@@ -51,11 +49,11 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     list: (kind) => port.list(kind),
     get: (kind, id) => port.get(kind, id),
     create,
-    update: async (kind, id, body) => (check(), port.update(kind, id, body)),
-    remove: async (kind, id) => (check(), port.remove(kind, id)),
+    update: async (kind, id, body) => port.update(kind, id, body, { fence }),
+    remove: async (kind, id) => port.remove(kind, id, { fence }),
     chartData: (chartId) => port.chartData(chartId),
     exportBundle: (kind, ids) => port.exportBundle(kind, ids),
-    importBundle: async (zip, opts) => (check(), port.importBundle(zip, opts)),
+    importBundle: async (zip, opts) => port.importBundle(zip, { ...opts, fence }),
     listChangedSince: (kind, since) => port.listChangedSince(kind, since),
     get calls() {
       return port.calls;

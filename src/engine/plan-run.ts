@@ -9,6 +9,8 @@ import { checkRecord, type RecordTrust } from '../registry/record-mac.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import { normalizeDashboard } from '../superset-map/dashboard.js';
 import type { Services } from './services.js';
+import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
+import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
 
 export const ATTRIBUTE_OPTIONS: AttributeOptions = { normalizeDashboard };
@@ -27,11 +29,13 @@ export function toAppliedEntry(r: AppliedRecord): AppliedEntry | undefined {
   };
 }
 
-/** An applied record the tool will not act on: its MAC does not verify (or it has none). */
+/** An applied record the tool will not act on: unreadable, or its MAC does not verify (or it has none). */
 export interface UntrustedRecord {
   record: AppliedRecord;
-  trust: Exclude<RecordTrust, 'verified'>;
+  trust: Exclude<RecordTrust, 'verified'> | 'unreadable';
   path: string;
+  /** For an unreadable record: what is wrong with it. */
+  reason?: string;
 }
 
 export interface Ownership {
@@ -42,17 +46,31 @@ export interface Ownership {
 /**
  * The applied records the tool trusts. With a key, only records whose MAC verifies: a record someone
  * wrote into ZooKeeper by hand (or one from before records were signed) is reported, never acted on.
- * Without a key nothing can be checked, and every record counts.
+ * Without a key nothing can be checked, and every record that reads back counts. A record that does
+ * not read back is one finding; the others are read as usual.
  */
 export type OwnershipSource = Pick<Services, 'registry' | 'registryRoot'> & {
   secrets: Pick<Services['secrets'], 'key'>;
 };
 
 export async function readOwnership(services: OwnershipSource): Promise<Ownership> {
-  const records = await services.registry.readApplied();
+  const { records, unreadable } = await services.registry.readAppliedState();
   const key = services.secrets.key?.key;
   const applied: AppliedEntry[] = [];
-  const untrusted: UntrustedRecord[] = [];
+  const untrusted: UntrustedRecord[] = unreadable.map((u) => ({
+    record: {
+      kind: u.kind,
+      name: u.uuid,
+      uuid: u.uuid,
+      supersetId: 0,
+      hash: '',
+      appliedAt: '',
+      commit: '',
+    },
+    trust: 'unreadable',
+    path: u.path,
+    reason: u.reason,
+  }));
   for (const record of records) {
     const trust = key ? checkRecord(record, key, services.registryRoot) : 'verified';
     if (trust === 'verified') {
@@ -71,11 +89,14 @@ export async function readOwnership(services: OwnershipSource): Promise<Ownershi
 
 /** One line per untrusted record, for plan, apply and drift output. */
 export function describeUntrusted(u: UntrustedRecord): string {
+  if (u.trust === 'unreadable') {
+    return `registry: unreadable record at ${u.path}: ${u.reason ?? 'unexpected content'}; apply skips that ${u.record.kind} until the record is repaired (deleted, then \`apply --adopt\`).`;
+  }
   const why =
     u.trust === 'forged'
       ? 'its signature does not match (written or edited without the record key)'
       : 'it is not signed (written by hand, or by a version without signed records)';
-  return `registry tampered: applied record for ${u.record.kind} ${JSON.stringify(u.record.name)} (uuid ${u.record.uuid}, Superset id ${u.record.supersetId}) is not trusted: ${why}; the tool neither changes nor deletes that object because of it. Remove the node, or adopt the object with \`apply --adopt\` if it is yours.`;
+  return `registry tampered: applied record for ${u.record.kind} ${JSON.stringify(u.record.name)} (uuid ${u.record.uuid}, Superset id ${u.record.supersetId}) is not trusted: ${why}; the tool neither changes nor deletes that object because of it. Remove the node, run \`state sign\` if the tool made it before records were signed, or adopt it with \`apply --adopt\`.`;
 }
 
 export interface PlanRun {
@@ -106,23 +127,33 @@ export async function runPlan(
 ): Promise<PlanRun> {
   const { applied, untrusted } = await readOwnership(services);
   const entries = objects.map((o) => entryWithSecrets(o, services));
+  if (options.targets?.length) {
+    const known = [...entries, ...applied, ...untrusted.map((u) => u.record)].map(
+      (o) => `${o.kind}/${o.name}`,
+    );
+    const unknown = unknownTargets(options.targets, known);
+    if (unknown.length) throw new UserError(describeUnknownTargets(unknown), 'unknown-target');
+  }
   const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
   });
-  const planned = planChanges(environment, entries, live.entries, applied, options);
-  // A conflict whose record exists but is not trusted says so: the fix is to sign or adopt, not import.
-  const untrustedUuids = new Map(untrusted.map((u) => [u.record.uuid, u]));
-  const plan = {
-    ...planned,
-    changes: planned.changes.map((c) =>
-      c.action === 'conflict' && untrustedUuids.has(c.uuid)
-        ? {
-            ...c,
-            note: `uuid ${c.uuid} exists in Superset${c.supersetId !== undefined ? ` (id ${c.supersetId})` : ''} and has an applied record, but the record is ${untrustedUuids.get(c.uuid)?.trust === 'forged' ? 'forged (its signature does not match)' : 'not signed'}; if the tool made it, run \`state sign\` (records from before signing) or apply with --adopt`,
-          }
-        : c,
-    ),
-  };
+  // An object whose record is unreadable or not trusted is left alone, and the plan says why.
+  const skip = new Map(
+    untrusted.map((u) => [
+      u.record.uuid,
+      u.trust === 'unreadable'
+        ? `its applied record at ${u.path} is unreadable; repair it (delete the node, then apply --adopt)`
+        : `its applied record is ${u.trust === 'forged' ? 'forged (the signature does not match)' : 'not signed'}; run \`state sign\` if the tool made it, or apply with --adopt`,
+    ]),
+  );
+  const plan = planChanges(
+    environment,
+    entries,
+    live.entries,
+    applied,
+    options,
+    options.adopt ? new Map() : skip,
+  );
   const notices = untrusted.map(describeUntrusted);
   if (!services.secrets.key && !options.rotateSecrets && entries.some((e) => e.secrets)) {
     notices.push(

@@ -24,6 +24,8 @@ export function planChanges(
   live: readonly LiveEntry[],
   applied: readonly AppliedEntry[],
   options: PlanOptions,
+  /** Objects whose applied record is unreadable or untrusted, with why: left alone, said so. */
+  skip: ReadonlyMap<string, string> = new Map(),
 ): Plan {
   const liveByUuid = new Map(live.map((l) => [l.uuid, l]));
   const appliedByUuid = new Map(applied.map((a) => [a.uuid, a]));
@@ -40,6 +42,17 @@ export function planChanges(
     };
     const found = liveByUuid.get(want.uuid);
     const owned = appliedByUuid.get(want.uuid);
+    const skipped = skip.get(want.uuid);
+    if (skipped !== undefined) {
+      changes.push({
+        ...base,
+        action: 'skip',
+        changes: [],
+        note: skipped,
+        ...(found ? { supersetId: found.id } : {}),
+      });
+      continue;
+    }
     if (!found) {
       const clash = naturalKeyClash(want, live);
       if (clash) {
@@ -213,6 +226,7 @@ export function summarize(changes: readonly PlannedChange[]): PlanSummary {
     orphan: 0,
     conflict: 0,
     forget: 0,
+    skip: 0,
   };
   for (const c of changes) summary[c.action]++;
   return summary;

@@ -43,7 +43,7 @@ export interface AppliedEntry {
   secrets?: Record<string, string>;
 }
 
-export type Action = 'create' | 'update' | 'delete' | 'noop' | 'orphan' | 'conflict' | 'forget';
+export type Action = 'create' | 'update' | 'delete' | 'noop' | 'orphan' | 'conflict' | 'forget' | 'skip';
 
 export interface PlannedChange {
   action: Action;
@@ -67,6 +67,8 @@ export interface PlanSummary {
   orphan: number;
   conflict: number;
   forget: number;
+  /** Objects left alone because their applied record cannot be read or trusted. */
+  skip: number;
 }
 
 export interface Plan {

@@ -79,6 +79,10 @@ export const HistorySchema = Type.Object({
   result: Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('partial')]),
   message: Type.Optional(Str),
   runUrl: Type.Optional(Str),
+  /** Whether this apply moved `current` to what it applied ('kept': a --target or unfinished apply). */
+  current: Type.Optional(Type.Union([Type.Literal('moved'), Type.Literal('kept')])),
+  /** The --target keys of a targeted apply. */
+  targets: Type.Optional(Type.Array(Str)),
 });
 
 export const DriftPointerSchema = Type.Object({

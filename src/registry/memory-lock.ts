@@ -55,6 +55,11 @@ export class MemoryLock {
         return state.lost;
       },
       onLost: (listener) => void lostListeners.push(listener),
+      fence: async () => {
+        await Promise.resolve();
+        if (state.lost) throw new LockLostError(state.reason);
+        if (state.released) throw new LockLostError('released');
+      },
       release: async () => {
         state.released = true;
         remove();

@@ -19,6 +19,8 @@ import {
   DEFAULT_KEEP_SNAPSHOTS,
   type AcquireLockOptions,
   type AppliedRecord,
+  type AppliedState,
+  type UnreadableRecord,
   type HistoryEntry,
   type HistoryInput,
   type LockHandle,
@@ -31,6 +33,7 @@ import {
   type SnapshotInput,
   type SnapshotObject,
   type SnapshotPointer,
+  type WrittenSnapshot,
 } from './registry.js';
 
 interface StoredSnapshot {
@@ -44,6 +47,7 @@ export class MemoryStore {
   snapshots: StoredSnapshot[] = []; // oldest first
   pointer: SnapshotPointer | null = null;
   applied = new Map<string, AppliedRecord>();
+  unreadable: UnreadableRecord[] = [];
   history: HistoryEntry[] = []; // oldest first
   historySeq = 0;
   drift: Json[] = [];
@@ -97,6 +101,20 @@ export class MemoryRegistry implements Registry {
     };
   }
 
+  async writeSnapshot(input: SnapshotInput): Promise<WrittenSnapshot> {
+    this.open();
+    const prepared = rules.prepareSnapshot(input);
+    const created = !this.store.snapshots.some((s) => s.meta.id === prepared.id);
+    if (created) {
+      this.store.snapshots.push({
+        meta: { ...prepared.meta, complete: true },
+        objects: copy(prepared.objects),
+        publishedAt: this.iso(),
+      });
+    }
+    return Promise.resolve({ snapshotId: prepared.id, contentHash: prepared.contentHash, created });
+  }
+
   async readPointer(): Promise<SnapshotPointer | null> {
     this.open();
     return Promise.resolve(copy(this.store.pointer));
@@ -135,6 +153,11 @@ export class MemoryRegistry implements Registry {
   async readApplied(): Promise<AppliedRecord[]> {
     this.open();
     return Promise.resolve(copy([...this.store.applied.values()].sort(compareApplied)));
+  }
+
+  /** In memory every record reads back; `store.unreadable` stands in for nodes edited by hand. */
+  async readAppliedState(): Promise<AppliedState> {
+    return { records: await this.readApplied(), unreadable: copy(this.store.unreadable) };
   }
 
   async recordApplied(record: AppliedRecord): Promise<void> {

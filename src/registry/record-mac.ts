@@ -75,12 +75,14 @@ export class SigningRegistry implements Registry {
   }
 
   publishSnapshot: Registry['publishSnapshot'] = (...a) => this.inner.publishSnapshot(...a);
+  writeSnapshot: Registry['writeSnapshot'] = (...a) => this.inner.writeSnapshot(...a);
   readPointer: Registry['readPointer'] = () => this.inner.readPointer();
   readCurrent: Registry['readCurrent'] = () => this.inner.readCurrent();
   listSnapshots: Registry['listSnapshots'] = () => this.inner.listSnapshots();
   repoint: Registry['repoint'] = (...a) => this.inner.repoint(...a);
   pruneSnapshots: Registry['pruneSnapshots'] = (...a) => this.inner.pruneSnapshots(...a);
   readApplied: Registry['readApplied'] = () => this.inner.readApplied();
+  readAppliedState: Registry['readAppliedState'] = () => this.inner.readAppliedState();
   forgetApplied: Registry['forgetApplied'] = (...a) => this.inner.forgetApplied(...a);
   acquireLock: Registry['acquireLock'] = (...a) => this.inner.acquireLock(...a);
   readLockHolder: Registry['readLockHolder'] = () => this.inner.readLockHolder();

@@ -64,6 +64,14 @@ export interface PublishResult {
   pruned: string[];
 }
 
+/** A snapshot written whole but not (yet) named by `current`. */
+export interface WrittenSnapshot {
+  snapshotId: string;
+  contentHash: string;
+  /** False when an identical snapshot was already there. */
+  created: boolean;
+}
+
 export interface PointerOptions {
   /** Compare-and-set: move only if `current` names this snapshot id (null: no snapshot yet). */
   expectCurrent?: string | null;
@@ -89,6 +97,19 @@ export interface AppliedRecord {
   mac?: string;
 }
 
+/** An applied record that does not read back as the tool writes them (edited by hand, cut short). */
+export interface UnreadableRecord {
+  path: string;
+  kind: string;
+  uuid: string;
+  reason: string;
+}
+
+export interface AppliedState {
+  records: AppliedRecord[];
+  unreadable: UnreadableRecord[];
+}
+
 export interface LockHolder {
   host: string;
   pid: number;
@@ -110,6 +131,12 @@ export interface LockHandle {
   /** True once the lock is gone without release(): session expired, or removed by force-unlock. */
   readonly lost: boolean;
   onLost(listener: (reason: string) => void): void;
+  /**
+   * Throws LockLostError unless the lock is ours right now: not lost, and (in ZooKeeper) its node
+   * still there on the very session that made it, confirmed by a round trip. Every write calls it
+   * just before it is sent.
+   */
+  fence(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -133,6 +160,10 @@ export interface HistoryInput {
   message?: string;
   /** The CI run that applied, when there is one (GitHub Actions run URL). */
   runUrl?: string;
+  /** Whether `current` was moved to what was applied ('kept': --target, or the apply did not finish). */
+  current?: 'moved' | 'kept';
+  /** The --target keys of a targeted apply. */
+  targets?: string[];
 }
 
 export interface HistoryEntry extends HistoryInput {
@@ -142,6 +173,8 @@ export interface HistoryEntry extends HistoryInput {
 
 export interface Registry {
   publishSnapshot(input: SnapshotInput, options?: PointerOptions): Promise<PublishResult>;
+  /** Writes a snapshot whole without moving `current` (an apply moves it once it has finished). */
+  writeSnapshot(input: SnapshotInput): Promise<WrittenSnapshot>;
   /** The pointer alone (cheap); null before the first publish. */
   readPointer(): Promise<SnapshotPointer | null>;
   /** The whole snapshot `current` names, hash-verified; null before the first publish. */
@@ -153,7 +186,10 @@ export interface Registry {
   /** Deletes all but the newest `keep` snapshots, never the current one; returns the ids deleted. */
   pruneSnapshots(keep?: number): Promise<string[]>;
 
+  /** The records that read back; unreadable ones are left out (readAppliedState names them). */
   readApplied(): Promise<AppliedRecord[]>;
+  /** Every record, and the ones that could not be read: one bad node never hides the others. */
+  readAppliedState(): Promise<AppliedState>;
   recordApplied(record: AppliedRecord): Promise<void>;
   /** Returns false when there was no record. */
   forgetApplied(kind: string, uuid: string): Promise<boolean>;

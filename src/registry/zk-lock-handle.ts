@@ -1,20 +1,29 @@
-// A held apply lock. It is lost (and says why) when the session expires or closes, when we stay
-// disconnected longer than the session timeout (the server will have expired us by then), or when
-// our node is deleted (force-unlock). The owner should stop applying at once when that happens.
+// A held apply lock. As with Curator's recipes, it is lost (and says why) the moment the connection
+// is suspended, not when the session is known to be expired: by then ZooKeeper may have handed the
+// lock to the next applier. It is also lost when the session expires or closes, or when our node is
+// deleted (force-unlock). `fence()` is the check every write makes just before it is sent: not lost,
+// and our node still there on this very session, confirmed by a round trip within a bound.
 import { isZkError, type ZkClient } from '../zookeeper/index.js';
+import { LockLostError } from './errors.js';
 import type { LockHandle, LockHolder } from './registry.js';
+
+/** How long a fence check may take: a third of the session timeout, at most 2 s. */
+function fenceBoundMs(zk: ZkClient): number {
+  return Math.max(200, Math.min(2000, Math.floor(zk.sessionTimeoutMs / 3)));
+}
 
 export function lockHandle(zk: ZkClient, path: string, sequence: number, holder: LockHolder): LockHandle {
   const listeners: Array<(reason: string) => void> = [];
   let lost = false;
+  let reason = '';
   let released = false;
-  let disconnectTimer: NodeJS.Timeout | undefined;
 
-  const lose = (reason: string) => {
+  const lose = (why: string) => {
     if (lost || released) return;
     lost = true;
+    reason = why;
     stop();
-    for (const listener of listeners) listener(reason);
+    for (const listener of listeners) listener(why);
   };
   const watchOwnNode = () =>
     zk.statWatched(path).then(
@@ -28,15 +37,34 @@ export function lockHandle(zk: ZkClient, path: string, sequence: number, holder:
   });
   const offState = zk.onState((state) => {
     if (zk.dead) lose(`ZooKeeper session ${state}`);
-    else if (state === 'disconnected') {
-      const ms = zk.sessionTimeoutMs;
-      disconnectTimer = setTimeout(() => lose(`disconnected from ZooKeeper for longer than ${ms} ms`), ms);
-    } else if (state === 'connected') clearTimeout(disconnectTimer);
+    else if (state !== 'connected') lose(`connection to ZooKeeper suspended (${state})`);
   });
   const stop = () => {
-    clearTimeout(disconnectTimer);
     offWatch();
     offState();
+  };
+  const fence = async () => {
+    if (released) throw new LockLostError('released');
+    if (lost) throw new LockLostError(reason);
+    if (zk.dead) {
+      lose(`ZooKeeper session ${zk.state}`);
+      throw new LockLostError(reason);
+    }
+    const bound = fenceBoundMs(zk);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), bound)),
+    );
+    try {
+      const answer = await Promise.race([zk.stat(path), timeout]);
+      if (answer === 'timeout') lose(`ZooKeeper did not confirm the lock within ${bound} ms`);
+      else if (answer === null) lose(`lock node ${path} is gone`);
+    } catch (err) {
+      lose(`ZooKeeper could not confirm the lock: ${(err as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (lost) throw new LockLostError(reason);
   };
   void watchOwnNode();
 
@@ -49,6 +77,7 @@ export function lockHandle(zk: ZkClient, path: string, sequence: number, holder:
     onLost(listener) {
       listeners.push(listener);
     },
+    fence,
     async release() {
       if (released) return;
       released = true;

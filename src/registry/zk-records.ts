@@ -3,25 +3,54 @@ import { isZkError, mapLimit } from '../zookeeper/index.js';
 import { AppliedSchema, HistorySchema, decode, encode } from './codec.js';
 import { checkApplied, checkHistory, compareApplied } from './inputs.js';
 import { sequenceOf } from './paths.js';
-import type { AppliedRecord, HistoryEntry, HistoryInput } from './registry.js';
+import type {
+  AppliedRecord,
+  AppliedState,
+  HistoryEntry,
+  HistoryInput,
+  UnreadableRecord,
+} from './registry.js';
+import { CorruptNodeError } from './errors.js';
+import { decodeName } from './names.js';
 import type { ZkContext } from './zk-context.js';
 import { createIfAbsent } from './zk-nodes.js';
 
 export async function readApplied(ctx: ZkContext): Promise<AppliedRecord[]> {
+  return (await readAppliedState(ctx)).records;
+}
+
+/** Each record on its own: one that does not decode is named, never a failure of the whole read. */
+export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
   const zk = await ctx.client();
   const kinds = await zk.children(ctx.paths.applied);
   const paths = (
     await mapLimit(kinds, ctx.inFlight, async (kind) =>
-      (await zk.children(`${ctx.paths.applied}/${kind}`).catch(emptyOnNoNode)).map(
-        (u) => `${ctx.paths.applied}/${kind}/${u}`,
-      ),
+      (await zk.children(`${ctx.paths.applied}/${kind}`).catch(emptyOnNoNode)).map((u) => ({
+        path: `${ctx.paths.applied}/${kind}/${u}`,
+        kind: decodeName(kind),
+        uuid: decodeName(u),
+      })),
     )
   ).flat();
-  const records = await mapLimit(paths, ctx.inFlight, async (path) => {
+  const unreadable: UnreadableRecord[] = [];
+  const records = await mapLimit(paths, ctx.inFlight, async ({ path, kind, uuid }) => {
     const node = await zk.tryGet(path);
-    return node && decode(path, node.data, AppliedSchema);
+    if (!node) return null; // forgotten meanwhile
+    try {
+      const record = decode(path, node.data, AppliedSchema);
+      if (record.kind !== kind || record.uuid !== uuid)
+        throw new CorruptNodeError(
+          path,
+          `names ${record.kind} ${record.uuid}, not the ${kind} ${uuid} of its path`,
+        );
+      return record;
+    } catch (err) {
+      if (!(err instanceof CorruptNodeError)) throw err;
+      unreadable.push({ path, kind, uuid, reason: err.reason });
+      return null;
+    }
   });
-  return records.filter((r) => r !== null).sort(compareApplied);
+  return { records: records.filter((r) => r !== null).sort(compareApplied), unreadable };
 }
 
 /** Written under the apply lock, so the version check is "any" (-1). */

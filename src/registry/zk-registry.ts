@@ -119,6 +119,9 @@ export class ZkRegistry implements r.Registry {
   publishSnapshot(input: r.SnapshotInput, options: r.PointerOptions = {}): Promise<r.PublishResult> {
     return snapshots.publishSnapshot(this.ctx, input, options, this.keepSnapshots);
   }
+  writeSnapshot(input: r.SnapshotInput): Promise<r.WrittenSnapshot> {
+    return snapshots.writeSnapshot(this.ctx, input);
+  }
   readPointer(): Promise<r.SnapshotPointer | null> {
     return snapshots.readPointer(this.ctx);
   }
@@ -136,6 +139,9 @@ export class ZkRegistry implements r.Registry {
   }
   readApplied(): Promise<r.AppliedRecord[]> {
     return records.readApplied(this.ctx);
+  }
+  readAppliedState(): Promise<r.AppliedState> {
+    return records.readAppliedState(this.ctx);
   }
   recordApplied(record: r.AppliedRecord): Promise<void> {
     return records.recordApplied(this.ctx, record);

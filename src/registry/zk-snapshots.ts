@@ -11,6 +11,7 @@ import type {
   SnapshotInfo,
   SnapshotInput,
   SnapshotObject,
+  WrittenSnapshot,
 } from './registry.js';
 import type { SnapshotPointer } from './registry.js';
 import type { ZkContext } from './zk-context.js';
@@ -23,6 +24,22 @@ export async function publishSnapshot(
   options: PointerOptions,
   keep: number,
 ): Promise<PublishResult> {
+  const { prepared, created } = await writeComplete(ctx, input);
+  const pointer = await movePointer(ctx, { ...prepared.meta, complete: true }, options);
+  const pruned = await pruneSnapshots(ctx, keep);
+  return { snapshotId: prepared.id, contentHash: prepared.contentHash, created, pointer, pruned };
+}
+
+/** Writes a snapshot whole and marks it complete; `current` stays where it is. */
+export async function writeSnapshot(ctx: ZkContext, input: SnapshotInput): Promise<WrittenSnapshot> {
+  const { prepared, created } = await writeComplete(ctx, input);
+  return { snapshotId: prepared.id, contentHash: prepared.contentHash, created };
+}
+
+async function writeComplete(
+  ctx: ZkContext,
+  input: SnapshotInput,
+): Promise<{ prepared: rules.PreparedSnapshot; created: boolean }> {
   const prepared = rules.prepareSnapshot(input);
   const zk = await ctx.client();
   const metaPath = ctx.paths.snapshot(prepared.id);
@@ -38,9 +55,7 @@ export async function publishSnapshot(
     await writeObjects(ctx, zk, prepared);
     await markComplete(zk, metaPath);
   }
-  const pointer = await movePointer(ctx, { ...prepared.meta, complete: true }, options);
-  const pruned = await pruneSnapshots(ctx, keep);
-  return { snapshotId: prepared.id, contentHash: prepared.contentHash, created, pointer, pruned };
+  return { prepared, created };
 }
 
 async function writeObjects(ctx: ZkContext, zk: ZkClient, prepared: rules.PreparedSnapshot): Promise<void> {

@@ -10,6 +10,7 @@ const ICON: Record<PlannedChange['action'], string> = {
   orphan: '⚠️ kept (not in git)',
   conflict: '⛔ conflict',
   forget: 'forget',
+  skip: '❔ skipped',
 };
 
 const nodeId = (key: string) => key.replace(/[^A-Za-z0-9]/g, '_');

@@ -10,6 +10,7 @@ const SYMBOL: Record<PlannedChange['action'], string> = {
   orphan: '!',
   conflict: 'x',
   forget: '-',
+  skip: '?',
 };
 
 const HEADLINE: Record<PlannedChange['action'], string> = {
@@ -20,6 +21,7 @@ const HEADLINE: Record<PlannedChange['action'], string> = {
   orphan: 'is no longer in git and is kept',
   conflict: 'cannot be applied',
   forget: 'will be dropped from the applied state',
+  skip: 'is skipped',
 };
 
 /** A value on one line; long text is cut so the plan stays readable. */
@@ -48,6 +50,7 @@ export function summaryLine(plan: Plan): string {
     s.orphan ? `${s.orphan} kept (not in git)` : '',
     s.conflict ? `${s.conflict} in conflict` : '',
     s.forget ? `${s.forget} forgotten` : '',
+    s.skip ? `${s.skip} skipped (registry record unreadable or untrusted)` : '',
   ].filter(Boolean);
   return `Plan: ${s.create} to create, ${s.update} to change, ${s.delete} to delete.${extra.length ? ` (${extra.join(', ')})` : ''}`;
 }
@@ -63,6 +66,7 @@ export function planAsText(plan: Plan, color = false): string {
     noop: c.dim,
     orphan: c.magenta,
     conflict: c.red,
+    skip: c.magenta,
   };
   const lines: string[] = [];
   const shown = plan.changes.filter((ch) => ch.action !== 'noop');

@@ -14,6 +14,8 @@ export interface ImportOptions {
   overwrite?: boolean;
   /** Let a bundle reference objects that already exist instead of carrying them (`sparse=true`). */
   sparse?: boolean;
+  /** Runs just before each attempt (the apply lock). */
+  fence?: () => Promise<void>;
 }
 
 const ZIP_MAGIC = 0x04034b50; // "PK\x03\x04", little-endian
@@ -61,6 +63,7 @@ export async function importBundle(
     form,
     category: 'write',
     ctx: { op: 'import', kind: 'assets' },
+    ...(options.fence ? { fence: options.fence } : {}),
   };
   if (options.overwrite === false) {
     throw refusal(

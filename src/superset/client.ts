@@ -153,15 +153,22 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       return result;
     },
 
-    async create(kind, body) {
+    async create(kind, body, options = {}) {
       redactor.addFromBody(body);
       const ctx: RequestContext = { op: 'create', kind, name: nameInBody(kind, body) };
-      const req: ApiRequest = { method: 'POST', path: KINDS[kind].base, json: body, category: 'write', ctx };
+      const req: ApiRequest = {
+        method: 'POST',
+        path: KINDS[kind].base,
+        json: body,
+        category: 'write',
+        ctx,
+        ...(options.fence ? { fence: options.fence } : {}),
+      };
       const { id, result } = await executor.call(req, CreateResponse);
       return { id, result };
     },
 
-    async update(kind, id, body) {
+    async update(kind, id, body, options = {}) {
       const ctx: RequestContext = { op: 'update', kind, id, name: nameInBody(kind, body) };
       checkId('PUT', kind, id, ctx);
       redactor.addFromBody(body);
@@ -171,11 +178,12 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
         json: body,
         category: 'write',
         ctx,
+        ...(options.fence ? { fence: options.fence } : {}),
       };
       return (await executor.call(req, ResultResponse)).result;
     },
 
-    async remove(kind, id) {
+    async remove(kind, id, options = {}) {
       const ctx: RequestContext = { op: 'delete', kind, id };
       checkId('DELETE', kind, id, ctx);
       // A JSON content type keeps a CSRF failure a 400 instead of a 302 to the login page (notes §1).
@@ -185,6 +193,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
         json: {},
         category: 'write',
         ctx,
+        ...(options.fence ? { fence: options.fence } : {}),
       });
     },
 

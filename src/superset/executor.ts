@@ -35,6 +35,8 @@ export interface ApiRequest {
   bearer?: 'access' | { token: string } | 'none';
   /** Overrides the method's idempotency for retries (a login POST is safe to repeat). */
   idempotent?: boolean;
+  /** Runs just before every attempt is sent, retries included; throwing stops the request there. */
+  fence?: () => Promise<void>;
 }
 
 export interface ClientCalls {
@@ -118,6 +120,8 @@ export class Executor {
       const headers = await this.headers(req, bearer, carriesSession);
       deps.calls[req.category] += 1;
       if (attempt > 0) deps.calls.retries += 1;
+      // The apply lock (and deadline) checked at the last moment, for each attempt.
+      if (req.fence) await req.fence();
       let res: WireResponse;
       try {
         res = await deps.send({

@@ -22,6 +22,11 @@ export interface CallCounts {
   write: number;
 }
 
+/** How a write is sent: `fence` runs just before each attempt (retries too) and may stop it by throwing. */
+export interface WriteOptions {
+  fence?: () => Promise<void>;
+}
+
 export interface SupersetPort {
   /** Every page; selects only the columns it needs (fast). */
   list(kind: SupersetKind): Promise<ListedObject[]>;
@@ -30,9 +35,15 @@ export interface SupersetPort {
   create(
     kind: SupersetKind,
     body: Record<string, unknown>,
+    options?: WriteOptions,
   ): Promise<{ id: number; result: Record<string, unknown> }>;
-  update(kind: SupersetKind, id: number, body: Record<string, unknown>): Promise<Record<string, unknown>>;
-  remove(kind: SupersetKind, id: number): Promise<void>;
+  update(
+    kind: SupersetKind,
+    id: number,
+    body: Record<string, unknown>,
+    options?: WriteOptions,
+  ): Promise<Record<string, unknown>>;
+  remove(kind: SupersetKind, id: number, options?: WriteOptions): Promise<void>;
   /** GET /api/v1/chart/<id>/data/ */
   chartData(
     chartId: number,
@@ -42,7 +53,7 @@ export interface SupersetPort {
   /** POST /api/v1/assets/import/ (field `bundle`) */
   importBundle(
     zip: Buffer,
-    options: { passwords?: Record<string, string>; overwrite?: boolean },
+    options: { passwords?: Record<string, string>; overwrite?: boolean } & WriteOptions,
   ): Promise<void>;
   /**
    * Objects changed after `since` (ISO UTC), newest first, and how many the kind has in all: what a

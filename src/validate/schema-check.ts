@@ -4,7 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import { FILE_KINDS, schemaDocument, type FileKind } from '../schema/index.js';
 import { problemFor, type ParsedFile } from '../load/parse-file.js';
 import type { PathSegment, Problem } from '../model/problem.js';
-import { closestName } from './suggest.js';
+import { closestName } from '../model/suggest.js';
 
 // ajv-formats ships CommonJS; under NodeNext its default export is the module object.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;

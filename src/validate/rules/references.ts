@@ -1,7 +1,7 @@
 import { problemFor } from '../../load/parse-file.js';
 import type { PathSegment, Problem } from '../../model/problem.js';
 import type { LayoutItem } from '../../schema/index.js';
-import { closestName } from '../suggest.js';
+import { closestName } from '../../model/suggest.js';
 import { ofKind, type RuleContext } from './context.js';
 import { walkLayout } from '../../model/layout.js';
 

@@ -1,10 +1,12 @@
-// The port an apply writes through: claims before creates, stops on a lost lock.
+// The port an apply writes through: claims before creates, stops on a lost lock (the fence runs
+// before the claim, and the port runs it again before each attempt it sends).
 import { describe, expect, it } from 'vitest';
 import { guardedPort } from '../../../src/engine/guarded-port.js';
 import { deriveUuid, type AnyDesired } from '../../../src/model/object.js';
 import { MemoryRegistry, type LockHandle } from '../../../src/registry/index.js';
 import { SupersetApiError, type SupersetErrorCode } from '../../../src/superset/errors.js';
-import type { SupersetPort } from '../../../src/superset/port.js';
+import type { SupersetPort, WriteOptions } from '../../../src/superset/port.js';
+import { LockLostError } from '../../../src/registry/errors.js';
 
 const chart: AnyDesired = {
   kind: 'chart',
@@ -24,6 +26,7 @@ function fakeLock(): LockHandle & { lose(): void } {
     },
     lose: () => (lost = true),
     onLost: () => undefined,
+    fence: () => (lost ? Promise.reject(new LockLostError('test')) : Promise.resolve()),
     release: () => Promise.resolve(),
   };
 }
@@ -31,8 +34,10 @@ function fakeLock(): LockHandle & { lose(): void } {
 /** A port whose create sees what the registry holds at that moment, then answers or fails. */
 function fakePort(registry: MemoryRegistry, fail?: SupersetErrorCode) {
   const seenAtCreate: string[][] = [];
+  // Like the HTTP client: the fence runs just before the request is sent.
   const port = {
-    create: async () => {
+    create: async (_kind: string, _body: unknown, options: WriteOptions = {}) => {
+      await options.fence?.();
       seenAtCreate.push((await registry.readApplied()).map((r) => `${r.kind}/${r.supersetId}/${r.hash}`));
       if (fail)
         throw new SupersetApiError('refused', {
@@ -44,7 +49,13 @@ function fakePort(registry: MemoryRegistry, fail?: SupersetErrorCode) {
         });
       return { id: 7, result: {} };
     },
-    update: () => Promise.resolve({}),
+    update: async (_k: string, _id: number, _b: unknown, options: WriteOptions = {}) => {
+      await options.fence?.();
+      return {};
+    },
+    remove: async (_k: string, _id: number, options: WriteOptions = {}) => {
+      await options.fence?.();
+    },
   } as unknown as SupersetPort;
   return { port, seenAtCreate };
 }
@@ -55,7 +66,7 @@ function setup(fail?: SupersetErrorCode, owned: string[] = []) {
   const { port, seenAtCreate } = fakePort(registry, fail);
   const guarded = guardedPort({
     port,
-    lock,
+    fence: () => lock.fence(),
     registry,
     desired: new Map([[chart.uuid, chart]]),
     owned: new Set(owned),

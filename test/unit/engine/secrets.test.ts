@@ -55,7 +55,7 @@ describe('planner: secret rotation', () => {
     const text = planAsText({
       environment: 'test',
       changes: [change],
-      summary: { create: 0, update: 1, delete: 0, noop: 0, orphan: 0, conflict: 0, forget: 0 },
+      summary: { create: 0, update: 1, delete: 0, noop: 0, orphan: 0, conflict: 0, forget: 0, skip: 0 },
     });
     expect(text).toContain('~ password: (sensitive value changed)');
     expect(text).not.toContain('b'.repeat(64));

@@ -51,6 +51,35 @@ describe('superset client: retries', () => {
     expect(waits[1]).toBeLessThanOrEqual(20);
   });
 
+  it('runs the write fence before every attempt of a PUT, retries included, and stops when it fails', async () => {
+    server = await startServer(withAuth((_req, res) => json(res, 503, { message: 'busy' })));
+    const c = client(server.url, { maxRetries: 3 });
+    let fenced = 0;
+    await expect(
+      c.update(
+        'chart',
+        4,
+        { slice_name: 'a' },
+        {
+          fence: () => {
+            fenced += 1;
+            return fenced >= 3 ? Promise.reject(new Error('apply lock lost: test')) : Promise.resolve();
+          },
+        },
+      ),
+    ).rejects.toThrow('apply lock lost: test');
+    // Two attempts went out; the third was stopped by its fence before it was sent.
+    expect(fenced).toBe(3);
+    expect(api(server.seen).filter((r) => r.method === 'PUT')).toHaveLength(2);
+    let deletes = 0;
+    await expect(
+      c.remove('chart', 4, {
+        fence: () => (deletes++ === 0 ? Promise.reject(new Error('lost')) : Promise.resolve()),
+      }),
+    ).rejects.toThrow('lost');
+    expect(api(server.seen).filter((r) => r.method === 'DELETE')).toHaveLength(0);
+  });
+
   it('retries PUT and DELETE on 5xx but never a POST', async () => {
     server = await startServer(withAuth((_req, res) => json(res, 500, { message: 'Fatal error' })));
     const c = client(server.url, { maxRetries: 2 });

@@ -69,6 +69,11 @@ export async function main(argv: string[], given: Output = processOutput): Promi
       'send every database secret again (without a record key, rotation is not detected)',
     )
     .addOption(
+      new Option('--timeout <seconds>', 'stop cleanly before the next write once the apply has run this long')
+        .default(3600)
+        .argParser(Number),
+    )
+    .addOption(
       new Option('--lock-timeout <seconds>', 'how long to wait for another apply')
         .default(300)
         .argParser(Number),

@@ -233,7 +233,11 @@ async function clearFindingsOf(registry: Registry, outcome: ApplyOutcome): Promi
   if (touched.size === 0) return;
   const findings = await registry.readDriftFindings().catch(() => null);
   if (!findings) return; // unreadable findings are drift's to report and replace
-  const kept = findings.filter((f) => !touched.has(String((f as { uuid?: unknown }).uuid ?? '')));
+  const uuidOf = (f: unknown) => {
+    const uuid = (f as { uuid?: unknown } | null)?.uuid;
+    return typeof uuid === 'string' ? uuid : '';
+  };
+  const kept = findings.filter((f) => !touched.has(uuidOf(f)));
   if (kept.length !== findings.length) await registry.writeDriftFindings(kept);
 }
 

@@ -16,6 +16,8 @@ export interface ApplyCommandOptions {
   adopt?: boolean;
   rotateSecrets?: boolean;
   lockTimeout: number;
+  /** Seconds the whole apply may run (default 3600). */
+  timeout?: number;
 }
 
 /** Exit 0 when everything planned was applied (or nothing was to do), 1 on any failure. */
@@ -31,6 +33,7 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
       environment: project.env.name,
       commit,
       lockTimeoutMs: options.lockTimeout * 1000,
+      ...(options.timeout !== undefined ? { timeoutMs: checkTimeout(options.timeout) * 1000 } : {}),
       prune: options.prune ?? false,
       ...(options.adopt ? { adopt: true } : {}),
       ...(options.rotateSecrets ? { rotateSecrets: true } : {}),
@@ -59,4 +62,10 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
   } finally {
     await services.close();
   }
+}
+
+function checkTimeout(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UserError(`--timeout must be a positive number of seconds, got ${String(seconds)}`);
+  return seconds;
 }

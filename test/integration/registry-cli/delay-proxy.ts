@@ -18,6 +18,12 @@ export interface DelayProxy {
   writesForwarded: number;
   /** Writes dropped because their client disconnected while they waited. */
   writesDropped: number;
+  /** Every write forwarded to Superset, with when (ms since the epoch): the server's access log. */
+  forwarded: { method: string; url: string; at: number }[];
+  /** While true, writes are answered 503 without reaching Superset (a busy or failing server). */
+  failWrites: boolean;
+  /** Writes answered 503 that way. */
+  writesRefused: number;
   /** Hold the write after `n` more have gone through; resolves with it once it arrives. */
   holdWriteAfter(n: number): Promise<HeldWrite>;
   close(): Promise<void>;
@@ -51,7 +57,16 @@ export async function startDelayProxy(target: string, delayMs = 0): Promise<Dela
           if (isWrite(req)) proxy.writesDropped++;
           return;
         }
-        if (isWrite(req)) proxy.writesForwarded++;
+        if (isWrite(req) && proxy.failWrites) {
+          proxy.writesRefused++;
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ message: 'Service Unavailable' }));
+          return;
+        }
+        if (isWrite(req)) {
+          proxy.writesForwarded++;
+          proxy.forwarded.push({ method: req.method ?? '', url: req.url ?? '', at: Date.now() });
+        }
         const out = http.request(
           {
             host: upstream.hostname,
@@ -80,6 +95,9 @@ export async function startDelayProxy(target: string, delayMs = 0): Promise<Dela
     delayMs,
     writesForwarded: 0,
     writesDropped: 0,
+    forwarded: [],
+    failWrites: false,
+    writesRefused: 0,
     holdWriteAfter: (n) => new Promise((found) => (hold = { after: n, found })),
     close: () =>
       new Promise((resolve) => {

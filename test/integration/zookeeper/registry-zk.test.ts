@@ -265,7 +265,9 @@ describe('ZkRegistry on a live ZooKeeper', () => {
     const next = await waiting;
     expect(next.sequence).toBeGreaterThan(held.sequence);
     await expect.poll(() => held.lost, { timeout: 15_000 }).toBe(true);
-    expect(lostWhy.join()).toMatch(/session expired/);
+    // Lost the moment the connection was suspended (before the expiry was even known), as Curator's
+    // locks are: by then ZooKeeper may have handed the lock on.
+    expect(lostWhy.join()).toMatch(/connection to ZooKeeper suspended|session expired/);
     // The next call opens a new session, checks the layout and says so.
     expect((await doomed.readLockHolder())?.host).toBe('next-ci');
     expect(notices.map((n) => n.code)).toEqual(['registry.session-rebuilt']);

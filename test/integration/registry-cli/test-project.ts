@@ -37,6 +37,10 @@ export interface TestProject {
   names: { database: string; dataset: string; table: string; charts: string[] };
   /** Writes every chart with this row_limit. */
   setRowLimit(rowLimit: number): void;
+  /** Writes (or removes, with null) a file under metadata/. */
+  writeFile(file: string, text: string | null): void;
+  /** The SQLite file the project's database reads. */
+  dbFile: string;
   /** `git add metadata && git commit`; returns the SHA. */
   commit(message: string): string;
   /** Environment variables the CLI needs; `supersetUrl` to send it through a proxy. */
@@ -149,6 +153,8 @@ ${authLines}variables:
     zkConnect,
     names,
     setRowLimit,
+    writeFile: (file, text) => (text === null ? fs.rmSync(path.join(metadata, file)) : write(file, text)),
+    dbFile,
     commit(message) {
       git('add', '-A');
       git('commit', '-q', '-m', message);
@@ -219,13 +225,13 @@ const NAME_COLUMN = {
  * Objects whose name carries the suffix, filtered by Superset: a full listing of a shared server
  * that other tests write to at the same time can shift between its pages.
  */
-function ownRows(client: SupersetClient, kind: SupersetKind, suffix: string) {
+export function ownRows(client: SupersetClient, kind: SupersetKind, suffix: string) {
   return client
     .list(kind, { filters: [[NAME_COLUMN[kind], 'ct', suffix]] })
     .then((rows) => rows.filter((row) => row.name.includes(suffix)));
 }
 
-function supersetClient() {
+export function supersetClient() {
   const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
   return createSupersetClient({ baseUrl: supersetUrl, username: supersetUser, password: supersetPassword });
 }

@@ -34,16 +34,12 @@ DATA="$PG_HOME/data"
 SOCK="$PG_HOME/socket"
 LOG="$PG_HOME/postgres.log"
 
-say() { printf 'postgres: %s\n' "$*"; }
-die() { printf 'postgres: ERROR: %s\n' "$*" >&2; exit 1; }
+NAME=postgres
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# One postgres.sh at a time changes the server. The lock is on fd 9, closed for the server.
-lock() {
-  exec 9>>"$PG_HOME/.lock"
-  flock -w 180 9 || die "another scripts/postgres.sh has held $PG_HOME/.lock for 180 s"
-}
-now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# One postgres.sh at a time changes the server.
+lock() { take_lock "$PG_HOME/.lock" 180; }
 
 IS_ROOT=0
 [[ "$(id -u)" -eq 0 ]] && IS_ROOT=1

@@ -38,17 +38,13 @@ CONNECTOR_MARKER="$VENV/.superset-gitops-connector"
 export SUPERSET_CONFIG_PATH="$CONFIG" FLASK_APP=superset SUPERSET_GITOPS_HOME
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
 
-say() { printf 'superset: %s\n' "$*"; }
-die() { printf 'superset: ERROR: %s\n' "$*" >&2; exit 1; }
+NAME=superset
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # One superset.sh at a time installs, initialises, starts or stops (concurrent
-# `services.sh up` from several shells). The lock is on fd 9, closed for gunicorn.
-lock() {
-  exec 9>>"$SUPERSET_GITOPS_HOME/.lock"
-  flock -w 600 9 || die "another scripts/superset.sh has held $SUPERSET_GITOPS_HOME/.lock for 600 s"
-}
-now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# `services.sh up` from several shells).
+lock() { take_lock "$SUPERSET_GITOPS_HOME/.lock" 600; }
 
 # --- probes (python3 stdlib: curl may be missing on a fresh machine) ----------------
 

@@ -1,3 +1,7 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Output } from '../../src/cli/output.js';
 import { parseFile } from '../../src/load/parse-file.js';
 import { validateTree, type ValidationResult } from '../../src/validate/validate-tree.js';
 
@@ -72,4 +76,22 @@ export function validateWith(overrides: Record<string, string | Uint8Array | nul
     else files[file] = content;
   }
   return validateFiles(files);
+}
+
+/** An Output that keeps what the CLI printed. */
+export function recorder(): Output & { out: string; err: string } {
+  const r = { out: '', err: '', color: false, isTTY: false } as Output & { out: string; err: string };
+  r.stdout = (t) => void (r.out += t);
+  r.stderr = (t) => void (r.err += t);
+  return r;
+}
+
+/** Writes `files` (path -> content) into a new temporary folder; returns it. */
+export function writeTree(files: Record<string, string>, label = 'sg-tree-'): string {
+  const dir = mkdtempSync(path.join(tmpdir(), label));
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
 }

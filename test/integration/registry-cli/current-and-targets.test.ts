@@ -8,16 +8,7 @@ import { registryPaths } from '../../../src/registry/index.js';
 import { ZkClient } from '../../../src/zookeeper/index.js';
 import { ensureBuilt } from './cli-process.js';
 import { createTestProject, ownRows, supersetClient, type TestProject } from './test-project.js';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { waitFor } from '../../helpers/wait.js';
 
 let project: TestProject;
 const shas: string[] = [];

@@ -10,20 +10,7 @@ import { startProxy, type TcpProxy } from '../drift/tcp-proxy.js';
 import { ensureBuilt } from './cli-process.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { createTestProject, type TestProject } from './test-project.js';
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from '../../helpers/wait.js';
 
 describe('the apply lock fences every write', () => {
   let project: TestProject | undefined;

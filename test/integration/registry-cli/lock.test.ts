@@ -7,22 +7,13 @@ import { serviceEndpoints } from '../endpoints.js';
 import { ensureBuilt, looksLikeCleanFailure } from './cli-process.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { createTestProject, type TestProject } from './test-project.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const CI_RUN = {
   GITHUB_RUN_ID: '4242',
   GITHUB_REPOSITORY: 'acme/dashboards',
   GITHUB_SERVER_URL: 'https://github.example',
 };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('the apply lock between CLI processes', () => {
   let project: TestProject | undefined;

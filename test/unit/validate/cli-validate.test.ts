@@ -1,26 +1,7 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import type { Output } from '../../../src/cli/output.js';
-import { BASE_TREE } from '../../helpers/tree.js';
-
-function recorder(): Output & { out: string; err: string } {
-  const r = { out: '', err: '', color: false, isTTY: false } as Output & { out: string; err: string };
-  r.stdout = (t) => void (r.out += t);
-  r.stderr = (t) => void (r.err += t);
-  return r;
-}
-
-function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sg-validate-'));
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), content);
-  }
-  return dir;
-}
+import { BASE_TREE, recorder, writeTree } from '../../helpers/tree.js';
 
 describe('superset-gitops validate', () => {
   it('exits 0 on the shipped metadata/', async () => {

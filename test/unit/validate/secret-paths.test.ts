@@ -1,13 +1,9 @@
 // Every way a secret could reach git, the registry or Superset's clear-text fields: `validate` exits 1
 // and names file:line:col, the field and what to write instead. And every legitimate way passes.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
-import type { Output } from '../../../src/cli/output.js';
 import { isSecretKey, uriSecrets } from '../../../src/model/secrets.js';
-import { BASE_TREE, validateWith } from '../../helpers/tree.js';
+import { BASE_TREE, recorder, validateWith, writeTree } from '../../helpers/tree.js';
 
 const ENV = BASE_TREE['environments/local.yaml'] as string;
 const db = (body: string) => `kind: database\nname: warehouse\n${body}`;
@@ -266,22 +262,6 @@ const CASES: Case[] = [
   },
 ];
 
-function recorder(): Output & { out: string; err: string } {
-  const r = { out: '', err: '', color: false, isTTY: false } as Output & { out: string; err: string };
-  r.stdout = (t) => void (r.out += t);
-  r.stderr = (t) => void (r.err += t);
-  return r;
-}
-
-function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'sg-secrets-'));
-  for (const [file, content] of Object.entries({ ...BASE_TREE, ...files })) {
-    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    writeFileSync(path.join(dir, file), content);
-  }
-  return dir;
-}
-
 describe('validate: every secret path is refused with file:line:col', () => {
   it.each(CASES)('$name', async (c) => {
     const { problems } = validateWith(c.files);
@@ -291,7 +271,7 @@ describe('validate: every secret path is refused with file:line:col', () => {
     expect(match?.message).toMatch(c.message);
     // The CLI: exit 1, the place printed.
     const out = recorder();
-    expect(await main(['validate', writeTree(c.files)], out)).toBe(1);
+    expect(await main(['validate', writeTree({ ...BASE_TREE, ...c.files })], out)).toBe(1);
     // Text output groups problems under their file, each line starting with line:col.
     expect(out.out).toContain(c.file);
     expect(out.out).toMatch(new RegExp(`^\\s+${c.line}:${c.col}\\s+error`, 'm'));

@@ -46,7 +46,7 @@ export async function planCommand(options: PlanCommandOptions, out: Output): Pro
       writeScreened(out, options.out, text, writeFileSync);
       out.stderr(`plan written to ${options.out}\n`);
     } else out.stdout(text);
-    return hasChanges(plan) || plan.summary.conflict > 0 ? 2 : 0;
+    return hasChanges(plan) || plan.summary.conflict > 0 || plan.summary.skip > 0 ? 2 : 0;
   } finally {
     await services.close();
   }

@@ -1,4 +1,5 @@
 import { loadProject } from '../../engine/project.js';
+import { SecretLeakError } from '../../environment/screen.js';
 import { connectServices } from '../../engine/services.js';
 import { WatchAgent, type AgentEvent } from '../../watch/agent.js';
 import { applyHealer } from '../../watch/heal.js';
@@ -30,7 +31,15 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
   const project = await loadProject(options.dir, options.env);
   // Events from before the agent exists wait for it, so every line has the agent's fields.
   const sink: { agent?: WatchAgent; early: AgentEvent[] } = { early: [] };
-  const log = (event: AgentEvent) => out.stdout(JSON.stringify(event) + '\n');
+  // A line that would hold a secret is replaced by one that says so: the agent never stops over it.
+  const log = (event: AgentEvent) => {
+    try {
+      out.stdout(JSON.stringify(event) + '\n');
+    } catch (e) {
+      if (!(e instanceof SecretLeakError)) throw e;
+      out.stdout(JSON.stringify({ event: 'withheld', level: 'warn', message: e.message }) + '\n');
+    }
+  };
   // The client's per-request debug lines would drown the agent's own events.
   const services = await connectServices(
     project.env,

@@ -2,7 +2,7 @@
 # Installs what the project needs on a fresh machine, each part only when it is missing, so reruns
 # are quick no-ops. Used by `npm run demo`, `npm test` and .ci/run.
 #   ensure-deps.sh            everything below
-#   ensure-deps.sh system     Debian packages (zookeeper, postgresql, python3-venv, make, g++), as root;
+#   ensure-deps.sh system     Debian packages (zookeeper, postgresql, openssh-server, python3-venv, make, g++), as root;
 #                             checks Node
 #   ensure-deps.sh actionlint actionlint (Go) for the workflow check, kept in $(go env GOPATH)/bin
 #   ensure-deps.sh npm        node_modules (npm ci, which also builds dist/)
@@ -15,6 +15,7 @@ system() {
   local missing=() tmp
   [[ -f /usr/share/java/zookeeper.jar ]] || missing+=(zookeeper)
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  [[ -x /usr/sbin/sshd ]] || missing+=(openssh-server)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   if command -v python3 >/dev/null 2>&1 && ! .venv/superset/bin/python -c '' 2>/dev/null; then
     tmp=$(mktemp -d)

@@ -11,7 +11,7 @@ rc=0
 bash "$SCRIPTS/services.sh" down || rc=1
 bash "$SCRIPTS/zookeeper.sh" ensemble-stop || rc=1
 
-ports=("${SUPERSET_PORT:-8088}" "${PG_PORT:-5433}" "${ZK_PORT:-2181}")
+ports=("${SUPERSET_PORT:-8088}" "${PG_PORT:-5433}" "${SSHD_PORT:-2222}" "${ZK_PORT:-2181}")
 IFS=, read -r -a more <<<"${ZK_ENSEMBLE_PORTS:-2281,2282,2283},${ZK_ENSEMBLE_QUORUM_PORTS:-2881,2882,2883},${ZK_ENSEMBLE_ELECTION_PORTS:-3881,3882,3883}"
 ports+=("${more[@]}")
 

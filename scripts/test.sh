@@ -16,6 +16,7 @@ if ! bash scripts/services.sh status >/dev/null 2>&1; then
   started=1
 else
   bash scripts/postgres.sh start  # the warehouse PostgreSQL, when a demo from before it is running
+  bash scripts/sshd.sh start      # the SSH server for Superset's tunnels, likewise
   bash scripts/superset.sh start # installs and loads the connector if it changed since Superset started
 fi
 cleanup() { if ((started)); then bash scripts/stop.sh; fi; }

@@ -46,6 +46,11 @@ SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
 # Production keeps the default (True), which refuses SQLite data sources.
 PREVENT_UNSAFE_DB_CONNECTIONS = False
 
+# SSH tunnels to databases (off by default in Superset). The secrets tests connect to the warehouse
+# PostgreSQL through scripts/sshd.sh. Superset's sshtunnel 0.4 needs paramiko < 4 (it uses DSSKey,
+# which paramiko 4 removed), so the constraints pin paramiko 3.5.1.
+FEATURE_FLAGS = {"SSH_TUNNELING": True}
+
 # CSRF stays on, as in production: API writes need X-CSRFToken plus the session
 # cookie from GET /api/v1/security/csrf_token/.
 WTF_CSRF_ENABLED = True

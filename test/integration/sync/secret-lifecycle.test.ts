@@ -6,9 +6,13 @@
 // masks only `aws_iam` paths of the encrypted extra, so GET /connection shows the second password.
 // The tool says so at apply time, and the test holds it to that. Then both passwords are rotated in
 // PostgreSQL and in the environment: the plan names the sensitive changes without the values, apply
-// sends them, and Superset connects with the new ones.
+// sends them, and Superset connects with the new ones. Two more databases reach the same user
+// through an SSH tunnel (scripts/sshd.sh), one with the tunnel's password, one with a private key
+// and its passphrase, all from the environment too.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient, listTree } from '../../../src/zookeeper/index.js';
@@ -18,6 +22,10 @@ import { cli } from './harness.js';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const { pgHost, pgPort } = serviceEndpoints();
+const sshPort = Number(process.env.SSHD_PORT ?? 2222);
+const sshUser = process.env.SSH_TUNNEL_USER ?? 'sgtunnel';
+const sshPassword = process.env.SSH_TUNNEL_PASSWORD ?? 'tunnel-demo-pw-1';
+const AUTHORIZED_KEYS = path.join(REPO, '.run/sshd/authorized_keys');
 
 function psql(sql: string): string {
   return execFileSync(
@@ -38,6 +46,12 @@ let role: string;
 let encRole: string;
 let passwordVar: string;
 let encVar: string;
+let sshPwVar: string;
+let sshKeyVar: string;
+let sshKeyPwVar: string;
+let publicKey = '';
+const keyPassphrase = `kp-${randomBytes(10).toString('hex')}`;
+let privateKey = '';
 const keyVar = 'SUPERSET_GITOPS_RECORD_KEY';
 const pw = [`pw-${randomBytes(10).toString('hex')}/+=`, `pw-${randomBytes(10).toString('hex')}?&`];
 const enc = [`enc-${randomBytes(10).toString('hex')}%/`, `enc-${randomBytes(10).toString('hex')}#"`];
@@ -111,6 +125,31 @@ beforeAll(() => {
   process.env[passwordVar] = pw[0];
   process.env[encVar] = enc[0];
   process.env[keyVar] = `key-${randomBytes(16).toString('hex')}`;
+  sshPwVar = `SSH_TUNNEL_PW_${fx.runId.toUpperCase()}`;
+  sshKeyVar = `SSH_TUNNEL_KEY_${fx.runId.toUpperCase()}`;
+  sshKeyPwVar = `SSH_TUNNEL_KEY_PW_${fx.runId.toUpperCase()}`;
+  // An RSA key in PEM (what Superset's tunnel code reads), with a passphrase, allowed for the tunnel user.
+  const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-ssh-'));
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'rsa',
+    '-b',
+    '2048',
+    '-m',
+    'PEM',
+    '-N',
+    keyPassphrase,
+    '-f',
+    `${keyDir}/id`,
+  ]);
+  privateKey = fs.readFileSync(`${keyDir}/id`, 'utf8');
+  publicKey = fs.readFileSync(`${keyDir}/id.pub`, 'utf8').trim();
+  fs.rmSync(keyDir, { recursive: true, force: true });
+  fs.appendFileSync(AUTHORIZED_KEYS, `${publicKey}\n`);
+  process.env[sshPwVar] = sshPassword;
+  process.env[sshKeyVar] = privateKey;
+  process.env[sshKeyPwVar] = keyPassphrase;
   const users: [string, string][] = [
     [role, pw[0]!],
     [encRole, enc[0]!],
@@ -138,12 +177,30 @@ masked_encrypted_extra:
     password: \${env.${encVar}}
 `,
   );
+  const tunnel = `ssh_tunnel:\n  server_address: 127.0.0.1\n  server_port: ${sshPort}\n  username: ${sshUser}\n`;
+  // The first user again, through the SSH tunnel: with its password, and with a private key.
+  fx.write(
+    'databases/ssh-pw.yaml',
+    `kind: database\nname: pg_ssh_pw_${fx.runId}\nsqlalchemy_uri: postgresql://${role}@${pgHost}:${pgPort}/warehouse\npassword: \${env.${passwordVar}}\n${tunnel}  password: \${env.${sshPwVar}}\n`,
+  );
+  fx.write(
+    'databases/ssh-key.yaml',
+    `kind: database\nname: pg_ssh_key_${fx.runId}\nsqlalchemy_uri: postgresql://${role}@${pgHost}:${pgPort}/warehouse\npassword: \${env.${passwordVar}}\n${tunnel}  private_key: \${env.${sshKeyVar}}\n  private_key_password: \${env.${sshKeyPwVar}}\n`,
+  );
 });
 
 afterAll(async () => {
   delete process.env[passwordVar];
   delete process.env[encVar];
   delete process.env[keyVar];
+  for (const v of [sshPwVar, sshKeyVar, sshKeyPwVar]) delete process.env[v];
+  if (publicKey && fs.existsSync(AUTHORIZED_KEYS)) {
+    const kept = fs
+      .readFileSync(AUTHORIZED_KEYS, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== publicKey);
+    fs.writeFileSync(AUTHORIZED_KEYS, kept.join('\n'));
+  }
   await fx?.cleanup();
   for (const r of [role, encRole]) {
     try {
@@ -164,6 +221,9 @@ describe('secrets: a PostgreSQL warehouse password from the environment', () => 
       if (format === 'text') {
         expect(p.stdout).toContain('+ password = (sensitive value)');
         expect(p.stdout).toContain('+ masked_encrypted_extra = (sensitive value)');
+        expect(p.stdout).toContain('+ ssh_tunnel.password = (sensitive value)');
+        expect(p.stdout).toContain('+ ssh_tunnel.private_key = (sensitive value)');
+        expect(p.stdout).toContain('+ ssh_tunnel.private_key_password = (sensitive value)');
       }
     }
     const a = await run('apply');
@@ -192,7 +252,7 @@ describe('secrets: a PostgreSQL warehouse password from the environment', () => 
       zk.close();
     }
     const rows = await listOwn(fx.admin, 'database', fx.runId);
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(4);
     for (const row of rows) {
       const schemas = await schemasOf(row.id);
       expect(schemas.status, schemas.text).toBe(200); // Superset connects with what it stores
@@ -208,6 +268,12 @@ describe('secrets: a PostgreSQL warehouse password from the environment', () => 
     expect(seen.length).toBeGreaterThan(20);
     expectClean(pw[0]!);
     expectClean(enc[0]!, SHOWN_BY_SUPERSET);
+    expectClean(sshPassword);
+    expectClean(keyPassphrase);
+    expectClean(privateKey);
+    // A line from the middle of the key body, on its own, is not anywhere either.
+    const lines = privateKey.split('\n').filter((l) => l.length > 40);
+    expectClean(lines[Math.floor(lines.length / 2)]!);
   });
 
   it('rotates: the plan shows the sensitive change, apply sends it, the connection test passes', async () => {
@@ -220,10 +286,10 @@ describe('secrets: a PostgreSQL warehouse password from the environment', () => 
     expect(p.code).toBe(2);
     expect(p.stdout).toContain('~ password: (sensitive value changed)');
     expect(p.stdout).toContain('~ masked_encrypted_extra: (sensitive value changed)');
-    expect(p.stdout).toMatch(/Plan: 0 to create, 2 to change, 0 to delete/);
+    expect(p.stdout).toMatch(/Plan: 0 to create, 4 to change, 0 to delete/);
     const a = await run('apply');
     expect(a.code, a.stdout + a.stderr).toBe(0);
-    expect(a.stdout).toMatch(/0 created, 2 updated, 0 deleted/);
+    expect(a.stdout).toMatch(/0 created, 4 updated, 0 deleted/);
     const test = await testConnection(`pg_pw_${fx.runId}`, role);
     expect(test.ok, test.text).toBe(true);
     const [encDb] = (await listOwn(fx.admin, 'database', fx.runId)).filter((r) =>

@@ -292,6 +292,11 @@ describe('secrets: a PostgreSQL warehouse password from the environment', () => 
     expect(a.stdout).toMatch(/0 created, 4 updated, 0 deleted/);
     const test = await testConnection(`pg_pw_${fx.runId}`, role);
     expect(test.ok, test.text).toBe(true);
+    // Each database, through the SSH tunnels too, connects with what Superset stores now.
+    for (const row of await listOwn(fx.admin, 'database', fx.runId)) {
+      const listed = await schemasOf(row.id);
+      expect(listed.status, `${row.name}: ${listed.text}`).toBe(200);
+    }
     const [encDb] = (await listOwn(fx.admin, 'database', fx.runId)).filter((r) =>
       r.name.startsWith('pg_enc_'),
     );

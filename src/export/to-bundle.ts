@@ -140,7 +140,7 @@ function dataset(spec: DatasetSpec, uuid: string, databaseUuid: string | undefin
 
 function chart(spec: ChartSpec, uuid: string, datasetUuid: string | undefined, datasetId: number) {
   return {
-    slice_name: spec.name,
+    slice_name: spec.title ?? spec.name,
     description: spec.description ?? null,
     certified_by: spec.certified_by ?? null,
     certification_details: spec.certification_details ?? null,

@@ -1,3 +1,4 @@
+import slugifyText from '@sindresorhus/slugify';
 import type { AnySpec } from '../model/object.js';
 import type { AttributeOptions } from '../plan/attributes.js';
 import { Value } from '@sinclair/typebox/value';
@@ -36,9 +37,10 @@ const text = (v: unknown) => (typeof v === 'string' ? v : '');
 const ORDER: ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
 
 /**
- * Names must be unique per kind in YAML; Superset allows repeats, so later ones get a suffix. A dataset
- * or dashboard already in the tree keeps the name it has there (for databases and charts the name is
- * what Superset shows, so it always follows Superset).
+ * Names must be unique per kind in YAML; Superset allows repeats, so later ones get a suffix in their
+ * name only: what Superset shows (a chart's title, a dataset's table, a dashboard's title) is kept as
+ * it is, so importing never renames anything in Superset. An object already in the tree keeps the name
+ * it has there (a database's name is what Superset shows, so it always follows Superset).
  */
 function assignNames(
   sources: readonly SourceObject[],
@@ -54,7 +56,7 @@ function assignNames(
   )) {
     const taken = used.get(s.kind) as Set<string>;
     const database = (s.raw.database as { uuid?: string; database_name?: string } | undefined) ?? {};
-    const kept = s.kind === 'dataset' || s.kind === 'dashboard' ? existing.get(s.uuid) : undefined;
+    const kept = s.kind !== 'database' ? existing.get(s.uuid) : undefined;
     const candidates = kept
       ? [kept]
       : s.kind === 'database'
@@ -75,13 +77,13 @@ function assignNames(
   return names;
 }
 
-export function slugify(title: string): string {
-  return (
-    title
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'dashboard'
-  );
+/**
+ * A name or file name from a title: letters transliterated (Durée -> duree, Straße -> strasse), then
+ * lower-case words joined by `-`; `fallback` when nothing is left (a title in a script the library
+ * cannot transliterate).
+ */
+export function slugify(title: string, fallback = 'dashboard'): string {
+  return slugifyText(title, { decamelize: false }) || fallback;
 }
 
 /**
@@ -123,7 +125,7 @@ export function convertSources(
       );
       continue;
     }
-    const spec = escapeTemplates(convert(s, lookup, names, warnings));
+    const spec = escapeTemplates(convert(s, lookup, names, warnings, existingNames));
     const password = (spec as { password?: string }).password;
     if (password) secrets.add(password.slice('${env.'.length, -1));
     const unpinned = s.kind === 'dataset' ? unpinSourceColumns(spec as DatasetSpec) : spec;
@@ -155,6 +157,7 @@ function convert(
   lookup: NameLookup,
   names: Map<string, string>,
   warnings: string[],
+  existing: ReadonlyMap<string, string>,
 ): AnySpec {
   const where = `${s.origin}: ${s.kind} ${JSON.stringify(names.get(s.uuid))}`;
   switch (s.kind) {
@@ -185,12 +188,11 @@ function convert(
     }
     case 'chart': {
       const spec = withoutBuiltQueryContext({ ...chartFromSuperset(s.raw, lookup) });
-      const name = names.get(s.uuid) ?? spec.name;
-      if (name !== spec.name)
+      if (spec.title !== undefined && !existing.has(s.uuid))
         warnings.push(
-          `${where}: the title ${JSON.stringify(spec.name)} is used by another chart; named ${JSON.stringify(name)} here (applying it renames the chart)`,
+          `${where}: the title ${JSON.stringify(spec.title)} is used by another chart too; named ${JSON.stringify(spec.name)} in YAML (dashboards refer to it by that name), its title in Superset unchanged`,
         );
-      return { ...spec, name };
+      return spec;
     }
     case 'dashboard': {
       const { spec, warnings: w } = dashboardFromSuperset(

@@ -13,7 +13,7 @@ export interface WriteResult {
 
 /** Where a new object's file goes: grouped the way a reviewer looks for it. */
 function defaultPath(kind: ObjectKind, spec: AnySpec): string {
-  const slug = (s: string) => slugify(s).slice(0, 80);
+  const slug = (s: string) => slugify(s, `${kind}-${deriveUuid(kind, s).slice(0, 8)}`).slice(0, 80);
   switch (kind) {
     case 'database':
       return `databases/${slug(spec.name)}.yaml`;

@@ -137,7 +137,7 @@ export function chartQueryContext(queryContext: Record<string, unknown> | undefi
 
 function chart(spec: ChartSpec): Attributes {
   return {
-    slice_name: spec.name,
+    slice_name: spec.title ?? spec.name,
     viz_type: spec.viz_type,
     dataset: spec.dataset,
     description: orNull(spec.description),

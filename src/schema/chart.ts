@@ -5,6 +5,14 @@ export const ChartSchema = Type.Object(
   {
     kind: kindField('chart'),
     ...objectFields('chart'),
+    title: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 250,
+        description:
+          'Title Superset shows (its `slice_name`); defaults to `name`. Titles may repeat, names may not: dashboards refer to a chart by `name`.',
+      }),
+    ),
     dataset: Type.String({ minLength: 1, description: 'Name of the dataset the chart queries.' }),
     viz_type: Type.String({
       minLength: 1,

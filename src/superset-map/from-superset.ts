@@ -123,9 +123,13 @@ export function chartFromSuperset(raw: Raw, names: NameLookup): ChartSpec {
     (dsUuid && names.datasetByUuid(dsUuid)) ??
     (dsId !== undefined ? names.datasetById(dsId) : undefined) ??
     text(raw.datasource_name_text);
+  // The name is the tree's for this uuid (titles may repeat in Superset); the title is Superset's.
+  const title = String(raw.slice_name);
+  const name = names.nameFor('chart', uuid, title);
   return compact({
     kind: 'chart' as const,
-    name: String(raw.slice_name),
+    name,
+    ...(name !== title ? { title } : {}),
     uuid,
     dataset,
     viz_type: text(raw.viz_type) || text(params.viz_type) || 'table',

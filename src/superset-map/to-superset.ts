@@ -163,7 +163,7 @@ export function chartBody(spec: ChartSpec, uuid: string, datasetId: number, fiel
     ? withDatasource(spec.query_context, datasetId, spec.viz_type)
     : buildQueryContext(spec.viz_type, spec.params ?? {}, datasetId);
   const all: Body = {
-    slice_name: spec.name,
+    slice_name: spec.title ?? spec.name,
     viz_type: spec.viz_type,
     datasource_id: datasetId,
     datasource_type: 'table',

@@ -13,6 +13,8 @@ import type { Registry } from '../registry/registry.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { ATTRIBUTE_OPTIONS } from './plan-run.js';
+import { UserError } from '../errors/user-error.js';
+import { closestName } from '../model/suggest.js';
 
 /** A bundle's files from a ZIP, or from a folder holding an unzipped one. */
 export function readBundleFiles(source: string): Map<string, string> {
@@ -35,6 +37,7 @@ export async function existingNames(dir: string): Promise<Map<string, string>> {
 export function convertBundle(
   files: ReadonlyMap<string, string>,
   existing: ReadonlyMap<string, string> = new Map(),
+  options: LiveImportOptions = {},
 ): Converted {
   const { docs, warnings } = readBundle(files);
   const sources: SourceObject[] = docs.map((d) => ({
@@ -43,7 +46,7 @@ export function convertBundle(
     raw: bundleDocAsApiObject(d),
     origin: d.path,
   }));
-  const converted = convertSources(sources, ATTRIBUTE_OPTIONS, existing);
+  const converted = selectObjects(convertSources(sources, ATTRIBUTE_OPTIONS, existing), options);
   return { ...converted, warnings: [...warnings, ...converted.warnings] };
 }
 
@@ -80,11 +83,11 @@ export async function convertLive(
     });
   }
   const converted = convertSources(sources, ATTRIBUTE_OPTIONS, existing);
-  return { ...select(converted, options), listed };
+  return { ...selectObjects(converted, options), listed };
 }
 
-/** The chosen objects plus everything they need, so the written tree is valid on its own. */
-function select(converted: Converted, options: LiveImportOptions): Converted {
+/** The chosen objects (--kinds, --dashboard) plus everything they need, so the tree is valid on its own. */
+export function selectObjects(converted: Converted, options: LiveImportOptions): Converted {
   if (!options.kinds?.length && !options.dashboards?.length) return converted;
   const asDesired = converted.objects.map(
     (o) => ({ ...o, name: o.spec.name, source: { file: '', line: 1, col: 1 } }) as AnyDesired,
@@ -97,6 +100,16 @@ function select(converted: Converted, options: LiveImportOptions): Converted {
     keep.add(key);
     dependenciesOf(o).forEach(visit);
   };
+  const slugs = asDesired
+    .filter((o) => o.kind === 'dashboard')
+    .map((o) => (o.spec as { slug?: string }).slug ?? o.name);
+  const missing = (options.dashboards ?? []).filter((d) => !slugs.includes(d));
+  if (missing.length) {
+    throw new UserError(
+      `--dashboard names no dashboard: ${missing.map((m) => `${m}${closestName(m, slugs) ? ` (did you mean ${closestName(m, slugs)}?)` : ''}`).join(', ')}; dashboards here: ${slugs.join(', ') || 'none'}.`,
+      'unknown-dashboard',
+    );
+  }
   for (const o of asDesired) {
     const slug = o.kind === 'dashboard' ? ((o.spec as { slug?: string }).slug ?? o.name) : undefined;
     if (

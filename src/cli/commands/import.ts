@@ -40,7 +40,10 @@ export async function importCommand(options: ImportOptions, out: Output): Promis
   let adopted = 0;
   if (options.bundle) {
     try {
-      converted = convertBundle(readBundleFiles(options.bundle), await existingNames(options.out));
+      converted = convertBundle(readBundleFiles(options.bundle), await existingNames(options.out), {
+        ...(kinds ? { kinds: kinds as ObjectKind[] } : {}),
+        ...(options.dashboard?.length ? { dashboards: options.dashboard } : {}),
+      });
     } catch (e) {
       throw new UserError(`Cannot read the bundle ${options.bundle}: ${(e as Error).message}`);
     }
@@ -52,10 +55,15 @@ export async function importCommand(options: ImportOptions, out: Output): Promis
       ...(out.screen ? { screen: out.screen } : {}),
     });
     try {
-      const live = await convertLive(services.port, {
-        ...(kinds ? { kinds: kinds as ObjectKind[] } : {}),
-        ...(options.dashboard?.length ? { dashboards: options.dashboard } : {}),
-      });
+      // A re-import keeps the names (and so the files) the tree already has for the same uuids.
+      const live = await convertLive(
+        services.port,
+        {
+          ...(kinds ? { kinds: kinds as ObjectKind[] } : {}),
+          ...(options.dashboard?.length ? { dashboards: options.dashboard } : {}),
+        },
+        await existingNames(options.out),
+      );
       converted = live;
       await report(converted, await writeObjects(options.out, converted.objects), out);
       adopted = await recordImported(

@@ -176,3 +176,54 @@ describe('export --bundle', () => {
     expect(meta?.[1]).toMatch(/type: assets/);
   });
 });
+
+describe('import --bundle: selections and repeated titles', () => {
+  const sales = () => readBundleFiles(path.join(FIXTURES, 'apache-superset/bundle-sales-dashboard'));
+
+  it('--kinds keeps only those kinds and what they need; --dashboard only that dashboard and its parts', () => {
+    const all = convertBundle(sales());
+    const databases = convertBundle(sales(), new Map(), { kinds: ['database'] });
+    expect(databases.objects.map((o) => o.kind)).toEqual(['database']);
+    const charts = convertBundle(sales(), new Map(), { kinds: ['chart'] });
+    expect(new Set(charts.objects.map((o) => o.kind))).toEqual(new Set(['database', 'dataset', 'chart']));
+    const slug = all.objects.find((o) => o.kind === 'dashboard')?.spec as { slug?: string; name: string };
+    const one = convertBundle(sales(), new Map(), { dashboards: [slug.slug ?? slug.name] });
+    expect(one.objects.length).toBe(all.objects.length);
+    expect(() => convertBundle(sales(), new Map(), { dashboards: ['no-such-dashboard'] })).toThrow(
+      /--dashboard names no dashboard: no-such-dashboard/,
+    );
+  });
+
+  it('a repeated chart title gets a suffixed name and keeps its title; a re-import keeps the names', () => {
+    const files = new Map(sales());
+    // Two charts with the same title: the second file is the first one with another uuid.
+    const [chartPath, chartText] = [...files].find(([p]) => p.includes('charts/'))!;
+    const doc = parse(chartText) as Record<string, unknown>;
+    const twin = { ...doc, uuid: '11111111-2222-4333-8444-555555555555' };
+    files.set(chartPath.replace(/\.yaml$/, '_twin.yaml'), stringify(twin));
+    const converted = convertBundle(files);
+    const same = converted.objects.filter(
+      (o) => o.kind === 'chart' && ((o.spec as { title?: string }).title ?? o.spec.name) === doc.slice_name,
+    );
+    expect(same).toHaveLength(2);
+    const names = same.map((o) => o.spec.name).sort();
+    expect(new Set(names).size).toBe(2);
+    // The suffixed one carries the title Superset shows, so applying it renames nothing.
+    const suffixed = same.find((o) => o.spec.name !== doc.slice_name)!;
+    expect((suffixed.spec as { title?: string }).title).toBe(doc.slice_name);
+    expect(
+      converted.warnings.some((w) =>
+        /is used by another chart too; named .* its title in Superset unchanged/.test(w),
+      ),
+    ).toBe(true);
+    // A tree that already names these uuids keeps its names.
+    const existing = new Map(same.map((o, i) => [o.uuid, `kept name ${i}`]));
+    const again = convertBundle(files, existing);
+    expect(
+      again.objects
+        .filter((o) => existing.has(o.uuid))
+        .map((o) => o.spec.name)
+        .sort(),
+    ).toEqual(['kept name 0', 'kept name 1']);
+  });
+});

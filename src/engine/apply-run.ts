@@ -158,7 +158,18 @@ export async function runApplyOf(
       commit: commit.sha,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
-    const stoppedBy = outcome.failed?.error;
+    let stoppedBy = outcome.failed?.error;
+    // A write that failed for another reason (the claim's ZooKeeper request lost its connection, say)
+    // may have failed because the lock went: ask the fence, so the report says what really happened.
+    if (
+      outcome.failed &&
+      !(stoppedBy instanceof LockLostError) &&
+      !(stoppedBy instanceof ApplyDeadlineError)
+    ) {
+      await lock.fence().catch((e: unknown) => {
+        if (e instanceof LockLostError) stoppedBy = e;
+      });
+    }
     if (stoppedBy instanceof LockLostError || stoppedBy instanceof ApplyDeadlineError || lock.lost) {
       const why =
         stoppedBy instanceof ApplyDeadlineError

@@ -68,16 +68,3 @@ function compactDatasetItems(spec: DatasetSpec, same: (a: AnySpec, b: AnySpec) =
   }
   return out;
 }
-
-/** A physical column's type and time flag come from the source: pinning them in YAML would fight the database. */
-export function unpinSourceColumns(spec: DatasetSpec): DatasetSpec {
-  if (!spec.columns) return spec;
-  return {
-    ...spec,
-    columns: spec.columns.map((c) => {
-      if (c.expression) return c;
-      const { type: _type, is_dttm: isDttm, ...rest } = c;
-      return isDttm ? { ...rest, is_dttm: true } : rest;
-    }),
-  };
-}

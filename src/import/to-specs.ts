@@ -14,7 +14,7 @@ import {
   datasetFromSuperset,
   type NameLookup,
 } from '../superset-map/from-superset.js';
-import { compactSpec, unpinSourceColumns } from './compact.js';
+import { compactSpec } from './compact.js';
 
 /** One object to convert: a REST API object or an export document in that shape. */
 export interface SourceObject {
@@ -128,8 +128,10 @@ export function convertSources(
     const spec = escapeTemplates(convert(s, lookup, names, warnings, existingNames));
     const password = (spec as { password?: string }).password;
     if (password) secrets.add(password.slice('${env.'.length, -1));
-    const unpinned = s.kind === 'dataset' ? unpinSourceColumns(spec as DatasetSpec) : spec;
-    objects.push({ kind: s.kind, uuid: s.uuid, spec: compactSpec(s.kind, unpinned, options) });
+    // Column types are kept as Superset has them (a virtual dataset's are not re-read from its SQL the
+    // same way); `is_dttm: false` is Superset's default on import, so it is left out like one.
+    const plain = s.kind === 'dataset' ? withoutFalseTimeFlags(spec as DatasetSpec) : spec;
+    objects.push({ kind: s.kind, uuid: s.uuid, spec: compactSpec(s.kind, plain, options) });
     kept.add(s.uuid);
   }
   return { objects, warnings, secrets: [...secrets].sort() };
@@ -296,4 +298,16 @@ function safeParse(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+function withoutFalseTimeFlags(spec: DatasetSpec): DatasetSpec {
+  if (!spec.columns) return spec;
+  return {
+    ...spec,
+    columns: spec.columns.map((c) => {
+      if (c.is_dttm !== false) return c;
+      const { is_dttm: _false, ...rest } = c;
+      return rest;
+    }),
+  };
 }

@@ -24,6 +24,10 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
     color_scheme_domain: ['layout'],
     shared_label_colors: ['layout'],
     map_label_colors: ['layout'],
+    chart_configuration: ['layout'],
+    global_chart_configuration: ['layout'],
+    timed_refresh_immune_slices: ['layout'],
+    expanded_slices: ['layout'],
   },
 };
 

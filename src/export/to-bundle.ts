@@ -5,6 +5,7 @@ import { DASHBOARD_METADATA_DEFAULTS, databaseSettings, uriWithoutPassword } fro
 import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
 import { layoutToPosition } from '../superset-map/layout.js';
 import { filtersToConfig } from '../superset-map/native-filters.js';
+import { chartRefMetadataToSuperset, tabNames } from '../superset-map/metadata-refs.js';
 import { buildQueryContext } from '../superset-map/query-context.js';
 import { uriWithUserinfoPassword } from '../superset-map/to-superset.js';
 import { slugify } from '../import/to-specs.js';
@@ -101,10 +102,12 @@ function dataset(spec: DatasetSpec, uuid: string, databaseUuid: string | undefin
     schema: spec.schema ?? null,
     sql: spec.sql ?? null,
     params: null,
-    template_params: spec.template_params ? JSON.stringify(spec.template_params) : null,
+    // Mappings, as Superset's own exports write them (the import schema takes a dict; a JSON string
+    // is only tolerated for `extra`, as a fix for old exports).
+    template_params: spec.template_params ?? null,
     filter_select_enabled: spec.filter_select_enabled ?? true,
     fetch_values_predicate: spec.fetch_values_predicate ?? null,
-    extra: spec.extra ? JSON.stringify(spec.extra) : null,
+    extra: spec.extra ?? null,
     normalize_columns: spec.normalize_columns ?? false,
     always_filter_main_dttm: spec.always_filter_main_dttm ?? false,
     uuid,
@@ -116,7 +119,7 @@ function dataset(spec: DatasetSpec, uuid: string, databaseUuid: string | undefin
       description: m.description ?? null,
       d3format: m.d3format ?? null,
       currency: m.currency ?? null,
-      extra: m.extra ? JSON.stringify(m.extra) : null,
+      extra: m.extra ?? null,
       warning_text: m.warning_text ?? null,
     })),
     columns: (spec.columns ?? []).map((c) => ({
@@ -131,7 +134,7 @@ function dataset(spec: DatasetSpec, uuid: string, databaseUuid: string | undefin
       expression: c.expression ?? null,
       description: c.description ?? null,
       python_date_format: c.python_date_format ?? null,
-      extra: c.extra ? JSON.stringify(c.extra) : null,
+      extra: c.extra ?? null,
     })),
     version: VERSION,
     database_uuid: databaseUuid,
@@ -189,6 +192,10 @@ function dashboard(
     metadata: {
       ...DASHBOARD_METADATA_DEFAULTS,
       ...(spec.metadata ?? {}),
+      ...chartRefMetadataToSuperset(spec.metadata ?? {}, {
+        chartId: (name) => chartRef(name)?.id,
+        nodeId: tabNames(position).idOf,
+      }),
       native_filter_configuration: nativeFilters,
     },
     version: VERSION,

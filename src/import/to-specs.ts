@@ -144,15 +144,8 @@ function dependencyUuid(s: SourceObject): string | undefined {
   return undefined;
 }
 
-const DASHBOARD_METADATA_UNSUPPORTED = [
-  'chart_configuration',
-  'global_chart_configuration',
-  'chart_customization_config',
-  'filter_scopes',
-  'default_filters',
-  'timed_refresh_immune_slices',
-  'expanded_slices',
-];
+/** Keys the YAML cannot hold (legacy filter-box settings, 6.1's chart customisations): reported. */
+const DASHBOARD_METADATA_UNSUPPORTED = ['chart_customization_config', 'filter_scopes', 'default_filters'];
 
 function convert(
   s: SourceObject,

@@ -53,6 +53,7 @@ export function databaseSettings(spec: DatabaseSpec) {
     cache_timeout: spec.cache_timeout ?? null,
     force_ctas_schema: orNull(spec.force_ctas_schema),
     impersonate_user: spec.impersonate_user ?? false,
+    configuration_method: spec.configuration_method ?? 'sqlalchemy_form',
     extra: { ...DATABASE_EXTRA_DEFAULTS, ...(spec.extra ?? {}) } as Json,
   };
 }
@@ -176,6 +177,17 @@ export const COMPUTED_COLOR_KEYS = [
   'map_label_colors',
 ] as const;
 
+/**
+ * Settings that name charts (cross-filter scopes, timed-refresh exceptions, expanded charts). Superset
+ * fills some in when a dashboard is saved in its UI, so they too are compared only when the YAML sets them.
+ */
+export const CHART_REF_KEYS = [
+  'chart_configuration',
+  'global_chart_configuration',
+  'timed_refresh_immune_slices',
+  'expanded_slices',
+] as const;
+
 export function dashboardMetadata(metadata: Record<string, unknown> | undefined): Json {
   const out: Record<string, Json> = {};
   for (const [key, fallback] of Object.entries(DASHBOARD_METADATA_DEFAULTS)) {
@@ -191,7 +203,9 @@ function computedColors(metadata: Record<string, unknown> | undefined): Attribut
     v === null || v === undefined || (typeof v === 'object' && Object.keys(v).length === 0)
       ? undefined
       : (v as Json);
-  return Object.fromEntries(COMPUTED_COLOR_KEYS.map((key) => [key, set(metadata?.[key])]));
+  return Object.fromEntries(
+    [...COMPUTED_COLOR_KEYS, ...CHART_REF_KEYS].map((key) => [key, set(metadata?.[key])]),
+  );
 }
 
 function dashboard(

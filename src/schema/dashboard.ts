@@ -133,6 +133,27 @@ const Metadata = Type.Object(
         description: 'Where filters are shown.',
       }),
     ),
+    chart_configuration: Type.Optional(
+      Type.Record(Type.String(), JsonObject("One chart's settings: `crossFilters` {scope, chartsInScope}."), {
+        description:
+          'Cross-filter settings per chart, by chart name, as Superset keeps them, with chart names for chart ids (`chartsInScope`, `scope.excluded`) and tab titles for tab ids (`scope.rootPath`, `ROOT_ID` as it is). Compared only when set.',
+      }),
+    ),
+    global_chart_configuration: Type.Optional(
+      JsonObject(
+        'The dashboard-wide cross-filter scope `{scope: {rootPath, excluded}, chartsInScope}`, with chart names and tab titles as in `chart_configuration`. Compared only when set.',
+      ),
+    ),
+    timed_refresh_immune_slices: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Charts (by name) the timed refresh leaves alone. Compared only when set.',
+      }),
+    ),
+    expanded_slices: Type.Optional(
+      Type.Record(Type.String(), Type.Boolean(), {
+        description: 'Charts (by name) shown expanded. Compared only when set.',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'Other dashboard settings Superset keeps in json_metadata.' },
 );

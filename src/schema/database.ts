@@ -29,6 +29,12 @@ export const DatabaseSchema = Type.Object(
     force_ctas_schema: Type.Optional(
       Type.Union([Type.String(), Type.Null()], { description: 'Schema that CREATE TABLE AS writes into.' }),
     ),
+    configuration_method: Type.Optional(
+      Type.Union([Type.Literal('sqlalchemy_form'), Type.Literal('dynamic_form')], {
+        description:
+          "How Superset's UI shows the connection for editing: the SQLAlchemy URI form (default) or the engine's own form.",
+      }),
+    ),
     impersonate_user: Type.Optional(
       Type.Boolean({ description: 'Run queries as the logged-in user where the engine supports it.' }),
     ),

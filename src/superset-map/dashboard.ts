@@ -6,6 +6,7 @@ import type { NameLookup } from './from-superset.js';
 import { bool, compact, parseJsonField, str, text } from './json-field.js';
 import { chartIdsUnder, layoutToPosition, normalizeLayout, positionToLayout, ROOT_ID } from './layout.js';
 import { configToFilters, filtersToConfig, normalizeNativeFilters } from './native-filters.js';
+import { chartRefMetadataFromSuperset, chartRefMetadataToSuperset, tabNames } from './metadata-refs.js';
 
 type Raw = Record<string, unknown>;
 type Body = Record<string, unknown>;
@@ -37,6 +38,16 @@ export function dashboardFromSuperset(
   });
   const kept: Record<string, unknown> = {};
   for (const key of METADATA_KEYS) if (metadata[key] !== undefined) kept[key] = metadata[key];
+  const tabs = tabNames(position ?? {});
+  const refWarnings: string[] = [];
+  Object.assign(
+    kept,
+    chartRefMetadataFromSuperset(
+      metadata,
+      { chartName: (id) => names.chartById(id), nodeName: tabs.nameOf },
+      (m) => refWarnings.push(m),
+    ),
+  );
   const spec = compact({
     kind: 'dashboard' as const,
     name: names.nameFor('dashboard', uuid, slug ?? title),
@@ -51,7 +62,7 @@ export function dashboardFromSuperset(
     native_filters: filters.filters.length ? filters.filters : undefined,
     metadata: Object.keys(kept).length ? (kept as DashboardSpec['metadata']) : undefined,
   });
-  return { spec, warnings: [...warnings, ...filters.warnings] };
+  return { spec, warnings: [...warnings, ...filters.warnings, ...refWarnings] };
 }
 
 export function normalizeDashboard(spec: DashboardSpec): { layout: Json; filters: Json } {
@@ -103,6 +114,10 @@ export function dashboardLayoutBody(spec: DashboardSpec, refs: DashboardRefs): B
   const metadata = {
     ...DASHBOARD_METADATA_DEFAULTS,
     ...(spec.metadata ?? {}),
+    ...chartRefMetadataToSuperset(spec.metadata ?? {}, {
+      chartId: (name) => refs.chart(name)?.id,
+      nodeId: tabNames(position).idOf,
+    }),
     positions: position,
     native_filter_configuration: nativeFilters,
   };

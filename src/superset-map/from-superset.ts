@@ -46,6 +46,10 @@ export function databaseFromSuperset(raw: Raw, _names: NameLookup): DatabaseSpec
     cache_timeout: int(raw.cache_timeout) ?? null,
     force_ctas_schema: str(raw.force_ctas_schema) ?? null,
     impersonate_user: bool(raw.impersonate_user),
+    configuration_method:
+      raw.configuration_method === 'dynamic_form' || raw.configuration_method === 'sqlalchemy_form'
+        ? raw.configuration_method
+        : undefined,
     extra,
   });
 }

@@ -55,7 +55,7 @@ function scopeOut(scope: unknown, refs: ReadRefs, lost: (what: string) => void):
       (id) => (asId(id) !== undefined ? refs.chartName(asId(id) as number) : undefined),
       (v) => lost(`chart ${String(v)}`),
     ),
-  } as Json;
+  };
 }
 
 function scopeIn(scope: unknown, refs: WriteRefs): Json {
@@ -72,7 +72,7 @@ function scopeIn(scope: unknown, refs: WriteRefs): Json {
       (n) => refs.chartId(String(n)),
       () => undefined,
     ),
-  } as Json;
+  };
 }
 
 function crossFiltersOut(cf: Obj, refs: ReadRefs, lost: (what: string) => void): Obj {

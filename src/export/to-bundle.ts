@@ -3,7 +3,7 @@ import type { AnyDesired } from '../model/object.js';
 import { objectKey } from '../model/object.js';
 import { DASHBOARD_METADATA_DEFAULTS, databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
 import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
-import { layoutToPosition } from '../superset-map/layout.js';
+import { chartIdsUnder, layoutToPosition, tabsHolding } from '../superset-map/layout.js';
 import { filtersToConfig } from '../superset-map/native-filters.js';
 import { chartRefMetadataToSuperset, tabNames } from '../superset-map/metadata-refs.js';
 import { buildQueryContext } from '../superset-map/query-context.js';
@@ -178,6 +178,9 @@ function dashboard(
     chartId: (name) => chartRef(name)?.id,
     placedChartIds: placed,
     bundle: true,
+    tabId: tabNames(position).idOf,
+    chartsUnder: (id) => chartIdsUnder(position, id),
+    tabsHolding: (ids) => tabsHolding(position, ids),
   });
   return {
     dashboard_title: spec.title,

@@ -24,6 +24,22 @@ export function walkLayout(
   });
 }
 
+/** Charts placed under the tabs titled `titles` (the first tab of each title), in layout order. */
+export function chartsInTabs(items: readonly LayoutItem[], titles: readonly string[]): string[] {
+  const wanted = new Set(titles);
+  const found = new Set<string>();
+  const out: string[] = [];
+  walkLayout(items, (item) => {
+    for (const tab of item.tabs ?? []) {
+      if (!wanted.has(tab.title) || found.has(tab.title)) continue;
+      found.add(tab.title);
+      out.push(...chartsInLayout(tab.children));
+    }
+  });
+  const order = chartsInLayout(items);
+  return order.filter((name, i) => out.includes(name) && order.indexOf(name) === i);
+}
+
 /** Names of the charts a layout places, in layout order. */
 export function chartsInLayout(items: readonly LayoutItem[]): string[] {
   const out: string[] = [];

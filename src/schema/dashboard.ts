@@ -88,9 +88,16 @@ const NativeFilter = Type.Object(
     targets: Type.Optional(
       Type.Array(FilterTarget, { maxItems: 1, description: 'What the filter reads (one target).' }),
     ),
+    tabs: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Tabs (by title) the scope starts at, instead of the whole dashboard: charts under them are in scope, and so are charts added to them later.',
+      }),
+    ),
     charts: Type.Optional(
       Type.Array(Type.String(), {
-        description: 'Charts the filter applies to; omit for every chart on the dashboard.',
+        description:
+          'Charts the filter applies to; omit for every chart in its scope (the dashboard, or its `tabs`).',
       }),
     ),
     control_values: Type.Optional(

@@ -1,10 +1,17 @@
 import type { Json } from '../model/canonical.js';
-import { chartsInLayout } from '../model/layout.js';
+import { chartsInLayout, chartsInTabs } from '../model/layout.js';
 import type { DashboardSpec } from '../schema/index.js';
 import { DASHBOARD_METADATA_DEFAULTS } from '../plan/attributes.js';
 import type { NameLookup } from './from-superset.js';
 import { bool, compact, parseJsonField, str, text } from './json-field.js';
-import { chartIdsUnder, layoutToPosition, normalizeLayout, positionToLayout, ROOT_ID } from './layout.js';
+import {
+  chartIdsUnder,
+  layoutToPosition,
+  normalizeLayout,
+  positionToLayout,
+  ROOT_ID,
+  tabsHolding,
+} from './layout.js';
 import { configToFilters, filtersToConfig, normalizeNativeFilters } from './native-filters.js';
 import { chartRefMetadataFromSuperset, chartRefMetadataToSuperset, tabNames } from './metadata-refs.js';
 
@@ -35,6 +42,8 @@ export function dashboardFromSuperset(
       (ref.id !== undefined ? names.datasetById(ref.id) : undefined),
     chartName: (id) => names.chartById(id),
     placedChartIds: position ? chartIdsUnder(position, ROOT_ID) : [],
+    chartsUnder: (id) => (position ? chartIdsUnder(position, id) : undefined),
+    tabName: tabNames(position ?? {}).nameOf,
   });
   const kept: Record<string, unknown> = {};
   for (const key of METADATA_KEYS) if (metadata[key] !== undefined) kept[key] = metadata[key];
@@ -68,9 +77,8 @@ export function dashboardFromSuperset(
 export function normalizeDashboard(spec: DashboardSpec): { layout: Json; filters: Json } {
   return {
     layout: normalizeLayout(spec.layout),
-    filters: normalizeNativeFilters(
-      spec.native_filters ?? [],
-      chartsInLayout(spec.layout),
+    filters: normalizeNativeFilters(spec.native_filters ?? [], chartsInLayout(spec.layout), (titles) =>
+      chartsInTabs(spec.layout, titles),
     ) as unknown as Json,
   };
 }
@@ -110,6 +118,9 @@ export function dashboardLayoutBody(spec: DashboardSpec, refs: DashboardRefs): B
     datasetId: (name) => refs.datasetId(name),
     chartId: (name) => refs.chart(name)?.id,
     placedChartIds: placed,
+    tabId: tabNames(position).idOf,
+    chartsUnder: (id) => chartIdsUnder(position, id),
+    tabsHolding: (ids) => tabsHolding(position, ids),
   });
   const metadata = {
     ...DASHBOARD_METADATA_DEFAULTS,

@@ -16,6 +16,8 @@ const isEmpty = (v: unknown) => v === undefined || v === null || (Array.isArray(
 export function normalizeNativeFilters(
   filters: readonly NativeFilterSpec[],
   placedCharts: readonly string[],
+  /** Charts under tabs (by title), for filters whose scope starts at tabs. */
+  chartsUnderTabs: (titles: readonly string[]) => string[] = () => [],
 ): NativeFilterSpec[] {
   const placed = [...new Set(placedCharts)];
   const names = new Set(filters.map((f) => f.name));
@@ -30,7 +32,11 @@ export function normalizeNativeFilters(
       type: f.type,
       description: f.description || undefined,
       targets: target ? [compact({ dataset: target.dataset, column: target.column })] : undefined,
-      charts: scopeCharts(f.charts, placed),
+      tabs: f.tabs?.length ? f.tabs : undefined,
+      charts: scopeCharts(
+        f.charts,
+        f.tabs?.length ? placed.filter((n) => chartsUnderTabs(f.tabs ?? []).includes(n)) : placed,
+      ),
       control_values: controls(f.control_values, f.type),
       default_value: isEmpty(value) || (isTime && typeof value === 'string') ? undefined : value,
       time_range: isTime && typeof value === 'string' ? value : undefined,

@@ -117,7 +117,7 @@ function readFilter(
     type,
     description: readString(raw.description) || undefined,
     targets: target ? [target] : undefined,
-    charts: readScope(raw, ctx, placed, warn),
+    ...readScope(raw, ctx, placed, warn),
     control_values: readControls(raw.controlValues, type, warn),
     default_value: timeRange === undefined ? value : undefined,
     time_range: timeRange,
@@ -200,31 +200,57 @@ function readParents(ids: unknown, nameById: Map<string, string>, warn: Warn): s
   return names.length ? names : undefined;
 }
 
-/** `charts` only when some placed charts are outside the scope; the placed ones inside, in layout order. */
-function readScope(raw: Rec, ctx: FromConfigContext, placed: number[], warn: Warn): string[] | undefined {
+/**
+ * The scope as the YAML holds it: `tabs` (by title) when it starts at tabs whose titles are known,
+ * `charts` only when some placed charts under the scope's start are outside it (then the placed ones
+ * inside, in layout order).
+ */
+function readScope(
+  raw: Rec,
+  ctx: FromConfigContext,
+  placed: number[],
+  warn: Warn,
+): { tabs?: string[]; charts?: string[] } {
   const scope = isRec(raw.scope) ? raw.scope : {};
   const rootPath = Array.isArray(scope.rootPath)
     ? scope.rootPath.filter((p): p is string => typeof p === 'string')
     : [];
   const excluded = new Set(Array.isArray(scope.excluded) ? scope.excluded : []);
-  let inRoots: Set<number> | undefined;
+  let universe = placed;
+  let tabs: string[] | undefined;
   if (rootPath.length > 0 && !rootPath.includes(ROOT_ID)) {
+    const titles = ctx.tabName ? rootPath.map((id) => ctx.tabName?.(id)) : undefined;
     const under = rootPath.map((id) => ctx.chartsUnder?.(id));
     const listed = Array.isArray(raw.chartsInScope)
       ? raw.chartsInScope.filter((id): id is number => typeof id === 'number')
       : undefined;
-    if (under.every((u) => u !== undefined)) inRoots = new Set(under.flat());
-    else if (listed) {
-      inRoots = new Set(listed);
+    if (titles?.every((t) => t !== undefined) && under.every((u) => u !== undefined)) {
+      tabs = titles;
+      const inTabs = new Set(under.flat() as number[]);
+      universe = placed.filter((id) => inTabs.has(id));
+    } else if (under.every((u) => u !== undefined)) {
+      const inTabs = new Set(under.flat() as number[]);
+      universe = placed.filter((id) => inTabs.has(id));
+      if (titles)
+        warn(`its scope starts at ${rootPath.join(', ')}, tabs without a title; kept as the charts under them`);
+      // Without tab titles the scope becomes one from ROOT_ID: `charts` unless that is every placed chart.
+      const inScope = universe.filter((id) => !excluded.has(id));
+      return inScope.length === placed.length ? {} : { charts: names(inScope, ctx, warn) };
+    } else if (listed) {
       warn(`its scope starts at ${rootPath.join(', ')}; the charts in scope are taken from chartsInScope`);
+      return { charts: names(placed.filter((id) => listed.includes(id)), ctx, warn) };
     } else
       warn(
         `its scope starts at ${rootPath.join(', ')}, which cannot be resolved; read as starting at ROOT_ID`,
       );
   }
-  const inScope = placed.filter((id) => !excluded.has(id) && (inRoots === undefined || inRoots.has(id)));
-  if (inScope.length === placed.length) return undefined;
-  return inScope.flatMap((id) => {
+  const inScope = universe.filter((id) => !excluded.has(id));
+  if (inScope.length === universe.length) return tabs ? { tabs } : {};
+  return { ...(tabs ? { tabs } : {}), charts: names(inScope, ctx, warn) };
+}
+
+function names(ids: number[], ctx: FromConfigContext, warn: Warn): string[] {
+  return ids.flatMap((id) => {
     const name = ctx.chartName(id);
     if (name === undefined) warn(`chart ${id} in its scope is not known; left out of charts`);
     return name === undefined ? [] : [name];

@@ -40,6 +40,11 @@ export interface ToConfigContext {
   placedChartIds: number[];
   /** Write targets with datasetUuid (for an import bundle) instead of datasetId. */
   bundle?: boolean;
+  /** Layout node id of the tab with this title, and the chart ids under a node (tab-rooted scopes). */
+  tabId?(title: string): string | undefined;
+  chartsUnder?(componentId: string): number[] | undefined;
+  /** Ids of the tabs that hold any of these charts (Superset's `tabsInScope`). */
+  tabsHolding?(chartIds: readonly number[]): string[];
 }
 
 export interface FromConfigContext {
@@ -51,6 +56,8 @@ export interface FromConfigContext {
    * than ROOT_ID. Without it such a scope is read from `chartsInScope`.
    */
   chartsUnder?(componentId: string): number[] | undefined;
+  /** The title of the tab with this layout node id (a scope rooted at tabs is kept as tab titles). */
+  tabName?(componentId: string): string | undefined;
 }
 
 export const FILTER_ID_PREFIX = 'NATIVE_FILTER-';

@@ -65,6 +65,16 @@ export function chartIdsUnder(position: unknown, componentId: string): number[] 
   return out;
 }
 
+/** Ids of the tabs that hold any of `chartIds` (Superset's `tabsInScope` of a filter), in position order. */
+export function tabsHolding(position: unknown, chartIds: readonly number[]): string[] {
+  const wanted = new Set(chartIds);
+  const out: string[] = [];
+  for (const [id, node] of parseNodes(position, [])) {
+    if (node.type === 'TAB' && chartIdsUnder(position, id).some((c) => wanted.has(c))) out.push(id);
+  }
+  return out;
+}
+
 export function parseNodes(position: unknown, warnings: string[]): Map<string, Rec> {
   const nodes = new Map<string, Rec>();
   let value = position;

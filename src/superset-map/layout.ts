@@ -15,7 +15,7 @@ import {
   type PositionNode,
 } from './layout-types.js';
 
-export { positionToLayout, chartIdsUnder } from './layout-read.js';
+export { positionToLayout, chartIdsUnder, tabsHolding } from './layout-read.js';
 export { normalizeLayout, compactLayout } from './layout-normalize.js';
 export * from './layout-types.js';
 

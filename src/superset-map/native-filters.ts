@@ -34,7 +34,8 @@ export function filtersToConfig(filters: NativeFilterSpec[], ctx: ToConfigContex
     };
     const target = spec.targets?.[0];
     const value = spec.type === 'filter_time' ? (spec.time_range ?? spec.default_value) : spec.default_value;
-    const inScope = chartsInScope(spec, placed, ctx, at);
+    const { rootPath, universe } = scopeRoot(spec, placed, ctx, at);
+    const inScope = chartsInScope(spec, universe, ctx, at);
     return {
       id: idByName.get(spec.name) ?? deriveFilterId(spec.name),
       name: spec.name,
@@ -54,9 +55,9 @@ export function filtersToConfig(filters: NativeFilterSpec[], ctx: ToConfigContex
         }
         return id;
       }),
-      scope: { rootPath: [ROOT_ID], excluded: placed.filter((id) => !inScope.includes(id)) },
+      scope: { rootPath, excluded: universe.filter((id) => !inScope.includes(id)) },
       chartsInScope: inScope,
-      tabsInScope: [],
+      tabsInScope: ctx.tabsHolding?.(inScope) ?? [],
       description: spec.description ?? '',
     };
   });
@@ -77,6 +78,29 @@ function targetConfig(
     );
   }
   return typeof ref === 'string' ? { ...column, datasetUuid: ref } : { ...column, datasetId: ref };
+}
+
+/** Where the scope starts (ROOT_ID, or the filter's tabs) and the placed charts under it. */
+function scopeRoot(
+  spec: NativeFilterSpec,
+  placed: number[],
+  ctx: ToConfigContext,
+  at: string,
+): { rootPath: string[]; universe: number[] } {
+  if (!spec.tabs?.length) return { rootPath: [ROOT_ID], universe: placed };
+  const rootPath = spec.tabs.map((title, t) => {
+    const id = ctx.tabId?.(title);
+    if (id === undefined) {
+      throw new SupersetMapError(
+        `Filter ${JSON.stringify(spec.name)} names tab ${JSON.stringify(title)}, which is not a tab of this dashboard.`,
+        'unresolved-tab',
+        `${at}.tabs[${t}]`,
+      );
+    }
+    return id;
+  });
+  const under = new Set(rootPath.flatMap((id) => ctx.chartsUnder?.(id) ?? []));
+  return { rootPath, universe: placed.filter((id) => under.has(id)) };
 }
 
 /** Placed charts the filter applies to, in layout order. */

@@ -38,6 +38,20 @@ export function references(ctx: RuleContext): Problem[] {
       (filter.targets ?? []).forEach((target, t) =>
         check(dash.parsed, ['native_filters', i, 'targets', t, 'dataset'], 'dataset', target.dataset),
       );
+      const tabTitles = new Set<string>();
+      walkLayout(dash.spec.layout, (item: LayoutItem) => item.tabs?.forEach((t) => tabTitles.add(t.title)));
+      (filter.tabs ?? []).forEach((tab, t) => {
+        if (tabTitles.has(tab)) return;
+        const hint = closestName(tab, [...tabTitles]);
+        problems.push(
+          problemFor(
+            dash.parsed,
+            ['native_filters', i, 'tabs', t],
+            'filter-scope',
+            `Filter ${JSON.stringify(filter.name)} starts at tab ${JSON.stringify(tab)}, which this dashboard does not have${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ''}.`,
+          ),
+        );
+      });
       (filter.charts ?? []).forEach((chart, c) => {
         const path = ['native_filters', i, 'charts', c];
         if (!ctx.names.chart.has(chart)) check(dash.parsed, path, 'chart', chart);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { chartsInLayout } from '../../../src/model/layout.js';
+import { chartsInLayout, chartsInTabs } from '../../../src/model/layout.js';
+import { chartIdsUnder, layoutToPosition, tabsHolding } from '../../../src/superset-map/layout.js';
+import { tabNames } from '../../../src/superset-map/metadata-refs.js';
 import type { LayoutItem, NativeFilterSpec } from '../../../src/schema/index.js';
 import { SupersetMapError } from '../../../src/superset-map/layout-errors.js';
 import {
@@ -458,5 +460,72 @@ describe('normalizeNativeFilters', () => {
       { name: 'R', type: 'filter_range', cascade_parents: ['S'] },
     ]);
     expect(normalizeNativeFilters(normal, PLACED)).toEqual(normal);
+  });
+});
+
+describe('a scope that starts at tabs', () => {
+  // Two tabs: "Detail" with two charts, "More" with one; a chart above them.
+  const [c1, c2, c3, c4] = PLACED as [string, string, string, string];
+  const LAYOUT: LayoutItem[] = [
+    { row: [{ chart: c1 }] },
+    {
+      tabs: [
+        { title: 'Detail', children: [{ row: [{ chart: c2 }, { chart: c3 }] }] },
+        { title: 'More', children: [{ row: [{ chart: c4 }] }] },
+      ],
+    },
+  ];
+  const placedIds = chartsInLayout(LAYOUT).map((n) => toCtx.chartId(n)!);
+  const position = layoutToPosition('Tabs', LAYOUT, (name) =>
+    toCtx.chartId(name) !== undefined ? { id: toCtx.chartId(name)!, uuid: `u-${name}` } : undefined,
+  );
+  const tabs = tabNames(position);
+  const ctxTo: ToConfigContext = {
+    ...toCtx,
+    placedChartIds: placedIds,
+    tabId: tabs.idOf,
+    chartsUnder: (id) => chartIdsUnder(position, id),
+    tabsHolding: (ids) => tabsHolding(position, ids),
+  };
+  const ctxFrom: FromConfigContext = {
+    ...fromCtx,
+    placedChartIds: placedIds,
+    chartsUnder: (id) => chartIdsUnder(position, id),
+    tabName: tabs.nameOf,
+  };
+
+  it('is written with the tab ids as rootPath, its charts in scope and the tabs that hold them', () => {
+    const [config] = filtersToConfig([{ name: 'Region', type: 'filter_select', tabs: ['Detail'] }], ctxTo);
+    expect(config?.scope.rootPath).toEqual([tabs.idOf('Detail')]);
+    expect(config?.scope.excluded).toEqual([]);
+    expect(config?.chartsInScope).toEqual([c2, c3].map((n) => toCtx.chartId(n)));
+    expect(config?.tabsInScope).toEqual([tabs.idOf('Detail')]);
+    const [root] = filtersToConfig([{ name: 'Region', type: 'filter_select' }], ctxTo);
+    expect(root?.tabsInScope?.sort()).toEqual([tabs.idOf('Detail'), tabs.idOf('More')].sort());
+  });
+
+  it('reads back as the same tabs, and charts only when some under them are left out', () => {
+    const whole = configToFilters(
+      filtersToConfig([{ name: 'R', type: 'filter_select', tabs: ['Detail'] }], ctxTo),
+      ctxFrom,
+    );
+    expect(whole).toEqual({
+      filters: [{ name: 'R', type: 'filter_select', tabs: ['Detail'] }],
+      warnings: [],
+    });
+    const spec: NativeFilterSpec = { name: 'R', type: 'filter_select', tabs: ['Detail'], charts: [c3] };
+    const [written] = filtersToConfig([spec], ctxTo);
+    expect(written?.scope.excluded).toEqual([toCtx.chartId(c2)]);
+    const narrowed = configToFilters([written], ctxFrom);
+    expect(narrowed.filters).toEqual([spec]);
+    expect(
+      normalizeNativeFilters(narrowed.filters, chartsInLayout(LAYOUT), (t) => chartsInTabs(LAYOUT, t)),
+    ).toEqual(narrowed.filters);
+  });
+
+  it('a tab the dashboard does not have is an error naming it', () => {
+    expect(() => filtersToConfig([{ name: 'R', type: 'filter_select', tabs: ['Nope'] }], ctxTo)).toThrow(
+      /names tab "Nope", which is not a tab of this dashboard/,
+    );
   });
 });

@@ -226,10 +226,10 @@ function readScope(
       : undefined;
     if (titles?.every((t) => t !== undefined) && under.every((u) => u !== undefined)) {
       tabs = titles;
-      const inTabs = new Set(under.flat() as number[]);
+      const inTabs = new Set(under.flatMap((u) => u ?? []));
       universe = placed.filter((id) => inTabs.has(id));
     } else if (under.every((u) => u !== undefined)) {
-      const inTabs = new Set(under.flat() as number[]);
+      const inTabs = new Set(under.flatMap((u) => u ?? []));
       universe = placed.filter((id) => inTabs.has(id));
       if (titles)
         warn(`its scope starts at ${rootPath.join(', ')}, tabs without a title; kept as the charts under them`);

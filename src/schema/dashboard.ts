@@ -86,7 +86,10 @@ const NativeFilter = Type.Object(
     }),
     description: Type.Optional(Type.String({ description: 'Help text for the filter.' })),
     targets: Type.Optional(
-      Type.Array(FilterTarget, { maxItems: 1, description: 'What the filter reads (one target).' }),
+      Type.Array(FilterTarget, {
+        description:
+          'What the filter reads: one dataset and column, or several (a filter that applies the same column of several datasets).',
+      }),
     ),
     tabs: Type.Optional(
       Type.Array(Type.String(), {
@@ -110,6 +113,12 @@ const NativeFilter = Type.Object(
       Type.String({ description: 'For a filter on a time range: the range, e.g. `Last year`.' }),
     ),
     cascade_parents: Type.Optional(Type.Array(Type.String(), { description: 'Names of parent filters.' })),
+    adhoc_filters: Type.Optional(
+      Type.Array(JsonObject('One pre-filter clause, as Superset keeps it.'), {
+        description:
+          "Pre-filters: clauses that limit the values the filter offers (Superset's `adhoc_filters`, kept as they are; they name columns, not ids).",
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A native filter of the dashboard.' },
 );

@@ -31,7 +31,9 @@ export function normalizeNativeFilters(
       id: f.id === undefined || f.id === deriveFilterId(f.name) ? undefined : f.id,
       type: f.type,
       description: f.description || undefined,
-      targets: target ? [compact({ dataset: target.dataset, column: target.column })] : undefined,
+      targets: target
+        ? (f.targets ?? []).map((t) => compact({ dataset: t.dataset, column: t.column }))
+        : undefined,
       tabs: f.tabs?.length ? f.tabs : undefined,
       charts: scopeCharts(
         f.charts,
@@ -41,6 +43,7 @@ export function normalizeNativeFilters(
       default_value: isEmpty(value) || (isTime && typeof value === 'string') ? undefined : value,
       time_range: isTime && typeof value === 'string' ? value : undefined,
       cascade_parents: parents.length ? parents : undefined,
+      adhoc_filters: f.adhoc_filters?.length ? f.adhoc_filters : undefined,
     });
   });
 }

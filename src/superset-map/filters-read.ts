@@ -105,7 +105,7 @@ function readFilter(
   warn: Warn,
 ): NativeFilterSpec {
   const { raw, name, type } = e;
-  const target = readTarget(raw.targets, ctx, warn);
+  const targets = readTargets(raw.targets, ctx, warn);
   const controls = isRec(raw.controlValues) ? raw.controlValues : {};
   // The stored clause was built from the column even when the dataset is not known here.
   const value = readDataMask(raw.defaultDataMask, type, rawColumn(raw.targets), controls, warn);
@@ -116,12 +116,16 @@ function readFilter(
     id: readId(raw.id, name, warn),
     type,
     description: readString(raw.description) || undefined,
-    targets: target ? [target] : undefined,
+    targets: targets.length ? targets : undefined,
     ...readScope(raw, ctx, placed, warn),
     control_values: readControls(raw.controlValues, type, warn),
     default_value: timeRange === undefined ? value : undefined,
     time_range: timeRange,
     cascade_parents: readParents(raw.cascadeParentIds, nameById, warn),
+    adhoc_filters:
+      Array.isArray(raw.adhoc_filters) && raw.adhoc_filters.length && raw.adhoc_filters.every(isRec)
+        ? (raw.adhoc_filters as Record<string, unknown>[])
+        : undefined,
   });
 }
 
@@ -143,38 +147,37 @@ function readId(id: unknown, name: string, warn: Warn): string | undefined {
   return id === deriveFilterId(name) ? undefined : id;
 }
 
-function readTarget(
+function readTargets(
   targets: unknown,
   ctx: FromConfigContext,
   warn: Warn,
-): { dataset: string; column?: string } | undefined {
+): { dataset: string; column?: string }[] {
   if (!Array.isArray(targets)) {
     if (targets !== undefined) warn(`targets ${show(targets)} is not a list; read as no target`);
-    return undefined;
+    return [];
   }
   const real = targets.filter((t) => !isRec(t) || Object.keys(t).length > 0);
-  if (real.length > 1) warn(`has ${real.length} targets; the YAML holds one, the others are dropped`);
-  const t: unknown = real[0];
-  if (t === undefined) return undefined;
-  if (!isRec(t)) {
-    warn(`target ${show(t)} is not an object; dropped`);
-    return undefined;
-  }
-  const column = isRec(t.column) ? readString(t.column.name) : undefined;
-  const ref = compact({
-    id: typeof t.datasetId === 'number' ? t.datasetId : undefined,
-    uuid: readString(t.datasetUuid),
+  return real.flatMap((t: unknown) => {
+    if (!isRec(t)) {
+      warn(`target ${show(t)} is not an object; dropped`);
+      return [];
+    }
+    const column = isRec(t.column) ? readString(t.column.name) : undefined;
+    const ref = compact({
+      id: typeof t.datasetId === 'number' ? t.datasetId : undefined,
+      uuid: readString(t.datasetUuid),
+    });
+    if (ref.id === undefined && ref.uuid === undefined) {
+      warn(`target ${show(t)} names no dataset; dropped`);
+      return [];
+    }
+    const dataset = ctx.datasetName(ref);
+    if (dataset === undefined) {
+      warn(`dataset ${show(ref)} of its target is not known; target dropped`);
+      return [];
+    }
+    return [compact({ dataset, column })];
   });
-  if (ref.id === undefined && ref.uuid === undefined) {
-    warn(`target ${show(t)} names no dataset; dropped`);
-    return undefined;
-  }
-  const dataset = ctx.datasetName(ref);
-  if (dataset === undefined) {
-    warn(`dataset ${show(ref)} of its target is not known; target dropped`);
-    return undefined;
-  }
-  return compact({ dataset, column });
 }
 
 function readControls(controls: unknown, type: string, warn: Warn): Record<string, unknown> | undefined {
@@ -232,13 +235,21 @@ function readScope(
       const inTabs = new Set(under.flatMap((u) => u ?? []));
       universe = placed.filter((id) => inTabs.has(id));
       if (titles)
-        warn(`its scope starts at ${rootPath.join(', ')}, tabs without a title; kept as the charts under them`);
+        warn(
+          `its scope starts at ${rootPath.join(', ')}, tabs without a title; kept as the charts under them`,
+        );
       // Without tab titles the scope becomes one from ROOT_ID: `charts` unless that is every placed chart.
       const inScope = universe.filter((id) => !excluded.has(id));
       return inScope.length === placed.length ? {} : { charts: names(inScope, ctx, warn) };
     } else if (listed) {
       warn(`its scope starts at ${rootPath.join(', ')}; the charts in scope are taken from chartsInScope`);
-      return { charts: names(placed.filter((id) => listed.includes(id)), ctx, warn) };
+      return {
+        charts: names(
+          placed.filter((id) => listed.includes(id)),
+          ctx,
+          warn,
+        ),
+      };
     } else
       warn(
         `its scope starts at ${rootPath.join(', ')}, which cannot be resolved; read as starting at ROOT_ID`,
@@ -261,7 +272,7 @@ function reportLostKeys(raw: Rec, warn: Warn): void {
   for (const [key, value] of Object.entries(raw)) {
     if (KNOWN_KEYS.has(key) || value === null || value === undefined) continue;
     // Superset writes these empty or at their defaults on filters that never used them.
-    if (key === 'adhoc_filters' && Array.isArray(value) && value.length === 0) continue;
+    if (key === 'adhoc_filters' && Array.isArray(value) && value.every(isRec)) continue; // kept
     if (key === 'time_range' && value === 'No filter') continue;
     warn(`${key} ${show(value)} cannot be held in the YAML; dropped`);
   }

@@ -15,6 +15,8 @@ export interface NativeFilterConfig {
   chartsInScope: number[];
   tabsInScope: string[];
   description: string;
+  /** Pre-filter clauses (only when the filter has some). */
+  adhoc_filters?: Json[];
 }
 
 export interface FilterTargetConfig {

@@ -6,7 +6,12 @@
 export class SupersetMapError extends Error {
   constructor(
     message: string,
-    readonly code: 'unresolved-chart' | 'unresolved-tab' | 'unresolved-dataset' | 'unresolved-filter' | 'layout-item-shape',
+    readonly code:
+      | 'unresolved-chart'
+      | 'unresolved-tab'
+      | 'unresolved-dataset'
+      | 'unresolved-filter'
+      | 'layout-item-shape',
     /** Where in the dashboard spec, e.g. `layout[2].row[0]` or `native_filters[1].charts[0]`. */
     readonly path: string,
   ) {

@@ -41,7 +41,9 @@ export function filtersToConfig(filters: NativeFilterSpec[], ctx: ToConfigContex
       name: spec.name,
       filterType: spec.type,
       type: 'NATIVE_FILTER',
-      targets: [target ? targetConfig(target, ctx, `${at}.targets[0]`) : {}],
+      targets: spec.targets?.length
+        ? spec.targets.map((t, n) => targetConfig(t, ctx, `${at}.targets[${n}]`))
+        : [{}],
       controlValues,
       defaultDataMask: dataMaskFor(spec.type, value, target?.column, controlValues),
       cascadeParentIds: (spec.cascade_parents ?? []).map((parent, p) => {
@@ -59,6 +61,7 @@ export function filtersToConfig(filters: NativeFilterSpec[], ctx: ToConfigContex
       chartsInScope: inScope,
       tabsInScope: ctx.tabsHolding?.(inScope) ?? [],
       description: spec.description ?? '',
+      ...(spec.adhoc_filters?.length ? { adhoc_filters: spec.adhoc_filters as Json[] } : {}),
     };
   });
 }

@@ -171,7 +171,7 @@ function idsToUuids(value: unknown, ids: Map<number, string>, tabs: Map<string, 
     const mapped = value
       .map((v) => (typeof v === 'number' ? ids.get(v) : idsToUuids(v, ids, tabs)))
       .filter((v) => v !== undefined);
-    return mapped.every((v) => typeof v === 'string') ? [...(mapped)].sort() : mapped;
+    return mapped.every((v) => typeof v === 'string') ? [...mapped].sort() : mapped;
   }
   if (isObj(value)) {
     const out: Obj = {};
@@ -179,9 +179,10 @@ function idsToUuids(value: unknown, ids: Map<number, string>, tabs: Map<string, 
       if (k === 'id' || k === 'chartsInScope' || k === 'tabsInScope') continue;
       if (k === 'rootPath' && Array.isArray(v)) {
         // A tab id the position does not have (a tab since removed) reaches nothing.
-        out[k] = v
-          .filter((id) => id === 'ROOT_ID' || tabs.has(String(id)))
-          .map((id) => (id === 'ROOT_ID' ? id : tabs.get(String(id))));
+        out[k] = (v as unknown[])
+          .map(String)
+          .filter((id) => id === 'ROOT_ID' || tabs.has(id))
+          .map((id) => (id === 'ROOT_ID' ? id : tabs.get(id)));
         continue;
       }
       const key = /^\d+$/.test(k) ? ids.get(Number(k)) : k;
@@ -230,7 +231,7 @@ function filterShape(
     for (const k of ['label', 'validateStatus', 'validateMessage']) delete filterState[k];
     // A target on a dataset the import left out (which it reports) is not there either.
     const targets = Array.isArray(f.targets)
-      ? f.targets.map((t) =>
+      ? (f.targets as unknown[]).map((t) =>
           isObj(t) && typeof t.datasetUuid === 'string' && leftOut.has(t.datasetUuid.toLowerCase()) ? {} : t,
         )
       : f.targets;

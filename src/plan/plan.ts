@@ -186,9 +186,13 @@ function naturalKeyClash(want: DesiredEntry, live: readonly LiveEntry[]): LiveEn
   return live.find((l) => {
     if (l.kind !== want.kind) return false;
     if (want.kind === 'dashboard') return l.attributes?.slug === key || (l.attributes === undefined && false);
+    // A dataset's identity in Superset is (database, schema, table): the same table name in another
+    // database or schema is another dataset, not a clash.
     if (want.kind === 'dataset')
       return (
-        l.name === key && (l.attributes?.database ?? want.attributes.database) === want.attributes.database
+        l.name === key &&
+        (l.attributes?.database ?? want.attributes.database) === want.attributes.database &&
+        (l.attributes === undefined || (l.attributes.schema ?? null) === (want.attributes.schema ?? null))
       );
     return l.name === key;
   });

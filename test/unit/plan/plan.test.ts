@@ -235,3 +235,28 @@ describe('plan output', () => {
     expect(graph).toContain('dataset_orders --> chart_Revenue');
   });
 });
+
+describe('dataset identity', () => {
+  it('the same table name in another schema of the same database is no clash', () => {
+    const want: DesiredEntry = {
+      kind: 'dataset',
+      name: 'orders_b',
+      uuid: '00000000-0000-4000-8000-0000000000b1',
+      attributes: { table_name: 'orders', database: 'wh', schema: 'b' },
+      hash: 'h',
+      protected: false,
+      dependsOn: [],
+    };
+    const live = (schema: string | null): LiveEntry => ({
+      kind: 'dataset',
+      uuid: '00000000-0000-4000-8000-0000000000a1',
+      id: 1,
+      name: 'orders',
+      changedOn: null,
+      changedBy: null,
+      attributes: { table_name: 'orders', database: 'wh', schema },
+    });
+    expect(planChanges('t', [want], [live('a')], [], { prune: false }).changes[0]?.action).toBe('create');
+    expect(planChanges('t', [want], [live('b')], [], { prune: false }).changes[0]?.action).toBe('conflict');
+  });
+});

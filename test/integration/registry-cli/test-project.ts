@@ -176,7 +176,8 @@ ${authLines}variables:
     async lockContenders() {
       const zk = await ZkClient.connect({ connect: zkConnect, connectTimeoutMs: 10_000 });
       try {
-        return (await zk.children(`${root}/lock`)).length;
+        // No lock folder yet (the first apply was stopped before it made the layout): no one waits.
+        return (await zk.children(`${root}/lock`).catch(() => [])).length;
       } finally {
         zk.close();
       }

@@ -96,6 +96,7 @@ function dataset(spec: DatasetSpec, uuid: string, databaseUuid: string | undefin
     main_dttm_col: spec.main_dttm_col ?? null,
     description: spec.description ?? null,
     default_endpoint: spec.default_endpoint ?? null,
+    currency_code_column: spec.currency_code_column ?? null,
     offset: spec.offset ?? 0,
     cache_timeout: spec.cache_timeout ?? null,
     catalog: spec.catalog ?? null,

@@ -80,6 +80,7 @@ function dataset(spec: DatasetSpec): Attributes {
     filter_select_enabled: spec.filter_select_enabled ?? true,
     fetch_values_predicate: orNull(spec.fetch_values_predicate),
     default_endpoint: orNull(spec.default_endpoint),
+    currency_code_column: orNull(spec.currency_code_column),
     offset: spec.offset ?? 0,
     cache_timeout: spec.cache_timeout ?? null,
     template_params: (spec.template_params as Json | undefined) ?? null,

@@ -68,6 +68,11 @@ export const DatasetSchema = Type.Object(
     fetch_values_predicate: Type.Optional(
       Type.String({ description: 'WHERE clause applied when loading filter values.' }),
     ),
+    currency_code_column: Type.Optional(
+      Type.String({
+        description: "Column holding each row's currency code, for metrics with a dynamic currency.",
+      }),
+    ),
     default_endpoint: Type.Optional(Type.String({ description: 'URL to open instead of the explore view.' })),
     offset: Type.Optional(Type.Integer({ description: 'Timezone offset in hours applied to time columns.' })),
     cache_timeout: CacheTimeout,

@@ -108,6 +108,7 @@ export function datasetFromSuperset(raw: Raw, names: NameLookup): DatasetSpec {
     filter_select_enabled: bool(raw.filter_select_enabled),
     fetch_values_predicate: str(raw.fetch_values_predicate),
     default_endpoint: str(raw.default_endpoint),
+    currency_code_column: str(raw.currency_code_column),
     offset: int(raw.offset),
     cache_timeout: int(raw.cache_timeout) ?? null,
     template_params: parseJsonField(raw.template_params),

@@ -105,6 +105,7 @@ export function datasetUpdateBody(
     filter_select_enabled: spec.filter_select_enabled ?? true,
     fetch_values_predicate: spec.fetch_values_predicate ?? null,
     default_endpoint: spec.default_endpoint ?? null,
+    currency_code_column: spec.currency_code_column ?? null,
     offset: spec.offset ?? 0,
     cache_timeout: spec.cache_timeout ?? null,
     template_params: json(spec.template_params),

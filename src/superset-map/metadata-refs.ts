@@ -109,8 +109,13 @@ export function chartRefMetadataFromSuperset(
   warn: (message: string) => void,
 ): Obj {
   const out: Obj = {};
-  const lost = (key: string) => (what: string) =>
-    warn(`json_metadata.${key}: ${what} is not in this dashboard; left out`);
+  // Superset keeps entries for charts long gone from a dashboard: one line per key says which.
+  const lostByKey = new Map<string, string[]>();
+  const lost = (key: string) => (what: string) => {
+    const list = lostByKey.get(key) ?? [];
+    if (!list.includes(what)) list.push(what);
+    lostByKey.set(key, list);
+  };
   const chartConfig = metadata.chart_configuration;
   if (isObj(chartConfig) && Object.keys(chartConfig).length) {
     const translated: Obj = {};
@@ -149,6 +154,12 @@ export function chartRefMetadataFromSuperset(
       else named[name] = value;
     }
     if (Object.keys(named).length) out.expanded_slices = named;
+  }
+  for (const [key, items] of lostByKey) {
+    const shown = items.slice(0, 5).join(', ') + (items.length > 5 ? `, and ${items.length - 5} more` : '');
+    warn(
+      `json_metadata.${key}: ${shown} ${items.length === 1 ? 'is' : 'are'} not in this dashboard; left out`,
+    );
   }
   return out;
 }

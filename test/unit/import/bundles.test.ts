@@ -1,4 +1,3 @@
-import { readdirSync, existsSync } from 'node:fs';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,24 +14,9 @@ import { resolveEnvironment, substituteVariables } from '../../../src/environmen
 import { desiredEntry } from '../../../src/plan/desired.js';
 import { validateTree } from '../../../src/validate/validate-tree.js';
 import type { AnyDesired } from '../../../src/model/object.js';
+import { FIXTURES, realBundles } from '../../helpers/bundles.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/superset-bundles');
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-
-/** Every real bundle in the shared fixtures: unzipped folders and the original ZIPs. */
-function bundles(): string[] {
-  const out = [
-    'apache-superset/bundle-sales-dashboard',
-    'apache-superset/bundle-covid-vaccine-dashboard',
-    'apache-superset/bundle-slack-dashboard',
-    'deeppavlov-chatsky/chatsky',
-    'mitodl-ol-data-platform/src',
-  ].map((p) => path.join(FIXTURES, p));
-  const demos = path.join(FIXTURES, 'stackabletech-demos/demos');
-  if (existsSync(demos))
-    for (const d of readdirSync(demos)) out.push(path.join(demos, d, 'superset-assets.zip'));
-  return out.filter((p) => existsSync(p));
-}
 
 /** Validates converted objects the way `validate` would read the written files. */
 function validateConverted(objects: ReturnType<typeof convertBundle>['objects']) {
@@ -42,7 +26,7 @@ function validateConverted(objects: ReturnType<typeof convertBundle>['objects'])
 }
 
 describe('import --bundle on real export bundles', () => {
-  const all = bundles();
+  const all = realBundles();
 
   it('finds the fixture bundles', () => {
     expect(all.length).toBeGreaterThanOrEqual(10);

@@ -4,7 +4,6 @@
 // sides say in different but equal words (absent, null, "" and Superset's default) counts as the
 // same. Every other difference fails the test, unless it is one of the few things the YAML does not
 // hold, each named (with why) in test/helpers/bundle-compare.ts; those are printed so the list stays honest.
-import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { convertBundle, readBundleFiles } from '../../../src/engine/import-run.js';
@@ -13,25 +12,10 @@ import { toBundle } from '../../../src/export/to-bundle.js';
 import { readBundle } from '../../../src/import/bundle-read.js';
 import type { AnyDesired } from '../../../src/model/object.js';
 import { compareBundles } from '../../helpers/bundle-compare.js';
-
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/superset-bundles');
-
-function bundles(): string[] {
-  const out = [
-    'apache-superset/bundle-sales-dashboard',
-    'apache-superset/bundle-covid-vaccine-dashboard',
-    'apache-superset/bundle-slack-dashboard',
-    'deeppavlov-chatsky/chatsky',
-    'mitodl-ol-data-platform/src',
-  ].map((p) => path.join(FIXTURES, p));
-  const demos = path.join(FIXTURES, 'stackabletech-demos/demos');
-  if (existsSync(demos))
-    for (const d of readdirSync(demos)) out.push(path.join(demos, d, 'superset-assets.zip'));
-  return out.filter((p) => existsSync(p));
-}
+import { FIXTURES, realBundles } from '../../helpers/bundles.js';
 
 describe('import --bundle, then export --bundle: the same bundle, field for field', () => {
-  const sources = bundles();
+  const sources = realBundles();
 
   it('has the real bundles to compare', () => {
     expect(sources.length).toBeGreaterThanOrEqual(8);

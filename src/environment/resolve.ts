@@ -66,20 +66,16 @@ export function resolveEnvironment(
     variables[key] = withBuiltins;
   }
   const zk = spec.zookeeper;
-  const auth =
-    zk.username !== undefined && zk.password !== undefined
-      ? {
-          username: read(zk.username, 'zookeeper.username'),
-          password: new Secret(read(zk.password, 'zookeeper.password')),
-        }
+  // A digest identity: both fields, or none.
+  const identity = (user: 'username' | 'reader_username', password: 'password' | 'reader_password') => {
+    const u = zk[user];
+    const p = zk[password];
+    return u !== undefined && p !== undefined
+      ? { username: read(u, `zookeeper.${user}`), password: new Secret(read(p, `zookeeper.${password}`)) }
       : undefined;
-  const reader =
-    zk.reader_username !== undefined && zk.reader_password !== undefined
-      ? {
-          username: read(zk.reader_username, 'zookeeper.reader_username'),
-          password: new Secret(read(zk.reader_password, 'zookeeper.reader_password')),
-        }
-      : undefined;
+  };
+  const auth = identity('username', 'password');
+  const reader = identity('reader_username', 'reader_password');
   return {
     name: spec.name,
     superset: {

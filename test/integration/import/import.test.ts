@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../sync/fixture.js';
 import { runMain } from '../sync/harness.js';
+import { oneRowPosition } from './positions.js';
 import type { SupersetClient } from '../../../src/superset/index.js';
 
 let fx: Fixture;
@@ -46,26 +47,7 @@ async function makeObjectsThroughTheApi(): Promise<void> {
       published: true,
     })
   ).id;
-  const position = {
-    DASHBOARD_VERSION_KEY: 'v2',
-    ROOT_ID: { type: 'ROOT', id: 'ROOT_ID', children: ['GRID_ID'] },
-    GRID_ID: { type: 'GRID', id: 'GRID_ID', children: ['ROW-1'], parents: ['ROOT_ID'] },
-    HEADER_ID: { type: 'HEADER', id: 'HEADER_ID', meta: { text: `Imported ${r}` } },
-    'ROW-1': {
-      type: 'ROW',
-      id: 'ROW-1',
-      children: ['CHART-1'],
-      parents: ['ROOT_ID', 'GRID_ID'],
-      meta: { background: 'BACKGROUND_TRANSPARENT' },
-    },
-    'CHART-1': {
-      type: 'CHART',
-      id: 'CHART-1',
-      children: [],
-      parents: ['ROOT_ID', 'GRID_ID', 'ROW-1'],
-      meta: { chartId: made.chart, width: 6, height: 50 },
-    },
-  };
+  const position = oneRowPosition(`Imported ${r}`, [made.chart]);
   await admin.update('dashboard', made.dashboard, {
     position_json: JSON.stringify(position),
     json_metadata: JSON.stringify({ positions: position }),

@@ -6,34 +6,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../sync/fixture.js';
 import { runMain } from '../sync/harness.js';
+import { oneRowPosition } from './positions.js';
 
 let fx: Fixture;
 const charts: number[] = [];
 const dashboards: number[] = [];
 let title: string;
-
-function position(chartId: number, label: string) {
-  return {
-    DASHBOARD_VERSION_KEY: 'v2',
-    ROOT_ID: { type: 'ROOT', id: 'ROOT_ID', children: ['GRID_ID'] },
-    GRID_ID: { type: 'GRID', id: 'GRID_ID', children: ['ROW-1'], parents: ['ROOT_ID'] },
-    HEADER_ID: { type: 'HEADER', id: 'HEADER_ID', meta: { text: label } },
-    'ROW-1': {
-      type: 'ROW',
-      id: 'ROW-1',
-      children: ['CHART-1'],
-      parents: ['ROOT_ID', 'GRID_ID'],
-      meta: { background: 'BACKGROUND_TRANSPARENT' },
-    },
-    'CHART-1': {
-      type: 'CHART',
-      id: 'CHART-1',
-      children: [],
-      parents: ['ROOT_ID', 'GRID_ID', 'ROW-1'],
-      meta: { chartId, width: 6, height: 50 },
-    },
-  };
-}
 
 beforeAll(async () => {
   fx = createFixture('dup');
@@ -72,7 +50,7 @@ beforeAll(async () => {
       })
     ).id;
     dashboards.push(dash);
-    const pos = position(chart, label);
+    const pos = oneRowPosition(label, [chart]);
     await admin.update('dashboard', dash, {
       position_json: JSON.stringify(pos),
       json_metadata: JSON.stringify({ positions: pos }),

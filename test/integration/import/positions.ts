@@ -1,6 +1,6 @@
 /** A dashboard position as Superset's editor saves it: a header and one row of charts. */
 export function oneRowPosition(title: string, chartIds: number[]): Record<string, unknown> {
-  const charts = chartIds.map((id, i) => [
+  const charts: [string, Record<string, unknown>][] = chartIds.map((id, i) => [
     `CHART-${i + 1}`,
     {
       type: 'CHART',

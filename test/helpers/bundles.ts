@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** The real export bundles the tests read: the shared fixtures beside the repository. */
-export const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/superset-bundles');
+/** The real export bundles the tests read, kept in the repository with their licences (SOURCES.md). */
+export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/superset-bundles');
 
 /** Every real bundle in the fixtures: unzipped folders and the original ZIPs. */
 export function realBundles(): string[] {

@@ -9,8 +9,9 @@ import {
   type ChartNodeRef,
 } from '../../../src/superset-map/layout.js';
 import { chartsInLayout } from '../../../src/model/layout.js';
+import { FIXTURES as BUNDLE_ROOT } from '../../helpers/bundles.js';
 
-const ROOT = '/work/shared/fixtures/superset-bundles';
+const ROOT = BUNDLE_ROOT;
 
 function dashboardFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

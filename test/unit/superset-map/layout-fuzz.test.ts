@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   positionToLayout,
   type ChartNodeRef,
 } from '../../../src/superset-map/layout.js';
+import { FIXTURES } from '../../helpers/bundles.js';
 
 const NAMES = ['Revenue', 'Orders', 'Customers', 'Région ✓', ''];
 const chartRef = (name: string) => ({ id: 10 + NAMES.indexOf(name), uuid: `uuid:${name}` });
@@ -85,7 +87,7 @@ describe('layout round trip (property)', () => {
 describe('positionToLayout never throws', () => {
   const real = YAML.parse(
     readFileSync(
-      '/work/shared/fixtures/superset-bundles/apache-superset/bundle-sales-dashboard/dashboards/Sales_Dashboard.yaml',
+      path.join(FIXTURES, 'apache-superset/bundle-sales-dashboard/dashboards/Sales_Dashboard.yaml'),
       'utf8',
     ),
   ) as { position: Record<string, unknown> };

@@ -10,8 +10,9 @@ import {
   type FromConfigContext,
   type ToConfigContext,
 } from '../../../src/superset-map/native-filters.js';
+import { FIXTURES as BUNDLE_ROOT } from '../../helpers/bundles.js';
 
-const ROOT = '/work/shared/fixtures/superset-bundles';
+const ROOT = BUNDLE_ROOT;
 
 function dashboardFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
   normalizeNativeFilters,
   type FromConfigContext,
 } from '../../../src/superset-map/native-filters.js';
+import { FIXTURES } from '../../helpers/bundles.js';
 
 const CHARTS = ['Revenue', 'Orders', 'Customers', 'Map', 'Table'];
 const DATASETS = ['orders', 'customers'];
@@ -103,7 +105,7 @@ describe('native filter round trip (property)', () => {
 describe('configToFilters never throws', () => {
   const real = YAML.parse(
     readFileSync(
-      '/work/shared/fixtures/superset-bundles/apache-superset/bundle-sales-dashboard/dashboards/Sales_Dashboard.yaml',
+      path.join(FIXTURES, 'apache-superset/bundle-sales-dashboard/dashboards/Sales_Dashboard.yaml'),
       'utf8',
     ),
   ) as { position: unknown; metadata: { native_filter_configuration: Record<string, unknown>[] } };

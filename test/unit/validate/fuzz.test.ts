@@ -3,8 +3,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BASE_TREE, validateWith } from '../../helpers/tree.js';
+import { FIXTURES } from '../../helpers/bundles.js';
 
-const BUNDLES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/superset-bundles');
+const BUNDLES = FIXTURES;
 
 function realYamlFiles(): string[] {
   try {

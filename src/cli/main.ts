@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { UserError } from '../errors/user-error.js';
 import { processOutput, screenedOutput, type Output } from './output.js';
@@ -13,6 +14,7 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .description(
       'Apache Superset metadata as code: validate, plan and apply YAML through a ZooKeeper registry.',
     )
+    .version(packageVersion(), '-V, --version', 'print the version of superset-gitops')
     .exitOverride()
     .configureOutput({ writeOut: out.stdout, writeErr: out.stderr });
 
@@ -260,6 +262,18 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     }
     out.stderr(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return 1;
+  }
+}
+
+/** The installed package's version (package.json two folders up, from src/cli or dist/cli). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
   }
 }
 

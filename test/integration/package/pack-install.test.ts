@@ -80,9 +80,7 @@ describe('the packed tool, installed into an empty folder', () => {
     const env = path.join(app, 'metadata/environments/local.yaml');
     fs.writeFileSync(
       env,
-      fs
-        .readFileSync(env, 'utf8')
-        .replace('root: /superset-gitops/local', `root: /superset-gitops-test/pack-${Date.now()}`),
+      fs.readFileSync(env, 'utf8').replace('root: /superset-gitops/local', `root: ${root}`),
     );
     const plan = await cli(['plan', '--env', 'local'], { SUPERSET_URL: supersetUrl, ZK_CONNECT: zkConnect });
     // 2: changes to make (this registry has applied nothing); never 1.

@@ -38,6 +38,12 @@ export const LayoutItemSchema = Type.Recursive(
             { description: 'A set of tabs.' },
           ),
         ),
+        in_grid: Type.Optional(
+          Type.Boolean({
+            description:
+              "For a set of tabs that is the whole layout: keep it in the page grid instead of making it the dashboard's top-level tabs.",
+          }),
+        ),
         markdown: Type.Optional(Type.String({ description: 'A markdown text block.' })),
         header: Type.Optional(Type.String({ description: 'A section header.' })),
         divider: Type.Optional(Type.Literal(true, { description: 'A horizontal divider line.' })),

@@ -48,6 +48,7 @@ function normalizeItem(item: LayoutItem, mode: Mode): LayoutItem[] {
     case 'tabs':
       return out({
         tabs: (item.tabs ?? []).map((tab) => ({ title: tab.title, children: inner(tab.children) })),
+        in_grid: item.in_grid === true ? true : undefined,
       });
     default:
       return [];

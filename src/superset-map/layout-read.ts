@@ -44,6 +44,12 @@ export function positionToLayout(
   const r: Reader = { nodes: parseNodes(position, warnings), resolveChart, warnings, visited: new Set() };
   const layout = topIds(r).flatMap((id) => readNode(r, id, 'ROOT_ID', 0));
   reportUnreached(r);
+  // One set of tabs inside the grid (not the dashboard's top-level tabs): said so, or it would be
+  // written back as top-level tabs.
+  const root = r.nodes.get(ROOT_ID);
+  const [only] = layout;
+  if (layout.length === 1 && only?.tabs && root && childIds(root).join() === GRID_ID)
+    return { layout: [{ ...only, in_grid: true }], warnings };
   return { layout, warnings };
 }
 

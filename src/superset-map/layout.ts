@@ -45,7 +45,8 @@ export function layoutToPosition(
     chartRef,
   };
   const only = layout.length === 1 ? layout[0] : undefined;
-  const topTabs = only !== undefined && layoutTags(only)[0] === 'tabs';
+  // Tabs that are the whole layout are the dashboard's top-level tabs, unless marked to stay in the grid.
+  const topTabs = only !== undefined && layoutTags(only)[0] === 'tabs' && only.in_grid !== true;
   const gridChildren = topTabs ? [] : layout.map((item, i) => place(w, item, [i], [ROOT_ID, GRID_ID]));
   const rootChildren = topTabs && only ? [place(w, only, [0], [ROOT_ID])] : [GRID_ID];
   w.position[ROOT_ID] = { children: rootChildren, id: ROOT_ID, type: 'ROOT' };

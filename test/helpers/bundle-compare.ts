@@ -21,10 +21,6 @@ export const NOT_HELD: { path: RegExp; why: string }[] = [
   },
   { path: /^dataset:data$/, why: "the examples loader's data URL; not a property of a dataset in Superset" },
   {
-    path: /^dashboard:position\.children\[0\]\.(type|children)$/,
-    why: 'a grid whose only item is a set of tabs is written as top-level tabs: the YAML layout does not say which of the two it was',
-  },
-  {
     path: /^dataset:main_dttm_col$/,
     why: 'names a column the dataset does not have (in the source bundle); reported by import and left out',
   },

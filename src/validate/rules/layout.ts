@@ -14,7 +14,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   column: ['width', 'background'],
   row: ['background'],
   header: ['size', 'background'],
-  tabs: [],
+  tabs: ['in_grid'],
   divider: [],
 };
 

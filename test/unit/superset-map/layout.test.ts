@@ -219,7 +219,7 @@ describe('positionToLayout', () => {
     expect(positionToLayout(p, resolveChart)).toEqual({ layout: [{ row: [{ chart: 'A' }] }], warnings: [] });
   });
 
-  it('reads a grid holding exactly one TABS as top-level tabs', () => {
+  it('reads a grid holding exactly one TABS as tabs that stay in the grid (in_grid), and writes them back there', () => {
     const p = {
       ROOT_ID: { type: 'ROOT', children: ['GRID_ID'] },
       GRID_ID: { type: 'GRID', children: ['TABS-1'] },
@@ -246,13 +246,21 @@ describe('positionToLayout', () => {
             children: [{ row: [{ chart: 'B', width: 12 }], background: 'BACKGROUND_TRANSPARENT' }],
           },
         ],
+        in_grid: true,
       },
     ]);
-    expect(
-      Object.values(layoutToPosition('T', layout, chartRef)).filter(
-        (n) => typeof n !== 'string' && n.type === 'ROOT',
-      ),
-    ).toEqual([expect.objectContaining({ children: [expect.stringMatching(/^TABS-/)] })]);
+    const written = Object.values(layoutToPosition('T', layout, chartRef));
+    expect(written.filter((n) => typeof n !== 'string' && n.type === 'ROOT')).toEqual([
+      expect.objectContaining({ children: ['GRID_ID'] }),
+    ]);
+    expect(written.filter((n) => typeof n !== 'string' && n.type === 'GRID')).toEqual([
+      expect.objectContaining({ children: [expect.stringMatching(/^TABS-/)] }),
+    ]);
+    // Without the mark, the same tabs are the dashboard's top-level tabs.
+    const top = Object.values(layoutToPosition('T', [{ tabs: layout[0]!.tabs }], chartRef));
+    expect(top.filter((n) => typeof n !== 'string' && n.type === 'ROOT')).toEqual([
+      expect.objectContaining({ children: [expect.stringMatching(/^TABS-/)] }),
+    ]);
   });
 
   it('falls back to GRID_ID without ROOT_ID, then to the components nobody lists', () => {

@@ -272,10 +272,7 @@ async function recordChangedOn(
   const refresh = new Set([...written, ...noopRead]);
   if (refresh.size === 0) return;
   // Only records the tool trusts are refreshed: re-writing an untrusted one would sign it.
-  const trusted = new Set((await readOwnership(services)).applied.map((a) => a.uuid));
-  const records = new Map(
-    (await services.registry.readApplied()).filter((r) => trusted.has(r.uuid)).map((r) => [r.uuid, r]),
-  );
+  const records = new Map((await readOwnership(services)).records.map((r) => [r.uuid, r]));
   const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
   for (const kind of kinds) {
     const mine = new Set(
@@ -326,11 +323,13 @@ async function unmaskedByEngine(
   desired: ReadonlyMap<string, AnyDesired>,
 ): Promise<string[]> {
   const notices: string[] = [];
+  let applied: AppliedRecord[] | undefined;
   for (const change of outcome.done) {
     const obj = desired.get(change.uuid);
     if (obj?.kind !== 'database' || obj.spec.masked_encrypted_extra === undefined) continue;
     if (change.action !== 'create' && change.action !== 'update') continue;
-    const id = (await services.registry.readApplied()).find((r) => r.uuid === change.uuid)?.supersetId;
+    applied ??= await services.registry.readApplied();
+    const id = applied.find((r) => r.uuid === change.uuid)?.supersetId;
     if (id === undefined) continue;
     const raw = await services.port.get('database', id).catch(() => undefined);
     const shown = raw?.masked_encrypted_extra;

@@ -40,6 +40,8 @@ export interface UntrustedRecord {
 
 export interface Ownership {
   applied: AppliedEntry[];
+  /** The records behind `applied`, as read, for callers that write them back. */
+  records: AppliedRecord[];
   untrusted: UntrustedRecord[];
 }
 
@@ -57,6 +59,7 @@ export async function readOwnership(services: OwnershipSource): Promise<Ownershi
   const { records, unreadable } = await services.registry.readAppliedState();
   const key = services.secrets.key?.key;
   const applied: AppliedEntry[] = [];
+  const trusted: AppliedRecord[] = [];
   const untrusted: UntrustedRecord[] = unreadable.map((u) => ({
     record: {
       kind: u.kind,
@@ -75,7 +78,10 @@ export async function readOwnership(services: OwnershipSource): Promise<Ownershi
     const trust = key ? checkRecord(record, key, services.registryRoot) : 'verified';
     if (trust === 'verified') {
       const entry = toAppliedEntry(record);
-      if (entry) applied.push(entry);
+      if (entry) {
+        applied.push(entry);
+        trusted.push(record);
+      }
     } else {
       untrusted.push({
         record,
@@ -84,7 +90,7 @@ export async function readOwnership(services: OwnershipSource): Promise<Ownershi
       });
     }
   }
-  return { applied, untrusted };
+  return { applied, records: trusted, untrusted };
 }
 
 /** One line per untrusted record, for plan, apply and drift output. */

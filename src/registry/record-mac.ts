@@ -8,12 +8,6 @@ import type { AppliedRecord, Registry } from './registry.js';
 
 export type RecordTrust = 'verified' | 'forged' | 'unsigned';
 
-/** A record as read back, with what its MAC says. */
-export interface CheckedRecord {
-  record: AppliedRecord;
-  trust: RecordTrust;
-}
-
 function macOf(record: AppliedRecord, key: Buffer, root: string): string {
   const body: Partial<AppliedRecord> = { ...record };
   delete body.mac;
@@ -44,8 +38,8 @@ export function secretDigest(key: Buffer, kind: string, uuid: string, field: str
 }
 
 /**
- * A registry whose applied records are signed on write. Reads go through `readCheckedApplied` to
- * learn which records verify; `readApplied` itself is unchanged, for callers that only display.
+ * A registry whose applied records are signed on write. Reads are unchanged: which records verify is
+ * decided where they are used (`readOwnership`), with `checkRecord`.
  */
 export class SigningRegistry implements Registry {
   constructor(
@@ -53,20 +47,6 @@ export class SigningRegistry implements Registry {
     private readonly key: Buffer | undefined,
     private readonly root: string,
   ) {}
-
-  get hasKey(): boolean {
-    return this.key !== undefined;
-  }
-
-  async readCheckedApplied(): Promise<CheckedRecord[]> {
-    const records = await this.inner.readApplied();
-    const key = this.key;
-    return records.map((record) => ({
-      record,
-      // Without a key nothing can be checked: every record counts as unsigned.
-      trust: key ? checkRecord(record, key, this.root) : 'unsigned',
-    }));
-  }
 
   recordApplied(record: AppliedRecord): Promise<void> {
     const clean: AppliedRecord = { ...record };

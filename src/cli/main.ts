@@ -219,6 +219,22 @@ export async function main(argv: string[], given: Output = processOutput): Promi
       code = await diffCommand(opts, out);
     });
 
+  program
+    .command('init')
+    .description(
+      'Scaffold a content repository: an environment file, schemas for the editor, GitHub workflows, a README. Adds only missing files.',
+    )
+    .argument('[dir]', 'the repository folder', '.')
+    .option('--env <name>', 'the environment to deploy to', 'staging')
+    .option('--superset-url <url>', "Superset's URL (default: read from SUPERSET_URL at run time)")
+    .option('--zk-connect <hosts>', 'ZooKeeper connect string (default: read from ZK_CONNECT at run time)')
+    .option('--zk-root <path>', "the registry's root znode (default: /superset-gitops/<env>)")
+    .option('--action <owner/name@ref>', "the GitHub Action the workflows use (default: this version's)")
+    .action(async (dir: string, opts: import('./commands/init.js').InitOptions) => {
+      const { initCommand } = await import('./commands/init.js');
+      code = initCommand(dir, opts, packageVersion(), out);
+    });
+
   const github = program
     .command('github')
     .description('GitHub Actions helpers: the sticky pull-request comment and the drift issue.');

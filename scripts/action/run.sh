@@ -59,7 +59,9 @@ summary=$(cat "$report" "$log" 2>/dev/null |
 
 if [[ -n ${GITHUB_STEP_SUMMARY:-} ]]; then
   if [[ -f $report ]]; then cat "$report" >>"$GITHUB_STEP_SUMMARY"; else
-    printf '### superset-gitops %s\n\n%s\n' "$command" "${summary:-exit $status}" >>"$GITHUB_STEP_SUMMARY"
+    # shellcheck disable=SC2016 # backticks of a markdown code block, not a command
+    printf '### superset-gitops %s %s\n\n**%s**\n\n```\n%s\n```\n' "$command" "$environment" \
+      "${summary:-exit $status}" "$(tail -n 200 "$log")" >>"$GITHUB_STEP_SUMMARY"
   fi
 fi
 

@@ -3,7 +3,7 @@
 // (inputs with their defaults, github.*, the outputs of earlier steps), a fresh $GITHUB_OUTPUT file per
 // step, and the action's outputs from their `value:` expressions at the end. `uses:` steps are
 // skipped (setup-node: this machine has Node already).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -59,7 +59,7 @@ function readOutputs(file: string): Record<string, string> {
   return out;
 }
 
-export function runAction(
+export async function runAction(
   inputs: Record<string, string>,
   options: {
     env?: Record<string, string>;
@@ -69,7 +69,7 @@ export function runAction(
     /** $RUNNER_TEMP (reports and installs go there); the caller removes it. */
     runnerTemp: string;
   },
-): ActionRun {
+): Promise<ActionRun> {
   const action = loadAction();
   const actionPath = options.actionPath ?? REPO;
   for (const name of Object.keys(inputs))
@@ -100,8 +100,8 @@ export function runAction(
   fs.writeFileSync(summaryFile, '');
   const result: ActionRun = { status: 0, stdout: '', outputs: {}, stepSummary: '', stepEnvs: [] };
   {
-    action.runs.steps.forEach((step, index) => {
-      if (result.status !== 0 || !step.run) return;
+    for (const [index, step] of action.runs.steps.entries()) {
+      if (result.status !== 0 || !step.run) continue;
       if (step.shell !== 'bash') throw new Error(`step ${index}: shell ${String(step.shell)}`);
       const outputFile = path.join(temp, `github-output-${index}`);
       fs.writeFileSync(outputFile, '');
@@ -111,9 +111,9 @@ export function runAction(
       result.stepEnvs.push(stepEnv);
       const script = path.join(temp, `github-step-${index}.sh`);
       fs.writeFileSync(script, evaluate(step.run));
-      const ran = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      // Asynchronous, so a server in the calling process (a fake GitHub) can answer meanwhile.
+      const ran = await runBash(script, {
         cwd: options.cwd,
-        encoding: 'utf8',
         env: {
           ...process.env,
           RUNNER_TEMP: temp,
@@ -123,7 +123,6 @@ export function runAction(
           ...options.env,
           ...stepEnv,
         },
-        timeout: 600_000,
       });
       result.stdout += ran.stdout + ran.stderr;
       if (step.id) steps[step.id] = readOutputs(outputFile);
@@ -131,9 +130,28 @@ export function runAction(
         result.status = ran.status ?? 1;
         result.failedStep = step.id ?? String(index);
       }
-    });
+    }
     for (const [name, spec] of Object.entries(action.outputs)) result.outputs[name] = evaluate(spec.value);
     result.stepSummary = fs.readFileSync(summaryFile, 'utf8');
   }
   return result;
+}
+
+/** `bash --noprofile --norc -eo pipefail script`, its output (stdout then stderr) and status. */
+function runBash(
+  script: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      ...options,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

@@ -41,8 +41,8 @@ describe('action.yml', () => {
     for (const step of action.runs.steps.slice(1)) expect(step.shell).toBe('bash');
   });
 
-  it("validate with the local build: outputs say valid, and the summary line is the CLI's", () => {
-    const run = runAction(
+  it("validate with the local build: outputs say valid, and the summary line is the CLI's", async () => {
+    const run = await runAction(
       { command: 'validate', version: 'local' },
       { cwd: content(), runnerTemp: temp('sg-runner-') },
     );
@@ -54,8 +54,8 @@ describe('action.yml', () => {
     expect(run.stepSummary).toContain(run.outputs.summary);
   });
 
-  it('validate of a broken tree fails the step with an annotation naming file and line', () => {
-    const run = runAction(
+  it('validate of a broken tree fails the step with an annotation naming file and line', async () => {
+    const run = await runAction(
       { command: 'validate', version: 'local' },
       { cwd: content(true), runnerTemp: temp('sg-runner-') },
     );
@@ -72,8 +72,8 @@ describe('action.yml', () => {
     [{ command: 'destroy' }, /command: expected validate, plan, apply or drift, got 'destroy'/],
     [{ command: 'plan' }, /plan needs the environment input/],
     [{ command: 'drift' }, /drift needs the environment input/],
-  ])('refuses %o with a clear error', (inputs, message) => {
-    const run = runAction(
+  ])('refuses %o with a clear error', async (inputs, message) => {
+    const run = await runAction(
       { ...inputs, version: 'local' },
       { cwd: content(), runnerTemp: temp('sg-runner-') },
     );
@@ -82,8 +82,8 @@ describe('action.yml', () => {
     expect(run.outputs.result).toBe('error');
   });
 
-  it('passes args to the command, split on spaces', () => {
-    const run = runAction(
+  it('passes args to the command, split on spaces', async () => {
+    const run = await runAction(
       { command: 'validate', version: 'local', args: '--format json' },
       { cwd: content(), runnerTemp: temp('sg-runner-') },
     );
@@ -110,10 +110,10 @@ fs.writeFileSync('node_modules/.bin/superset-gitops', '#!/bin/sh\\necho 9.9.9\\n
       return { bin, log };
     }
 
-    it("installs the asked version from npm with an environment that holds none of the step's secrets", () => {
+    it("installs the asked version from npm with an environment that holds none of the step's secrets", async () => {
       const npm = fakeNpm();
       const runnerTemp = temp('sg-runner-');
-      const run = runAction(
+      const run = await runAction(
         { command: 'validate', version: '9.9.9' },
         {
           cwd: content(),
@@ -152,20 +152,20 @@ fs.writeFileSync('node_modules/.bin/superset-gitops', '#!/bin/sh\\necho 9.9.9\\n
       expect(run.stdout).toContain('superset-gitops 9.9.9 at');
     });
 
-    it("defaults to the action's own version, installs once per version, and refuses a version that is not one", () => {
+    it("defaults to the action's own version, installs once per version, and refuses a version that is not one", async () => {
       const npm = fakeNpm();
       const runnerTemp = temp('sg-runner-');
       const env = { PATH: `${npm.bin}:${process.env.PATH ?? ''}` };
       const own = (
         JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { version: string }
       ).version;
-      runAction({ command: 'validate' }, { cwd: content(), runnerTemp, env });
-      runAction({ command: 'validate' }, { cwd: content(), runnerTemp, env });
+      await runAction({ command: 'validate' }, { cwd: content(), runnerTemp, env });
+      await runAction({ command: 'validate' }, { cwd: content(), runnerTemp, env });
       const calls = fs.readFileSync(npm.log, 'utf8').trim().split('\n');
       expect(calls).toHaveLength(1);
       expect((JSON.parse(calls[0]!) as { args: string[] }).args.at(-1)).toBe(`superset-gitops@${own}`);
 
-      const bad = runAction(
+      const bad = await runAction(
         { command: 'validate', version: '1.0; rm -rf /' },
         { cwd: content(), runnerTemp, env },
       );

@@ -10,12 +10,14 @@ import type { Output } from '../../../src/cli/output.js';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const WORKFLOWS = path.join(ROOT, '.github/workflows');
 const ACTIONS = path.join(ROOT, '.github/actions');
+const RUN_SH = path.join(ROOT, 'scripts/action/run.sh');
 
 type Yaml = Record<string, unknown>;
 interface Step {
   uses?: string;
   run?: string;
   env?: Record<string, string>;
+  with?: Record<string, unknown>;
 }
 interface Job {
   env?: Record<string, string>;
@@ -52,6 +54,8 @@ function allSteps(): { where: string; step: Step }[] {
     const action = load(file) as { runs: { steps: Step[] } };
     for (const step of action.runs.steps) steps.push({ where: path.relative(ROOT, file), step });
   }
+  // The reusable action's command script: the commands it runs besides the one it is given.
+  steps.push({ where: 'scripts/action/run.sh', step: { run: readFileSync(RUN_SH, 'utf8') } });
   return steps;
 }
 
@@ -73,14 +77,25 @@ async function help(args: string[]): Promise<{ commands: string[]; options: stri
   };
 }
 
-/** `superset-gitops <command> [sub] --flag ...` invocations in a run script. */
-function invocations(script: string): string[][] {
-  return script
+/**
+ * `superset-gitops <command> [sub] --flag ...` and `"$CLI" <command> ...` (the action's `cli` output)
+ * invocations in a run script, and the command and args a step gives the project's own action.
+ */
+function invocations(step: Step): string[][] {
+  const found = (step.run ?? '')
     .replace(/\\\n/g, ' ')
     .split('\n')
     .filter((line) => !line.trim().startsWith('#'))
-    .flatMap((line) => [...line.matchAll(/superset-gitops\s+([^|;&>]*)/g)])
-    .map((m) => m[1]!.trim().split(/\s+/));
+    .flatMap((line) => [...line.matchAll(/(?:superset-gitops|"\$CLI")\s+([^|;&>]*)/g)])
+    .map((m) => m[1]!.trim().split(/\s+/))
+    // "$CLI" "${args[@]}" and printf formats: the action's own command line, checked through the steps that use it.
+    .filter((words) => !/^["$%]/.test(words[0] ?? ''));
+  if (step.uses === './')
+    found.push([
+      String(step.with?.command),
+      ...(typeof step.with?.args === 'string' ? step.with.args.split(/\s+/).filter(Boolean) : []),
+    ]);
+  return found;
 }
 
 describe('.github workflows', () => {
@@ -94,7 +109,7 @@ describe('.github workflows', () => {
     const top = await help([]);
     const checked: string[] = [];
     for (const { where, step } of allSteps()) {
-      for (const [command, ...rest] of invocations(step.run ?? '')) {
+      for (const [command, ...rest] of invocations(step)) {
         expect(top.commands, `${where}: superset-gitops ${command}`).toContain(command);
         let args = [command!];
         let flags = rest;
@@ -160,11 +175,14 @@ describe('.github workflows', () => {
       for (const [name, job] of Object.entries((wf.jobs ?? {}) as Record<string, Job>)) {
         expect(secretIn(job.env), `${where} ${name}: job-level env`).toEqual([]);
         const steps = job.steps ?? [];
-        const setup = steps.findIndex((st) => st.uses === './.github/actions/setup');
+        // The dependencies are installed by the setup action, or by the project's own action (`./`),
+        // whose install runs npm with an environment stripped of the step's secrets (action.test.ts).
+        const setup = steps.findIndex((st) => st.uses === './.github/actions/setup' || st.uses === './');
         steps.forEach((st, i) => {
           const secrets = secretIn(st.env).filter(([k]) => k !== 'GITHUB_TOKEN');
           if (
             secrets.length === 0 ||
+            st.uses === './' ||
             (i < setup &&
               secrets.every(([k]) => k === 'SUPERSET_URL') &&
               !st.run?.includes('superset-gitops'))
@@ -177,7 +195,11 @@ describe('.github workflows', () => {
     }
 
     const stepWith = (file: string, job: string, command: string) =>
-      jobsOf(file)[job]!.steps!.find((st) => st.run?.includes(`superset-gitops ${command}`))!;
+      jobsOf(file)[job]!.steps!.find(
+        (st) =>
+          st.run?.includes(`superset-gitops ${command}`) ||
+          (st.uses === './' && st.with?.command === command),
+      )!;
     const apply = stepWith('apply.yml', 'apply', 'apply');
     for (const name of [...environment, ...databases, 'SUPERSET_GITOPS_RECORD_KEY'])
       expect(apply.env?.[name], `apply step: ${name}`).toBe(`\${{ secrets.${name} }}`);

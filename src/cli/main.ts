@@ -140,6 +140,7 @@ export async function main(argv: string[], given: Output = processOutput): Promi
         Number,
       ),
     )
+    .option('--health-host <address>', 'the address of the health port (0.0.0.0 in a container)')
     .addOption(
       new Option('--lock-timeout <seconds>', 'how long a heal waits for the apply lock')
         .default(30)

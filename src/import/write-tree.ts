@@ -58,9 +58,14 @@ export async function writeObjects(
       existing.set(typeof v.uuid === 'string' ? v.uuid.toLowerCase() : deriveUuid(f.kind, v.name), f.file);
     }
   }
-  const schemasDir = [path.resolve(outDir, '..', 'schemas'), path.resolve('schemas')].find((d) =>
-    existsSync(d),
-  );
+  // The schemas of a checkout of this project, or those of the installed package (a content
+  // repository made by `init`): the `$schema` line points at whichever is there.
+  const schemasDir = [
+    path.resolve(outDir, '..', 'schemas'),
+    path.resolve(outDir, '..', 'node_modules/superset-gitops/schemas'),
+    path.resolve('schemas'),
+    path.resolve('node_modules/superset-gitops/schemas'),
+  ].find((d) => existsSync(d));
   const taken = new Set(existing.values());
   const result: WriteResult = { written: [], unchanged: [] };
   for (const o of objects) {

@@ -40,6 +40,8 @@ export interface AgentOptions {
   log: (event: AgentEvent) => void;
   healthFile?: string;
   healthPort?: number;
+  /** The address the health port listens on (default 127.0.0.1). */
+  healthHost?: string;
 }
 
 type Task = 'reload' | 'check' | 'poll';
@@ -137,8 +139,10 @@ export class WatchAgent {
   private async run(): Promise<void> {
     this.health.write(); // an unwritable health file fails the start, before anything else
     if (this.options.healthPort !== undefined) {
-      const port = await this.health.listen(this.options.healthPort);
-      this.emit({ event: 'health-listening', url: `http://127.0.0.1:${port}/health` });
+      const host = this.options.healthHost ?? '127.0.0.1';
+      const port = await this.health.listen(this.options.healthPort, host);
+      const shown = host.includes(':') ? `[${host}]` : host;
+      this.emit({ event: 'health-listening', url: `http://${shown}:${port}/health` });
     }
     await this.reload();
     if (this.stopping) return;

@@ -33,7 +33,8 @@ export class Health {
     renameSync(tmp, this.file);
   }
 
-  async listen(port: number): Promise<number> {
+  /** Serves on host:port (127.0.0.1 unless asked; 0.0.0.0 in a container, for the kubelet's probes). */
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
     this.server = createServer((req, res) => {
       const ok = req.url === '/health' || req.url === '/';
       res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
@@ -42,7 +43,7 @@ export class Health {
     const server = this.server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
+      server.listen(port, host, () => {
         server.off('error', reject);
         resolve();
       });

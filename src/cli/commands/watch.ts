@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { loadProject } from '../../engine/project.js';
 import { SecretLeakError } from '../../environment/screen.js';
 import { connectServices } from '../../engine/services.js';
@@ -14,6 +15,7 @@ export interface WatchOptions {
   prune?: boolean;
   healthFile?: string;
   healthPort?: number;
+  healthHost?: string;
   lockTimeout: number;
   verbose?: boolean;
 }
@@ -28,6 +30,12 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
     (!Number.isInteger(options.healthPort) || options.healthPort < 0 || options.healthPort > 65535)
   )
     throw new UserError(`--health-port must be a port number (0 for any), got ${String(options.healthPort)}`);
+  if (options.healthHost !== undefined && isIP(options.healthHost) === 0)
+    throw new UserError(
+      `--health-host must be an IP address (127.0.0.1, or 0.0.0.0 for every interface), got ${JSON.stringify(options.healthHost)}`,
+    );
+  if (options.healthHost !== undefined && options.healthPort === undefined)
+    throw new UserError('--health-host only means something with --health-port');
   const project = await loadProject(options.dir, options.env);
   // Events from before the agent exists wait for it, so every line has the agent's fields.
   const sink: { agent?: WatchAgent; early: AgentEvent[] } = { early: [] };
@@ -63,6 +71,7 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
     log,
     ...(options.healthFile ? { healthFile: options.healthFile } : {}),
     ...(options.healthPort !== undefined ? { healthPort: options.healthPort } : {}),
+    ...(options.healthHost !== undefined ? { healthHost: options.healthHost } : {}),
     ...(options.heal
       ? {
           heal: applyHealer(services, {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -88,6 +88,26 @@ describe('import --bundle on real export bundles', () => {
     expect(readFileSync(path.join(out, first.written[0] ?? ''), 'utf8')).toMatch(
       /^# yaml-language-server: \$schema=/,
     );
+  });
+
+  it('in a content repository made by init, the schema lines point at the installed package', async () => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'sg-import-content-'));
+    const schemas = path.join(repo, 'node_modules/superset-gitops/schemas');
+    mkdirSync(schemas, { recursive: true });
+    for (const kind of ['database', 'dataset', 'chart', 'dashboard'])
+      writeFileSync(path.join(schemas, `${kind}.schema.json`), '{}');
+    const converted = convertBundle(
+      readBundleFiles(path.join(FIXTURES, 'apache-superset/bundle-slack-dashboard')),
+    );
+    const { written } = await writeObjects(path.join(repo, 'metadata'), converted.objects);
+    expect(written.length).toBeGreaterThan(3);
+    for (const file of written) {
+      const full = path.join(repo, 'metadata', file);
+      const ref = /^# yaml-language-server: \$schema=(\S+)/.exec(readFileSync(full, 'utf8'))?.[1] ?? '';
+      expect(ref, file).toContain('node_modules/superset-gitops/schemas/');
+      expect(existsSync(path.resolve(path.dirname(full), ref)), file).toBe(true);
+    }
+    rmSync(repo, { recursive: true, force: true });
   });
 });
 

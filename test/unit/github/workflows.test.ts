@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { actionlintBinary } from '../../helpers/actionlint.js';
 import { isMap, parseDocument } from 'yaml';
 import { main } from '../../../src/cli/main.js';
 import type { Output } from '../../../src/cli/output.js';
@@ -267,18 +267,3 @@ describe('composite action', () => {
     }
   });
 });
-
-function actionlintBinary(): string | undefined {
-  const candidates = [process.env.ACTIONLINT ?? ''];
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter))
-    candidates.push(path.join(dir, 'actionlint'));
-  try {
-    candidates.push(
-      path.join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'actionlint'),
-    );
-  } catch {
-    // No Go: look in the default GOPATH.
-  }
-  candidates.push(path.join(homedir(), 'go', 'bin', 'actionlint'));
-  return candidates.find((c) => c && existsSync(c));
-}

@@ -1,11 +1,11 @@
 // `superset-gitops init`: what it writes into an empty folder, what it leaves alone in one that has
 // files, the options it refuses, and the workflows it writes (actionlint, and only inputs the action has).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { homedir } from 'node:os';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { actionlintBinary } from '../../helpers/actionlint.js';
 import { parse } from 'yaml';
 import { main } from '../../../src/cli/main.js';
 import type { Output } from '../../../src/cli/output.js';
@@ -222,17 +222,3 @@ describe('the workflows init writes', () => {
     expect(used.sort()).toEqual(['apply', 'drift', 'plan', 'validate']);
   });
 });
-
-function actionlintBinary(): string | undefined {
-  const candidates = [process.env.ACTIONLINT ?? ''];
-  for (const d of (process.env.PATH ?? '').split(path.delimiter)) candidates.push(path.join(d, 'actionlint'));
-  try {
-    candidates.push(
-      path.join(execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim(), 'bin', 'actionlint'),
-    );
-  } catch {
-    // No Go: the default GOPATH below.
-  }
-  candidates.push(path.join(homedir(), 'go', 'bin', 'actionlint'));
-  return candidates.find((c) => c && fs.existsSync(c));
-}

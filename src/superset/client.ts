@@ -4,6 +4,14 @@
 // (schemas), redact (secrets out of every message).
 
 import { Auth } from './auth.js';
+import {
+  LATEST,
+  capabilitiesOf,
+  familyOf,
+  fitBody,
+  refusalMessage,
+  type Capabilities,
+} from './capabilities.js';
 import { authCalls } from './auth-calls.js';
 import { exportBundle, importBundle, type ImportOptions } from './bundles.js';
 import { CookieJar } from './cookies.js';
@@ -44,6 +52,8 @@ export interface SupersetClientOptions {
   send?: Send;
   /** Clock for token expiry, ms since the epoch (tests move it forward). */
   now?: () => number;
+  /** The server's capabilities when known (tests); otherwise probed once, before the first write. */
+  capabilities?: Capabilities;
 }
 
 /** The port plus what only the HTTP client has. */
@@ -53,6 +63,8 @@ export interface SupersetClient extends SupersetPort {
   /** list/get/write as the port defines them, plus `auth` (login, refresh, CSRF) and `retries`. */
   readonly calls: ClientCalls;
   readonly baseUrl: string;
+  /** What this server accepts: learned once per client (GET /version, else a probe of older APIs). */
+  capabilities(): Promise<Capabilities>;
 }
 
 export function createSupersetClient(options: SupersetClientOptions): SupersetClient {
@@ -111,9 +123,38 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     );
   }
 
+  let probed: Promise<Capabilities> | undefined = options.capabilities
+    ? Promise.resolve(options.capabilities)
+    : undefined;
+  const capabilities = () => (probed ??= probeServer(executor, log));
+
+  /** The body as this server takes it; a value it would lose is refused before anything is sent. */
+  async function fitted(
+    op: 'create' | 'update',
+    kind: SupersetKind,
+    body: Record<string, unknown>,
+    ctx: RequestContext,
+  ): Promise<Record<string, unknown>> {
+    const caps = await capabilities();
+    const fit = fitBody(kind, op, body, caps);
+    if (fit.refused.length)
+      throw refusal(
+        { method: op === 'create' ? 'POST' : 'PUT', path: KINDS[kind].base, ctx },
+        refusalMessage(kind, ctx.name, fit.refused, caps),
+      );
+    if (fit.dropped.length)
+      log(
+        'debug',
+        'superset.fit',
+        `${kind}: left out ${fit.dropped.join(', ')} (not in Superset ${caps.version})`,
+      );
+    return fit.body;
+  }
+
   const client: SupersetClient = {
     calls,
     baseUrl,
+    capabilities,
 
     list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };
@@ -159,7 +200,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       const req: ApiRequest = {
         method: 'POST',
         path: KINDS[kind].base,
-        json: body,
+        json: await fitted('create', kind, body, ctx),
         category: 'write',
         ctx,
         ...(options.fence ? { fence: options.fence } : {}),
@@ -175,7 +216,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       const req: ApiRequest = {
         method: 'PUT',
         path: objectPath(kind, id),
-        json: body,
+        json: await fitted('update', kind, body, ctx),
         category: 'write',
         ctx,
         ...(options.fence ? { fence: options.fence } : {}),
@@ -225,4 +266,57 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     },
   };
   return client;
+}
+
+/**
+ * Which Superset this is, in at most three reads: `GET /version` (6.1 and later); else a dashboard
+ * field only 6.0 has (`theme_id`); else whether the dashboard list still has `json_metadata` (4.1) or
+ * not (5.0). A server that answers none of them is taken to be the latest this tool knows.
+ */
+async function probeServer(
+  executor: Executor,
+  log: (level: SupersetLogEvent['level'], code: string, message: string) => void,
+): Promise<Capabilities> {
+  const ctx: RequestContext = { op: 'get' };
+  const read = async (path: string, query?: string): Promise<Record<string, unknown> | undefined> => {
+    try {
+      const res = await executor.request({
+        method: 'GET',
+        path,
+        ...(query ? { query } : {}),
+        category: 'get',
+        ctx,
+      });
+      const json: unknown = JSON.parse(res.body.toString('utf8'));
+      return json && typeof json === 'object' ? (json as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const found = (caps: Capabilities) => {
+    log('info', 'superset.version', `Superset ${caps.version}`);
+    return caps;
+  };
+  const version = await read('/version');
+  if (typeof version?.version_string === 'string') {
+    const family = familyOf(version.version_string);
+    if (family) return found(capabilitiesOf(family, version.version_string));
+  }
+  const info = await read('/api/v1/dashboard/_info', `q=${encodeURIComponent('(keys:!(add_columns))')}`);
+  const addColumns = Array.isArray(info?.add_columns)
+    ? (info.add_columns as { name?: unknown }[])
+    : undefined;
+  if (addColumns?.some((c) => c.name === 'theme_id')) return found(capabilitiesOf('6.0', '6.0 (probed)'));
+  const list = await read(
+    '/api/v1/dashboard/',
+    `q=${encodeURIComponent('(page_size:1,keys:!(list_columns))')}`,
+  );
+  if (addColumns && Array.isArray(list?.list_columns))
+    return found(
+      (list.list_columns as unknown[]).includes('json_metadata')
+        ? capabilitiesOf('4.1', '4.1 (probed)')
+        : capabilitiesOf('5.0', '5.0 (probed)'),
+    );
+  log('warn', 'superset.version', `Superset's version could not be told; taking it to be ${LATEST.version}`);
+  return LATEST;
 }

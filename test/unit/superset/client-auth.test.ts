@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { capabilitiesOf } from '../../../src/superset/capabilities.js';
 import { createSupersetClient, type SupersetLogEvent } from '../../../src/superset/index.js';
 import {
   ACCESS,
@@ -25,6 +26,7 @@ function client(url: string, events: SupersetLogEvent[] = []) {
     password: 'pw-for-tests',
     retryBaseMs: 5,
     log: (e) => events.push(e),
+    capabilities: capabilitiesOf('6.1', '6.1.0'),
   });
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { capabilitiesOf } from '../../../src/superset/capabilities.js';
 import { createSupersetClient, type SupersetLogEvent } from '../../../src/superset/index.js';
 import { closedPort, json, startServer, withAuth, type LocalServer, type Seen } from './local-server.js';
 
@@ -20,6 +21,7 @@ function client(
     timeoutMs: extra.timeoutMs ?? 2000,
     maxRetries: extra.maxRetries ?? 3,
     log: (e) => extra.events?.push(e),
+    capabilities: capabilitiesOf('6.1', '6.1.0'),
   });
 }
 

@@ -1,0 +1,146 @@
+/**
+ * What each Superset version accepts over REST, in one table, and the one function that fits a write
+ * to it. Pure: the client learns the version once per run (see probeServer in client.ts) and passes
+ * the capabilities here; nothing else in the code asks which version it talks to.
+ *
+ * Facts from reading Superset 4.1.4, 5.0.0, 6.0.0 and 6.1.0 (their marshmallow schemas raise on unknown
+ * keys, except the database schemas, which drop them).
+ */
+
+export type SupersetFamily = '4.1' | '5.0' | '6.0' | '6.1';
+const ORDER: readonly SupersetFamily[] = ['4.1', '5.0', '6.0', '6.1'];
+
+export interface Capabilities {
+  family: SupersetFamily;
+  /** As the server told it (`6.1.0`) or as the probe found it (`6.0 (probed)`). */
+  version: string;
+  /** POST/PUT of datasets, charts and dashboards take `uuid` (databases take it everywhere). */
+  restUuid: boolean;
+}
+
+/** A field (or a json_metadata key) a version does not have, and the values that mean "not set". */
+interface FieldRule {
+  kind: 'dashboard' | 'dataset';
+  /** A body field, `json_metadata.KEY`, or `columns[].KEY`. */
+  field: string;
+  since: SupersetFamily;
+  /** Values that are the same as leaving the field out: dropped without a word. */
+  unset: (value: unknown) => boolean;
+}
+
+const isNullish = (v: unknown) => v === null || v === undefined;
+const isEmpty = (v: unknown) => isNullish(v) || (Array.isArray(v) && v.length === 0);
+
+const RULES: readonly FieldRule[] = [
+  {
+    kind: 'dashboard',
+    field: 'json_metadata.show_chart_timestamps',
+    since: '6.1',
+    unset: (v) => v === false || isNullish(v),
+  },
+  { kind: 'dashboard', field: 'json_metadata.chart_customization_config', since: '6.1', unset: isEmpty },
+  { kind: 'dashboard', field: 'theme_id', since: '6.0', unset: isNullish },
+  { kind: 'dataset', field: 'currency_code_column', since: '6.1', unset: isNullish },
+  { kind: 'dataset', field: 'folders', since: '6.0', unset: isEmpty },
+  { kind: 'dataset', field: 'columns[].datetime_format', since: '6.1', unset: isNullish },
+];
+
+const at = (family: SupersetFamily, since: SupersetFamily) => ORDER.indexOf(family) >= ORDER.indexOf(since);
+
+export function capabilitiesOf(family: SupersetFamily, version: string = family): Capabilities {
+  return { family, version, restUuid: at(family, '6.0') };
+}
+
+/** The newest behaviour this tool knows: what a server of unknown or newer version is taken to be. */
+export const LATEST: Capabilities = capabilitiesOf('6.1', '6.1 (assumed)');
+
+/** `6.1.0`, `6.0.0rc1`, `5.0.0` -> their family; older than 4.1 -> undefined; newer -> the latest known. */
+export function familyOf(version: string): SupersetFamily | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(version.trim());
+  if (!m) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const known = ORDER.filter((f) => {
+    const [a, b] = f.split('.').map(Number) as [number, number];
+    return a < major || (a === major && b <= minor);
+  });
+  return known.at(-1);
+}
+
+export interface Fitted {
+  body: Record<string, unknown>;
+  /** Fields dropped because the version lacks them and they held "not set". */
+  dropped: string[];
+  /** Fields the version lacks that hold a real value: the write would lose it. */
+  refused: string[];
+}
+
+/** Fits a create or update body of `kind` to the server: drops what it lacks when nothing is lost. */
+export function fitBody(
+  kind: string,
+  op: 'create' | 'update',
+  body: Record<string, unknown>,
+  caps: Capabilities,
+): Fitted {
+  const out: Record<string, unknown> = { ...body };
+  const dropped: string[] = [];
+  const refused: string[] = [];
+  const judge = (field: string, value: unknown, rule: FieldRule, remove: () => void) => {
+    if (rule.unset(value)) {
+      remove();
+      dropped.push(field);
+    } else refused.push(field);
+  };
+  for (const rule of RULES) {
+    if (rule.kind !== kind || at(caps.family, rule.since)) continue;
+    const [head, key] = rule.field.split('.') as [string, string | undefined];
+    if (head === 'json_metadata' && key && typeof out.json_metadata === 'string') {
+      const meta = parseObject(out.json_metadata);
+      if (!meta || !(key in meta)) continue;
+      judge(rule.field, meta[key], rule, () => {
+        delete meta[key];
+        out.json_metadata = JSON.stringify(meta);
+      });
+    } else if (head === 'columns[]' && key && Array.isArray(out.columns)) {
+      const columns = (out.columns as Record<string, unknown>[]).map((c) => ({ ...c }));
+      out.columns = columns;
+      for (const column of columns)
+        if (key in column) judge(rule.field, column[key], rule, () => delete column[key]);
+    } else if (head in out) {
+      judge(rule.field, out[head], rule, () => delete out[head]);
+    }
+  }
+  if (!caps.restUuid && 'uuid' in out && ['dataset', 'chart', 'dashboard'].includes(kind))
+    refused.push(op === 'create' ? 'uuid' : 'uuid (update)');
+  return { body: out, dropped: [...new Set(dropped)], refused: [...new Set(refused)] };
+}
+
+/** The sentence for refused fields, naming the object and the version. */
+export function refusalMessage(
+  kind: string,
+  name: string | undefined,
+  refused: string[],
+  caps: Capabilities,
+): string {
+  const what = `${kind}${name ? ` "${name}"` : ''}`;
+  const uuid = refused.some((f) => f.startsWith('uuid'));
+  const fields = refused.filter((f) => !f.startsWith('uuid'));
+  const parts: string[] = [];
+  if (fields.length)
+    parts.push(
+      `Superset ${caps.version} has no ${fields.map((f) => `\`${f}\``).join(', ')}; remove ${fields.length === 1 ? 'it' : 'them'} from the YAML of ${what} or upgrade Superset`,
+    );
+  if (uuid)
+    parts.push(
+      `Superset ${caps.version} refuses uuids when ${kind}s are created or updated over REST (6.0 and later accept them); this version of superset-gitops cannot write ${what} there without losing its uuid`,
+    );
+  return parts.join('. ') + '.';
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,192 @@
+// One table of what each Superset version takes over REST, and the client that learns the version
+// once (GET /version, else a probe of older APIs) and fits every write to it before sending.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  capabilitiesOf,
+  familyOf,
+  fitBody,
+  refusalMessage,
+  type SupersetFamily,
+} from '../../../src/superset/capabilities.js';
+import { createSupersetClient } from '../../../src/superset/index.js';
+import { json, startServer, withAuth, type LocalServer } from './local-server.js';
+
+describe('familyOf', () => {
+  it.each([
+    ['6.1.0', '6.1'],
+    ['6.1.2', '6.1'],
+    ['6.2.0', '6.1'],
+    ['7.0.0', '6.1'],
+    ['6.0.0rc2', '6.0'],
+    ['5.0.0', '5.0'],
+    ['4.1.4', '4.1'],
+    ['4.0.2', undefined],
+    ['master', undefined],
+    ['', undefined],
+  ])('%s -> %s', (version, family) => {
+    expect(familyOf(version)).toBe(family);
+  });
+});
+
+describe('fitBody', () => {
+  const dashboard = (meta: Record<string, unknown>) => ({
+    dashboard_title: 'Sales',
+    json_metadata: JSON.stringify({ color_scheme: 'supersetColors', ...meta }),
+    uuid: 'a1b2',
+  });
+
+  it.each<[SupersetFamily, boolean]>([
+    ['4.1', false],
+    ['5.0', false],
+    ['6.0', false],
+    ['6.1', true],
+  ])('show_chart_timestamps: false on %s is kept only where it exists (%s)', (family, kept) => {
+    const fit = fitBody(
+      'dashboard',
+      'update',
+      dashboard({ show_chart_timestamps: false }),
+      capabilitiesOf(family),
+    );
+    const meta = JSON.parse(String(fit.body.json_metadata)) as Record<string, unknown>;
+    expect('show_chart_timestamps' in meta).toBe(kept);
+    expect(meta.color_scheme).toBe('supersetColors');
+    expect(fit.dropped).toEqual(kept ? [] : ['json_metadata.show_chart_timestamps']);
+  });
+
+  it('refuses a real value the version would lose, and says which', () => {
+    const caps = capabilitiesOf('6.0', '6.0.0');
+    const fit = fitBody('dashboard', 'update', dashboard({ show_chart_timestamps: true }), caps);
+    expect(fit.refused).toEqual(['json_metadata.show_chart_timestamps']);
+    expect(refusalMessage('dashboard', 'Sales', fit.refused, caps)).toBe(
+      'Superset 6.0.0 has no `json_metadata.show_chart_timestamps`; remove it from the YAML of dashboard "Sales" or upgrade Superset.',
+    );
+  });
+
+  it('datasets: currency_code_column and a column datetime_format exist only in 6.1; folders from 6.0', () => {
+    const body = {
+      table_name: 'orders',
+      currency_code_column: null,
+      folders: null,
+      columns: [
+        { column_name: 'a', datetime_format: null },
+        { column_name: 'b', datetime_format: '%Y' },
+      ],
+    };
+    const on60 = fitBody('dataset', 'update', body, capabilitiesOf('6.0'));
+    expect(on60.body).not.toHaveProperty('currency_code_column');
+    expect(on60.body).toHaveProperty('folders', null);
+    expect(on60.refused).toEqual(['columns[].datetime_format']);
+    const on50 = fitBody('dataset', 'update', { ...body, columns: [] }, capabilitiesOf('5.0'));
+    expect(on50.body).not.toHaveProperty('folders');
+    expect(on50.refused).toEqual([]);
+    // The input is not changed.
+    expect(body.columns[0]).toHaveProperty('datetime_format', null);
+    expect(fitBody('dataset', 'update', body, capabilitiesOf('6.1')).body).toEqual(body);
+  });
+
+  it('uuids on REST writes of datasets, charts and dashboards need 6.0; databases take them everywhere', () => {
+    for (const kind of ['dataset', 'chart', 'dashboard']) {
+      expect(fitBody(kind, 'create', { uuid: 'u' }, capabilitiesOf('5.0')).refused).toEqual(['uuid']);
+      expect(fitBody(kind, 'create', { uuid: 'u' }, capabilitiesOf('6.0')).refused).toEqual([]);
+    }
+    expect(fitBody('database', 'create', { uuid: 'u' }, capabilitiesOf('4.1')).refused).toEqual([]);
+    expect(refusalMessage('chart', 'Revenue', ['uuid'], capabilitiesOf('5.0', '5.0 (probed)'))).toContain(
+      'Superset 5.0 (probed) refuses uuids when charts are created or updated over REST',
+    );
+  });
+
+  it('a json_metadata that is not JSON is left for Superset to refuse', () => {
+    const fit = fitBody('dashboard', 'update', { json_metadata: '{not json' }, capabilitiesOf('5.0'));
+    expect(fit.body.json_metadata).toBe('{not json');
+  });
+});
+
+describe('the client learns the version once and fits its writes', () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  /** A Superset of the given family as far as the probe can see, that accepts any write. */
+  async function superset(family: SupersetFamily) {
+    server = await startServer(
+      withAuth((req, res) => {
+        if (req.path === '/version')
+          return family === '6.1'
+            ? json(res, 200, { version_string: '6.1.0' })
+            : json(res, 404, { message: 'Not found' });
+        if (req.path === '/api/v1/dashboard/_info')
+          return json(res, 200, {
+            add_columns: [{ name: 'dashboard_title' }, ...(family === '6.0' ? [{ name: 'theme_id' }] : [])],
+          });
+        if (req.path === '/api/v1/dashboard/' && req.method === 'GET')
+          return json(res, 200, {
+            count: 0,
+            result: [],
+            list_columns: family === '4.1' ? ['id', 'json_metadata'] : ['id', 'uuid'],
+          });
+        if (req.method === 'POST') return json(res, 201, { id: 7, result: {} });
+        if (req.method === 'PUT') return json(res, 200, { id: 7, result: {} });
+        return json(res, 404, { message: 'Not found' });
+      }),
+    );
+    return createSupersetClient({
+      baseUrl: server.url,
+      username: 'admin',
+      password: 'pw-for-tests',
+      maxRetries: 0,
+    });
+  }
+  const writes = () =>
+    server!.seen.filter((r) => r.method === 'POST' && !r.path.startsWith('/api/v1/security/'));
+  const probes = () =>
+    server!.seen.filter((r) => r.method === 'GET' && !r.path.startsWith('/api/v1/security/'));
+
+  it.each<[SupersetFamily, string, number]>([
+    ['6.1', '6.1.0', 1],
+    ['6.0', '6.0 (probed)', 2],
+    ['5.0', '5.0 (probed)', 3],
+    ['4.1', '4.1 (probed)', 3],
+  ])('tells %s apart (%s) in %d reads', async (family, version, reads) => {
+    const c = await superset(family);
+    expect((await c.capabilities()).version).toBe(version);
+    expect(await c.capabilities()).toEqual(await c.capabilities());
+    expect(probes()).toHaveLength(reads);
+  });
+
+  it('on 6.0: a dashboard is created without show_chart_timestamps: false, probing once for two writes', async () => {
+    const c = await superset('6.0');
+    const body = {
+      dashboard_title: 'Sales',
+      json_metadata: JSON.stringify({ show_chart_timestamps: false }),
+      uuid: 'u1',
+    };
+    await c.create('dashboard', body);
+    await c.update('dashboard', 7, body);
+    expect(probes()).toHaveLength(2);
+    const sent = JSON.parse(writes()[0]!.body) as Record<string, unknown>;
+    expect(JSON.parse(String(sent.json_metadata))).toEqual({});
+    expect(sent.uuid).toBe('u1');
+  });
+
+  it('on 5.0: a chart with a uuid is refused before anything is written', async () => {
+    const c = await superset('5.0');
+    await expect(c.create('chart', { slice_name: 'Revenue', uuid: 'u2' })).rejects.toThrow(
+      /Superset 5.0 \(probed\) refuses uuids when charts are created/,
+    );
+    expect(writes()).toEqual([]);
+    expect(c.calls.write).toBe(0);
+  });
+
+  it('on 6.1: the body goes as built', async () => {
+    const c = await superset('6.1');
+    const body = {
+      dashboard_title: 'Sales',
+      json_metadata: JSON.stringify({ show_chart_timestamps: true }),
+      uuid: 'u1',
+    };
+    await c.create('dashboard', body);
+    expect(JSON.parse(writes()[0]!.body)).toEqual(body);
+  });
+});

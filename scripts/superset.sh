@@ -1,25 +1,37 @@
 #!/usr/bin/env bash
-# Local Apache Superset 6.1.0 for the demo and the integration tests.
+# Local Apache Superset for the demo and the integration tests: 6.1.0 unless SUPERSET_VERSION says
+# another supported version (6.0.0, 5.0.0, 4.1.4).
 #
-#   scripts/superset.sh install   venv .venv/superset (pinned by scripts/superset/constraints.txt),
-#                                 with psycopg2-binary for PostgreSQL databases (scripts/postgres.sh)
-#   scripts/superset.sh init      metadata DB, admin user, roles (once; marker file)
+#   scripts/superset.sh install   venv .venv/superset-<version> (pinned by
+#                                 scripts/superset/constraints-<version>.txt), with psycopg2-binary for
+#                                 PostgreSQL databases (scripts/postgres.sh); .venv/superset points at it
+#   scripts/superset.sh init      metadata DB, admin user, roles (once per version; marker file)
 #   scripts/superset.sh start     install + init if needed, then gunicorn on 127.0.0.1:${SUPERSET_PORT:-8088}
 #   scripts/superset.sh stop|restart|status
 #
-# Environment: SUPERSET_PORT (8088), SUPERSET_ADMIN_USER / SUPERSET_ADMIN_PASSWORD (admin/admin),
-# SUPERSET_GITOPS_HOME (state dir: secret key, SQLite metadata DB, pid, log; default .run/superset),
-# SUPERSET_PYTHON (interpreter for the venv, default python3), SUPERSET_START_TIMEOUT (120 s).
+# Environment: SUPERSET_VERSION (6.1.0), SUPERSET_PORT (8088), SUPERSET_ADMIN_USER /
+# SUPERSET_ADMIN_PASSWORD (admin/admin), SUPERSET_GITOPS_HOME (state dir: secret key, SQLite metadata
+# DB, pid, log; default .run/superset-<version>, so each version keeps its own), SUPERSET_PYTHON
+# (interpreter for the venv, default python3), SUPERSET_START_TIMEOUT (120 s).
 # shellcheck disable=SC2016 # single-quoted bash -c / node -e programs expand their own arguments
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SUPERSET_VERSION=6.1.0
-VENV="$REPO_ROOT/.venv/superset"
-CONSTRAINTS="$REPO_ROOT/scripts/superset/constraints.txt"
+SUPPORTED_VERSIONS="6.1.0 6.0.0 5.0.0 4.1.4"
+SUPERSET_VERSION="${SUPERSET_VERSION:-6.1.0}"
+# The version whose server runs now (written at launch): `stop` and a start of another version read it.
+ACTIVE_FILE="$REPO_ROOT/.run/superset-active"
+VENV="$REPO_ROOT/.venv/superset-$SUPERSET_VERSION"
+VENV_LINK="$REPO_ROOT/.venv/superset"
+CONSTRAINTS="$REPO_ROOT/scripts/superset/constraints-$SUPERSET_VERSION.txt"
 CONFIG="$REPO_ROOT/scripts/superset/superset_config.py"
 CONNECTOR_DIR="$REPO_ROOT/connectors/superset-zookeeper"
-SUPERSET_GITOPS_HOME="${SUPERSET_GITOPS_HOME:-$REPO_ROOT/.run/superset}"
+# Before versions had folders of their own, 6.1.0's state was .run/superset: it moves, once.
+if [[ -z "${SUPERSET_GITOPS_HOME:-}" && $SUPERSET_VERSION == 6.1.0 && -d "$REPO_ROOT/.run/superset" &&
+  ! -L "$REPO_ROOT/.run/superset" && ! -e "$REPO_ROOT/.run/superset-6.1.0" ]]; then
+  mv "$REPO_ROOT/.run/superset" "$REPO_ROOT/.run/superset-6.1.0"
+fi
+SUPERSET_GITOPS_HOME="${SUPERSET_GITOPS_HOME:-$REPO_ROOT/.run/superset-$SUPERSET_VERSION}"
 HOST=127.0.0.1
 PORT="${SUPERSET_PORT:-8088}"
 ADMIN_USER="${SUPERSET_ADMIN_USER:-admin}"
@@ -41,6 +53,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
 NAME=superset
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+[[ " $SUPPORTED_VERSIONS " == *" $SUPERSET_VERSION "* ]] ||
+  die "SUPERSET_VERSION=$SUPERSET_VERSION is not supported (supported: $SUPPORTED_VERSIONS)"
 
 # One superset.sh at a time installs, initialises, starts or stops (concurrent
 # `services.sh up` from several shells).
@@ -118,6 +133,16 @@ PY
   fi
   install_drivers
   install_connector
+  link_venv
+}
+
+# .venv/superset points at the venv of the version in use: tests and scripts run its python.
+link_venv() {
+  if [[ -d "$VENV_LINK" && ! -L "$VENV_LINK" ]]; then
+    say "install: replacing the old single venv ${VENV_LINK#"$REPO_ROOT"/} by a link to ${VENV#"$REPO_ROOT"/}"
+    rm -rf "$VENV_LINK"
+  fi
+  ln -sfn "superset-$SUPERSET_VERSION" "$VENV_LINK"
 }
 
 # Database drivers (PostgreSQL: psycopg2-binary, pinned by the constraints): a venv installed
@@ -289,6 +314,8 @@ group_pids() { # PGID: live processes in that process group
 
 launch() {
   [[ -f "$LOG_FILE" ]] && mv -f "$LOG_FILE" "$LOG_FILE.prev"
+  mkdir -p "$(dirname "$ACTIVE_FILE")"
+  printf '%s\n' "$SUPERSET_VERSION" >"$ACTIVE_FILE"
   # Own session (setsid): the server outlives the calling shell and its process group,
   # and the master's pid is the group id of all its workers.
   (
@@ -344,11 +371,15 @@ cmd_stop() {
     return 0
   fi
   stop_pid "$pid"
+  rm -f "$ACTIVE_FILE"
 }
 
 cmd_start() {
   local t0 t1 pid reason
   t0=$(now)
+  if health_ok && [[ -f "$ACTIVE_FILE" && "$(<"$ACTIVE_FILE")" != "$SUPERSET_VERSION" ]]; then
+    die "Superset $(<"$ACTIVE_FILE") runs on $HOST:$PORT, not $SUPERSET_VERSION: stop it first (npm stop)"
+  fi
   if health_ok; then
     install_drivers
     if ! connector_current; then
@@ -395,7 +426,7 @@ cmd_start() {
     fi
     sleep 0.5
   done
-  say "ready on http://$HOST:$PORT ($(since "$t0") s; gunicorn $(since "$t1") s)"
+  say "Superset $SUPERSET_VERSION ready on http://$HOST:$PORT ($(since "$t0") s; gunicorn $(since "$t1") s)"
 }
 
 cmd_status() {
@@ -408,7 +439,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in

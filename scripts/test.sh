@@ -26,7 +26,9 @@ trap cleanup EXIT
 connector_tests() {
   local python=.venv/superset/bin/python
   if ! "$python" -m pytest --version >/dev/null 2>&1; then
-    .venv/superset/bin/pip install -q --progress-bar off -c scripts/superset/constraints.txt pytest
+    local version
+    version=$(cat .run/superset-active 2>/dev/null || echo "${SUPERSET_VERSION:-6.1.0}")
+    .venv/superset/bin/pip install -q --progress-bar off -c "scripts/superset/constraints-$version.txt" pytest
   fi
   (cd connectors/superset-zookeeper && "../../$python" -m pytest -q -p no:cacheprovider)
 }

@@ -74,6 +74,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await github?.close();
+  // A run that failed half way leaves its objects: remove them (charts first), by this run's stamp.
+  for (const kind of ['chart', 'dataset', 'database'] as const)
+    for (const o of await admin.list(kind)) if (o.name.includes(stamp)) await admin.remove(kind, o.id);
   if (work) fs.rmSync(work, { recursive: true, force: true });
   const zk = await ZkClient.connect({ connect: zkConnect, connectTimeoutMs: 10_000 });
   try {

@@ -100,6 +100,7 @@ export async function readLive(
       vanished.add(row.uuid);
       return;
     }
+    raw = withListFields(row, raw);
     full.set(row.uuid, { kind, raw, spec: liveSpecFromRaw(kind, raw, names) });
   });
   if (vanished.size) {
@@ -167,4 +168,15 @@ export function withoutInheritedCacheTimeout(
   if (live.cache_timeout === null || live.cache_timeout === undefined) return live;
   if (live.cache_timeout !== databaseTimeout(live.database)) return live;
   return { ...live, cache_timeout: null };
+}
+
+/**
+ * What the list row knows and the GET may lack (a chart's GET on Superset 4.1 and 5.0 has no uuid and
+ * no dataset; a dataset's and a dashboard's have no uuid before 6.0). The GET wins where it has a value.
+ */
+export function withListFields(row: ListedObject, raw: Raw): Raw {
+  const fromList: Raw = { uuid: row.uuid };
+  for (const key of ['datasource_id', 'datasource_type'])
+    if (row.raw[key] !== undefined && row.raw[key] !== null) fromList[key] = row.raw[key];
+  return { ...fromList, ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) };
 }

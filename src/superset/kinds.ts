@@ -24,11 +24,12 @@ function spec(
   nameColumn: string,
   changedOn: KindSpec['changedOnColumn'],
   pageSize: number,
+  extra: string[] = [],
 ): KindSpec {
   return {
     base: `/api/v1/${kind}/`,
     nameColumn,
-    listColumns: ['id', 'uuid', nameColumn, changedOn, ...CHANGED_BY],
+    listColumns: ['id', 'uuid', nameColumn, changedOn, ...CHANGED_BY, ...extra],
     changedOnColumn: changedOn,
     pageSize,
     orderColumn: nameColumn,
@@ -38,7 +39,8 @@ function spec(
 export const KINDS: Record<SupersetKind, KindSpec> = {
   database: spec('database', 'database_name', 'changed_on', -1),
   dataset: spec('dataset', 'table_name', 'changed_on_utc', 100),
-  chart: spec('chart', 'slice_name', 'changed_on_utc', 100),
+  // A chart's GET on Superset 4.1 and 5.0 has neither its uuid nor its dataset: the list has both.
+  chart: spec('chart', 'slice_name', 'changed_on_utc', 100, ['datasource_id', 'datasource_type']),
   dashboard: spec('dashboard', 'dashboard_title', 'changed_on_utc', 100),
 };
 

@@ -8,6 +8,7 @@ import { Redactor } from '../../../src/superset/redact.js';
 import type { ListResponse } from '../../../src/superset/responses.js';
 import { backoffMs, parseRetryAfter, shouldRetryStatus } from '../../../src/superset/retry.js';
 import { rison } from '../../../src/superset/rison.js';
+import { withListFields } from '../../../src/live/read-live.js';
 
 describe('rison', () => {
   it('encodes what list and export queries use', () => {
@@ -159,7 +160,7 @@ describe('pagination', () => {
   it('selects few columns, orders by name, and reads until count', () => {
     const q = listQuery('chart', 2, { columns: ['viz_type'] });
     expect(q).toBe(
-      '(columns:!(id,uuid,slice_name,changed_on_utc,changed_by.first_name,changed_by.last_name,viz_type),order_column:slice_name,order_direction:asc,page:2,page_size:100)',
+      '(columns:!(id,uuid,slice_name,changed_on_utc,changed_by.first_name,changed_by.last_name,datasource_id,datasource_type,viz_type),order_column:slice_name,order_direction:asc,page:2,page_size:100)',
     );
     expect(listQuery('database', 0)).toContain('page_size:-1');
   });
@@ -194,5 +195,30 @@ describe('pagination', () => {
     expect(pass).toBe(2);
     expect(out).toHaveLength(151);
     expect(warnings).toEqual(['the chart list changed while it was read; reading it again (pass 2 of 3)']);
+  });
+});
+
+describe('withListFields', () => {
+  const row = {
+    id: 3,
+    uuid: 'c0ffee00-0000-4000-8000-000000000003',
+    name: 'Revenue',
+    changedOn: null,
+    changedBy: null,
+    raw: { id: 3, datasource_id: 12, datasource_type: 'table' },
+  };
+  it("gives a chart GET of Superset 4.1/5.0 (no uuid, no dataset) the list row's", () => {
+    expect(withListFields(row, { id: 3, slice_name: 'Revenue', params: '{}' })).toEqual({
+      id: 3,
+      uuid: row.uuid,
+      datasource_id: 12,
+      datasource_type: 'table',
+      slice_name: 'Revenue',
+      params: '{}',
+    });
+  });
+  it('keeps what the GET has (6.0 and later)', () => {
+    const raw = { id: 3, uuid: row.uuid, datasource_id: 99, datasource_type: 'table' };
+    expect(withListFields(row, raw)).toEqual(raw);
   });
 });

@@ -176,6 +176,10 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .addOption(envOption())
     .addOption(dirOption())
     .requiredOption('--bundle <file>', 'the ZIP to write')
+    .option(
+      '--superset-version <version>',
+      'the Superset that will import it (default: the newest this tool knows, 6.1)',
+    )
     .action(async (opts: import('./commands/export.js').ExportOptions) => {
       const { exportCommand } = await import('./commands/export.js');
       code = await exportCommand(opts, out);

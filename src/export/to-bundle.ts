@@ -9,6 +9,8 @@ import { chartRefMetadataToSuperset, tabNames } from '../superset-map/metadata-r
 import { buildQueryContext } from '../superset-map/query-context.js';
 import { uriWithUserinfoPassword } from '../superset-map/to-superset.js';
 import { slugify } from '../import/to-specs.js';
+import { LATEST, fitBundleDoc, type Capabilities } from '../superset/capabilities.js';
+import { UserError } from '../errors/user-error.js';
 
 const VERSION = '1.0.0';
 /** Superset's own mask: an import asks for the real password (its `passwords` field). */
@@ -18,11 +20,24 @@ const MASK = 'XXXXXXXXXX';
  * Desired objects (resolved for an environment) as a Superset assets bundle that stock Superset
  * imports (`POST /api/v1/assets/import/` or the UI). Passwords are masked as Superset masks them.
  */
-export function toBundle(objects: readonly AnyDesired[], now = new Date()): Map<string, string> {
+export function toBundle(
+  objects: readonly AnyDesired[],
+  now = new Date(),
+  caps: Capabilities = LATEST,
+): Map<string, string> {
   const root = `superset_gitops_export_${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const uuidOf = new Map(objects.map((o) => [objectKey(o.kind, o.name), o.uuid]));
   const files = new Map<string, string>();
-  const put = (path: string, doc: unknown) => files.set(`${root}/${path}`, stringify(doc, { lineWidth: 0 }));
+  const refused: string[] = [];
+  let current = '';
+  // Each file as the target version's import schema takes it: keys it lacks are left out when they
+  // hold nothing, and a value it would lose stops the export.
+  const put = (path: string, doc: Record<string, unknown>) => {
+    const kind = path.split('/')[0]!.replace(/s$/, '');
+    const fit = fitBundleDoc(kind, doc, caps);
+    for (const field of fit.refused) refused.push(`${current}: ${field}`);
+    files.set(`${root}/${path}`, stringify(fit.body, { lineWidth: 0 }));
+  };
   // Quoted: unquoted, PyYAML reads it as a datetime object, which Superset's schema refuses as "Not a valid datetime".
   files.set(
     `${root}/metadata.yaml`,
@@ -35,6 +50,7 @@ export function toBundle(objects: readonly AnyDesired[], now = new Date()): Map<
     if (o.kind === 'chart') chartIds.set(o.name, i + 1);
   });
   for (const o of objects) {
+    current = `${o.kind} "${o.name}"`;
     const file = slugify(o.name).slice(0, 80);
     switch (o.kind) {
       case 'database':
@@ -74,6 +90,10 @@ export function toBundle(objects: readonly AnyDesired[], now = new Date()): Map<
         break;
     }
   }
+  if (refused.length)
+    throw new UserError(
+      `Superset ${caps.version} cannot import these values (its import schema has no such field; remove them from the YAML or export for a newer Superset):\n${refused.map((r) => `  ${r}`).join('\n')}`,
+    );
   return files;
 }
 

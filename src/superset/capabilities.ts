@@ -20,8 +20,8 @@ export interface Capabilities {
 
 /** A field (or a json_metadata key) a version does not have, and the values that mean "not set". */
 interface FieldRule {
-  kind: 'dashboard' | 'dataset';
-  /** A body field, `json_metadata.KEY`, or `columns[].KEY`. */
+  kind: 'database' | 'dataset' | 'chart' | 'dashboard';
+  /** A field, `OBJECT.KEY` (json_metadata: a JSON string in REST bodies), or `LIST[].KEY`. */
   field: string;
   since: SupersetFamily;
   /** Values that are the same as leaving the field out: dropped without a word. */
@@ -30,6 +30,8 @@ interface FieldRule {
 
 const isNullish = (v: unknown) => v === null || v === undefined;
 const isEmpty = (v: unknown) => isNullish(v) || (Array.isArray(v) && v.length === 0);
+const isEmptyObject = (v: unknown) =>
+  isNullish(v) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
 
 const RULES: readonly FieldRule[] = [
   {
@@ -43,6 +45,40 @@ const RULES: readonly FieldRule[] = [
   { kind: 'dataset', field: 'currency_code_column', since: '6.1', unset: isNullish },
   { kind: 'dataset', field: 'folders', since: '6.0', unset: isEmpty },
   { kind: 'dataset', field: 'columns[].datetime_format', since: '6.1', unset: isNullish },
+];
+
+/**
+ * The same for the YAML files of an assets bundle (`POST /api/v1/assets/import/`), whose import
+ * schemas raise on unknown keys in every version, databases included.
+ */
+const BUNDLE_RULES: readonly FieldRule[] = [
+  { kind: 'database', field: 'impersonate_user', since: '5.0', unset: (v) => v === false || isNullish(v) },
+  { kind: 'database', field: 'encrypted_extra', since: '6.0', unset: isNullish },
+  { kind: 'database', field: 'masked_encrypted_extra', since: '6.1', unset: isNullish },
+  // Superset's own default: what a database made over REST without it is set to.
+  {
+    kind: 'database',
+    field: 'configuration_method',
+    since: '6.1',
+    unset: (v) => isNullish(v) || v === 'sqlalchemy_form',
+  },
+  { kind: 'database', field: 'extra.schema_options', since: '5.0', unset: isEmptyObject },
+  {
+    kind: 'database',
+    field: 'extra.per_user_caching',
+    since: '6.1',
+    unset: (v) => v === false || isNullish(v),
+  },
+  { kind: 'dataset', field: 'folders', since: '6.0', unset: isEmpty },
+  { kind: 'dataset', field: 'currency_code_column', since: '6.1', unset: isNullish },
+  { kind: 'dataset', field: 'source_db_engine', since: '6.1', unset: isNullish },
+  { kind: 'dataset', field: 'data_file', since: '6.1', unset: isNullish },
+  { kind: 'dataset', field: 'columns[].datetime_format', since: '6.1', unset: isNullish },
+  { kind: 'dataset', field: 'metrics[].currency', since: '6.0', unset: isNullish },
+  { kind: 'chart', field: 'tags', since: '6.0', unset: isEmpty },
+  { kind: 'dashboard', field: 'tags', since: '6.0', unset: isEmpty },
+  { kind: 'dashboard', field: 'theme_uuid', since: '6.0', unset: isNullish },
+  { kind: 'dashboard', field: 'theme_id', since: '6.0', unset: isNullish },
 ];
 
 const at = (family: SupersetFamily, since: SupersetFamily) => ORDER.indexOf(family) >= ORDER.indexOf(since);
@@ -81,37 +117,66 @@ export function fitBody(
   body: Record<string, unknown>,
   caps: Capabilities,
 ): Fitted {
-  const out: Record<string, unknown> = { ...body };
-  const dropped: string[] = [];
-  const refused: string[] = [];
+  const fit = fitWith(RULES, kind, body, caps);
+  if (!caps.restUuid && 'uuid' in fit.body && ['dataset', 'chart', 'dashboard'].includes(kind))
+    fit.refused.push(op === 'create' ? 'uuid' : 'uuid (update)');
+  return fit;
+}
+
+/** Fits one YAML document of an assets bundle (a database, dataset, chart or dashboard file). */
+export function fitBundleDoc(kind: string, doc: Record<string, unknown>, caps: Capabilities): Fitted {
+  return fitWith(BUNDLE_RULES, kind, doc, caps);
+}
+
+function fitWith(
+  rules: readonly FieldRule[],
+  kind: string,
+  input: Record<string, unknown>,
+  caps: Capabilities,
+): Fitted {
+  const out: Record<string, unknown> = { ...input };
+  const dropped = new Set<string>();
+  const refused = new Set<string>();
   const judge = (field: string, value: unknown, rule: FieldRule, remove: () => void) => {
     if (rule.unset(value)) {
       remove();
-      dropped.push(field);
-    } else refused.push(field);
+      dropped.add(field);
+    } else refused.add(field);
   };
-  for (const rule of RULES) {
+  for (const rule of rules) {
     if (rule.kind !== kind || at(caps.family, rule.since)) continue;
     const [head, key] = rule.field.split('.') as [string, string | undefined];
-    if (head === 'json_metadata' && key && typeof out.json_metadata === 'string') {
-      const meta = parseObject(out.json_metadata);
-      if (!meta || !(key in meta)) continue;
-      judge(rule.field, meta[key], rule, () => {
-        delete meta[key];
-        out.json_metadata = JSON.stringify(meta);
+    if (head.endsWith('[]') && key) {
+      const list = head.slice(0, -2);
+      if (!Array.isArray(out[list])) continue;
+      const items = (out[list] as unknown[]).map((c) =>
+        c && typeof c === 'object' ? { ...(c as Record<string, unknown>) } : c,
+      );
+      out[list] = items;
+      for (const item of items)
+        if (item && typeof item === 'object' && key in item) {
+          const entry = item as Record<string, unknown>;
+          judge(rule.field, entry[key], rule, () => delete entry[key]);
+        }
+    } else if (key) {
+      // A nested mapping: a JSON string (json_metadata in REST bodies) or an object (bundle YAML).
+      const holder = out[head];
+      const asString = typeof holder === 'string';
+      const nested = asString
+        ? parseObject(holder)
+        : holder && typeof holder === 'object' && !Array.isArray(holder)
+          ? { ...(holder as Record<string, unknown>) }
+          : undefined;
+      if (!nested || !(key in nested)) continue;
+      judge(rule.field, nested[key], rule, () => {
+        delete nested[key];
+        out[head] = asString ? JSON.stringify(nested) : nested;
       });
-    } else if (head === 'columns[]' && key && Array.isArray(out.columns)) {
-      const columns = (out.columns as Record<string, unknown>[]).map((c) => ({ ...c }));
-      out.columns = columns;
-      for (const column of columns)
-        if (key in column) judge(rule.field, column[key], rule, () => delete column[key]);
     } else if (head in out) {
       judge(rule.field, out[head], rule, () => delete out[head]);
     }
   }
-  if (!caps.restUuid && 'uuid' in out && ['dataset', 'chart', 'dashboard'].includes(kind))
-    refused.push(op === 'create' ? 'uuid' : 'uuid (update)');
-  return { body: out, dropped: [...new Set(dropped)], refused: [...new Set(refused)] };
+  return { body: out, dropped: [...dropped], refused: [...refused] };
 }
 
 /** The sentence for refused fields, naming the object and the version. */

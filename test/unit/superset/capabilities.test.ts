@@ -5,10 +5,12 @@ import {
   capabilitiesOf,
   familyOf,
   fitBody,
+  fitBundleDoc,
   refusalMessage,
   type SupersetFamily,
 } from '../../../src/superset/capabilities.js';
 import { createSupersetClient } from '../../../src/superset/index.js';
+import type { AnyDesired } from '../../../src/model/object.js';
 import { json, startServer, withAuth, type LocalServer } from './local-server.js';
 
 describe('familyOf', () => {
@@ -188,5 +190,73 @@ describe('the client learns the version once and fits its writes', () => {
     };
     await c.create('dashboard', body);
     expect(JSON.parse(writes()[0]!.body)).toEqual(body);
+  });
+});
+
+describe('fitBundleDoc and export --superset-version', () => {
+  const database = {
+    database_name: 'warehouse',
+    sqlalchemy_uri: 'postgresql://reader@db/warehouse',
+    configuration_method: 'sqlalchemy_form',
+    impersonate_user: false,
+    masked_encrypted_extra: null,
+    extra: { schema_options: {}, allows_virtual_table_explore: true },
+    uuid: 'u',
+    version: '1.0.0',
+  };
+
+  it.each<[SupersetFamily, string[]]>([
+    ['4.1', ['impersonate_user', 'masked_encrypted_extra', 'configuration_method', 'extra.schema_options']],
+    ['5.0', ['masked_encrypted_extra', 'configuration_method']],
+    ['6.0', ['masked_encrypted_extra', 'configuration_method']],
+    ['6.1', []],
+  ])('a database file for %s leaves out %o, which hold nothing', (family, dropped) => {
+    const fit = fitBundleDoc('database', database, capabilitiesOf(family));
+    expect(fit.dropped.sort()).toEqual([...dropped].sort());
+    expect(fit.refused).toEqual([]);
+    for (const field of dropped.filter((f) => !f.includes('.'))) expect(fit.body).not.toHaveProperty(field);
+    expect((fit.body.extra as Record<string, unknown>).allows_virtual_table_explore).toBe(true);
+  });
+
+  it('refuses what the version would lose: a SQL Lab impersonation on 4.1, an encrypted extra before 6.1', () => {
+    const fit = fitBundleDoc(
+      'database',
+      { ...database, impersonate_user: true, masked_encrypted_extra: '{"k": 1}' },
+      capabilitiesOf('4.1'),
+    );
+    expect(fit.refused.sort()).toEqual(['impersonate_user', 'masked_encrypted_extra']);
+  });
+
+  it('export --superset-version writes a bundle the older import schema takes, or says what it cannot hold', async () => {
+    const { toBundle } = await import('../../../src/export/to-bundle.js');
+    const objects: AnyDesired[] = [
+      {
+        source: { file: 'metadata/databases/warehouse.yaml', line: 1, col: 1 },
+        kind: 'database' as const,
+        name: 'warehouse',
+        uuid: '5d9f5c5e-0000-4000-8000-000000000001',
+        spec: {
+          kind: 'database' as const,
+          name: 'warehouse',
+          sqlalchemy_uri: 'sqlite:///w.db',
+          impersonate_user: true,
+        },
+      },
+    ];
+    const on61 = [...toBundle(objects, new Date(0)).values()].join('\n');
+    expect(on61).toContain('impersonate_user: true');
+    expect(() => toBundle(objects, new Date(0), capabilitiesOf('4.1', '4.1.4'))).toThrow(
+      /Superset 4\.1\.4 cannot import these values[^]*database "warehouse": impersonate_user/,
+    );
+    const plain: AnyDesired[] = [
+      {
+        ...objects[0]!,
+        kind: 'database',
+        spec: { kind: 'database', name: 'warehouse', sqlalchemy_uri: 'sqlite:///w.db' },
+      },
+    ];
+    const on41 = [...toBundle(plain, new Date(0), capabilitiesOf('4.1', '4.1.4')).values()].join('\n');
+    expect(on41).not.toContain('impersonate_user');
+    expect(on41).not.toContain('configuration_method');
   });
 });

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The sync, drift and import suites against other Superset versions, one server at a time, with the
+# other services (ZooKeeper, PostgreSQL, sshd) left running:
+#   scripts/superset-versions.sh [VERSION...]      (default: 6.0.0)
+# For each version: stop the running Superset, start that one (its own venv, constraints and state,
+# installed and initialised on first use), run the suites, print the figures. At the end Superset is
+# stopped (`npm run demo` or scripts/services.sh up starts 6.1.0 again). Exit 1 if any suite failed.
+set -uo pipefail
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT" || exit 1
+SUITES=(test/integration/sync test/integration/drift test/integration/import)
+now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+versions=("$@")
+((${#versions[@]})) || versions=(6.0.0)
+rc=0
+summary=()
+for version in "${versions[@]}"; do
+  echo "=== Superset $version ==="
+  bash scripts/superset.sh stop || { rc=1; break; }
+  t0=$(now)
+  if ! SUPERSET_VERSION=$version bash scripts/superset.sh start; then
+    summary+=("$(printf '%-6s start FAILED after %s s' "$version" "$(since "$t0")")")
+    rc=1
+    continue
+  fi
+  start=$(since "$t0")
+  t0=$(now)
+  status=0
+  SUPERSET_VERSION=$version npx vitest run "${SUITES[@]}" || status=$?
+  ((status == 0)) || rc=1
+  summary+=("$(printf '%-6s install+start %6s s, suites %6s s, %s' "$version" "$start" "$(since "$t0")" \
+    "$( ((status == 0)) && echo passed || echo FAILED)")")
+done
+bash scripts/superset.sh stop || rc=1
+echo "=== versions ==="
+printf '%s\n' "${summary[@]}"
+exit "$rc"

@@ -15,6 +15,7 @@ import {
 import { authCalls } from './auth-calls.js';
 import { exportBundle, importBundle, type ImportOptions } from './bundles.js';
 import { CookieJar } from './cookies.js';
+import { createThroughImport } from './import-create.js';
 import type { RequestContext } from './errors.js';
 import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
@@ -128,7 +129,10 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     : undefined;
   const capabilities = () => (probed ??= probeServer(executor, log));
 
-  /** The body as this server takes it; a value it would lose is refused before anything is sent. */
+  /**
+   * The body as this server takes it; a value it would lose is refused before anything is sent. A
+   * uuid on a create that REST refuses (4.1, 5.0) is kept: `create` goes through the import instead.
+   */
   async function fitted(
     op: 'create' | 'update',
     kind: SupersetKind,
@@ -137,6 +141,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   ): Promise<Record<string, unknown>> {
     const caps = await capabilities();
     const fit = fitBody(kind, op, body, caps);
+    if (op === 'create' && kind !== 'database') fit.refused = fit.refused.filter((f) => f !== 'uuid');
     if (fit.refused.length)
       throw refusal(
         { method: op === 'create' ? 'POST' : 'PUT', path: KINDS[kind].base, ctx },
@@ -197,10 +202,26 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     async create(kind, body, options = {}) {
       redactor.addFromBody(body);
       const ctx: RequestContext = { op: 'create', kind, name: nameInBody(kind, body) };
+      const json = await fitted('create', kind, body, ctx);
+      if (kind !== 'database' && typeof json.uuid === 'string' && !(await capabilities()).restUuid) {
+        return createThroughImport(
+          {
+            executor,
+            redactor,
+            get: (k, id) => client.get(k, id),
+            list: (k, o) => client.list(k, o),
+            update: (k, id, b) => client.update(k, id, b, options),
+            ...(options.fence ? { fence: options.fence } : {}),
+          },
+          kind,
+          json,
+          ctx,
+        );
+      }
       const req: ApiRequest = {
         method: 'POST',
         path: KINDS[kind].base,
-        json: await fitted('create', kind, body, ctx),
+        json,
         category: 'write',
         ctx,
         ...(options.fence ? { fence: options.fence } : {}),

@@ -172,13 +172,88 @@ describe('the client learns the version once and fits its writes', () => {
     expect(sent.uuid).toBe('u1');
   });
 
-  it('on 5.0: a chart with a uuid is refused before anything is written', async () => {
+  it('on 5.0: an update that carries a uuid is refused before anything is written', async () => {
     const c = await superset('5.0');
-    await expect(c.create('chart', { slice_name: 'Revenue', uuid: 'u2' })).rejects.toThrow(
-      /Superset 5.0 \(probed\) refuses uuids when charts are created/,
+    await expect(c.update('chart', 7, { slice_name: 'Revenue', uuid: 'u2' })).rejects.toThrow(
+      /Superset 5.0 \(probed\) refuses uuids when charts are created or updated over REST/,
     );
-    expect(writes()).toEqual([]);
+    expect(server!.seen.filter((r) => r.method === 'PUT')).toEqual([]);
     expect(c.calls.write).toBe(0);
+  });
+
+  it('on 5.0: a chart is created with its uuid through the chart import, then the rest in a PUT', async () => {
+    const chartUuid = '0c0ffee0-0000-4000-8000-000000000002';
+    let imported = '';
+    server = await startServer(
+      withAuth((req, res) => {
+        if (req.path === '/version') return json(res, 404, { message: 'Not found' });
+        if (req.path === '/api/v1/dashboard/_info')
+          return json(res, 200, { add_columns: [{ name: 'slug' }] });
+        if (req.path === '/api/v1/dashboard/')
+          return json(res, 200, { count: 0, result: [], list_columns: ['id'] });
+        if (req.path === '/api/v1/dataset/12')
+          return json(res, 200, {
+            result: { id: 12, table_name: 'orders', schema: null, sql: null, database: { id: 3 } },
+          });
+        if (req.path === '/api/v1/dataset/')
+          return json(res, 200, {
+            count: 1,
+            result: [{ id: 12, uuid: 'da7a5e70-0000-4000-8000-000000000012', table_name: 'orders' }],
+          });
+        if (req.path === '/api/v1/database/3/connection')
+          return json(res, 200, {
+            result: {
+              id: 3,
+              uuid: 'dada0000-0000-4000-8000-000000000003',
+              database_name: 'warehouse',
+              sqlalchemy_uri: 'sqlite://',
+            },
+          });
+        if (req.path === '/api/v1/chart/import/') {
+          imported = req.body;
+          return json(res, 200, { message: 'OK' });
+        }
+        if (req.path === '/api/v1/chart/' && req.method === 'GET')
+          return json(res, 200, { count: 1, result: [{ id: 40, uuid: chartUuid, slice_name: 'Revenue' }] });
+        if (req.path === '/api/v1/chart/40' && req.method === 'PUT')
+          return json(res, 200, { id: 40, result: {} });
+        return json(res, 404, { message: `no ${req.method} ${req.path}` });
+      }),
+    );
+    const c = createSupersetClient({
+      baseUrl: server.url,
+      username: 'admin',
+      password: 'pw-for-tests',
+      maxRetries: 0,
+    });
+    const body = {
+      slice_name: 'Revenue',
+      viz_type: 'table',
+      datasource_id: 12,
+      datasource_type: 'table',
+      params: '{}',
+      uuid: chartUuid,
+    };
+    expect((await c.create('chart', body)).id).toBe(40);
+    // The zip's entry names are plain text in the multipart body: the chart, and files naming its
+    // dataset and database (imported without overwrite, so the existing ones stay as they are).
+    for (const entry of [
+      'bundle/metadata.yaml',
+      `bundle/charts/${chartUuid}.yaml`,
+      'bundle/datasets/db_3/ds_12.yaml',
+      'bundle/databases/db_3.yaml',
+    ])
+      expect(imported).toContain(entry);
+    expect(imported).toMatch(/name="overwrite"\r\n\r\nfalse/);
+    const put = server.seen.find((r) => r.method === 'PUT')!;
+    expect(put.path).toBe('/api/v1/chart/40');
+    expect(JSON.parse(put.body)).toEqual({
+      slice_name: 'Revenue',
+      viz_type: 'table',
+      datasource_id: 12,
+      datasource_type: 'table',
+      params: '{}',
+    });
   });
 
   it('on 6.1: the body goes as built', async () => {

@@ -15,6 +15,7 @@ import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { ATTRIBUTE_OPTIONS } from './plan-run.js';
 import { UserError } from '../errors/user-error.js';
 import { closestName } from '../model/suggest.js';
+import { withListFields } from '../live/read-live.js';
 
 /** A bundle's files from a ZIP, or from a folder holding an unzipped one. */
 export function readBundleFiles(source: string): Map<string, string> {
@@ -77,7 +78,7 @@ export async function convertLive(
         kind,
         uuid: row.uuid,
         id: row.id,
-        raw: { ...raw, id: row.id },
+        raw: { ...withListFields(row, raw), id: row.id },
         origin: `Superset ${kind} id ${row.id}`,
       });
     });

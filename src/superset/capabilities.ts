@@ -118,6 +118,19 @@ export function fitBody(
   caps: Capabilities,
 ): Fitted {
   const fit = fitWith(RULES, kind, body, caps);
+  // A metric's currency is an object from 6.0 on; before, a string (Superset keeps the JSON text).
+  if (kind === 'dataset' && !at(caps.family, '6.0') && Array.isArray(fit.body.metrics))
+    fit.body.metrics = (fit.body.metrics as unknown[]).map((m) =>
+      m &&
+      typeof m === 'object' &&
+      (m as Record<string, unknown>).currency &&
+      typeof (m as Record<string, unknown>).currency === 'object'
+        ? {
+            ...(m as Record<string, unknown>),
+            currency: JSON.stringify((m as Record<string, unknown>).currency),
+          }
+        : m,
+    );
   if (!caps.restUuid && 'uuid' in fit.body && ['dataset', 'chart', 'dashboard'].includes(kind))
     fit.refused.push(op === 'create' ? 'uuid' : 'uuid (update)');
   return fit;

@@ -8,7 +8,7 @@ import { writeZip } from '../import/zip.js';
 import type { RequestContext } from './errors.js';
 import type { Executor } from './executor.js';
 import { KINDS } from './kinds.js';
-import { emptyResultError } from './make-error.js';
+import { emptyResultError, refusal } from './make-error.js';
 import type { Redactor } from './redact.js';
 import type { ListedObject, SupersetKind } from './port.js';
 import type { ListOptions } from './pagination.js';
@@ -132,14 +132,31 @@ export async function createThroughImport(
   if (kind === 'dataset') {
     // A REST create reads the table's columns from the source; an import takes only what the file
     // lists: read them now, as the create would have. The caller's PUT follows with everything else.
-    await deps.executor.request({
-      method: 'PUT',
-      path: `${KINDS.dataset.base}${created.id}/refresh`,
-      json: {},
-      category: 'write',
-      ctx,
-      ...(deps.fence ? { fence: deps.fence } : {}),
-    });
+    try {
+      await deps.executor.request({
+        method: 'PUT',
+        path: `${KINDS.dataset.base}${created.id}/refresh`,
+        json: {},
+        category: 'write',
+        ctx,
+        ...(deps.fence ? { fence: deps.fence } : {}),
+      });
+    } catch (e) {
+      // As a REST create would have: no dataset on a table Superset cannot read.
+      await deps.executor
+        .request({
+          method: 'DELETE',
+          path: `${KINDS.dataset.base}${created.id}`,
+          json: {},
+          category: 'write',
+          ctx,
+        })
+        .catch(() => undefined);
+      throw refusal(
+        { method: 'PUT', path: `${KINDS.dataset.base}${created.id}/refresh`, ctx },
+        `The table of dataset ${JSON.stringify(body.table_name)} could not be found or read in its database (Superset refused to read its columns: ${(e as Error).message}); the dataset was not kept.`,
+      );
+    }
     return { id: created.id, result: {} };
   }
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !NOT_IN_PUT.has(k)));

@@ -8,6 +8,7 @@ import { buildNameLookup } from '../live/names.js';
 import type { NameLookup } from '../superset-map/from-superset.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import type { PollResult } from './poller.js';
+import { withListFields } from '../live/read-live.js';
 
 /** What the agent knows about the desired and applied state, as the one-shot drift reads it. */
 export interface Known {
@@ -33,7 +34,7 @@ export async function evaluateChanged(
 ): Promise<DriftFinding[]> {
   const want = known.desired.get(row.uuid);
   if (!want) return forOne(known, row.uuid, [liveEntry(kind, row)], now);
-  const raw = await port.get(kind, row.id);
+  const raw = withListFields(row, await port.get(kind, row.id));
   const attributes = attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options);
   // The database was not read here: its desired cache_timeout is what Superset falls back to.
   const databaseTimeout = (name: unknown) =>

@@ -67,6 +67,14 @@ const DEFAULTS: Record<string, Obj> = {
 function same(kind: string, key: string, a: unknown, b: unknown): boolean {
   const norm = (v: unknown) => {
     if (EMPTY(v)) return undefined;
+    // A metric's currency: an object from Superset 6.0 on, its JSON text in 4.1 and 5.0 exports.
+    if (kind === 'metric' && key === 'currency' && typeof v === 'string') {
+      try {
+        v = JSON.parse(v) as unknown;
+      } catch {
+        return v;
+      }
+    }
     const d = DEFAULTS[kind]?.[key];
     return d !== undefined && JSON.stringify(d) === JSON.stringify(v) ? undefined : v;
   };

@@ -2,6 +2,7 @@
 import type { SupersetClient } from '../../../src/superset/index.js';
 import type { SupersetKind } from '../../../src/superset/port.js';
 import type { Plan, PlannedChange } from '../../../src/plan/types.js';
+import { withListFields } from '../../../src/live/read-live.js';
 
 export type Raw = Record<string, unknown>;
 
@@ -16,8 +17,11 @@ export async function exists(admin: SupersetClient, kind: SupersetKind, name: st
   return (await admin.list(kind)).some((r) => r.name === name);
 }
 
+/** An object as Superset's GET has it, with what only the list has on older versions (a chart's uuid and dataset on 4.1/5.0). */
 export async function readBack(admin: SupersetClient, kind: SupersetKind, name: string): Promise<Raw> {
-  return admin.get(kind, await idOf(admin, kind, name));
+  const row = (await admin.list(kind)).find((r) => r.name === name);
+  if (!row) throw new Error(`no ${kind} named ${JSON.stringify(name)} in Superset`);
+  return withListFields(row, await admin.get(kind, row.id));
 }
 
 export function json(value: unknown): Raw {

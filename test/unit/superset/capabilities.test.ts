@@ -335,3 +335,19 @@ describe('fitBundleDoc and export --superset-version', () => {
     expect(on41).not.toContain('configuration_method');
   });
 });
+
+describe('metric currency', () => {
+  it('is sent as an object from 6.0 on and as its JSON text before', () => {
+    const body = {
+      metrics: [
+        { metric_name: 'revenue', currency: { symbol: 'USD', symbolPosition: 'prefix' } },
+        { metric_name: 'n', currency: null },
+      ],
+    };
+    expect(fitBody('dataset', 'update', body, capabilitiesOf('6.0')).body).toEqual(body);
+    expect(fitBody('dataset', 'update', body, capabilitiesOf('5.0')).body.metrics).toEqual([
+      { metric_name: 'revenue', currency: '{"symbol":"USD","symbolPosition":"prefix"}' },
+      { metric_name: 'n', currency: null },
+    ]);
+  });
+});

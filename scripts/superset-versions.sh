@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sync, drift and import suites against other Superset versions, one server at a time, with the
 # other services (ZooKeeper, PostgreSQL, sshd) left running:
-#   scripts/superset-versions.sh [VERSION...]      (default: 6.0.0)
+#   scripts/superset-versions.sh [VERSION...]      (default: 6.0.0 5.0.0 4.1.4)
 # For each version: stop the running Superset, start that one (its own venv, constraints and state,
 # installed and initialised on first use), run the suites, print the figures. At the end Superset is
 # stopped (`npm run demo` or scripts/services.sh up starts 6.1.0 again). Exit 1 if any suite failed.
@@ -12,7 +12,7 @@ SUITES=(test/integration/sync test/integration/drift test/integration/import)
 now() { printf '%s' "${EPOCHREALTIME/,/.}"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 versions=("$@")
-((${#versions[@]})) || versions=(6.0.0)
+((${#versions[@]})) || versions=(6.0.0 5.0.0 4.1.4)
 rc=0
 summary=()
 for version in "${versions[@]}"; do

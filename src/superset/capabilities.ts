@@ -29,6 +29,8 @@ interface FieldRule {
 }
 
 const isNullish = (v: unknown) => v === null || v === undefined;
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 const isEmpty = (v: unknown) => isNullish(v) || (Array.isArray(v) && v.length === 0);
 const isEmptyObject = (v: unknown) =>
   isNullish(v) || (typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0);
@@ -120,16 +122,8 @@ export function fitBody(
   const fit = fitWith(RULES, kind, body, caps);
   // A metric's currency is an object from 6.0 on; before, a string (Superset keeps the JSON text).
   if (kind === 'dataset' && !at(caps.family, '6.0') && Array.isArray(fit.body.metrics))
-    fit.body.metrics = (fit.body.metrics as unknown[]).map((m) =>
-      m &&
-      typeof m === 'object' &&
-      (m as Record<string, unknown>).currency &&
-      typeof (m as Record<string, unknown>).currency === 'object'
-        ? {
-            ...(m as Record<string, unknown>),
-            currency: JSON.stringify((m as Record<string, unknown>).currency),
-          }
-        : m,
+    fit.body.metrics = (fit.body.metrics as Record<string, unknown>[]).map((metric) =>
+      isObject(metric?.currency) ? { ...metric, currency: JSON.stringify(metric.currency) } : metric,
     );
   if (!caps.restUuid && 'uuid' in fit.body && ['dataset', 'chart', 'dashboard'].includes(kind))
     fit.refused.push(op === 'create' ? 'uuid' : 'uuid (update)');
@@ -175,11 +169,7 @@ function fitWith(
       // A nested mapping: a JSON string (json_metadata in REST bodies) or an object (bundle YAML).
       const holder = out[head];
       const asString = typeof holder === 'string';
-      const nested = asString
-        ? parseObject(holder)
-        : holder && typeof holder === 'object' && !Array.isArray(holder)
-          ? { ...(holder as Record<string, unknown>) }
-          : undefined;
+      const nested = asString ? parseObject(holder) : isObject(holder) ? { ...holder } : undefined;
       if (!nested || !(key in nested)) continue;
       judge(rule.field, nested[key], rule, () => {
         delete nested[key];
@@ -217,7 +207,7 @@ export function refusalMessage(
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    return isObject(v) ? v : undefined;
   } catch {
     return undefined;
   }

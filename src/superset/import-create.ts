@@ -143,15 +143,7 @@ export async function createThroughImport(
       });
     } catch (e) {
       // As a REST create would have: no dataset on a table Superset cannot read.
-      await deps.executor
-        .request({
-          method: 'DELETE',
-          path: `${KINDS.dataset.base}${created.id}`,
-          json: {},
-          category: 'write',
-          ctx,
-        })
-        .catch(() => undefined);
+      await removeQuietly(deps, 'dataset', created.id, ctx);
       throw refusal(
         { method: 'PUT', path: `${KINDS.dataset.base}${created.id}/refresh`, ctx },
         `The table of dataset ${JSON.stringify(body.table_name)} could not be found or read in its database (Superset refused to read its columns: ${(e as Error).message}); the dataset was not kept.`,
@@ -160,5 +152,22 @@ export async function createThroughImport(
     return { id: created.id, result: {} };
   }
   const rest = Object.fromEntries(Object.entries(body).filter(([k]) => !NOT_IN_PUT.has(k)));
-  return { id: created.id, result: await deps.update(kind, created.id, rest) };
+  try {
+    return { id: created.id, result: await deps.update(kind, created.id, rest) };
+  } catch (e) {
+    // One create, as over REST: what Superset refused leaves no half-made object behind.
+    await removeQuietly(deps, kind, created.id, ctx);
+    throw e;
+  }
+}
+
+function removeQuietly(
+  deps: ImportCreateDeps,
+  kind: 'dataset' | 'chart' | 'dashboard',
+  id: number,
+  ctx: RequestContext,
+): Promise<unknown> {
+  return deps.executor
+    .request({ method: 'DELETE', path: `${KINDS[kind].base}${id}`, json: {}, category: 'write', ctx })
+    .catch(() => undefined);
 }

@@ -181,9 +181,18 @@ describe('the client learns the version once and fits its writes', () => {
     expect(c.calls.write).toBe(0);
   });
 
-  it('on 5.0: a chart is created with its uuid through the chart import, then the rest in a PUT', async () => {
-    const chartUuid = '0c0ffee0-0000-4000-8000-000000000002';
-    let imported = '';
+  const chartUuid = '0c0ffee0-0000-4000-8000-000000000002';
+  const chartBody = {
+    slice_name: 'Revenue',
+    viz_type: 'table',
+    datasource_id: 12,
+    datasource_type: 'table',
+    params: '{}',
+    uuid: chartUuid,
+  };
+  /** A Superset 5.0 as far as a chart create through the import sees it; its PUT answers putStatus. */
+  async function legacyChartServer(putStatus: number) {
+    const seen = { imported: '' };
     server = await startServer(
       withAuth((req, res) => {
         if (req.path === '/version') return json(res, 404, { message: 'Not found' });
@@ -210,13 +219,17 @@ describe('the client learns the version once and fits its writes', () => {
             },
           });
         if (req.path === '/api/v1/chart/import/') {
-          imported = req.body;
+          seen.imported = req.body;
           return json(res, 200, { message: 'OK' });
         }
         if (req.path === '/api/v1/chart/' && req.method === 'GET')
           return json(res, 200, { count: 1, result: [{ id: 40, uuid: chartUuid, slice_name: 'Revenue' }] });
         if (req.path === '/api/v1/chart/40' && req.method === 'PUT')
-          return json(res, 200, { id: 40, result: {} });
+          return putStatus === 200
+            ? json(res, 200, { id: 40, result: {} })
+            : json(res, putStatus, { message: { params: ['Not valid JSON.'] } });
+        if (req.path === '/api/v1/chart/40' && req.method === 'DELETE')
+          return json(res, 200, { message: 'OK' });
         return json(res, 404, { message: `no ${req.method} ${req.path}` });
       }),
     );
@@ -226,15 +239,12 @@ describe('the client learns the version once and fits its writes', () => {
       password: 'pw-for-tests',
       maxRetries: 0,
     });
-    const body = {
-      slice_name: 'Revenue',
-      viz_type: 'table',
-      datasource_id: 12,
-      datasource_type: 'table',
-      params: '{}',
-      uuid: chartUuid,
-    };
-    expect((await c.create('chart', body)).id).toBe(40);
+    return { c, seen };
+  }
+
+  it('on 5.0: a chart is created with its uuid through the chart import, then the rest in a PUT', async () => {
+    const { c, seen } = await legacyChartServer(200);
+    expect((await c.create('chart', chartBody)).id).toBe(40);
     // The zip's entry names are plain text in the multipart body: the chart, and files naming its
     // dataset and database (imported without overwrite, so the existing ones stay as they are).
     for (const entry of [
@@ -243,9 +253,9 @@ describe('the client learns the version once and fits its writes', () => {
       'bundle/datasets/db_3/ds_12.yaml',
       'bundle/databases/db_3.yaml',
     ])
-      expect(imported).toContain(entry);
-    expect(imported).toMatch(/name="overwrite"\r\n\r\nfalse/);
-    const put = server.seen.find((r) => r.method === 'PUT')!;
+      expect(seen.imported).toContain(entry);
+    expect(seen.imported).toMatch(/name="overwrite"\r\n\r\nfalse/);
+    const put = server!.seen.find((r) => r.method === 'PUT')!;
     expect(put.path).toBe('/api/v1/chart/40');
     expect(JSON.parse(put.body)).toEqual({
       slice_name: 'Revenue',
@@ -254,6 +264,15 @@ describe('the client learns the version once and fits its writes', () => {
       datasource_type: 'table',
       params: '{}',
     });
+    expect(server!.seen.filter((r) => r.method === 'DELETE')).toEqual([]);
+  });
+
+  it('on 5.0: a chart whose PUT Superset refuses after the import is removed again, and the create fails', async () => {
+    const { c } = await legacyChartServer(400);
+    await expect(c.create('chart', chartBody)).rejects.toThrow(/HTTP 400/);
+    expect(server!.seen.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      '/api/v1/chart/40',
+    ]);
   });
 
   it('on 6.1: the body goes as built', async () => {

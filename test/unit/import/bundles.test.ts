@@ -25,7 +25,8 @@ function validateConverted(objects: ReturnType<typeof convertBundle>['objects'])
   );
 }
 
-describe('import --bundle on real export bundles', () => {
+// Real bundles up to 358 objects: seconds of YAML work on a busy 2-core machine (no figure asserted).
+describe('import --bundle on real export bundles', { timeout: 30_000 }, () => {
   const all = realBundles();
 
   it('finds the fixture bundles', () => {

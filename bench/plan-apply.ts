@@ -1,12 +1,12 @@
 // Plan and apply N objects against the live Superset and ZooKeeper, and print times and Superset calls.
 //   npx tsx bench/plan-apply.ts [N]     (default 1000: 1 database, 50 datasets, 5 dashboards, the rest charts)
-// Uses its own environment (ZooKeeper root), SQLite file and object names; deletes them afterwards.
-import { execFileSync } from 'node:child_process';
+// Uses its own environment (ZooKeeper root), warehouse tables and object names; deletes them afterwards.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { adminClient, cleanupRun, environmentYaml, python } from '../test/integration/sync/fixture.js';
+import { adminClient, cleanupRun, environmentYaml } from '../test/integration/sync/fixture.js';
+import { warehouseDatabaseYaml, warehouseSql } from '../test/integration/warehouse.js';
 import { engine, type CountingPort, type Engine } from '../test/integration/sync/harness.js';
 import { loadProject } from '../src/engine/project.js';
 import type { Registry } from '../src/registry/registry.js';
@@ -24,7 +24,6 @@ if (CHARTS < DASHBOARDS) throw new Error(`N=${total} is too small; use at least 
 const runId = `bench_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-plan-apply-'));
 const metadataDir = path.join(dir, 'metadata');
-const sqliteFile = path.join(dir, 'warehouse.db');
 const zkRoot = `/superset-gitops-bench/plan-apply-${runId}`;
 const envName = 'bench';
 
@@ -36,15 +35,12 @@ function write(file: string, text: string): void {
 
 /** One table per dataset (Superset wants table names unique across all its datasets). */
 function createTables(): void {
-  const script = `
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1]); r = sys.argv[2]
-for t in range(int(sys.argv[3])):
-    con.execute(f"CREATE TABLE t{t}_{r} (id INTEGER PRIMARY KEY, day DATETIME, region TEXT, amount REAL)")
-    con.executemany(f"INSERT INTO t{t}_{r} VALUES (?,?,?,?)", [(i, f"2025-01-{1 + i % 28:02d}", "nesw"[i % 4], i * 1.5) for i in range(20)])
-con.commit()
-`;
-  execFileSync(python(), ['-c', script, sqliteFile, runId, String(DATASETS)]);
+  const tables = Array.from(
+    { length: DATASETS },
+    (_, t) => `CREATE TABLE "t${t}_${runId}" (id integer PRIMARY KEY, day timestamp, region text, amount double precision);
+INSERT INTO "t${t}_${runId}" SELECT i, make_timestamp(2025, 1, 1 + i % 28, 0, 0, 0), substr('nesw', 1 + i % 4, 1), i * 1.5 FROM generate_series(0, 19) AS i;`,
+  );
+  warehouseSql(tables.join('\n'));
 }
 
 const chartName = (i: number) => `Chart ${i} ${runId}`;
@@ -72,7 +68,7 @@ ${params}
 
 function writeTree(): void {
   write(`environments/${envName}.yaml`, environmentYaml(envName, zkRoot));
-  write('databases/db.yaml', `kind: database\nname: db_${runId}\nsqlalchemy_uri: sqlite:///${sqliteFile}\n`);
+  write('databases/db.yaml', warehouseDatabaseYaml(`db_${runId}`));
   for (let d = 0; d < DATASETS; d++) {
     write(
       `datasets/ds_${d}.yaml`,

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Create the demo warehouse: a small, deterministic SQLite database.
+"""The demo warehouse: small, deterministic sales data.
 
-    python3 scripts/demo-data.py [PATH]      (default: <repo>/.run/demo/warehouse.db)
+    python3 scripts/demo-data.py --sql [--role ROLE]   PostgreSQL script on stdout (one transaction;
+                                                      with --role, the tables belong to ROLE);
+                                                      scripts/postgres.sh loads it into `sales`
+    python3 scripts/demo-data.py PATH                 the same rows as a SQLite file (for a test
+                                                      that wants SQLite on purpose)
 
 Tables:
   orders(order_id, order_date, customer_id, region, product_line, quantity,
          unit_price, amount, status)     5,000 rows over 2025-01-01..2025-12-31
   customers(customer_id, name, country, segment, signup_date)     300 rows
 
-Same seed, same rows, on every run. The file is rebuilt from scratch in a
+Same seed, same rows, on every run. A SQLite file is rebuilt from scratch in a
 temporary file and renamed over the old one, so readers never see a half-written
-database. Standard library only; prints the absolute path of the database.
+database; prints its absolute path. Standard library only.
 """
 
 import datetime as dt
@@ -144,10 +148,69 @@ def build(path: Path) -> None:
         raise
 
 
+PG_SCHEMA = """
+CREATE TABLE customers (
+    customer_id integer PRIMARY KEY,
+    name text NOT NULL,
+    country text NOT NULL,
+    segment text NOT NULL,
+    signup_date date NOT NULL
+);
+CREATE TABLE orders (
+    order_id integer PRIMARY KEY,
+    order_date date NOT NULL,
+    customer_id integer NOT NULL REFERENCES customers (customer_id),
+    region text NOT NULL,
+    product_line text NOT NULL,
+    quantity integer NOT NULL,
+    unit_price double precision NOT NULL,
+    amount double precision NOT NULL,
+    status text NOT NULL
+);
+CREATE INDEX orders_order_date ON orders (order_date);
+CREATE INDEX orders_customer_id ON orders (customer_id);
+"""
+
+
+def sql_literal(value: object) -> str:
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def sql_script(role: str | None) -> str:
+    rng = random.Random(SEED)
+    customer_rows = customers(rng)
+    order_rows = orders(rng, customer_rows)
+    out = ["BEGIN;"]
+    if role:
+        if not role.replace("_", "").isalnum():
+            raise SystemExit(f"--role {role!r}: letters, digits and _ only")
+        out.append(f"SET LOCAL ROLE {role};")
+    out.append(PG_SCHEMA.strip())
+    for table, rows in (("customers", customer_rows), ("orders", order_rows)):
+        for start in range(0, len(rows), 500):
+            values = ",\n".join(
+                "(" + ", ".join(sql_literal(v) for v in row) + ")" for row in rows[start : start + 500]
+            )
+            out.append(f"INSERT INTO {table} VALUES\n{values};")
+    out.append("COMMIT;")
+    return "\n".join(out) + "\n"
+
+
 def main() -> int:
-    repo_root = Path(__file__).resolve().parents[1]
-    default = repo_root / ".run" / "demo" / "warehouse.db"
-    path = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else default
+    args = sys.argv[1:]
+    if args[:1] == ["--sql"]:
+        role = args[2] if args[1:2] == ["--role"] and len(args) == 3 else None
+        if len(args) not in (1, 3) or (len(args) == 3 and role is None):
+            print("usage: demo-data.py --sql [--role ROLE] | demo-data.py PATH", file=sys.stderr)
+            return 2
+        sys.stdout.write(sql_script(role))
+        return 0
+    if len(args) != 1 or args[0].startswith("-"):
+        print("usage: demo-data.py --sql [--role ROLE] | demo-data.py PATH", file=sys.stderr)
+        return 2
+    path = Path(args[0]).resolve()
     build(path)
     print(path)
     return 0

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Local PostgreSQL "warehouse" for the demo and the integration tests (Debian `postgresql`
-# package, PostgreSQL 15 on bookworm). A cluster of the project's own, not Debian's `main` one.
+# Local PostgreSQL for Superset's metadata, the demo warehouse and the integration tests (Debian
+# `postgresql` package, PostgreSQL 15 on bookworm). A cluster of the project's own, not Debian's `main` one.
 #
 #   scripts/postgres.sh start          initdb if needed, start on 127.0.0.1:${PG_PORT:-5433}, ensure
-#                                      role/database `warehouse` and the demo table public.orders
+#                                      role `warehouse`, its database `warehouse` (table public.orders,
+#                                      for the tests) and the demo warehouse database `sales`
+#                                      (orders, customers: scripts/demo-data.py --sql)
+#   scripts/postgres.sh metadata-db DB ensure role `superset` and its database DB (Superset's metadata;
+#                                      scripts/superset.sh calls it); prints `created` for a new DB
 #   scripts/postgres.sh stop           pg_ctl stop -m fast (succeeds when not running)
 #   scripts/postgres.sh status         exit 0 only when running and accepting connections
 #   scripts/postgres.sh psql [ARGS]    psql as superuser `postgres` over the Unix socket, database
@@ -12,8 +16,9 @@
 # State: ${PG_HOME:-.run/postgres}/{data,socket,postgres.log}. TCP listens on 127.0.0.1 only and
 # needs a password (scram-sha-256); the socket is `trust`. Role `warehouse` (LOGIN) gets
 # $WAREHOUSE_PASSWORD (default warehouse-demo-pw-1) when it is created, never afterwards, so an
-# ALTER ROLE ... PASSWORD survives restarts. Environment: PG_PORT (5433), PG_HOME,
-# WAREHOUSE_PASSWORD, PG_START_TIMEOUT (30 s). As root, the server runs as the system user
+# ALTER ROLE ... PASSWORD survives restarts; role `superset` likewise gets $SUPERSET_DB_PASSWORD
+# (default superset-metadata-pw-1). Environment: PG_PORT (5433), PG_HOME, WAREHOUSE_PASSWORD,
+# SUPERSET_DB_PASSWORD, PG_START_TIMEOUT (30 s). As root, the server runs as the system user
 # `postgres` (PostgreSQL refuses root); otherwise as the calling user.
 # shellcheck disable=SC2016 # single-quoted bash -c programs and literal $NAMES in messages
 set -euo pipefail
@@ -26,6 +31,9 @@ START_TIMEOUT="${PG_START_TIMEOUT:-30}"
 WAREHOUSE_DB=warehouse
 WAREHOUSE_ROLE=warehouse
 DEFAULT_WAREHOUSE_PASSWORD=warehouse-demo-pw-1
+DEMO_DB=sales
+METADATA_ROLE=superset
+DEFAULT_METADATA_PASSWORD=superset-metadata-pw-1
 PG_USER=postgres # OS user that runs the server when we are root; also the superuser role
 
 mkdir -p "$PG_HOME"
@@ -251,8 +259,20 @@ FROM generate_series(1, 50) AS i;
 COMMIT;
 \echo table
 \endif
+\connect postgres
+SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DEMO_DB') AS need_demo \gset
+\if :need_demo
+CREATE DATABASE $DEMO_DB OWNER $WAREHOUSE_ROLE;
+\echo $DEMO_DB
+\endif
 SQL
   ) || die "creating the warehouse role/database/table failed (see above)"
+  if [[ "$(psql_super -d "$DEMO_DB" -t -A -c "SELECT to_regclass('public.orders') IS NULL")" == t ]]; then
+    # The demo's tables, made by the role that owns the database, in one transaction.
+    python3 "$REPO_ROOT/scripts/demo-data.py" --sql --role "$WAREHOUSE_ROLE" | psql_super -d "$DEMO_DB" ||
+      die "loading the demo warehouse into database $DEMO_DB failed (see above)"
+    created+=$'\n'"$DEMO_DB-tables"
+  fi
   created=$(printf '%s' "$created" | tr '\n' ' ')
   created=${created% }
   local pw_from='the default password'
@@ -265,6 +285,27 @@ SQL
     say "role $WAREHOUSE_ROLE exists: its password is left as is, \$WAREHOUSE_PASSWORD is not applied" \
       "(to change it: scripts/postgres.sh psql -c \"ALTER ROLE $WAREHOUSE_ROLE PASSWORD '...'\")"
   fi
+}
+
+# ensure_metadata_db DB: role `superset` (LOGIN, password from $SUPERSET_DB_PASSWORD when created) and
+# database DB owned by it, each only when missing. Prints `created` when DB is new.
+ensure_metadata_db() {
+  local db=$1
+  [[ "$db" =~ ^[a-z][a-z0-9_]{0,62}$ ]] || die "metadata database name '$db': use a-z, 0-9 and _"
+  PG_METADATA_PW="${SUPERSET_DB_PASSWORD:-$DEFAULT_METADATA_PASSWORD}" psql_super -t -A <<SQL ||
+SELECT NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$METADATA_ROLE') AS need_role \gset
+\if :need_role
+\getenv pw PG_METADATA_PW
+CREATE ROLE $METADATA_ROLE LOGIN PASSWORD :'pw';
+\unset pw
+\endif
+SELECT NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$db') AS need_db \gset
+\if :need_db
+CREATE DATABASE $db OWNER $METADATA_ROLE;
+\echo created
+\endif
+SQL
+    die "creating Superset's metadata database $db failed (see above)"
 }
 
 # --- commands ------------------------------------------------------------------------
@@ -336,7 +377,7 @@ cmd_psql() {
 }
 
 usage() {
-  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 case "${1:-}" in
@@ -349,6 +390,12 @@ case "${1:-}" in
   psql)
     shift
     cmd_psql "$@"
+    ;;
+  metadata-db)
+    [[ $# -eq 2 ]] || die "usage: scripts/postgres.sh metadata-db DB"
+    PG_BIN=$(find_bin)
+    [[ -n "$PG_BIN" ]] && running && ready || die "not running: scripts/postgres.sh start first"
+    ensure_metadata_db "$2"
     ;;
   -h | --help | help) usage ;;
   *)

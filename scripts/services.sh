@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Local services for the demo and the integration tests.
 #
-#   scripts/services.sh up       ZooKeeper (127.0.0.1:${ZK_PORT:-2181}), PostgreSQL warehouse
-#                                (127.0.0.1:${PG_PORT:-5433}, scripts/postgres.sh), demo warehouse
-#                                (.run/demo/warehouse.db, created if missing), an SSH server for
-#                                Superset's tunnels (127.0.0.1:${SSHD_PORT:-2222}, scripts/sshd.sh),
+#   scripts/services.sh up       ZooKeeper (127.0.0.1:${ZK_PORT:-2181}), PostgreSQL
+#                                (127.0.0.1:${PG_PORT:-5433}, scripts/postgres.sh: Superset's metadata,
+#                                the demo warehouse `sales` and the tests' `warehouse`), an SSH server
+#                                for Superset's tunnels (127.0.0.1:${SSHD_PORT:-2222}, scripts/sshd.sh),
 #                                Superset (http://127.0.0.1:${SUPERSET_PORT:-8088})
 #   scripts/services.sh down     stop Superset, sshd, PostgreSQL and ZooKeeper
 #   scripts/services.sh status   exit 0 only when all four answer
@@ -12,18 +12,11 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRIPTS="$REPO_ROOT/scripts"
-DEMO_DB="$REPO_ROOT/.run/demo/warehouse.db"
 
 up() {
   bash "$SCRIPTS/zookeeper.sh" start
   bash "$SCRIPTS/postgres.sh" start
   bash "$SCRIPTS/sshd.sh" start
-  if [[ -f "$DEMO_DB" ]]; then
-    echo "demo-data: $DEMO_DB exists (rebuild: python3 scripts/demo-data.py)"
-  else
-    printf 'demo-data: created '
-    python3 "$SCRIPTS/demo-data.py" "$DEMO_DB"
-  fi
   bash "$SCRIPTS/superset.sh" start
 }
 
@@ -42,7 +35,6 @@ status() {
   bash "$SCRIPTS/postgres.sh" status || rc=1
   bash "$SCRIPTS/sshd.sh" status || rc=1
   bash "$SCRIPTS/superset.sh" status || rc=1
-  if [[ -f "$DEMO_DB" ]]; then echo "demo-data: $DEMO_DB"; else echo "demo-data: missing ($DEMO_DB)"; fi
   return "$rc"
 }
 

@@ -5,14 +5,18 @@
 #   scripts/superset.sh install   venv .venv/superset-<version> (pinned by
 #                                 scripts/superset/constraints-<version>.txt), with psycopg2-binary for
 #                                 PostgreSQL databases (scripts/postgres.sh); .venv/superset points at it
-#   scripts/superset.sh init      metadata DB, admin user, roles (once per version; marker file)
+#   scripts/superset.sh init      metadata DB (PostgreSQL database superset_<version> of
+#                                 scripts/postgres.sh, which it starts), admin user, roles (once per
+#                                 version and database; marker file)
 #   scripts/superset.sh start     install + init if needed, then gunicorn on 127.0.0.1:${SUPERSET_PORT:-8088}
 #   scripts/superset.sh stop|restart|status
 #
 # Environment: SUPERSET_VERSION (6.1.0), SUPERSET_PORT (8088), SUPERSET_ADMIN_USER /
-# SUPERSET_ADMIN_PASSWORD (admin/admin), SUPERSET_GITOPS_HOME (state dir: secret key, SQLite metadata
-# DB, pid, log; default .run/superset-<version>, so each version keeps its own), SUPERSET_PYTHON
-# (interpreter for the venv, default python3), SUPERSET_START_TIMEOUT (120 s).
+# SUPERSET_ADMIN_PASSWORD (admin/admin), SUPERSET_GITOPS_HOME (state dir: secret key, pid, log;
+# default .run/superset-<version>, so each version keeps its own), SUPERSET_METADATA_DB (metadata
+# database name, default superset_<version with _ for .>), SUPERSET_DB_PASSWORD (role `superset`'s
+# password, see scripts/postgres.sh), PG_PORT (5433), SUPERSET_PYTHON (interpreter for the venv,
+# default python3), SUPERSET_START_TIMEOUT (120 s).
 # shellcheck disable=SC2016 # single-quoted bash -c / node -e programs expand their own arguments
 set -euo pipefail
 
@@ -47,7 +51,10 @@ INIT_MARKER="$SUPERSET_GITOPS_HOME/.initialized"
 INSTALL_MARKER="$VENV/.superset-gitops-installed"
 CONNECTOR_MARKER="$VENV/.superset-gitops-connector"
 
-export SUPERSET_CONFIG_PATH="$CONFIG" FLASK_APP=superset SUPERSET_GITOPS_HOME
+# Superset's metadata database, one per version (superset_config.py builds the URI from these).
+SUPERSET_GITOPS_METADATA_DB="${SUPERSET_METADATA_DB:-superset_${SUPERSET_VERSION//./_}}"
+PG_PORT="${PG_PORT:-5433}"
+export SUPERSET_CONFIG_PATH="$CONFIG" FLASK_APP=superset SUPERSET_GITOPS_HOME SUPERSET_GITOPS_METADATA_DB PG_PORT
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONUNBUFFERED=1
 
 NAME=superset
@@ -218,13 +225,13 @@ ensure_secret_key() {
   say "init: generated ${key#"$REPO_ROOT"/}"
 }
 
+# metadata_psql ARGS...: psql on the metadata database as the cluster's superuser (socket, trust).
+metadata_psql() {
+  bash "$REPO_ROOT/scripts/postgres.sh" psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$SUPERSET_GITOPS_METADATA_DB" "$@"
+}
+
 admin_exists() {
-  "$PYTHON" - "$SUPERSET_GITOPS_HOME/superset.db" "$ADMIN_USER" <<'PY' 2>/dev/null
-import sqlite3, sys
-db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-row = db.execute("SELECT 1 FROM ab_user WHERE username = ?", (sys.argv[2],)).fetchone()
-sys.exit(0 if row else 1)
-PY
+  [[ "$(metadata_psql -v u="$ADMIN_USER" 2>/dev/null <<<"SELECT count(*) FROM ab_user WHERE username = :'u';")" == 1 ]]
 }
 
 create_admin() {
@@ -238,9 +245,17 @@ cmd_init() {
   local t0 step
   [[ -x "$VENV/bin/superset" ]] || die "Superset is not installed: run scripts/superset.sh install"
   ensure_secret_key
-  if [[ -f "$INIT_MARKER" && "$(<"$INIT_MARKER")" == "$SUPERSET_VERSION" && -f "$SUPERSET_GITOPS_HOME/superset.db" ]]; then
+  bash "$REPO_ROOT/scripts/postgres.sh" start
+  local marker="$SUPERSET_VERSION postgresql $SUPERSET_GITOPS_METADATA_DB" created
+  created=$(bash "$REPO_ROOT/scripts/postgres.sh" metadata-db "$SUPERSET_GITOPS_METADATA_DB") ||
+    die "could not create the metadata database $SUPERSET_GITOPS_METADATA_DB"
+  if [[ "$created" == *created* ]]; then
+    say "init: created PostgreSQL database $SUPERSET_GITOPS_METADATA_DB (role superset)"
+    rm -f "$INIT_MARKER"
+  fi
+  if [[ -f "$INIT_MARKER" && "$(<"$INIT_MARKER")" == "$marker" ]]; then
     if admin_exists; then
-      say "init: already done (${SUPERSET_GITOPS_HOME#"$REPO_ROOT"/}/superset.db)"
+      say "init: already done (PostgreSQL database $SUPERSET_GITOPS_METADATA_DB)"
     else
       create_admin
     fi
@@ -259,7 +274,7 @@ cmd_init() {
   say "init: superset init"
   "$VENV/bin/superset" init || die "superset init failed"
   say "init: superset init took $(since "$step") s"
-  printf '%s\n' "$SUPERSET_VERSION" >"$INIT_MARKER"
+  printf '%s\n' "$marker" >"$INIT_MARKER"
   say "init: done ($(since "$t0") s)"
 }
 

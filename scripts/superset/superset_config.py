@@ -1,13 +1,16 @@
 # Superset configuration for the local demo/test instance started by scripts/superset.sh.
 #
-# State lives in $SUPERSET_GITOPS_HOME (default: <repo>/.run/superset, git-ignored):
+# State lives in $SUPERSET_GITOPS_HOME (default: <repo>/.run/superset-<version>, git-ignored):
 #   secret_key   generated once (secrets.token_urlsafe(48)), never committed
-#   superset.db  SQLite metadata database
+# The metadata database is PostgreSQL, as deployed: database $SUPERSET_GITOPS_METADATA_DB (one per
+# Superset version, superset_<version>) of the project's cluster (scripts/postgres.sh) on
+# 127.0.0.1:$PG_PORT, role `superset` with the password in $SUPERSET_DB_PASSWORD.
 # Loaded by Superset through SUPERSET_CONFIG_PATH; values not set here keep
 # Superset's defaults.
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 _REPO_ROOT = Path(__file__).resolve().parents[2]
 _HOME = Path(
@@ -37,14 +40,21 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
-SQLALCHEMY_DATABASE_URI = f"sqlite:///{_HOME / 'superset.db'}"
-# Wait for SQLite's write lock instead of failing at once with "database is locked"
-# when several API writes arrive together (2 workers x 4 threads).
-SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
 
-# Demo only: lets Superset connect to the SQLite demo warehouse (.run/demo/warehouse.db).
-# Production keeps the default (True), which refuses SQLite data sources.
-PREVENT_UNSAFE_DB_CONNECTIONS = False
+def _metadata_uri() -> str:
+    database = os.environ.get("SUPERSET_GITOPS_METADATA_DB")
+    if not database:
+        raise RuntimeError("SUPERSET_GITOPS_METADATA_DB is not set: start Superset with scripts/superset.sh")
+    password = os.environ.get("SUPERSET_DB_PASSWORD") or "superset-metadata-pw-1"
+    port = int(os.environ.get("PG_PORT") or 5433)
+    return f"postgresql+psycopg2://superset:{quote(password, safe='')}@127.0.0.1:{port}/{database}"
+
+
+SQLALCHEMY_DATABASE_URI = _metadata_uri()
+
+# PREVENT_UNSAFE_DB_CONNECTIONS keeps Superset's default (True): SQLite and plain shillelagh
+# databases are refused, as in production. The demo warehouse is PostgreSQL; the registry connector
+# is its own `shillelagh+zookeeper` dialect, which the default allows.
 
 # SSH tunnels to databases (off by default in Superset). The secrets tests connect to the warehouse
 # PostgreSQL through scripts/sshd.sh. Superset's sshtunnel 0.4 needs paramiko < 4 (it uses DSSKey,

@@ -1,7 +1,7 @@
 import { ZkRegistry, type RegistryNotice } from '../registry/index.js';
 import type { Registry } from '../registry/registry.js';
 import { SigningRegistry } from '../registry/record-mac.js';
-import { isLoopbackConnect, type ResolvedEnvironment } from '../environment/resolve.js';
+import { isLoopbackConnect, withEnvDefaults, type ResolvedEnvironment } from '../environment/resolve.js';
 import { SecretScreen } from '../environment/screen.js';
 import { digestId } from '../zookeeper/index.js';
 import type { AnyDesired } from '../model/object.js';
@@ -103,7 +103,12 @@ export async function connectServices(
   options: ServiceOptions = {},
 ): Promise<Services> {
   const screen = options.screen ?? new SecretScreen();
-  const secrets = createSecretBook(env, options.objects ?? [], options.processEnv ?? process.env, screen);
+  const secrets = createSecretBook(
+    env,
+    options.objects ?? [],
+    withEnvDefaults(env, options.processEnv ?? process.env),
+    screen,
+  );
   const inner = await connectRegistry(env, log, screen);
   const registry = new SigningRegistry(inner, secrets.key?.key, env.zookeeper.root);
   return {

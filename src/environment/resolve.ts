@@ -17,6 +17,8 @@ export interface ResolvedEnvironment {
     historyKeep: number;
   };
   variables: Record<string, string>;
+  /** `env_defaults` of a loopback environment: values for variables the process does not set. */
+  envDefaults?: Record<string, string>;
 }
 
 export class MissingEnvironmentVariable extends Error {
@@ -43,11 +45,18 @@ export function readEnvRefs(text: string, env: ProcessEnv, where: string): strin
   );
 }
 
+/** The process environment with an environment's `env_defaults` under it (set variables win). */
+export function withEnvDefaults(env: { envDefaults?: Record<string, string> }, processEnv: ProcessEnv): ProcessEnv {
+  return env.envDefaults ? { ...env.envDefaults, ...processEnv } : processEnv;
+}
+
 export function resolveEnvironment(
   spec: EnvironmentSpec,
-  env: ProcessEnv,
+  processEnv: ProcessEnv,
   projectDir: string,
 ): ResolvedEnvironment {
+  const defaults = spec.env_defaults && Object.keys(spec.env_defaults).length ? spec.env_defaults : undefined;
+  const env = withEnvDefaults({ ...(defaults ? { envDefaults: defaults } : {}) }, processEnv);
   const read = (text: string, where: string) => readEnvRefs(text, env, `${spec.name}: ${where}`);
   const zkConnect = read(spec.zookeeper.connect, 'zookeeper.connect');
   const builtins: Record<string, string> = {
@@ -76,10 +85,16 @@ export function resolveEnvironment(
   };
   const auth = identity('username', 'password');
   const reader = identity('reader_username', 'reader_password');
+  const url = read(spec.superset.url, 'superset.url').replace(/\/+$/, '');
+  if (defaults && !(isLoopbackUrl(url) && isLoopbackConnect(zkConnect))) {
+    throw new Error(
+      `${spec.name}: env_defaults is only for an environment on this machine, but Superset is at ${url} and ZooKeeper at ${zkConnect}; set ${Object.keys(defaults).join(', ')} in the environment instead.`,
+    );
+  }
   return {
     name: spec.name,
     superset: {
-      url: read(spec.superset.url, 'superset.url').replace(/\/+$/, ''),
+      url,
       username: read(spec.superset.username, 'superset.username'),
       password: new Secret(read(spec.superset.password, 'superset.password')),
       timeoutMs: spec.superset.timeout_ms ?? 30_000,
@@ -94,7 +109,17 @@ export function resolveEnvironment(
       historyKeep: zk.history_keep ?? 100,
     },
     variables,
+    ...(defaults ? { envDefaults: { ...defaults } } : {}),
   };
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return isLoopbackConnect(host.includes(':') ? `[${host}]` : host);
+  } catch {
+    return false;
+  }
 }
 
 /** Replaces `${var.NAME}` in every string of a value; `${env.*}` is left for apply time. */

@@ -66,6 +66,12 @@ export const EnvironmentSchema = Type.Object(
         description: 'Values that objects use as `${var.NAME}`. Not for secrets.',
       }),
     ),
+    env_defaults: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+        description:
+          "Values for environment variables that are not set, e.g. a local demo database's password. Only for an environment whose Superset and ZooKeeper are on this machine (loopback); any other is refused, so a real environment always reads its secrets from the environment.",
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A Superset environment the tool applies to.' },
 );

@@ -1,7 +1,6 @@
 // A throwaway environment for drift and watch tests: its own metadata tree (mkdtemp), ZooKeeper root,
 // SQLite file with tables named after the run, and objects whose names carry the run id, so parallel
 // runs and the demo never collide. `cleanup()` deletes what the run made in Superset and ZooKeeper.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +9,8 @@ import type { SupersetClient } from '../../../src/superset/index.js';
 import type { SupersetKind } from '../../../src/superset/port.js';
 import { ZkClient } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
-import { adminClient, cleanupRun, listOwn, python } from '../sync/fixture.js';
+import { adminClient, cleanupRun, listOwn } from '../sync/fixture.js';
+import { warehouseDatabaseYaml, warehouseSql } from '../warehouse.js';
 import { runMain, type CliResult } from '../sync/harness.js';
 
 export { listOwn, runMain, type CliResult };
@@ -42,15 +42,10 @@ export interface FixtureOptions {
   sessionTimeoutMs?: number;
 }
 
-function createWarehouse(file: string, table: string): void {
-  const script = `
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1]); t = sys.argv[2]
-con.execute(f"CREATE TABLE {t} (order_id INTEGER PRIMARY KEY, region TEXT, amount REAL)")
-con.executemany(f"INSERT INTO {t} VALUES (?,?,?)", [(i, ["north", "south"][i % 2], 10.0 + i) for i in range(1, 21)])
-con.commit()
-`;
-  execFileSync(python(), ['-c', script, file, table]);
+function createWarehouse(table: string): void {
+  warehouseSql(`
+CREATE TABLE "${table}" (order_id integer PRIMARY KEY, region text, amount double precision);
+INSERT INTO "${table}" SELECT i, (ARRAY['north', 'south'])[1 + i % 2], 10.0 + i FROM generate_series(1, 20) AS i;`);
 }
 
 export function chartYaml(name: string, dataset: string, rowLimit: number): string {
@@ -71,9 +66,8 @@ export function createDriftFixture(label: string, options: FixtureOptions = {}):
   const runId = `${label}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `drift-${label}-`));
   const metadataDir = path.join(dir, 'metadata');
-  const sqliteFile = path.join(dir, 'warehouse.db');
   const table = `orders_${runId}`;
-  createWarehouse(sqliteFile, table);
+  createWarehouse(table);
   const envName = 'drifttest';
   const zkRoot = `/superset-gitops-test/drift-${runId}`;
   const names = {
@@ -102,13 +96,7 @@ zookeeper:
   session_timeout_ms: ${options.sessionTimeoutMs ?? 4000}
 `,
   );
-  write(
-    'databases/warehouse.yaml',
-    `kind: database
-name: ${names.database}
-sqlalchemy_uri: sqlite:///${sqliteFile}
-`,
-  );
+  write('databases/warehouse.yaml', warehouseDatabaseYaml(names.database));
   write(
     'datasets/orders.yaml',
     `kind: dataset

@@ -8,6 +8,7 @@ import { createFixture, type Fixture } from '../sync/fixture.js';
 import { runMain } from '../sync/harness.js';
 import { oneRowPosition } from './positions.js';
 import type { SupersetClient } from '../../../src/superset/index.js';
+import { warehouseUriWithPassword } from '../warehouse.js';
 
 let fx: Fixture;
 let admin: SupersetClient;
@@ -18,7 +19,7 @@ async function makeObjectsThroughTheApi(): Promise<void> {
   made.database = (
     await admin.create('database', {
       database_name: `imp_db_${r}`,
-      sqlalchemy_uri: `sqlite:///${fx.sqliteFile}`,
+      sqlalchemy_uri: warehouseUriWithPassword(),
       expose_in_sqllab: true,
     })
   ).id;
@@ -158,7 +159,7 @@ describe('export --bundle', () => {
     );
     write(
       'databases/db.yaml',
-      `kind: database\nname: exp_db_${r}\nsqlalchemy_uri: sqlite:///${fx.sqliteFile}\n`,
+      fx.databaseYaml(`exp_db_${r}`),
     );
     write(
       'datasets/customers.yaml',

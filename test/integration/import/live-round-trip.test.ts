@@ -14,6 +14,8 @@ import { deriveUuid } from '../../../src/model/object.js';
 import { compareBundles } from '../../helpers/bundle-compare.js';
 import { createFixture, listOwn, type Fixture } from '../sync/fixture.js';
 import { runMain } from '../sync/harness.js';
+import { passwordVariable } from '../../../src/superset-map/from-superset.js';
+import { warehousePassword, warehouseUri } from '../warehouse.js';
 
 let fx: Fixture;
 let bundleDir: string;
@@ -47,7 +49,7 @@ function makeBundle(): void {
   write('metadata.yaml', `version: 1.0.0\ntype: assets\ntimestamp: '2026-12-05T00:00:00+00:00'\n`);
   write(`databases/lrt_${r}.yaml`, {
     database_name: `lrt_db_${r}`,
-    sqlalchemy_uri: `sqlite:///${fx.sqliteFile}`,
+    sqlalchemy_uri: warehouseUri().replace('warehouse@', 'warehouse:XXXXXXXXXX@'),
     cache_timeout: null,
     expose_in_sqllab: true,
     allow_run_async: false,
@@ -232,13 +234,19 @@ function makeBundle(): void {
   });
 }
 
+// `import --bundle` turns the export's masked password into `${env.<DB>_PASSWORD}`: the apply reads it.
+let passwordVar: string;
+
 beforeAll(() => {
   fx = createFixture('lrt');
+  passwordVar = passwordVariable(`lrt_db_${fx.runId}`);
+  process.env[passwordVar] = warehousePassword();
   bundleDir = path.join(fx.dir, 'bundle');
   makeBundle();
 });
 
 afterAll(async () => {
+  delete process.env[passwordVar];
   await fx.cleanup();
 });
 

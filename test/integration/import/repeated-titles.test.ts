@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from '../sync/fixture.js';
 import { runMain } from '../sync/harness.js';
 import { oneRowPosition } from './positions.js';
+import { warehouseUriWithPassword } from '../warehouse.js';
 
 let fx: Fixture;
 const charts: number[] = [];
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const db = (
     await admin.create('database', {
       database_name: `dup_db_${fx.runId}`,
-      sqlalchemy_uri: `sqlite:///${fx.sqliteFile}`,
+      sqlalchemy_uri: warehouseUriWithPassword(),
     })
   ).id;
   const ds = (await admin.create('dataset', { database: db, table_name: `orders_${fx.runId}` })).id;

@@ -38,12 +38,9 @@ describe('current, conflicts and --target', () => {
   it('an apply that stops on a conflict leaves current where it was and writes nothing', async () => {
     const name = `stranger_${project.suffix}`;
     stranger = (
-      await admin.create('database', { database_name: name, sqlalchemy_uri: `sqlite:///${project.dbFile}` })
+      await admin.create('database', { database_name: name, sqlalchemy_uri: project.warehouseUriWithPassword })
     ).id;
-    project.writeFile(
-      'databases/stranger.yaml',
-      `kind: database\nname: ${name}\nsqlalchemy_uri: sqlite:///${project.dbFile}\n`,
-    );
+    project.writeFile('databases/stranger.yaml', project.warehouseDatabaseYaml(name));
     project.setRowLimit(200);
     shas.push(project.commit('a conflict and a change'));
     const historyBefore = (await (await project.registry()).readHistory()).length;

@@ -1,6 +1,6 @@
 // One test's own world: a temporary git repository with a metadata tree, its own environment
-// (ZooKeeper root, unique object names), its own SQLite file with uniquely named tables; and the
-// clean-up of everything it made in Superset and ZooKeeper.
+// (ZooKeeper root, unique object names), its own uniquely named table in the PostgreSQL warehouse;
+// and the clean-up of everything it made in Superset, ZooKeeper and the warehouse.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +11,14 @@ import { createSupersetClient, type SupersetClient } from '../../../src/superset
 import type { SupersetKind } from '../../../src/superset/port.js';
 import { ZkClient, deleteTree, type DigestCredentials } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
+import {
+  WAREHOUSE_PASSWORD_REF,
+  dropWarehouseTables,
+  superuserSql,
+  warehouseSql,
+  warehouseUri,
+  warehouseUriWithPassword,
+} from '../warehouse.js';
 import { startCli, type CliProcess, type CliResult } from './cli-process.js';
 
 export const TEST_BASE = '/superset-gitops-test';
@@ -20,9 +28,9 @@ export interface ProjectOptions {
   /** Digest identity for the environment, given to the CLI as ${env.*} references. */
   zkAuth?: DigestCredentials;
   /**
-   * The database's password, given to the CLI as `password: ${env.<var>}`. The project is then the
-   * database alone: SQLAlchemy's SQLite driver refuses a URI with credentials, so it is opened
-   * through shillelagh (which ignores them), and shillelagh cannot serve a dataset here.
+   * The database's password, given to the CLI as `password: ${env.IT_DB_PASSWORD}`: the database
+   * then logs in as a warehouse role of the project's own that has this password, and the project
+   * is the database alone.
    */
   dbPassword?: string;
   /** How many charts (more objects: a longer apply). */
@@ -39,8 +47,10 @@ export interface TestProject {
   setRowLimit(rowLimit: number): void;
   /** Writes (or removes, with null) a file under metadata/. */
   writeFile(file: string, text: string | null): void;
-  /** The SQLite file the project's database reads. */
-  dbFile: string;
+  /** The warehouse URI with the password in it, for a database made straight through Superset's API. */
+  warehouseUriWithPassword: string;
+  /** A database file for the warehouse (password as `${env.WAREHOUSE_PASSWORD...}`). */
+  warehouseDatabaseYaml(name: string): string;
   /** `git add metadata && git commit`; returns the SHA. */
   commit(message: string): string;
   /** Environment variables the CLI needs; `supersetUrl` to send it through a proxy. */
@@ -72,15 +82,13 @@ export function createTestProject(label: string, options: ProjectOptions = {}): 
     table,
     charts: Array.from({ length: options.charts ?? 2 }, (_, i) => `it chart ${i + 1} ${suffix}`),
   };
-  const dbFile = path.join(dir, 'warehouse.db');
-  execFileSync('python3', [
-    '-c',
-    'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
-      'c.execute(f"CREATE TABLE {sys.argv[2]} (order_date TEXT, region TEXT, amount REAL)"); ' +
-      "c.execute(f\"INSERT INTO {sys.argv[2]} VALUES ('2024-01-01', 'north', 10.5)\"); c.commit()",
-    dbFile,
-    table,
-  ]);
+  warehouseSql(
+    `CREATE TABLE "${table}" (order_date date, region text, amount double precision);\n` +
+      `INSERT INTO "${table}" VALUES ('2024-01-01', 'north', 10.5);`,
+  );
+  // A login role of the project's own for a database with its own password (dropped in cleanup).
+  const dbRole = `it_role_${suffix}`;
+  if (options.dbPassword !== undefined) superuserSql(`CREATE ROLE "${dbRole}" LOGIN PASSWORD :'pw';`, options.dbPassword);
   const metadata = path.join(dir, 'metadata');
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(metadata, file)), { recursive: true });
@@ -102,14 +110,13 @@ zookeeper:
   root: ${root}
   session_timeout_ms: 4000
 ${authLines}variables:
-  db_file: ${dbFile}
 `,
   );
   write(
     'databases/warehouse.yaml',
     options.dbPassword === undefined
-      ? `kind: database\nname: ${names.database}\nsqlalchemy_uri: sqlite:///\${var.db_file}\n`
-      : `kind: database\nname: ${names.database}\nsqlalchemy_uri: shillelagh://reader@/\${var.db_file}\npassword: \${env.IT_DB_PASSWORD}\n`,
+      ? `kind: database\nname: ${names.database}\nsqlalchemy_uri: ${warehouseUri()}\npassword: ${WAREHOUSE_PASSWORD_REF}\n`
+      : `kind: database\nname: ${names.database}\nsqlalchemy_uri: ${warehouseUri().replace('//warehouse@', `//${dbRole}@`)}\npassword: \${env.IT_DB_PASSWORD}\n`,
   );
   if (options.dbPassword === undefined)
     write(
@@ -131,7 +138,6 @@ ${authLines}variables:
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'tests@example.invalid');
   git('config', 'user.name', 'Registry CLI tests');
-  fs.writeFileSync(path.join(dir, '.gitignore'), 'warehouse.db\n');
 
   const cliEnv: TestProject['cliEnv'] = (overrides = {}) => ({
     IT_SUPERSET_URL: overrides.supersetUrl ?? endpoints.supersetUrl,
@@ -154,7 +160,9 @@ ${authLines}variables:
     names,
     setRowLimit,
     writeFile: (file, text) => (text === null ? fs.rmSync(path.join(metadata, file)) : write(file, text)),
-    dbFile,
+    warehouseUriWithPassword: warehouseUriWithPassword(),
+    warehouseDatabaseYaml: (name) =>
+      `kind: database\nname: ${name}\nsqlalchemy_uri: ${warehouseUri()}\npassword: ${WAREHOUSE_PASSWORD_REF}\n`,
     commit(message) {
       git('add', '-A');
       git('commit', '-q', '-m', message);
@@ -208,6 +216,8 @@ ${authLines}variables:
       for (const kind of [...KINDS].reverse())
         for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
       await removeZkTree(zkConnect, root, options.zkAuth);
+      dropWarehouseTables(suffix);
+      if (options.dbPassword !== undefined) superuserSql(`DROP ROLE IF EXISTS "${dbRole}";`);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

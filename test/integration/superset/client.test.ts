@@ -71,8 +71,9 @@ describe('Superset client against the live server', () => {
       id,
       uuid: dbUuid,
       database_name: `${prefix}_wh`,
-      sqlalchemy_uri: uri,
-      backend: 'sqlite',
+      // Superset masks the password when it shows the URI.
+      sqlalchemy_uri: uri.replace(/:[^:@/]+@/, ':XXXXXXXXXX@'),
+      backend: 'postgresql',
     });
     expect(typeof got.extra).toBe('string');
   });
@@ -86,8 +87,7 @@ describe('Superset client against the live server', () => {
   });
 
   it('creates a dataset on table orders and a chart, and reads the chart data', async () => {
-    // Virtual, with a unique name: this server's SQLite metadata DB has UNIQUE(tables.table_name)
-    // across all databases, so a second physical `orders` dataset (the demo's) would be refused.
+    // Virtual, with a unique name, so it never meets the demo's physical `orders` dataset.
     const ds = await live.client.create('dataset', {
       database: ids.database,
       table_name: `${prefix}_orders`,

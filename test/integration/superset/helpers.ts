@@ -1,20 +1,15 @@
 // Shared by the Superset integration tests: a client on the live server, unique names, timings.
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   createSupersetClient,
   type SupersetClient,
   type SupersetLogEvent,
 } from '../../../src/superset/index.js';
 import { serviceEndpoints } from '../endpoints.js';
+import { warehouseUriWithPassword } from '../warehouse.js';
 
-export const WAREHOUSE_DB = path.resolve(import.meta.dirname, '../../../.run/demo/warehouse.db');
-
+/** The demo warehouse (database `sales` of scripts/postgres.sh: orders, customers), password in the URI. */
 export function warehouseUri(): string {
-  if (!fs.existsSync(WAREHOUSE_DB)) {
-    throw new Error(`${WAREHOUSE_DB} is missing. Create it: bash scripts/services.sh up`);
-  }
-  return `sqlite:///${WAREHOUSE_DB}`;
+  return warehouseUriWithPassword('sales');
 }
 
 /** A prefix no other run (or helper) uses: every object a test makes is named with it. */

@@ -1,7 +1,7 @@
-// A throwaway metadata tree for sync tests: its own environment (ZooKeeper root), its own SQLite file
-// with tables named after the run, and objects whose names carry the run id, so parallel runs and the
-// demo never collide. `cleanup()` deletes what the run made in Superset and ZooKeeper.
-import { execFileSync } from 'node:child_process';
+// A throwaway metadata tree for sync tests: its own environment (ZooKeeper root), its own tables in
+// the PostgreSQL warehouse named after the run, and objects whose names carry the run id, so parallel
+// runs and the demo never collide. `cleanup()` deletes what the run made in Superset, ZooKeeper and
+// the warehouse.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,8 +10,8 @@ import { createSupersetClient, KINDS, type SupersetClient } from '../../../src/s
 import type { ListedObject, SupersetKind } from '../../../src/superset/port.js';
 import { ZkClient, deleteTree } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
+import { dropWarehouseTables, warehouseDatabaseYaml, warehouseSql, warehouseUri } from '../warehouse.js';
 
-const REPO = path.resolve(import.meta.dirname, '../../..');
 
 export interface Fixture {
   runId: string;
@@ -19,7 +19,10 @@ export interface Fixture {
   zkRoot: string;
   dir: string;
   metadataDir: string;
-  sqliteFile: string;
+  /** The warehouse's connection URI (PostgreSQL; the password is `${env.WAREHOUSE_PASSWORD...}`). */
+  warehouseUri: string;
+  /** A database file for the warehouse named `name`. */
+  databaseYaml(name: string, extra?: string): string;
   /** Writes (or overwrites) a file under metadata/. */
   write(file: string, content: string): void;
   read(file: string): string;
@@ -30,31 +33,17 @@ export interface Fixture {
   cleanup(): Promise<void>;
 }
 
-/** python3 with its sqlite3 module is on every machine that runs Superset; the venv's one as a fallback. */
-export function python(): string {
-  const venv = path.join(REPO, '.venv/superset/bin/python');
-  try {
-    execFileSync('python3', ['-c', 'import sqlite3'], { stdio: 'ignore' });
-    return 'python3';
-  } catch {
-    return venv;
-  }
-}
-
-/** `orders_<run>` (order lines) and `customers_<run>`; a few rows so chart data is not empty. */
-export function createWarehouse(file: string, runId: string, extraRows = 0): void {
-  const script = `
-import sqlite3, sys
-con = sqlite3.connect(sys.argv[1]); r = sys.argv[2]; n = int(sys.argv[3])
-con.execute(f"CREATE TABLE orders_{r} (order_id INTEGER PRIMARY KEY, order_date DATETIME, region TEXT, product TEXT, amount REAL, status TEXT)")
-con.execute(f"CREATE TABLE customers_{r} (customer_id INTEGER PRIMARY KEY, name TEXT, segment TEXT)")
-regions = ["north", "south", "east", "west"]
-rows = [(i, f"2025-{1 + i % 12:02d}-{1 + i % 28:02d} 00:00:00", regions[i % 4], f"p{i % 3}", 10.0 + i, "shipped" if i % 5 else "open") for i in range(1, 41 + n)]
-con.executemany(f"INSERT INTO orders_{r} VALUES (?,?,?,?,?,?)", rows)
-con.executemany(f"INSERT INTO customers_{r} VALUES (?,?,?)", [(i, f"c{i}", "smb" if i % 2 else "ent") for i in range(1, 11)])
-con.commit()
-`;
-  execFileSync(python(), ['-c', script, file, runId, String(extraRows)]);
+/** `orders_<run>` (order lines) and `customers_<run>` in the warehouse; a few rows so chart data is not empty. */
+export function createWarehouse(runId: string, extraRows = 0): void {
+  warehouseSql(`
+CREATE TABLE "orders_${runId}" (order_id integer PRIMARY KEY, order_date timestamp, region text, product text, amount double precision, status text);
+CREATE TABLE "customers_${runId}" (customer_id integer PRIMARY KEY, name text, segment text);
+INSERT INTO "orders_${runId}"
+SELECT i, make_timestamp(2025, 1 + i % 12, 1 + i % 28, 0, 0, 0), (ARRAY['north', 'south', 'east', 'west'])[1 + i % 4],
+       'p' || (i % 3), 10.0 + i, CASE WHEN i % 5 = 0 THEN 'open' ELSE 'shipped' END
+FROM generate_series(1, ${40 + extraRows}) AS i;
+INSERT INTO "customers_${runId}"
+SELECT i, 'c' || i, CASE WHEN i % 2 = 1 THEN 'smb' ELSE 'ent' END FROM generate_series(1, 10) AS i;`);
 }
 
 export function adminClient(): SupersetClient {
@@ -81,10 +70,9 @@ export function createFixture(label: string): Fixture {
   const runId = `${label}_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sync-${label}-`));
   const metadataDir = path.join(dir, 'metadata');
-  const sqliteFile = path.join(dir, 'warehouse.db');
   const envName = `synctest`;
   const zkRoot = `/superset-gitops-test/sync-${runId}`;
-  createWarehouse(sqliteFile, runId);
+  createWarehouse(runId);
   const admin = adminClient();
   const file = (f: string) => path.join(metadataDir, f);
   const fixture: Fixture = {
@@ -93,7 +81,8 @@ export function createFixture(label: string): Fixture {
     zkRoot,
     dir,
     metadataDir,
-    sqliteFile,
+    warehouseUri: warehouseUri(),
+    databaseYaml: warehouseDatabaseYaml,
     admin,
     write(f, content) {
       fs.mkdirSync(path.dirname(file(f)), { recursive: true });
@@ -143,5 +132,10 @@ export async function cleanupRun(
     zk.close();
   }
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    dropWarehouseTables(runId);
+  } catch (e) {
+    problems.push(`warehouse tables: ${String(e)}`);
+  }
   if (problems.length) throw new Error(`cleanup left objects behind:\n${problems.join('\n')}`);
 }

@@ -48,14 +48,14 @@ describe('sync: apply, re-apply, change, prune', () => {
     expect(first.stdout).toContain('Apply complete: 9 created, 0 updated, 0 deleted');
 
     const db = await readBack(fx.admin, 'database', n.database);
-    expect(db.sqlalchemy_uri).toBe(`sqlite:///${fx.sqliteFile}`);
+    expect(db.sqlalchemy_uri).toBe(fx.warehouseUri.replace('warehouse@', 'warehouse:XXXXXXXXXX@'));
     expect([db.allow_dml, db.expose_in_sqllab, db.cache_timeout]).toEqual([false, true, 300]);
-    expect(json(db.extra)).toMatchObject({ engine_params: { connect_args: { timeout: 10 } } });
+    expect(json(db.extra)).toMatchObject({ engine_params: { connect_args: { connect_timeout: 10 } } });
 
     const orders = await readBack(fx.admin, 'dataset', `orders_${fx.runId}`);
     const ordersId = await idOf(fx.admin, 'dataset', `orders_${fx.runId}`);
     expect(orders.sql ?? null).toBeNull();
-    expect([orders.main_dttm_col, orders.schema, orders.cache_timeout]).toEqual(['order_date', 'main', 120]);
+    expect([orders.main_dttm_col, orders.schema, orders.cache_timeout]).toEqual(['order_date', 'public', 120]);
     expect(names(orders.columns, 'column_name')).toEqual(
       ['amount', 'amount_x2', 'order_date', 'order_id', 'product', 'region', 'status'].sort(),
     );

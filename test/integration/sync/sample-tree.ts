@@ -1,5 +1,6 @@
 // The metadata a sync test applies: all four kinds, named after the run.
 import type { Fixture } from './fixture.js';
+import { WAREHOUSE_PASSWORD_REF } from '../warehouse.js';
 
 export interface SampleNames {
   database: string;
@@ -48,12 +49,13 @@ export function writeSampleTree(fx: Fixture): SampleNames {
     FILES.database,
     `kind: database
 name: ${n.database}
-sqlalchemy_uri: sqlite:///${fx.sqliteFile}
+sqlalchemy_uri: ${fx.warehouseUri}
+password: ${WAREHOUSE_PASSWORD_REF}
 expose_in_sqllab: true
 allow_dml: false
 cache_timeout: 300
 extra:
-  engine_params: { connect_args: { timeout: 10 } }
+  engine_params: { connect_args: { connect_timeout: 10 } }
   metadata_cache_timeout: { schema_cache_timeout: 600 }
 `,
   );
@@ -62,7 +64,7 @@ extra:
     `kind: dataset
 name: ${n.orders}
 database: ${n.database}
-schema: main
+schema: public
 table_name: orders_${fx.runId}
 description: Order lines.
 main_dttm_col: order_date

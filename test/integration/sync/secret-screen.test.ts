@@ -17,7 +17,7 @@ beforeAll(() => {
   process.env[variable] = SECRET;
   fx.write(
     'databases/db.yaml',
-    `kind: database\nname: screen_db_${fx.runId}\nsqlalchemy_uri: sqlite:///${fx.sqliteFile}\npassword: \${env.${variable}}\n`,
+    `kind: database\nname: screen_db_${fx.runId}\nsqlalchemy_uri: ${fx.warehouseUri}\npassword: \${env.${variable}}\n`,
   );
   fx.write(
     'datasets/orders.yaml',

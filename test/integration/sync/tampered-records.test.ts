@@ -18,7 +18,7 @@ beforeAll(async () => {
   fx = createFixture('tamper');
   fx.write(
     'databases/wh.yaml',
-    `kind: database\nname: wh_${fx.runId}\nsqlalchemy_uri: sqlite:///${fx.sqliteFile}\n`,
+    fx.databaseYaml(`wh_${fx.runId}`),
   );
   const applied = await cli(fx, 'apply');
   expect(applied.code, applied.stdout + applied.stderr).toBe(0);

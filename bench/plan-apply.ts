@@ -37,7 +37,10 @@ function write(file: string, text: string): void {
 function createTables(): void {
   const tables = Array.from(
     { length: DATASETS },
-    (_, t) => `CREATE TABLE "t${t}_${runId}" (id integer PRIMARY KEY, day timestamp, region text, amount double precision);
+    (
+      _,
+      t,
+    ) => `CREATE TABLE "t${t}_${runId}" (id integer PRIMARY KEY, day timestamp, region text, amount double precision);
 INSERT INTO "t${t}_${runId}" SELECT i, make_timestamp(2025, 1, 1 + i % 28, 0, 0, 0), substr('nesw', 1 + i % 4, 1), i * 1.5 FROM generate_series(0, 19) AS i;`,
   );
   warehouseSql(tables.join('\n'));

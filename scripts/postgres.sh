@@ -394,7 +394,7 @@ case "${1:-}" in
   metadata-db)
     [[ $# -eq 2 ]] || die "usage: scripts/postgres.sh metadata-db DB"
     PG_BIN=$(find_bin)
-    [[ -n "$PG_BIN" ]] && running && ready || die "not running: scripts/postgres.sh start first"
+    if [[ -z "$PG_BIN" ]] || ! running || ! ready; then die "not running: scripts/postgres.sh start first"; fi
     ensure_metadata_db "$2"
     ;;
   -h | --help | help) usage ;;

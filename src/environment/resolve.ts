@@ -46,7 +46,10 @@ export function readEnvRefs(text: string, env: ProcessEnv, where: string): strin
 }
 
 /** The process environment with an environment's `env_defaults` under it (set variables win). */
-export function withEnvDefaults(env: { envDefaults?: Record<string, string> }, processEnv: ProcessEnv): ProcessEnv {
+export function withEnvDefaults(
+  env: { envDefaults?: Record<string, string> },
+  processEnv: ProcessEnv,
+): ProcessEnv {
   return env.envDefaults ? { ...env.envDefaults, ...processEnv } : processEnv;
 }
 

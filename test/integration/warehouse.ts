@@ -42,8 +42,23 @@ export function warehouseDatabaseYaml(name: string, extra = ''): string {
 export function warehouseSql(sql: string): string {
   return execFileSync(
     'bash',
-    [path.join(REPO, 'scripts/postgres.sh'), 'psql', '-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', 'warehouse'],
-    { input: `BEGIN;\nSET LOCAL ROLE warehouse;\n${sql}\nCOMMIT;\n`, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] },
+    [
+      path.join(REPO, 'scripts/postgres.sh'),
+      'psql',
+      '-X',
+      '-q',
+      '-t',
+      '-A',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      'warehouse',
+    ],
+    {
+      input: `BEGIN;\nSET LOCAL ROLE warehouse;\n${sql}\nCOMMIT;\n`,
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
   );
 }
 
@@ -64,7 +79,18 @@ export function superuserSql(sql: string, password?: string): string {
   const input = `${password === undefined ? '' : '\\getenv pw SGO_TEST_ROLE_PASSWORD\n'}${sql}\n`;
   return execFileSync(
     'bash',
-    [path.join(REPO, 'scripts/postgres.sh'), 'psql', '-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-d', 'warehouse'],
+    [
+      path.join(REPO, 'scripts/postgres.sh'),
+      'psql',
+      '-X',
+      '-q',
+      '-t',
+      '-A',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      'warehouse',
+    ],
     {
       input,
       encoding: 'utf8',

@@ -157,10 +157,7 @@ describe('export --bundle', () => {
         .readFileSync(path.join(fx.metadataDir, 'environments', `${fx.envName}.yaml`), 'utf8')
         .replace(`name: ${fx.envName}`, 'name: exp'),
     );
-    write(
-      'databases/db.yaml',
-      fx.databaseYaml(`exp_db_${r}`),
-    );
+    write('databases/db.yaml', fx.databaseYaml(`exp_db_${r}`));
     write(
       'datasets/customers.yaml',
       `kind: dataset\nname: customers_${r}\ndatabase: exp_db_${r}\ncolumns:\n  - name: customer_id\n  - name: name\n  - name: segment\nmetrics:\n  - name: n\n    expression: COUNT(*)\n`,

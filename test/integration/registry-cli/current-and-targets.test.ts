@@ -38,7 +38,10 @@ describe('current, conflicts and --target', () => {
   it('an apply that stops on a conflict leaves current where it was and writes nothing', async () => {
     const name = `stranger_${project.suffix}`;
     stranger = (
-      await admin.create('database', { database_name: name, sqlalchemy_uri: project.warehouseUriWithPassword })
+      await admin.create('database', {
+        database_name: name,
+        sqlalchemy_uri: project.warehouseUriWithPassword,
+      })
     ).id;
     project.writeFile('databases/stranger.yaml', project.warehouseDatabaseYaml(name));
     project.setRowLimit(200);

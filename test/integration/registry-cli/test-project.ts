@@ -88,7 +88,8 @@ export function createTestProject(label: string, options: ProjectOptions = {}): 
   );
   // A login role of the project's own for a database with its own password (dropped in cleanup).
   const dbRole = `it_role_${suffix}`;
-  if (options.dbPassword !== undefined) superuserSql(`CREATE ROLE "${dbRole}" LOGIN PASSWORD :'pw';`, options.dbPassword);
+  if (options.dbPassword !== undefined)
+    superuserSql(`CREATE ROLE "${dbRole}" LOGIN PASSWORD :'pw';`, options.dbPassword);
   const metadata = path.join(dir, 'metadata');
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(metadata, file)), { recursive: true });
@@ -109,7 +110,7 @@ zookeeper:
   connect: \${env.IT_ZK_CONNECT}
   root: ${root}
   session_timeout_ms: 4000
-${authLines}variables:
+${authLines}
 `,
   );
   write(

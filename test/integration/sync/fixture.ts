@@ -12,7 +12,6 @@ import { ZkClient, deleteTree } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
 import { dropWarehouseTables, warehouseDatabaseYaml, warehouseSql, warehouseUri } from '../warehouse.js';
 
-
 export interface Fixture {
   runId: string;
   envName: string;

@@ -55,7 +55,11 @@ describe('sync: apply, re-apply, change, prune', () => {
     const orders = await readBack(fx.admin, 'dataset', `orders_${fx.runId}`);
     const ordersId = await idOf(fx.admin, 'dataset', `orders_${fx.runId}`);
     expect(orders.sql ?? null).toBeNull();
-    expect([orders.main_dttm_col, orders.schema, orders.cache_timeout]).toEqual(['order_date', 'public', 120]);
+    expect([orders.main_dttm_col, orders.schema, orders.cache_timeout]).toEqual([
+      'order_date',
+      'public',
+      120,
+    ]);
     expect(names(orders.columns, 'column_name')).toEqual(
       ['amount', 'amount_x2', 'order_date', 'order_id', 'product', 'region', 'status'].sort(),
     );

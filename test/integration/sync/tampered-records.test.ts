@@ -16,10 +16,7 @@ const KEY = 'SUPERSET_GITOPS_RECORD_KEY';
 beforeAll(async () => {
   process.env[KEY] = `key-${randomBytes(16).toString('hex')}`;
   fx = createFixture('tamper');
-  fx.write(
-    'databases/wh.yaml',
-    fx.databaseYaml(`wh_${fx.runId}`),
-  );
+  fx.write('databases/wh.yaml', fx.databaseYaml(`wh_${fx.runId}`));
   const applied = await cli(fx, 'apply');
   expect(applied.code, applied.stdout + applied.stderr).toBe(0);
   for (const label of ['unsigned', 'forged']) {

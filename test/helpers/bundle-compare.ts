@@ -65,6 +65,9 @@ const DEFAULTS: Record<string, Obj> = {
 };
 
 function same(kind: string, key: string, a: unknown, b: unknown): boolean {
+  // A dataset that names no catalog gets its database's default one from Superset (4.1 on, for
+  // engines with catalogs: PostgreSQL's is the database name), as it fills in a schema.
+  if (kind === 'dataset' && key === 'catalog' && EMPTY(a) !== EMPTY(b)) return true;
   const norm = (v: unknown) => {
     if (EMPTY(v)) return undefined;
     // A metric's currency: an object from Superset 6.0 on, its JSON text in 4.1 and 5.0 exports.

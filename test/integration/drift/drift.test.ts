@@ -9,6 +9,7 @@ import { ZkRegistry } from '../../../src/registry/index.js';
 import { serviceEndpoints } from '../endpoints.js';
 import { renderDrift } from '../../../src/cli/commands/drift.js';
 import { applyFixture, chartYaml, createDriftFixture, listOwn, type DriftFixture } from './fixture.js';
+import { warehouseUriWithPassword } from '../warehouse.js';
 
 let fx: DriftFixture;
 
@@ -35,9 +36,10 @@ const ours = (report: DriftReport) => report.findings.filter((f) => f.name.inclu
 describe('drift (one-shot)', () => {
   it('reports nothing but unmanaged objects right after an apply (exit 0), and --no-publish writes nothing', async () => {
     // An object of someone else's: made through the API, named with the run id so cleanup removes it.
-    const databaseId = await fx.idOf('database', fx.names.database);
-    const uri = String((await fx.admin.get('database', databaseId)).sqlalchemy_uri);
-    await fx.admin.create('database', { database_name: `unmanaged_${fx.runId}`, sqlalchemy_uri: uri });
+    await fx.admin.create('database', {
+      database_name: `unmanaged_${fx.runId}`,
+      sqlalchemy_uri: warehouseUriWithPassword(),
+    });
     const r = await fx.cli('drift', '--format', 'json', '--no-publish');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as DriftReport;

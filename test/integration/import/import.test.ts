@@ -8,7 +8,9 @@ import { createFixture, type Fixture } from '../sync/fixture.js';
 import { runMain } from '../sync/harness.js';
 import { oneRowPosition } from './positions.js';
 import type { SupersetClient } from '../../../src/superset/index.js';
-import { warehouseUriWithPassword } from '../warehouse.js';
+import { readZip } from '../../../src/import/zip.js';
+import { passwordVariable } from '../../../src/superset-map/from-superset.js';
+import { warehousePassword, warehouseUriWithPassword } from '../warehouse.js';
 
 let fx: Fixture;
 let admin: SupersetClient;
@@ -55,13 +57,19 @@ async function makeObjectsThroughTheApi(): Promise<void> {
   });
 }
 
+// Import turns the database's masked password into `${env.<NAME>_PASSWORD}`: the applies read it.
+let passwordVar = '';
+
 beforeAll(async () => {
   fx = createFixture('imp');
   admin = fx.admin;
+  passwordVar = passwordVariable(`imp_db_${fx.runId}`);
+  process.env[passwordVar] = warehousePassword();
   await makeObjectsThroughTheApi();
 });
 
 afterAll(async () => {
+  delete process.env[passwordVar];
   await fx.cleanup();
 });
 
@@ -186,7 +194,16 @@ describe('export --bundle', () => {
     ]);
     expect(exported.code, exported.stdout + exported.stderr).toBe(0);
     expect(exported.stdout).not.toMatch(/lists no columns/);
-    await admin.importBundle(fs.readFileSync(zip), {});
+    // Stock Superset wants the password of a new database whose URI the bundle masks, as for any export.
+    const bytes = fs.readFileSync(zip);
+    const databaseFile = [...readZip(bytes).keys()]
+      .map((f) => /(?:^|\/)(databases\/[^/]+\.yaml)$/.exec(f)?.[1])
+      .find((f) => f !== undefined);
+    expect(databaseFile).toBeDefined();
+    expect(readZip(bytes).get([...readZip(bytes).keys()].find((f) => f.endsWith(databaseFile!))!)).toMatch(
+      /sqlalchemy_uri: postgresql:\/\/warehouse:X+@/,
+    );
+    await admin.importBundle(bytes, { passwords: { [databaseFile!]: warehousePassword() } });
     const tree = await runMain(['validate', dir]);
     expect(tree.code).toBe(0);
     const charts = await admin.list('chart');

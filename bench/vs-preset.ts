@@ -13,32 +13,21 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDocument, stringify } from 'yaml';
-import { deriveUuid } from '../src/model/object.js';
+import { parseDocument } from 'yaml';
 import { passwordVariable } from '../src/superset-map/from-superset.js';
 import type { SupersetClient } from '../src/superset/index.js';
 import type { SupersetKind } from '../src/superset/port.js';
 import { adminClient, environmentYaml } from '../test/integration/sync/fixture.js';
 import { serviceEndpoints } from '../test/integration/endpoints.js';
-import {
-  dropWarehouseTables,
-  warehousePassword,
-  warehouseSql,
-  warehouseUri,
-} from '../test/integration/warehouse.js';
+import { dropWarehouseTables, warehousePassword } from '../test/integration/warehouse.js';
 import { ZkClient, deleteTree } from '../src/zookeeper/index.js';
+import { makeContent } from './content.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const RUNS = runsAt >= 0 ? Number(args[runsAt + 1]) : 3;
 const N = Number(args.find((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs') ?? 1000);
-const DATASETS = Math.min(50, Math.max(1, Math.floor(N / 20)));
-const DASHBOARDS = Math.min(5, Math.max(1, Math.floor(N / 200)));
-const CHARTS = N - 1 - DATASETS - DASHBOARDS;
-const PER_DASHBOARD = Math.min(12, Math.floor(CHARTS / DASHBOARDS));
-const TENTH = Math.round(CHARTS / 10);
-const VIZ = ['table', 'pie', 'big_number_total', 'echarts_timeseries_bar'];
 if (!(N >= 30 && RUNS >= 1)) throw new Error('usage: bench/vs-preset.ts [N >= 30] [--runs R >= 1]');
 
 const runId = `vsp_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -48,10 +37,10 @@ const oursDir = path.join(work, 'ours');
 const metadataDir = path.join(oursDir, 'metadata');
 const zkRoot = `/superset-gitops-bench/vs-preset-${runId}`;
 const envName = 'bench';
-const dbName = `db_${runId}`;
 const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
-const u = (what: string) => deriveUuid('chart', `vs-preset/${runId}/${what}`);
-const dbUuid = u('db');
+const content = makeContent(N, runId, bundleDir);
+const { DATASETS, DASHBOARDS, CHARTS, dbName, dbUuid, chartTitle, chartFile } = content;
+const TENTH = Math.round(CHARTS / 10);
 
 // --- preset-cli -----------------------------------------------------------------------------------
 
@@ -67,185 +56,6 @@ function ensurePresetCli(): string {
     });
   }
   return execFileSync(PRESET_CLI, ['--version'], { encoding: 'utf8' }).trim();
-}
-
-// --- the content: a Superset export bundle --------------------------------------------------------
-
-function writeDoc(file: string, doc: unknown): void {
-  const full = path.join(bundleDir, file);
-  fs.mkdirSync(path.dirname(full), { recursive: true });
-  fs.writeFileSync(full, stringify(doc));
-}
-
-const chartTitle = (i: number) => `Chart ${i} ${runId}`;
-const chartFile = (i: number) => `charts/chart_${i}.yaml`;
-
-function chartParams(i: number, rowLimit: number): Record<string, unknown> {
-  const viz = VIZ[i % VIZ.length]!;
-  const base = { viz_type: viz, row_limit: rowLimit, time_range: 'No filter' };
-  if (viz === 'echarts_timeseries_bar')
-    return { ...base, x_axis: 'day', time_grain_sqla: 'P1D', metrics: ['total'], groupby: ['region'] };
-  if (viz === 'table') return { ...base, query_mode: 'aggregate', groupby: ['region'], metrics: ['total'] };
-  if (viz === 'pie') return { ...base, groupby: ['region'], metric: 'total' };
-  return { ...base, metric: 'total' };
-}
-
-function chartDoc(i: number, title: string, rowLimit: number) {
-  const viz = VIZ[i % VIZ.length]!;
-  return {
-    slice_name: title,
-    description: null,
-    certified_by: null,
-    certification_details: null,
-    viz_type: viz,
-    params: chartParams(i, rowLimit),
-    query_context: null,
-    cache_timeout: null,
-    uuid: u(`c${i}`),
-    version: '1.0.0',
-    dataset_uuid: u(`ds${i % DATASETS}`),
-  };
-}
-
-function makeBundle(): void {
-  writeDoc('metadata.yaml', { version: '1.0.0', type: 'assets', timestamp: '2026-12-05T00:00:00+00:00' });
-  writeDoc(`databases/${dbName}.yaml`, {
-    database_name: dbName,
-    sqlalchemy_uri: warehouseUri().replace('warehouse@', 'warehouse:XXXXXXXXXX@'),
-    cache_timeout: null,
-    expose_in_sqllab: true,
-    allow_run_async: false,
-    allow_ctas: false,
-    allow_cvas: false,
-    allow_dml: false,
-    allow_file_upload: false,
-    extra: {
-      metadata_params: {},
-      engine_params: {},
-      metadata_cache_timeout: {},
-      schemas_allowed_for_file_upload: [],
-    },
-    uuid: dbUuid,
-    version: '1.0.0',
-  });
-  const column = (name: string, type: string, extra: Record<string, unknown> = {}) => ({
-    column_name: name,
-    verbose_name: null,
-    is_dttm: false,
-    is_active: true,
-    type,
-    advanced_data_type: null,
-    groupby: true,
-    filterable: true,
-    expression: null,
-    description: null,
-    python_date_format: null,
-    extra: {},
-    ...extra,
-  });
-  for (let d = 0; d < DATASETS; d++)
-    writeDoc(`datasets/${dbName}/t${d}_${runId}.yaml`, {
-      table_name: `t${d}_${runId}`,
-      main_dttm_col: 'day',
-      description: null,
-      default_endpoint: null,
-      offset: 0,
-      cache_timeout: null,
-      schema: 'public',
-      sql: null,
-      params: null,
-      template_params: null,
-      filter_select_enabled: true,
-      fetch_values_predicate: null,
-      extra: null,
-      normalize_columns: false,
-      always_filter_main_dttm: false,
-      uuid: u(`ds${d}`),
-      metrics: [
-        {
-          metric_name: 'total',
-          verbose_name: 'Total',
-          metric_type: null,
-          expression: 'SUM(amount)',
-          description: null,
-          d3format: null,
-          currency: null,
-          extra: {},
-          warning_text: null,
-        },
-      ],
-      columns: [
-        column('id', 'INTEGER', { groupby: false }),
-        column('day', 'TIMESTAMP WITHOUT TIME ZONE', { is_dttm: true, verbose_name: 'Day' }),
-        column('region', 'TEXT', { verbose_name: 'Region' }),
-        column('amount', 'DOUBLE PRECISION', { groupby: false }),
-      ],
-      version: '1.0.0',
-      database_uuid: dbUuid,
-    });
-  for (let i = 0; i < CHARTS; i++) writeDoc(chartFile(i), chartDoc(i, chartTitle(i), 100));
-  for (let b = 0; b < DASHBOARDS; b++) {
-    const members = Array.from({ length: PER_DASHBOARD }, (_, k) => b * PER_DASHBOARD + k);
-    const position: Record<string, unknown> = {
-      DASHBOARD_VERSION_KEY: 'v2',
-      ROOT_ID: { type: 'ROOT', id: 'ROOT_ID', children: ['GRID_ID'] },
-      GRID_ID: { type: 'GRID', id: 'GRID_ID', children: [] as string[], parents: ['ROOT_ID'] },
-      HEADER_ID: { type: 'HEADER', id: 'HEADER_ID', meta: { text: `Dashboard ${b} ${runId}` } },
-    };
-    const grid = position.GRID_ID as { children: string[] };
-    for (let k = 0; k < members.length; k += 3) {
-      const row = `ROW-${k / 3}`;
-      grid.children.push(row);
-      const cells = members.slice(k, k + 3).map((i) => `CHART-${i}`);
-      position[row] = {
-        type: 'ROW',
-        id: row,
-        children: cells,
-        parents: ['ROOT_ID', 'GRID_ID'],
-        meta: { background: 'BACKGROUND_TRANSPARENT' },
-      };
-      for (const i of members.slice(k, k + 3))
-        position[`CHART-${i}`] = {
-          type: 'CHART',
-          id: `CHART-${i}`,
-          children: [],
-          parents: ['ROOT_ID', 'GRID_ID', row],
-          meta: { chartId: i + 1, uuid: u(`c${i}`), width: 4, height: 50, sliceName: chartTitle(i) },
-        };
-    }
-    writeDoc(`dashboards/dash_${b}.yaml`, {
-      dashboard_title: `Dashboard ${b} ${runId}`,
-      description: null,
-      css: '',
-      slug: `d-${b}-${runId}`.replace(/_/g, '-'),
-      certified_by: null,
-      certification_details: null,
-      published: true,
-      uuid: u(`dash${b}`),
-      position,
-      metadata: {
-        color_scheme: null,
-        refresh_frequency: 0,
-        expanded_slices: {},
-        timed_refresh_immune_slices: [],
-        cross_filters_enabled: false,
-        native_filter_configuration: [],
-      },
-      version: '1.0.0',
-    });
-  }
-}
-
-function createTables(): void {
-  const sql = Array.from(
-    { length: DATASETS },
-    (
-      _,
-      t,
-    ) => `CREATE TABLE "t${t}_${runId}" (id integer PRIMARY KEY, day timestamp, region text, amount double precision);
-INSERT INTO "t${t}_${runId}" SELECT i, make_timestamp(2025, 1, 1 + i % 28, 0, 0, 0), substr('nesw', 1 + i % 4, 1), i * 1.5 FROM generate_series(0, 19) AS i;`,
-  );
-  warehouseSql(sql.join('\n'));
 }
 
 // --- edits, the same for both tools ---------------------------------------------------------------
@@ -450,7 +260,8 @@ function cycle(tool: Tool, results: Results, k: number): void {
   step(results, `${tool.name}: first deploy`, () => tool.deploy());
   if (tool === oursTool) step(results, `${tool.name}: plan, no change`, () => oursTool.plan());
   step(results, `${tool.name}: no change`, () => tool.deploy());
-  tool.retitle(0, `${chartTitle(0)} retitled ${k}`);
+  // A chart on no dashboard (in our files a dashboard names its charts: a rename there is two edits).
+  tool.retitle(CHARTS - 1, `${chartTitle(CHARTS - 1)} retitled ${k}`);
   step(results, `${tool.name}: one chart retitled`, () => tool.deploy());
   for (let i = 1; i <= TENTH; i++) tool.setRowLimit(i, 200 + k);
   step(results, `${tool.name}: 10% of charts changed`, () => tool.deploy());
@@ -477,15 +288,17 @@ function table(results: Results): void {
   console.log(
     `\nN = ${N} (1 database, ${DATASETS} datasets, ${CHARTS} charts, ${DASHBOARDS} dashboards); medians of ${RUNS}`,
   );
-  console.log('| step | preset-cli | writes | ours | writes | ratio (preset / ours) |');
+  console.log(
+    '| step | preset-cli | write requests / objects changed | ours | write requests / objects changed | ratio (preset / ours) |',
+  );
   console.log('|---|---|---|---|---|---|');
   for (const [label, key] of rows) {
     const p = results.get(`preset-cli: ${key}`) ?? [];
     const o = results.get(`ours: ${key}`) ?? [];
     const ps = median(p.map((s) => s.seconds));
     const os_ = median(o.map((s) => s.seconds));
-    const pw = median(p.map((s) => s.writes));
-    const ow = median(o.map((s) => s.writes));
+    const pw = `${median(p.map((s) => s.writes))} / ${median(p.map((s) => s.objects))}`;
+    const ow = `${median(o.map((s) => s.writes))} / ${median(o.map((s) => s.objects))}`;
     console.log(
       `| ${label} | ${ps.toFixed(2)} s | ${pw} | ${os_.toFixed(2)} s | ${ow} | ${(ps / os_).toFixed(2)}x |`,
     );
@@ -503,8 +316,6 @@ function table(results: Results): void {
 async function main(): Promise<void> {
   const version = ensurePresetCli();
   console.log(`${version}; Superset ${supersetUrl} (metadata database ${metadataDb()}); run ${runId}`);
-  createTables();
-  makeBundle();
   fs.cpSync(bundleDir, bundleCopy, { recursive: true });
   fs.mkdirSync(oursDir, { recursive: true });
   const imported = spawnSync(process.execPath, [CLI, 'import', '--bundle', bundleDir, '--out', metadataDir], {

@@ -44,24 +44,43 @@ interface Pass {
   consistent: boolean;
 }
 
+/** Pages read at once after the first (the server has few workers; the first page gives the count). */
+export const PAGE_CONCURRENCY = 4;
+
 async function readPass(kind: SupersetKind, fetchPage: FetchPage, options: ListOptions): Promise<Pass> {
   const rows = new Map<number, ListedObject>();
-  let firstCount: number | null = null;
-  let lastCount = 0;
+  const counts: number[] = [];
   let duplicates = 0;
-  for (let page = 0; ; page += 1) {
-    const res = await fetchPage(listQuery(kind, page, options), page);
-    firstCount ??= res.count;
-    lastCount = res.count;
+  const take = (res: ListResponse) => {
+    counts.push(res.count);
     for (const row of res.result) {
       if (rows.has(row.id)) duplicates += 1;
       rows.set(row.id, toListedObject(kind, row));
     }
-    // Stop on an empty page, or once `count` rows were read; the page bound guards a server bug.
-    const read = rows.size + duplicates;
-    if (res.result.length === 0 || read >= res.count || page > res.count) break;
+  };
+  const first = await fetchPage(listQuery(kind, 0, options), 0);
+  take(first);
+  const pageSize = first.result.length;
+  // The pages the first one's count says there are, read a few at a time; results are taken in page
+  // order, so a row that moved between two pages is still seen twice (a duplicate) and caught below.
+  const planned = pageSize > 0 && first.count > pageSize ? Math.ceil(first.count / pageSize) : 1;
+  let last: ListResponse = first;
+  for (let start = 1; start < planned; start += PAGE_CONCURRENCY) {
+    const pages = Array.from({ length: Math.min(PAGE_CONCURRENCY, planned - start) }, (_, i) => start + i);
+    const results = await Promise.all(pages.map((page) => fetchPage(listQuery(kind, page, options), page)));
+    for (const res of results) take(res);
+    last = results[results.length - 1]!;
   }
-  const consistent = firstCount === lastCount && duplicates === 0 && rows.size === lastCount;
+  // Rows added while reading: go on one page at a time until a short page or `count` rows; the page
+  // bound guards a server bug.
+  for (let page = planned; ; page += 1) {
+    const read = rows.size + duplicates;
+    if (last.result.length === 0 || read >= last.count || page > last.count) break;
+    last = await fetchPage(listQuery(kind, page, options), page);
+    take(last);
+  }
+  const consistent =
+    counts.every((c) => c === counts[0]) && duplicates === 0 && rows.size === counts[counts.length - 1];
   return { rows, consistent };
 }
 

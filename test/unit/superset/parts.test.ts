@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CookieJar } from '../../../src/superset/cookies.js';
 import { parseErrorBody } from '../../../src/superset/error-body.js';
 import { displayName, toIsoUtc, toListedObject } from '../../../src/superset/list-row.js';
-import { listAll, listQuery } from '../../../src/superset/pagination.js';
+import { PAGE_CONCURRENCY, listAll, listQuery } from '../../../src/superset/pagination.js';
 import { Redactor } from '../../../src/superset/redact.js';
 import type { ListResponse } from '../../../src/superset/responses.js';
 import { backoffMs, parseRetryAfter, shouldRetryStatus } from '../../../src/superset/retry.js';
@@ -195,6 +195,48 @@ describe('pagination', () => {
     expect(pass).toBe(2);
     expect(out).toHaveLength(151);
     expect(warnings).toEqual(['the chart list changed while it was read; reading it again (pass 2 of 3)']);
+  });
+});
+
+describe('listAll reads pages after the first a few at a time', () => {
+  const rowsOf = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: from + i, slice_name: `c${from + i}`, uuid: null }));
+
+  it('reads 1,000 rows in 10 pages, at most PAGE_CONCURRENCY at once, each page once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const pages: number[] = [];
+    const fetch = async (_q: string, page: number): Promise<ListResponse> => {
+      pages.push(page);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight -= 1;
+      return { count: 1000, result: rowsOf(page * 100 + 1, 100) } as unknown as ListResponse;
+    };
+    const out = await listAll('chart', fetch);
+    expect(out).toHaveLength(1000);
+    expect(new Set(out.map((r) => r.id)).size).toBe(1000);
+    expect([...pages].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(most).toBe(PAGE_CONCURRENCY);
+  });
+
+  it('a row added while the pages are read makes a second pass that sees it', async () => {
+    let pass = 0;
+    const warnings: string[] = [];
+    const fetch = (_q: string, page: number): Promise<ListResponse> => {
+      if (page === 0) pass += 1;
+      // First pass: the insert lands after page 0 was read; later pages already count 301 rows.
+      const count = pass === 1 && page === 0 ? 300 : 301;
+      return Promise.resolve({
+        count,
+        result: rowsOf(page * 100 + 1, Math.max(0, Math.min(100, count - page * 100))),
+      } as unknown as ListResponse);
+    };
+    const out = await listAll('chart', fetch, {}, (m) => warnings.push(m));
+    expect(pass).toBe(2);
+    expect(out).toHaveLength(301);
+    expect(warnings).toHaveLength(1);
   });
 });
 

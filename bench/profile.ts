@@ -1,0 +1,234 @@
+// Where the time of a no-change apply of N objects goes: process start, module loading, reading,
+// YAML parsing, schema validation, rules, hashing, ZooKeeper and every Superset call.
+//
+//   npx tsx bench/profile.ts [N]      (default 1000; needs the services of `npm run demo` and `npm run build`)
+//
+// Three views of the same run, after a first apply of generated content (bench/content.ts):
+//   1. the CLI as a user runs it (`node bin/superset-gitops.js apply`), wall time, and a V8 CPU profile
+//      of that process with its on-CPU time by area (by source file) and the time it spent waiting;
+//   2. process start and loading the CLI's modules, from `node -e 0` and `--version`;
+//   3. the same apply in this process, timed by phase: reading + parsing, schema validation + rules,
+//      and then the engine's ZooKeeper operations and HTTP requests by route (wall time, summed).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readTree } from '../src/load/read-tree.js';
+import type { Registry } from '../src/registry/registry.js';
+import { passwordVariable } from '../src/superset-map/from-superset.js';
+import { validateTree } from '../src/validate/validate-tree.js';
+import { ZkClient, deleteTree } from '../src/zookeeper/index.js';
+import { serviceEndpoints } from '../test/integration/endpoints.js';
+import { adminClient, cleanupRun, environmentYaml, type Fixture } from '../test/integration/sync/fixture.js';
+import { engine } from '../test/integration/sync/harness.js';
+import { warehousePassword } from '../test/integration/warehouse.js';
+import { makeContent } from './content.js';
+
+const REPO = path.resolve(import.meta.dirname, '..');
+const CLI = path.join(REPO, 'bin/superset-gitops.js');
+const N = Number(process.argv[2] ?? 1000);
+const runId = `prof_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
+const bundleDir = path.join(work, 'bundle');
+const metadataDir = path.join(work, 'ours', 'metadata');
+const zkRoot = `/superset-gitops-bench/profile-${runId}`;
+const envName = 'bench';
+
+const ms = (t: number) => `${t.toFixed(0).padStart(6)} ms`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; out: string } {
+  const started = performance.now();
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  const elapsed = performance.now() - started;
+  if (r.status !== 0) throw new Error(`node ${argv.join(' ')} exited ${r.status}: ${r.stdout}${r.stderr}`);
+  return { ms: elapsed, out: r.stdout };
+}
+
+// --- the CPU profile: on-CPU time by area -----------------------------------------------------------
+
+interface ProfileNode {
+  id: number;
+  callFrame: { url: string; functionName: string };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const AREAS: [string, (url: string, fn: string) => boolean][] = [
+  ['waiting (idle: ZooKeeper and HTTP round trips, timers)', (_u, f) => f === '(idle)'],
+  ['garbage collection', (_u, f) => f === '(garbage collector)'],
+  ['module loading and compiling', (u, f) => f === '(program)' || /node:internal\/modules|loader/.test(u)],
+  ['YAML parsing (yaml)', (u) => u.includes('/node_modules/yaml/')],
+  [
+    'schema validation (ajv, schema-check)',
+    (u) => u.includes('/node_modules/ajv') || u.includes('/validate/schema-check'),
+  ],
+  ['validation rules', (u) => u.includes('/validate/')],
+  ['reading and parsing files (ours)', (u) => u.includes('/load/')],
+  [
+    'hashing and canonical JSON',
+    (u) =>
+      u.includes('canonical') ||
+      u.includes('node:crypto') ||
+      u.includes('/model/hash') ||
+      u.includes('record-mac'),
+  ],
+  ['planning and diffing', (u) => /\/(plan|diff|drift)\//.test(u)],
+  ['mapping to and from Superset', (u) => u.includes('/superset-map/')],
+  [
+    'ZooKeeper client and registry',
+    (u) => /\/(zookeeper|registry)\//.test(u) || u.includes('/node_modules/zookeeper'),
+  ],
+  [
+    'HTTP client (axios, node:http, ours)',
+    (u) =>
+      /\/node_modules\/(axios|follow-redirects|form-data)/.test(u) ||
+      /node:(http|net|_http|tls|stream)/.test(u) ||
+      u.includes('/superset/'),
+  ],
+  [
+    'CLI and output',
+    (u) => u.includes('/cli/') || u.includes('/report/') || u.includes('/node_modules/commander'),
+  ],
+  ['engine (ours, other)', (u) => u.includes('/dist/') || u.includes('/src/')],
+  ['other node internals and libraries', () => true],
+];
+
+function cpuAreas(file: string): { area: string; ms: number }[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id)!;
+    const { url, functionName } = node.callFrame;
+    const area = AREAS.find(([, test]) => test(url, functionName))![0];
+    totals.set(area, (totals.get(area) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals.entries()].map(([area, t]) => ({ area, ms: t })).sort((a, b) => b.ms - a.ms);
+}
+
+// --- in-process phases ----------------------------------------------------------------------------------
+
+const registryTime = new Map<string, { n: number; ms: number }>();
+function timeRegistry(registry: Registry): Registry {
+  return new Proxy(registry, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const fn = value as (...a: unknown[]) => Promise<unknown>;
+      return async (...args: unknown[]) => {
+        const started = performance.now();
+        try {
+          return await fn.apply(target, args);
+        } finally {
+          const t = registryTime.get(String(prop)) ?? { n: 0, ms: 0 };
+          registryTime.set(String(prop), { n: t.n + 1, ms: t.ms + performance.now() - started });
+        }
+      };
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const content = makeContent(N, runId, bundleDir);
+  const env = { ...process.env, [passwordVariable(content.dbName)]: warehousePassword(), NO_COLOR: '1' };
+  timedRun([CLI, 'import', '--bundle', bundleDir, '--out', metadataDir]);
+  fs.mkdirSync(path.join(metadataDir, 'environments'), { recursive: true });
+  fs.writeFileSync(
+    path.join(metadataDir, 'environments', `${envName}.yaml`),
+    environmentYaml(envName, zkRoot),
+  );
+  const applyArgs = ['apply', '--env', envName, '--dir', metadataDir];
+  const first = timedRun([CLI, ...applyArgs], env);
+  console.log(
+    `${N} objects (${content.CHARTS} charts, ${content.DATASETS} datasets, ${content.DASHBOARDS} dashboards); first apply ${ms(first.ms)}`,
+  );
+
+  // 1. The CLI as a user runs it.
+  const walls: number[] = [];
+  for (let i = 0; i < 3; i++) walls.push(timedRun([CLI, ...applyArgs], env).ms);
+  const profDir = path.join(work, 'cpu');
+  const profiled = timedRun(['--cpu-prof', '--cpu-prof-dir', profDir, CLI, ...applyArgs], env);
+  if (!/0 created, 0 updated, 0 deleted/.test(profiled.out))
+    throw new Error(`not a no-change apply:\n${profiled.out}`);
+  console.log(
+    `\n1. no-change apply through the CLI: ${ms(median(walls))} wall (median of 3); with the CPU profiler ${ms(profiled.ms)}`,
+  );
+  const [profileFile] = fs.readdirSync(profDir);
+  for (const { area, ms: t } of cpuAreas(path.join(profDir, profileFile!)))
+    if (t >= 1) console.log(`   ${area.padEnd(58)} ${ms(t)}`);
+
+  // 2. Process start and module loading.
+  const bare = median(Array.from({ length: 5 }, () => timedRun(['-e', '0']).ms));
+  const version = median(Array.from({ length: 5 }, () => timedRun([CLI, '--version']).ms));
+  const modules = median(
+    Array.from(
+      { length: 5 },
+      () =>
+        timedRun([
+          '--input-type=module',
+          '-e',
+          `await import(${JSON.stringify(path.join(REPO, 'dist/cli/main.js'))}); await import(${JSON.stringify(path.join(REPO, 'dist/cli/commands/apply.js'))});`,
+        ]).ms,
+    ),
+  );
+  console.log(`\n2. process start (node -e 0)                               ${ms(bare)}`);
+  console.log(`   the CLI with --version                                   ${ms(version)}`);
+  console.log(
+    `   loading the CLI and the apply command's modules          ${ms(modules - bare)} (after process start)`,
+  );
+
+  // 3. The same run in this process, by phase.
+  let started = performance.now();
+  const files = await readTree(metadataDir);
+  const readMs = performance.now() - started;
+  started = performance.now();
+  const validation = validateTree(files);
+  const validateMs = performance.now() - started;
+  console.log(`\n3. read and parse ${files.length} files                               ${ms(readMs)}`);
+  console.log(
+    `   schema validation and rules                              ${ms(validateMs)} (${validation.problems.length} problems)`,
+  );
+  const fx = { metadataDir, envName } as Fixture;
+  const eng = await engine(fx, env);
+  eng.services.registry = timeRegistry(eng.services.registry);
+  try {
+    eng.events.splice(0);
+    started = performance.now();
+    const r = await eng.apply();
+    const applyMs = performance.now() - started;
+    if (r.result !== 'success' || r.plan.summary.noop !== N)
+      throw new Error(`not a no-change apply: ${JSON.stringify(r.plan.summary)}`);
+    console.log(`   engine apply (loads the tree again, plans, locks, records) ${ms(applyMs)}`);
+    const routes = new Map<string, { n: number; ms: number }>();
+    for (const e of eng.events) {
+      const m = /^(\w+) (\S+) -> \d+ in ([\d.]+) ms$/.exec(e.message);
+      if (e.code !== 'superset.http' || m === null) continue;
+      const route = `${m[1]} ${m[2]!.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+      const t = routes.get(route) ?? { n: 0, ms: 0 };
+      routes.set(route, { n: t.n + 1, ms: t.ms + Number(m[3]) });
+    }
+    const httpTotal = [...routes.values()].reduce((a, t) => a + t.ms, 0);
+    console.log(
+      `   HTTP: ${[...routes.values()].reduce((a, t) => a + t.n, 0)} requests, ${ms(httpTotal)} summed`,
+    );
+    for (const [route, t] of [...routes.entries()].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`      ${`${route} x${t.n}`.padEnd(55)} ${ms(t.ms)}`);
+    const zkTotal = [...registryTime.values()].reduce((a, t) => a + t.ms, 0);
+    console.log(`   ZooKeeper (registry operations, wall, may overlap HTTP): ${ms(zkTotal)}`);
+    for (const [op, t] of [...registryTime.entries()].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`      ${`${op} x${t.n}`.padEnd(55)} ${ms(t.ms)}`);
+  } finally {
+    await eng.close();
+    await cleanupRun(adminClient(), runId, zkRoot, work);
+    const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
+    await deleteTree(zk, zkRoot).finally(() => zk.close());
+  }
+}
+
+await main();

@@ -212,7 +212,7 @@ describe('listAll reads pages after the first a few at a time', () => {
       most = Math.max(most, inFlight);
       await new Promise((r) => setTimeout(r, 2));
       inFlight -= 1;
-      return { count: 1000, result: rowsOf(page * 100 + 1, 100) } as unknown as ListResponse;
+      return { count: 1000, result: rowsOf(page * 100 + 1, 100) };
     };
     const out = await listAll('chart', fetch);
     expect(out).toHaveLength(1000);

@@ -9,8 +9,8 @@ import { adminClient, cleanupRun, environmentYaml } from '../test/integration/sy
 import { warehouseDatabaseYaml, warehouseSql } from '../test/integration/warehouse.js';
 import { engine, type CountingPort, type Engine } from '../test/integration/sync/harness.js';
 import { loadProject } from '../src/engine/project.js';
-import type { Registry } from '../src/registry/registry.js';
 import type { Fixture } from '../test/integration/sync/fixture.js';
+import { timeRegistry, type OperationTimes } from './registry-timing.js';
 
 const total = Number(process.argv[2] ?? 1000);
 const DATASETS = Math.min(50, Math.max(1, Math.floor(total / 20)));
@@ -139,26 +139,7 @@ function httpLine(events: Engine['events']): string {
 }
 
 /** Time spent in each registry (ZooKeeper) operation, summed. */
-const registryTime = new Map<string, { n: number; ms: number }>();
-
-function timeRegistry(registry: Registry): Registry {
-  return new Proxy(registry, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      const fn = value as (...a: unknown[]) => Promise<unknown>;
-      return async (...args: unknown[]) => {
-        const started = performance.now();
-        try {
-          return await fn.apply(target, args);
-        } finally {
-          const t = registryTime.get(String(prop)) ?? { n: 0, ms: 0 };
-          registryTime.set(String(prop), { n: t.n + 1, ms: t.ms + performance.now() - started });
-        }
-      };
-    },
-  });
-}
+const registryTime: OperationTimes = new Map();
 
 function registryLine(): string {
   const parts = [...registryTime.entries()]
@@ -189,7 +170,7 @@ async function main(): Promise<void> {
   );
   const fx = { metadataDir, envName } as Fixture;
   const eng = await engine(fx);
-  eng.services.registry = timeRegistry(eng.services.registry);
+  eng.services.registry = timeRegistry(eng.services.registry, registryTime);
   try {
     const loadStarted = performance.now();
     await loadProject(metadataDir, envName);

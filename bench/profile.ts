@@ -15,7 +15,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readTree } from '../src/load/read-tree.js';
-import type { Registry } from '../src/registry/registry.js';
 import { passwordVariable } from '../src/superset-map/from-superset.js';
 import { validateTree } from '../src/validate/validate-tree.js';
 import { ZkClient, deleteTree } from '../src/zookeeper/index.js';
@@ -24,6 +23,7 @@ import { adminClient, cleanupRun, environmentYaml, type Fixture } from '../test/
 import { engine } from '../test/integration/sync/harness.js';
 import { warehousePassword } from '../test/integration/warehouse.js';
 import { makeContent } from './content.js';
+import { timeRegistry, type OperationTimes } from './registry-timing.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(REPO, 'bin/superset-gitops.js');
@@ -114,25 +114,7 @@ function cpuAreas(file: string): { area: string; ms: number }[] {
 
 // --- in-process phases ----------------------------------------------------------------------------------
 
-const registryTime = new Map<string, { n: number; ms: number }>();
-function timeRegistry(registry: Registry): Registry {
-  return new Proxy(registry, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== 'function') return value;
-      const fn = value as (...a: unknown[]) => Promise<unknown>;
-      return async (...args: unknown[]) => {
-        const started = performance.now();
-        try {
-          return await fn.apply(target, args);
-        } finally {
-          const t = registryTime.get(String(prop)) ?? { n: 0, ms: 0 };
-          registryTime.set(String(prop), { n: t.n + 1, ms: t.ms + performance.now() - started });
-        }
-      };
-    },
-  });
-}
+const registryTime: OperationTimes = new Map();
 
 async function main(): Promise<void> {
   const content = makeContent(N, runId, bundleDir);
@@ -196,7 +178,7 @@ async function main(): Promise<void> {
   );
   const fx = { metadataDir, envName } as Fixture;
   const eng = await engine(fx, env);
-  eng.services.registry = timeRegistry(eng.services.registry);
+  eng.services.registry = timeRegistry(eng.services.registry, registryTime);
   try {
     eng.events.splice(0);
     started = performance.now();

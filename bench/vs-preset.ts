@@ -19,7 +19,7 @@ import type { SupersetClient } from '../src/superset/index.js';
 import type { SupersetKind } from '../src/superset/port.js';
 import { adminClient, environmentYaml } from '../test/integration/sync/fixture.js';
 import { serviceEndpoints } from '../test/integration/endpoints.js';
-import { dropWarehouseTables, warehousePassword } from '../test/integration/warehouse.js';
+import { dropWarehouseTables, psql, warehousePassword } from '../test/integration/warehouse.js';
 import { ZkClient, deleteTree } from '../src/zookeeper/index.js';
 import { makeContent } from './content.js';
 
@@ -163,22 +163,13 @@ function metadataDb(): string {
   return process.env.SUPERSET_METADATA_DB ?? `superset_${version.replace(/\./g, '_')}`;
 }
 
-function psql(sql: string): string {
-  return execFileSync(
-    'bash',
-    [path.join(REPO, 'scripts/postgres.sh'), 'psql', '-X', '-q', '-t', '-A', '-d', metadataDb()],
-    {
-      input: sql,
-      encoding: 'utf8',
-    },
-  ).trim();
-}
+const metadataSql = (sql: string): string => psql(metadataDb(), sql);
 
-const lastLogId = () => Number(psql('SELECT coalesce(max(id), 0) FROM logs;'));
+const lastLogId = () => Number(metadataSql('SELECT coalesce(max(id), 0) FROM logs;'));
 
 /** Write requests Superset logged after `since` (creates, updates, deletes, imports), by action. */
 function writesSince(since: number): { total: number; by: string } {
-  const rows = psql(
+  const rows = metadataSql(
     `SELECT action || '=' || count(*) FROM logs WHERE id > ${since} AND (action ~ '\\.(post|put|delete|bulk_delete)$' OR action ILIKE '%import%') GROUP BY action ORDER BY action;`,
   )
     .split('\n')
@@ -190,7 +181,7 @@ function writesSince(since: number): { total: number; by: string } {
 /** Objects of this run whose changed_on moved after `sinceSql` (a timestamp read from the server). */
 function objectsChangedSince(sinceSql: string): number {
   return Number(
-    psql(`SELECT (SELECT count(*) FROM slices WHERE changed_on > '${sinceSql}' AND slice_name LIKE '%${runId}%')
+    metadataSql(`SELECT (SELECT count(*) FROM slices WHERE changed_on > '${sinceSql}' AND slice_name LIKE '%${runId}%')
  + (SELECT count(*) FROM dashboards WHERE changed_on > '${sinceSql}' AND dashboard_title LIKE '%${runId}%')
  + (SELECT count(*) FROM tables WHERE changed_on > '${sinceSql}' AND table_name LIKE '%${runId}%')
  + (SELECT count(*) FROM dbs WHERE changed_on > '${sinceSql}' AND database_name LIKE '%${runId}%');`),
@@ -241,7 +232,7 @@ type Results = Map<string, Step[]>;
 
 function step(results: Results, label: string, work: () => void): Step {
   const since = lastLogId();
-  const sinceTs = psql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US');");
+  const sinceTs = metadataSql("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US');");
   const started = performance.now();
   work();
   const seconds = (performance.now() - started) / 1000;

@@ -38,28 +38,38 @@ export function warehouseDatabaseYaml(name: string, extra = ''): string {
   return `kind: database\nname: ${name}\nsqlalchemy_uri: ${warehouseUri()}\npassword: ${WAREHOUSE_PASSWORD_REF}\n${extra}`;
 }
 
+/**
+ * psql as the cluster's superuser over its socket (scripts/postgres.sh psql), stopping at the first
+ * error; `vars` become psql variables (`:'name'` in the SQL), `env` is added to its environment.
+ */
+export function psql(
+  database: string,
+  sql: string,
+  options: { vars?: Record<string, string>; env?: Record<string, string> } = {},
+): string {
+  const args = [
+    path.join(REPO, 'scripts/postgres.sh'),
+    'psql',
+    '-X',
+    '-q',
+    '-t',
+    '-A',
+    '-v',
+    'ON_ERROR_STOP=1',
+  ];
+  for (const [k, v] of Object.entries(options.vars ?? {})) args.push('-v', `${k}=${v}`);
+  args.push('-d', database);
+  return execFileSync('bash', args, {
+    input: sql,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  }).trim();
+}
+
 /** Runs SQL in the warehouse as role `warehouse` (so it owns what it makes), in one transaction. */
 export function warehouseSql(sql: string): string {
-  return execFileSync(
-    'bash',
-    [
-      path.join(REPO, 'scripts/postgres.sh'),
-      'psql',
-      '-X',
-      '-q',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-d',
-      'warehouse',
-    ],
-    {
-      input: `BEGIN;\nSET LOCAL ROLE warehouse;\n${sql}\nCOMMIT;\n`,
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  );
+  return psql('warehouse', `BEGIN;\nSET LOCAL ROLE warehouse;\n${sql}\nCOMMIT;\n`);
 }
 
 /** Drops the warehouse tables whose names contain `runId` (a run's cleanup). */
@@ -76,26 +86,9 @@ END $$;`);
 
 /** Runs SQL as the cluster's superuser (roles); `:'pw'` in it is `password`, passed through the environment. */
 export function superuserSql(sql: string, password?: string): string {
-  const input = `${password === undefined ? '' : '\\getenv pw SGO_TEST_ROLE_PASSWORD\n'}${sql}\n`;
-  return execFileSync(
-    'bash',
-    [
-      path.join(REPO, 'scripts/postgres.sh'),
-      'psql',
-      '-X',
-      '-q',
-      '-t',
-      '-A',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-d',
-      'warehouse',
-    ],
-    {
-      input,
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...(password === undefined ? {} : { SGO_TEST_ROLE_PASSWORD: password }) },
-    },
-  );
+  return password === undefined
+    ? psql('warehouse', sql)
+    : psql('warehouse', `\\getenv pw SGO_TEST_ROLE_PASSWORD\n${sql}\n`, {
+        env: { SGO_TEST_ROLE_PASSWORD: password },
+      });
 }

@@ -1,12 +1,11 @@
 // Superset runs as teams deploy it: its metadata in PostgreSQL (the database scripts/superset.sh
 // made for the running version, read here through psql), and PREVENT_UNSAFE_DB_CONNECTIONS at its
 // default, so a SQLite data source is refused.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SupersetApiError } from '../../../src/superset/index.js';
-import { warehousePassword } from '../warehouse.js';
+import { psql, warehousePassword } from '../warehouse.js';
 import { liveClient, uniquePrefix, warehouseUri, type LiveClient } from './helpers.js';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
@@ -16,23 +15,6 @@ function metadataDatabase(): string {
   if (process.env.SUPERSET_METADATA_DB) return process.env.SUPERSET_METADATA_DB;
   const version = fs.readFileSync(path.join(REPO, '.run/superset-active'), 'utf8').trim();
   return `superset_${version.replace(/\./g, '_')}`;
-}
-
-function psql(database: string, sql: string, vars: Record<string, string> = {}): string {
-  const args = [
-    'scripts/postgres.sh',
-    'psql',
-    '-X',
-    '-q',
-    '-t',
-    '-A',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-d',
-    database,
-  ];
-  for (const [k, v] of Object.entries(vars)) args.push('-v', `${k}=${v}`);
-  return execFileSync('bash', args, { cwd: REPO, input: sql, encoding: 'utf8' }).trim();
 }
 
 describe("Superset's metadata in PostgreSQL", () => {
@@ -66,7 +48,7 @@ describe("Superset's metadata in PostgreSQL", () => {
     const row = psql(
       metadataDatabase(),
       "SELECT id || '|' || database_name || '|' || sqlalchemy_uri || '|' || coalesce(password, '') FROM dbs WHERE database_name = :'name';",
-      { name },
+      { vars: { name } },
     );
     const [rowId, rowName, uri, storedPassword] = row.split('|');
     expect(Number(rowId)).toBe(id);

@@ -32,8 +32,6 @@ export interface ApplyContext {
   commit: string;
   now?: () => Date;
   onEvent?: (event: ApplyEvent) => void;
-  /** Independent changes (creates and updates of one kind, in a row in the plan) sent at once; 1 by default. */
-  concurrency?: number;
 }
 
 export interface ApplyOutcome {
@@ -48,21 +46,15 @@ export interface ApplyOutcome {
 const ACTS = new Set(['create', 'update', 'delete', 'forget']);
 
 /**
- * Applies a plan in its order. Changes in a row that cannot depend on each other (creates and updates
- * of one kind) go out up to `concurrency` at a time; deletes one by one. A failure stops there: no
- * further change starts, the ones in flight finish and are recorded, what was done is recorded as
- * applied, what was not is reported, and a rerun plans only what is left.
+ * Applies a plan in its order, one object at a time. A failure stops there: what was done is recorded
+ * as applied, what was not is reported, and a rerun plans only what is left.
  */
 export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOutcome> {
   const now = ctx.now ?? (() => new Date());
   const ids = new Map(ctx.live.ids);
   const work = plan.changes.filter((c) => ACTS.has(c.action));
   const outcome: ApplyOutcome = { done: [], skipped: [], created: 0, updated: 0, deleted: 0 };
-  const failures: { index: number; change: PlannedChange; error: Error }[] = [];
-  const started = new Set<number>();
-
-  const applyAt = async (index: number): Promise<void> => {
-    const change = work[index]!;
+  for (const [index, change] of work.entries()) {
     const event = { change, index, total: work.length };
     ctx.onEvent?.({ type: 'start', ...event });
     // Datasets and dashboards are created in two calls (POST, then PUT): once the POST succeeds the
@@ -86,47 +78,14 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
       ctx.onEvent?.({ type: 'done', ...event, ...(supersetId !== undefined ? { supersetId } : {}) });
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));
-      failures.push({ index, change, error });
+      outcome.failed = { change, error };
+      outcome.skipped = work.slice(index + 1);
       ctx.onEvent?.({ type: 'failed', ...event, error });
+      break;
     }
-  };
-
-  const limit = Math.max(1, Math.floor(ctx.concurrency ?? 1));
-  for (const wave of waves(work)) {
-    if (failures.length) break;
-    let next = 0;
-    const worker = async () => {
-      while (!failures.length && next < wave.length) {
-        const index = wave[next++]!;
-        started.add(index);
-        await applyAt(index);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, wave.length) }, worker));
-  }
-  if (failures.length) {
-    // The first failure in plan order is the one reported; other changes that failed alongside it
-    // are left for the rerun with those never started.
-    const [first] = failures.sort((a, b) => a.index - b.index);
-    outcome.failed = { change: first!.change, error: first!.error };
-    const failed = new Set(failures.map((f) => f.index));
-    outcome.skipped = work.filter((_, i) => i !== first!.index && (!started.has(i) || failed.has(i)));
   }
   await adoptNoops(plan, ctx, now());
   return outcome;
-}
-
-/** Indexes of `work` in runs that may go out together: creates and updates of one kind in a row. */
-function waves(work: readonly PlannedChange[]): number[][] {
-  const out: number[][] = [];
-  const parallel = (c: PlannedChange) => c.action === 'create' || c.action === 'update';
-  work.forEach((change, index) => {
-    const last = out[out.length - 1];
-    const prev = last ? work[last[last.length - 1]!]! : undefined;
-    if (last && prev && parallel(prev) && parallel(change) && prev.kind === change.kind) last.push(index);
-    else out.push([index]);
-  });
-  return out;
 }
 
 function record(change: PlannedChange, supersetId: number, ctx: ApplyContext, at: Date): AppliedRecord {

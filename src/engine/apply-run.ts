@@ -148,11 +148,7 @@ export async function runApplyOf(
               objects: snapshotObjects(objects, hashes),
             })
           ).snapshotId);
-    // Independent writes go out a few at a time where the server takes them so (see applyPlan).
-    const writes = first.plan.changes.filter((c) => c.action === 'create' || c.action === 'update').length;
-    const concurrency = writes > 1 && port.writeConcurrency ? await port.writeConcurrency() : 1;
     const outcome = await applyPlan(first.plan, {
-      concurrency,
       port,
       registry,
       live: first.live,

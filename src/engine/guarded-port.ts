@@ -55,7 +55,6 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     exportBundle: (kind, ids) => port.exportBundle(kind, ids),
     importBundle: async (zip, opts) => port.importBundle(zip, { ...opts, fence }),
     listChangedSince: (kind, since) => port.listChangedSince(kind, since),
-    ...(port.writeConcurrency ? { writeConcurrency: () => port.writeConcurrency!() } : {}),
     get calls() {
       return port.calls;
     },

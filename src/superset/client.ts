@@ -27,12 +27,6 @@ import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse } from 
 import { DEFAULT_RETRY } from './retry.js';
 import { createTransport, type HttpMethod, type Send } from './transport.js';
 
-/**
- * Independent writes sent at once: a small Superset (the harness's 2 gunicorn workers x 4 threads)
- * serves 4 without queueing; more only adds contention on its metadata database.
- */
-export const WRITE_CONCURRENCY = 4;
-
 export interface SupersetLogEvent {
   level: 'debug' | 'info' | 'warn';
   code: string;
@@ -166,12 +160,6 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     calls,
     baseUrl,
     capabilities,
-
-    async writeConcurrency() {
-      // Where creates go through the import endpoint (4.1, 5.0), one at a time: concurrent imports
-      // of objects that share a dependency each read and may re-save it.
-      return (await capabilities()).restUuid ? WRITE_CONCURRENCY : 1;
-    },
 
     list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };

@@ -63,11 +63,6 @@ export interface SupersetPort {
     kind: SupersetKind,
     since: string | null,
   ): Promise<{ count: number; rows: ListedObject[] }>;
-  /**
-   * How many independent writes (creates and updates of one kind) the server takes at once; absent
-   * means one at a time.
-   */
-  writeConcurrency?(): Promise<number>;
   /** Counters for benchmarks and tests. */
   readonly calls: CallCounts;
 }

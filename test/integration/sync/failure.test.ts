@@ -1,5 +1,5 @@
-// A failure in the middle of an apply stops there (the writes already in flight beside it finish),
-// says what was and was not done, exits 1, and a rerun after fixing the YAML does only what is left.
+// A failure in the middle of an apply stops at that object, says what was and was not done, exits 1,
+// and a rerun after fixing the YAML does only what is left.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/plan/types.js';
 import { createFixture, type Fixture } from './fixture.js';
@@ -28,8 +28,7 @@ afterAll(async () => {
 
 describe('sync: a failure mid-apply', () => {
   it('stops at a dataset on a missing table, reports done and not done, and converges once fixed', async () => {
-    // Sorts between by_region_* and orders_*: the three datasets go out together (one kind, no
-    // dependency between them), so the two others finish; nothing that depends on them starts.
+    // Sorts between by_region_* and orders_*: one dataset is done before it, one after.
     fx.write(
       MISSING,
       `kind: dataset
@@ -42,31 +41,31 @@ table_name: no_such_table_${fx.runId}
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain(`Apply stopped at dataset "customers_${fx.runId}"`);
     expect(failed.stdout).toMatch(/could not be found/);
-    // database, by_region and orders done; customers failed; 5 charts and the dashboard not done.
-    expect(failed.stdout).toContain('Done: 3; not done: 7.');
+    // database and by_region done; customers failed; orders, 5 charts and the dashboard not done.
+    expect(failed.stdout).toContain('Done: 2; not done: 8.');
     expect(failed.stderr).toContain(`create database "${n.database}": done`);
     expect(failed.stderr).toContain(`create dataset "${n.byRegion}": done`);
     expect(failed.stderr).toContain(`creating dataset "customers_${fx.runId}": FAILED`);
     expect(await exists(fx.admin, 'database', n.database)).toBe(true);
     expect(await exists(fx.admin, 'dataset', `by_region_${fx.runId}`)).toBe(true);
-    expect(await exists(fx.admin, 'dataset', `orders_${fx.runId}`)).toBe(true);
+    expect(await exists(fx.admin, 'dataset', `orders_${fx.runId}`)).toBe(false);
     expect(await exists(fx.admin, 'chart', n.pie)).toBe(false);
 
     const eng = await engine(fx);
     try {
       const [last] = await eng.services.registry.readHistory(1);
-      expect([last?.result, last?.created, last?.failed]).toEqual(['partial', 3, 1]);
+      expect([last?.result, last?.created, last?.failed]).toEqual(['partial', 2, 1]);
     } finally {
       await eng.close();
     }
     const left = await plan();
     expect(left.code).toBe(2);
-    expect(left.plan.summary).toMatchObject({ create: 7, update: 0, noop: 3 });
+    expect(left.plan.summary).toMatchObject({ create: 8, update: 0, noop: 2 });
 
     fx.edit(MISSING, (t) => t.replace(`no_such_table_${fx.runId}`, `customers_${fx.runId}`));
     const rerun = await cli(fx, 'apply');
     expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toContain('Apply complete: 7 created, 0 updated, 0 deleted');
+    expect(rerun.stdout).toContain('Apply complete: 8 created, 0 updated, 0 deleted');
     expect((await plan()).code).toBe(0);
     expect((await cli(fx, 'plan', '--read-all')).code).toBe(0);
   });

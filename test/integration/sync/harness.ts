@@ -64,8 +64,6 @@ export function countingPort(inner: SupersetPort): CountingPort {
     get calls() {
       return inner.calls;
     },
-    // As the real client says, so engine-level tests apply the way the CLI does.
-    ...(inner.writeConcurrency ? { writeConcurrency: () => inner.writeConcurrency!() } : {}),
     list(kind) {
       log.push({ op: 'list', kind });
       return inner.list(kind);

@@ -19,6 +19,7 @@ import { ZkClient, listTree } from '../../../src/zookeeper/index.js';
 import { serviceEndpoints } from '../endpoints.js';
 import { createFixture, listOwn, type Fixture } from './fixture.js';
 import { cli } from './harness.js';
+import { fetchSuperset } from './raw-http.js';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const { pgHost, pgPort } = serviceEndpoints();
@@ -78,13 +79,13 @@ async function run(...args: string[]) {
 /** A bearer token, CSRF token and cookie, as a browser session of the admin would have. */
 async function session(): Promise<Record<string, string>> {
   const { supersetUrl, supersetUser, supersetPassword } = serviceEndpoints();
-  const login = await fetch(`${supersetUrl}/api/v1/security/login`, {
+  const login = await fetchSuperset(`${supersetUrl}/api/v1/security/login`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: supersetUser, password: supersetPassword, provider: 'db' }),
   }).then((r) => r.json() as Promise<{ access_token: string }>);
   const auth = { Authorization: `Bearer ${login.access_token}`, Accept: 'application/json' };
-  const csrfResponse = await fetch(`${supersetUrl}/api/v1/security/csrf_token/`, { headers: auth });
+  const csrfResponse = await fetchSuperset(`${supersetUrl}/api/v1/security/csrf_token/`, { headers: auth });
   const csrf = ((await csrfResponse.json()) as { result: string }).result;
   const cookie = (csrfResponse.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   return { ...auth, 'Content-Type': 'application/json', 'X-CSRFToken': csrf, Cookie: cookie };
@@ -92,7 +93,7 @@ async function session(): Promise<Record<string, string>> {
 
 /** Superset's connection test for a database, with the password it stores (the URI sent masked). */
 async function testConnection(name: string, user: string): Promise<{ ok: boolean; text: string }> {
-  const response = await fetch(`${serviceEndpoints().supersetUrl}/api/v1/database/test_connection/`, {
+  const response = await fetchSuperset(`${serviceEndpoints().supersetUrl}/api/v1/database/test_connection/`, {
     method: 'POST',
     headers: await session(),
     body: JSON.stringify({
@@ -107,7 +108,7 @@ async function testConnection(name: string, user: string): Promise<{ ok: boolean
 
 /** Superset connects with what it stores (here: the encrypted extra) to list the schemas. */
 async function schemasOf(id: number): Promise<{ status: number; text: string }> {
-  const response = await fetch(
+  const response = await fetchSuperset(
     `${serviceEndpoints().supersetUrl}/api/v1/database/${id}/schemas/?q=(force:!t)`,
     { headers: await session() },
   );

@@ -13,6 +13,7 @@ import {
   type DatabaseSecrets,
 } from '../superset-map/to-superset.js';
 import { changedFields } from './fields.js';
+import { bulkCandidates, bulkCreate, type BulkOptions } from './bulk-create.js';
 
 export type ApplyEvent =
   | { type: 'start'; change: PlannedChange; index: number; total: number }
@@ -32,6 +33,8 @@ export interface ApplyContext {
   commit: string;
   now?: () => Date;
   onEvent?: (event: ApplyEvent) => void;
+  /** New charts and dashboards in one sparse import when the server has it and there are enough. */
+  bulk?: BulkOptions;
 }
 
 export interface ApplyOutcome {
@@ -54,8 +57,55 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
   const ids = new Map(ctx.live.ids);
   const work = plan.changes.filter((c) => ACTS.has(c.action));
   const outcome: ApplyOutcome = { done: [], skipped: [], created: 0, updated: 0, deleted: 0 };
+  const key = (k: string) => {
+    const [kind, ...name] = k.split('/');
+    return uuidOf(ctx, kind as ObjectKind, name.join('/'));
+  };
+  const bulk = bulkCandidates(work, ctx.desired, (u) => ids.has(u), key, ctx.bulk);
+  let bulkDone = false;
   for (const [index, change] of work.entries()) {
     const event = { change, index, total: work.length };
+    if (bulk.has(change.uuid)) {
+      if (bulkDone) continue;
+      bulkDone = true;
+      const changes = work.filter((c) => bulk.has(c.uuid));
+      ctx.onEvent?.({ type: 'start', ...event });
+      try {
+        const made = await bulkCreate(
+          changes,
+          {
+            port: ctx.port,
+            registry: ctx.registry,
+            desired: ctx.desired,
+            ids,
+            uuidOf: key,
+            record: (c, id, changedOn) => ({ ...record(c, id, ctx, now()), changedOn }),
+            claim: (c) => ({ ...record(c, 0, ctx, now()), hash: '' }),
+            now,
+          },
+          ctx.bulk!.caps,
+        );
+        for (const c of changes) {
+          outcome.created++;
+          outcome.done.push(c);
+          const supersetId = made.get(c.uuid);
+          ctx.onEvent?.({
+            type: 'done',
+            change: c,
+            index: work.indexOf(c),
+            total: work.length,
+            ...(supersetId !== undefined ? { supersetId } : {}),
+          });
+        }
+        continue;
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        outcome.failed = { change, error };
+        outcome.skipped = work.slice(index + 1);
+        ctx.onEvent?.({ type: 'failed', ...event, error });
+        break;
+      }
+    }
     ctx.onEvent?.({ type: 'start', ...event });
     // Datasets and dashboards are created in two calls (POST, then PUT): once the POST succeeds the
     // object is ours, so a failed PUT leaves an owned object the next apply updates, not a conflict.

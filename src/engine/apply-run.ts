@@ -24,6 +24,8 @@ export interface ApplyRunOptions extends PlanOptions {
   onNotice?: (message: string) => void;
   /** The whole apply's deadline, from its start; it stops cleanly before the next write after it. */
   timeoutMs?: number;
+  /** Fewest new charts and dashboards sent in one sparse import (default BULK_CREATE_MIN); tests lower it. */
+  bulkCreateMin?: number;
 }
 
 /** What one apply applies: objects from git (published as a new snapshot) or from a kept snapshot. */
@@ -148,7 +150,11 @@ export async function runApplyOf(
               objects: snapshotObjects(objects, hashes),
             })
           ).snapshotId);
+    const caps = first.plan.summary.create > 0 ? await services.port.capabilities?.() : undefined;
     const outcome = await applyPlan(first.plan, {
+      ...(caps
+        ? { bulk: { caps, ...(options.bulkCreateMin !== undefined ? { min: options.bulkCreateMin } : {}) } }
+        : {}),
       port,
       registry,
       live: first.live,

@@ -55,6 +55,7 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     exportBundle: (kind, ids) => port.exportBundle(kind, ids),
     importBundle: async (zip, opts) => port.importBundle(zip, { ...opts, fence }),
     listChangedSince: (kind, since) => port.listChangedSince(kind, since),
+    ...(port.capabilities ? { capabilities: () => port.capabilities!() } : {}),
     get calls() {
       return port.calls;
     },

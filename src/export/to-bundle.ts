@@ -24,6 +24,8 @@ export function toBundle(
   objects: readonly AnyDesired[],
   now = new Date(),
   caps: Capabilities = LATEST,
+  /** Files only for these uuids; the others are only referred to (a sparse import finds them by uuid). */
+  only?: ReadonlySet<string>,
 ): Map<string, string> {
   const root = `superset_gitops_export_${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const uuidOf = new Map(objects.map((o) => [objectKey(o.kind, o.name), o.uuid]));
@@ -50,6 +52,7 @@ export function toBundle(
     if (o.kind === 'chart') chartIds.set(o.name, i + 1);
   });
   for (const o of objects) {
+    if (only && !only.has(o.uuid)) continue;
     current = `${o.kind} "${o.name}"`;
     const file = slugify(o.name).slice(0, 80);
     switch (o.kind) {

@@ -120,6 +120,10 @@ export const DERIVED_PARAM_KEYS = ['datasource', 'slice_id', 'viz_type', 'dashbo
 export function chartParams(params: Record<string, unknown> | undefined): Json {
   const out: Record<string, unknown> = { ...(params ?? {}) };
   for (const key of DERIVED_PARAM_KEYS) delete out[key];
+  // No annotation layers, said or not: Superset's explore view and its chart importer write `[]`,
+  // and both it and the query builder read a missing list as empty.
+  if (Array.isArray(out.annotation_layers) && out.annotation_layers.length === 0)
+    delete out.annotation_layers;
   return out as Json;
 }
 

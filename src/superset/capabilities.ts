@@ -16,6 +16,8 @@ export interface Capabilities {
   version: string;
   /** POST/PUT of datasets, charts and dashboards take `uuid` (databases take it everywhere). */
   restUuid: boolean;
+  /** The assets import takes `sparse=true`: a bundle may name existing objects by uuid without carrying them. */
+  sparseImport: boolean;
 }
 
 /** A field (or a json_metadata key) a version does not have, and the values that mean "not set". */
@@ -86,7 +88,7 @@ const BUNDLE_RULES: readonly FieldRule[] = [
 const at = (family: SupersetFamily, since: SupersetFamily) => ORDER.indexOf(family) >= ORDER.indexOf(since);
 
 export function capabilitiesOf(family: SupersetFamily, version: string = family): Capabilities {
-  return { family, version, restUuid: at(family, '6.0') };
+  return { family, version, restUuid: at(family, '6.0'), sparseImport: at(family, '6.0') };
 }
 
 /** The newest behaviour this tool knows: what a server of unknown or newer version is taken to be. */

@@ -1,6 +1,8 @@
 // The Superset port: the only surface the sync engine sees. `client.ts` implements it over HTTP;
 // tests and planners may implement it in memory.
 
+import type { Capabilities } from './capabilities.js';
+
 export type SupersetKind = 'database' | 'dataset' | 'chart' | 'dashboard';
 
 export interface ListedObject {
@@ -53,7 +55,7 @@ export interface SupersetPort {
   /** POST /api/v1/assets/import/ (field `bundle`) */
   importBundle(
     zip: Buffer,
-    options: { passwords?: Record<string, string>; overwrite?: boolean } & WriteOptions,
+    options: { passwords?: Record<string, string>; overwrite?: boolean; sparse?: boolean } & WriteOptions,
   ): Promise<void>;
   /**
    * Objects changed after `since` (ISO UTC), newest first, and how many the kind has in all: what a
@@ -63,6 +65,8 @@ export interface SupersetPort {
     kind: SupersetKind,
     since: string | null,
   ): Promise<{ count: number; rows: ListedObject[] }>;
+  /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
+  capabilities?(): Promise<Capabilities>;
   /** Counters for benchmarks and tests. */
   readonly calls: CallCounts;
 }

@@ -64,6 +64,7 @@ export function countingPort(inner: SupersetPort): CountingPort {
     get calls() {
       return inner.calls;
     },
+    ...(inner.capabilities ? { capabilities: () => inner.capabilities!() } : {}),
     list(kind) {
       log.push({ op: 'list', kind });
       return inner.list(kind);
@@ -110,7 +111,7 @@ export interface Engine {
   events: { level: string; code: string; message: string }[];
   services: Services;
   plan(options?: { prune?: boolean; readAll?: boolean }): Promise<PlanRun>;
-  apply(options?: { prune?: boolean }): Promise<ApplyRun>;
+  apply(options?: { prune?: boolean; bulkCreateMin?: number }): Promise<ApplyRun>;
   close(): Promise<void>;
 }
 
@@ -148,6 +149,7 @@ export async function engine(fx: Fixture, processEnv = process.env): Promise<Eng
         commit: COMMIT,
         lockTimeoutMs: 30_000,
         prune: options.prune ?? false,
+        ...(options.bulkCreateMin !== undefined ? { bulkCreateMin: options.bulkCreateMin } : {}),
       }),
     close: () => real.close(),
   };

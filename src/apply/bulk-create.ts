@@ -1,0 +1,187 @@
+// Many new charts and dashboards in one request: Superset's assets import with `sparse=true` takes a
+// bundle of only the new objects and finds what they refer to (datasets, existing charts) by uuid, so
+// nothing that exists is in the bundle and nothing that exists is rewritten. One request is also one
+// write for the lock's fence. Databases and datasets keep their REST creates: a database create tests
+// its connection and a dataset create reads its table's columns, which an import does not.
+import { toBundle } from '../export/to-bundle.js';
+import { writeZip } from '../import/zip.js';
+import { mapLimit } from '../live/map-limit.js';
+import { objectKey, type AnyDesired } from '../model/object.js';
+import { dependenciesOf } from '../plan/desired.js';
+import type { PlannedChange } from '../plan/types.js';
+import type { AppliedRecord, Registry } from '../registry/registry.js';
+import type { Capabilities } from '../superset/capabilities.js';
+import { SupersetApiError } from '../superset/errors.js';
+import type { ListedObject, SupersetPort } from '../superset/port.js';
+
+/** Below this many eligible creates the REST path is as quick and says more per object. */
+export const BULK_CREATE_MIN = 25;
+/** ZooKeeper writes in flight at once for the claims and records of a bulk create. */
+const RECORD_CONCURRENCY = 16;
+const BULK_KINDS = new Set(['chart', 'dashboard']);
+/**
+ * Viz types Superset's chart importer rewrites (legacy types it migrates to their ECharts successors,
+ * filter boxes it deletes): such charts keep their REST create, which stores them as the YAML says.
+ */
+const IMPORT_REWRITES = new Set([
+  'area',
+  'bar',
+  'bubble',
+  'dist_bar',
+  'dual_line',
+  'filter_box',
+  'heatmap',
+  'histogram',
+  'line',
+  'pivot_table',
+  'sankey',
+  'sunburst',
+  'treemap',
+]);
+/** Superset answered and refused: the import's transaction was rolled back, nothing was created. */
+const REFUSED = new Set(['invalid', 'forbidden', 'unauthorized', 'not-found', 'unsupported', 'rate-limited']);
+
+export interface BulkOptions {
+  caps: Capabilities;
+  /** Fewest eligible creates that go through one import (default BULK_CREATE_MIN). */
+  min?: number;
+}
+
+export interface BulkDeps {
+  port: SupersetPort;
+  registry: Registry;
+  desired: ReadonlyMap<string, AnyDesired>;
+  /** uuid -> Superset id of what exists now; the bulk create adds what it made. */
+  ids: Map<string, number>;
+  /** uuid of a desired object by kind and name. */
+  uuidOf(key: string): string | undefined;
+  record(change: PlannedChange, supersetId: number, changedOn: string | null): AppliedRecord;
+  claim(change: PlannedChange): AppliedRecord;
+  now(): Date;
+}
+
+/** A bulk create that failed; `created` says whether Superset may hold some of it (not a refusal). */
+export class BulkCreateError extends Error {
+  constructor(
+    message: string,
+    readonly mayExist: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BulkCreateError';
+  }
+}
+
+/**
+ * The creates of `work` that one sparse import can make, run where the first of them stands in plan
+ * order (after every database and dataset change): charts and dashboards whose every dependency
+ * exists by then, in Superset already (`exists`), created earlier in the plan, or in the same import.
+ * Empty when the server has no sparse import or fewer than `min` qualify.
+ */
+export function bulkCandidates(
+  work: readonly PlannedChange[],
+  desired: ReadonlyMap<string, AnyDesired>,
+  exists: (uuid: string) => boolean,
+  uuidOf: (key: string) => string | undefined,
+  options: BulkOptions | undefined,
+): Set<string> {
+  if (!options?.caps.sparseImport) return new Set();
+  const creates = work.filter((c) => c.action === 'create' && desired.has(c.uuid));
+  const earlier = new Set(creates.filter((c) => !BULK_KINDS.has(c.kind)).map((c) => c.uuid));
+  const chosen = new Set(
+    creates
+      .filter((c) => BULK_KINDS.has(c.kind))
+      .filter((c) => {
+        const obj = desired.get(c.uuid)!;
+        return obj.kind !== 'chart' || !IMPORT_REWRITES.has(obj.spec.viz_type);
+      })
+      .map((c) => c.uuid),
+  );
+  // A dashboard needs its charts, which may be in the same import: drop what misses a dependency
+  // until nothing more drops.
+  for (let dropped = true; dropped;) {
+    dropped = false;
+    for (const uuid of chosen) {
+      const ok = dependenciesOf(desired.get(uuid)!).every((key) => {
+        const dep = uuidOf(key);
+        return dep !== undefined && (exists(dep) || earlier.has(dep) || chosen.has(dep));
+      });
+      if (!ok) {
+        chosen.delete(uuid);
+        dropped = true;
+      }
+    }
+  }
+  return chosen.size >= (options.min ?? BULK_CREATE_MIN) ? chosen : new Set();
+}
+
+/**
+ * Claims every object in the registry, sends one sparse import with all of them, reads their ids
+ * back from the lists and checks each is there under its name (and a chart on its dataset), then
+ * records each as applied with Superset's changed_on. Returns the Superset id of each.
+ */
+export async function bulkCreate(
+  changes: readonly PlannedChange[],
+  deps: BulkDeps,
+  caps: Capabilities,
+): Promise<Map<string, number>> {
+  const { port, registry, desired, ids } = deps;
+  await mapLimit(changes, RECORD_CONCURRENCY, (c) => registry.recordApplied(deps.claim(c)));
+  const uuids = new Set(changes.map((c) => c.uuid));
+  const zip = writeZip(toBundle([...desired.values()], deps.now(), caps, uuids));
+  try {
+    await port.importBundle(Buffer.from(zip), { sparse: true });
+  } catch (e) {
+    const refused = e instanceof SupersetApiError && REFUSED.has(e.code);
+    // Refused: nothing was made, and the next plan creates them anyway. Otherwise the claims stay,
+    // so the next plan takes whatever the import did make as ours.
+    if (refused)
+      await mapLimit(changes, RECORD_CONCURRENCY, (c) => registry.forgetApplied(c.kind, c.uuid)).catch(
+        () => undefined,
+      );
+    throw new BulkCreateError(
+      `The import of ${changes.length} new chart(s) and dashboard(s) failed: ${(e as Error).message}`,
+      !refused,
+      { cause: e },
+    );
+  }
+
+  const made = new Map<string, number>();
+  const rows = new Map<string, ListedObject>();
+  for (const kind of ['chart', 'dashboard'] as const) {
+    if (!changes.some((c) => c.kind === kind)) continue;
+    for (const row of await port.list(kind)) rows.set(row.uuid, row);
+  }
+  const problems: string[] = [];
+  for (const change of changes) {
+    const obj = desired.get(change.uuid)!;
+    const row = rows.get(change.uuid);
+    const label = `${change.kind} ${JSON.stringify(change.name)}`;
+    if (!row) {
+      problems.push(`${label} is not in Superset`);
+      continue;
+    }
+    const title = obj.kind === 'chart' || obj.kind === 'dashboard' ? (obj.spec.title ?? obj.name) : obj.name;
+    if (row.name !== title) problems.push(`${label} is titled ${JSON.stringify(row.name)}`);
+    if (obj.kind === 'chart') {
+      const datasetId = ids.get(deps.uuidOf(objectKey('dataset', obj.spec.dataset)) ?? '');
+      if (row.raw.datasource_id !== datasetId)
+        problems.push(`${label} is on dataset id ${String(row.raw.datasource_id)}, not ${String(datasetId)}`);
+    }
+    made.set(change.uuid, row.id);
+    ids.set(change.uuid, row.id);
+  }
+  if (problems.length) {
+    throw new BulkCreateError(
+      `Superset accepted the import of ${changes.length} new object(s) but does not show them as sent:\n${problems
+        .slice(0, 20)
+        .map((p) => `  ${p}`)
+        .join('\n')}${problems.length > 20 ? `\n  ... and ${problems.length - 20} more` : ''}`,
+      true,
+    );
+  }
+  await mapLimit(changes, RECORD_CONCURRENCY, (c) =>
+    registry.recordApplied(deps.record(c, made.get(c.uuid)!, rows.get(c.uuid)?.changedOn ?? null)),
+  );
+  return made;
+}

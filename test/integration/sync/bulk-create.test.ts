@@ -1,0 +1,125 @@
+// New charts and dashboards in one sparse assets import (Superset 6.0 and later): the sample tree's
+// charts and dashboard go out in one request, and Superset then holds exactly what the YAML says (a
+// plan reading everything finds nothing). A second import adds charts and a dashboard that places an
+// existing chart: nothing that existed is rewritten (changed_on of every existing object stays).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, type Fixture } from './fixture.js';
+import { engine, type Engine } from './harness.js';
+import { actions, idOf, readBack } from './read-back.js';
+import { writeSampleTree, type SampleNames } from './sample-tree.js';
+import { OBJECT_KINDS } from '../../../src/schema/index.js';
+
+let fx: Fixture;
+let n: SampleNames;
+let eng: Engine;
+let sparse = false;
+
+beforeAll(async () => {
+  fx = createFixture('bulk');
+  n = writeSampleTree(fx);
+  eng = await engine(fx);
+  sparse = (await fx.admin.capabilities()).sparseImport;
+});
+
+afterAll(async () => {
+  await eng?.close();
+  await fx?.cleanup();
+});
+
+async function expectConverged(): Promise<void> {
+  eng.port.reset();
+  expect(actions((await eng.plan()).plan)).toEqual([]);
+  expect(eng.port.log.filter((c) => c.op !== 'list')).toEqual([]);
+  expect(actions((await eng.plan({ readAll: true })).plan)).toEqual([]);
+}
+
+/** changed_on of every object in Superset, by uuid. */
+async function changedOn(): Promise<Map<string, string | null>> {
+  const all = new Map<string, string | null>();
+  for (const kind of OBJECT_KINDS)
+    for (const row of await fx.admin.list(kind)) all.set(row.uuid, row.changedOn);
+  return all;
+}
+
+describe('bulk create through one sparse import', () => {
+  it('creates the charts and the dashboard in one request; a full read finds nothing to change', async () => {
+    const run = await eng.apply({ bulkCreateMin: 1 });
+    expect(run.outcome.failed).toBeUndefined();
+    expect(run.outcome.created).toBe(9);
+    const writes = eng.port.log.filter((c) => ['create', 'update', 'import'].includes(c.op));
+    if (sparse) {
+      // database and two datasets over REST (the datasets' PUT carries columns and metrics), the rest in one import
+      expect(writes.map((c) => `${c.op} ${c.kind}`)).toEqual([
+        'create database',
+        'create dataset',
+        'update dataset',
+        'create dataset',
+        'update dataset',
+        'import assets',
+      ]);
+    } else {
+      expect(writes.filter((c) => c.op === 'import')).toEqual([]);
+    }
+    // Every record holds the Superset id and the applied hash, so the next plan trusts changed_on.
+    const records = await eng.services.registry.readApplied();
+    expect(records).toHaveLength(9);
+    for (const r of records) {
+      expect(r.supersetId).toBeGreaterThan(0);
+      expect(r.hash).not.toBe('');
+    }
+    await expectConverged();
+    // Superset serves the imported charts.
+    for (const name of [n.pie, n.bigNumber, n.table]) {
+      const [result] = await fx.admin.chartData(await idOf(fx.admin, 'chart', name));
+      expect(result?.rowcount, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('adds charts and a dashboard placing an existing chart without rewriting anything that existed', async () => {
+    const before = await changedOn();
+    for (const i of [1, 2]) {
+      fx.write(
+        `charts/extra-${i}.yaml`,
+        `kind: chart
+name: Extra ${i} ${fx.runId}
+dataset: ${n.orders}
+viz_type: big_number_total
+params:
+  metric: revenue
+  time_range: No filter
+`,
+      );
+    }
+    fx.write(
+      'dashboards/second.yaml',
+      `kind: dashboard
+name: second_${fx.runId}
+title: Second ${fx.runId}
+layout:
+  - row:
+      - chart: ${n.pie}
+      - chart: Extra 1 ${fx.runId}
+      - chart: Extra 2 ${fx.runId}
+`,
+    );
+    eng.port.reset();
+    const run = await eng.apply({ bulkCreateMin: 1 });
+    expect(run.outcome.failed).toBeUndefined();
+    expect(run.outcome.created).toBe(3);
+    const writes = eng.port.log.filter((c) => ['create', 'update', 'remove', 'import'].includes(c.op));
+    expect(writes.map((c) => `${c.op} ${c.kind}`)).toEqual(
+      sparse ? ['import assets'] : ['create chart', 'create chart', 'create dashboard', 'update dashboard'],
+    );
+    const after = await changedOn();
+    for (const [uuid, at] of before) expect(after.get(uuid), uuid).toBe(at);
+    const second = await readBack(fx.admin, 'dashboard', `Second ${fx.runId}`);
+    const charts = await fx.admin.list('chart');
+    const pieId = charts.find((c) => c.name === n.pie)?.id;
+    const placed = Object.values(JSON.parse(String(second.position_json)) as Record<string, unknown>)
+      .map((node) => node as { type?: string; meta?: { chartId?: number } })
+      .filter((node) => node.type === 'CHART')
+      .map((node) => node.meta?.chartId);
+    expect(placed).toContain(pieId);
+    await expectConverged();
+  });
+});

@@ -1,0 +1,88 @@
+// Which creates one sparse import makes: charts and dashboards whose dependencies exist by the time
+// it runs (in Superset, created earlier in the plan, or in the same import), and only on servers
+// that take a sparse import, and only when there are enough of them.
+import { describe, expect, it } from 'vitest';
+import { bulkCandidates } from '../../../src/apply/bulk-create.js';
+import { deriveUuid, objectKey, type AnyDesired } from '../../../src/model/object.js';
+import type { PlannedChange } from '../../../src/plan/types.js';
+import type { ObjectKind } from '../../../src/schema/index.js';
+import { capabilitiesOf } from '../../../src/superset/capabilities.js';
+
+function object(kind: ObjectKind, name: string, spec: Record<string, unknown> = {}): AnyDesired {
+  return {
+    kind,
+    name,
+    uuid: deriveUuid(kind, name),
+    spec: { kind, name, ...spec },
+    source: { file: `${kind}.yaml`, line: 1, col: 1 },
+  } as AnyDesired;
+}
+
+const objects = [
+  object('database', 'wh', { sqlalchemy_uri: 'postgresql://u@h/db' }),
+  object('dataset', 'old', { database: 'wh' }),
+  object('dataset', 'new', { database: 'wh' }),
+  object('dataset', 'missing', { database: 'wh' }),
+  object('chart', 'a', { dataset: 'old', viz_type: 'table' }),
+  object('chart', 'b', { dataset: 'new', viz_type: 'table' }),
+  object('chart', 'c', { dataset: 'missing', viz_type: 'table' }),
+  object('chart', 'existing', { dataset: 'old', viz_type: 'table' }),
+  // a legacy viz type Superset's importer would migrate: it keeps its REST create
+  object('chart', 'legacy', { dataset: 'old', viz_type: 'line' }),
+  object('dashboard', 'ok', { layout: [{ row: [{ chart: 'a' }, { chart: 'existing' }] }] }),
+  object('dashboard', 'needs-c', { layout: [{ chart: 'c' }] }),
+];
+const desired = new Map(objects.map((o) => [o.uuid, o]));
+const byKey = new Map(objects.map((o) => [objectKey(o.kind, o.name), o.uuid]));
+const uuidOf = (key: string) => byKey.get(key);
+const existing = new Set(['database/wh', 'dataset/old', 'chart/existing'].map((k) => byKey.get(k)!));
+
+function change(action: PlannedChange['action'], kind: ObjectKind, name: string): PlannedChange {
+  return { action, kind, name, uuid: deriveUuid(kind, name), changes: [], dependsOn: [] };
+}
+
+// `missing` is neither in Superset nor created by the plan (say its create is a conflict elsewhere).
+const work = [
+  change('create', 'dataset', 'new'),
+  change('create', 'chart', 'a'),
+  change('create', 'chart', 'b'),
+  change('create', 'chart', 'c'),
+  change('create', 'chart', 'legacy'),
+  change('update', 'chart', 'existing'),
+  change('create', 'dashboard', 'needs-c'),
+  change('create', 'dashboard', 'ok'),
+];
+
+const names = (uuids: Set<string>) =>
+  [...uuids]
+    .map((u) => desired.get(u)!)
+    .map((o) => `${o.kind}/${o.name}`)
+    .sort();
+
+describe('bulkCandidates', () => {
+  it('takes charts and dashboards whose dependencies will exist, and drops dashboards of dropped charts', () => {
+    const chosen = bulkCandidates(work, desired, (u) => existing.has(u), uuidOf, {
+      caps: capabilitiesOf('6.1'),
+      min: 1,
+    });
+    expect(names(chosen)).toEqual(['chart/a', 'chart/b', 'dashboard/ok']);
+  });
+
+  it.each([
+    ['4.1', 1, []],
+    ['5.0', 1, []],
+    ['6.0', 1, ['chart/a', 'chart/b', 'dashboard/ok']],
+    ['6.1', 3, ['chart/a', 'chart/b', 'dashboard/ok']],
+    ['6.1', 4, []],
+  ] as const)('Superset %s with at least %i: %j', (family, min, expected) => {
+    const chosen = bulkCandidates(work, desired, (u) => existing.has(u), uuidOf, {
+      caps: capabilitiesOf(family),
+      min,
+    });
+    expect(names(chosen)).toEqual(expected);
+  });
+
+  it('makes nothing in bulk without capabilities (a port that does not know its server)', () => {
+    expect(bulkCandidates(work, desired, (u) => existing.has(u), uuidOf, undefined).size).toBe(0);
+  });
+});

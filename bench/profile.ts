@@ -1,7 +1,10 @@
 // Where the time of a no-change apply of N objects goes: process start, module loading, reading,
 // YAML parsing, schema validation, rules, hashing, ZooKeeper and every Superset call.
 //
-//   npx tsx bench/profile.ts [N]      (default 1000; needs the services of `npm run demo` and `npm run build`)
+//   npx tsx bench/profile.ts [N] [--first]   (default 1000; needs the services of `npm run demo` and `npm run build`)
+//
+// With --first, the first apply itself (from an empty registry) is run in this process and timed by
+// HTTP route and registry operation, and nothing else.
 //
 // Three views of the same run, after a first apply of generated content (bench/content.ts):
 //   1. the CLI as a user runs it (`node bin/superset-gitops.js apply`), wall time, and a V8 CPU profile
@@ -27,7 +30,8 @@ import { timeRegistry, type OperationTimes } from './registry-timing.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(REPO, 'bin/superset-gitops.js');
-const N = Number(process.argv[2] ?? 1000);
+const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
+const FIRST = process.argv.includes('--first');
 const runId = `prof_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 const bundleDir = path.join(work, 'bundle');
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
     environmentYaml(envName, zkRoot),
   );
   const applyArgs = ['apply', '--env', envName, '--dir', metadataDir];
+  if (FIRST) return firstApply(env);
   const first = timedRun([CLI, ...applyArgs], env);
   console.log(
     `${N} objects (${content.CHARTS} charts, ${content.DATASETS} datasets, ${content.DASHBOARDS} dashboards); first apply ${ms(first.ms)}`,
@@ -187,30 +192,56 @@ async function main(): Promise<void> {
     if (r.result !== 'success' || r.plan.summary.noop !== N)
       throw new Error(`not a no-change apply: ${JSON.stringify(r.plan.summary)}`);
     console.log(`   engine apply (loads the tree again, plans, locks, records) ${ms(applyMs)}`);
-    const routes = new Map<string, { n: number; ms: number }>();
-    for (const e of eng.events) {
-      const m = /^(\w+) (\S+) -> \d+ in ([\d.]+) ms$/.exec(e.message);
-      if (e.code !== 'superset.http' || m === null) continue;
-      const route = `${m[1]} ${m[2]!.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/:id')}`;
-      const t = routes.get(route) ?? { n: 0, ms: 0 };
-      routes.set(route, { n: t.n + 1, ms: t.ms + Number(m[3]) });
-    }
-    const httpTotal = [...routes.values()].reduce((a, t) => a + t.ms, 0);
-    console.log(
-      `   HTTP: ${[...routes.values()].reduce((a, t) => a + t.n, 0)} requests, ${ms(httpTotal)} summed`,
-    );
-    for (const [route, t] of [...routes.entries()].sort((a, b) => b[1].ms - a[1].ms))
-      console.log(`      ${`${route} x${t.n}`.padEnd(55)} ${ms(t.ms)}`);
-    const zkTotal = [...registryTime.values()].reduce((a, t) => a + t.ms, 0);
-    console.log(`   ZooKeeper (registry operations, wall, may overlap HTTP): ${ms(zkTotal)}`);
-    for (const [op, t] of [...registryTime.entries()].sort((a, b) => b[1].ms - a[1].ms))
-      console.log(`      ${`${op} x${t.n}`.padEnd(55)} ${ms(t.ms)}`);
+    printEngineTimes(eng);
   } finally {
     await eng.close();
     await cleanupRun(adminClient(), runId, zkRoot, work);
     const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
     await deleteTree(zk, zkRoot).finally(() => zk.close());
   }
+}
+
+/** The first apply in this process, timed by route and registry operation. */
+async function firstApply(env: NodeJS.ProcessEnv): Promise<void> {
+  const fx = { metadataDir, envName } as Fixture;
+  const eng = await engine(fx, env);
+  eng.services.registry = timeRegistry(eng.services.registry, registryTime);
+  try {
+    eng.events.splice(0);
+    const started = performance.now();
+    const r = await eng.apply();
+    const applyMs = performance.now() - started;
+    if (r.result !== 'success') throw new Error(`first apply: ${r.result}`);
+    console.log(`first apply of ${N} objects in this process: ${ms(applyMs)} (${r.outcome.created} created)`);
+    printEngineTimes(eng);
+  } finally {
+    await eng.close();
+    await cleanupRun(adminClient(), runId, zkRoot, work);
+    const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
+    await deleteTree(zk, zkRoot).finally(() => zk.close());
+  }
+}
+
+/** HTTP requests by route and registry operations of what `eng` ran since its events were cleared. */
+function printEngineTimes(eng: Awaited<ReturnType<typeof engine>>): void {
+  const routes = new Map<string, { n: number; ms: number }>();
+  for (const e of eng.events) {
+    const m = /^(\w+) (\S+) -> \d+ in ([\d.]+) ms$/.exec(e.message);
+    if (e.code !== 'superset.http' || m === null) continue;
+    const route = `${m[1]} ${m[2]!.replace(/\?.*$/, '').replace(/\/\d+(?=\/|$)/g, '/:id')}`;
+    const t = routes.get(route) ?? { n: 0, ms: 0 };
+    routes.set(route, { n: t.n + 1, ms: t.ms + Number(m[3]) });
+  }
+  const httpTotal = [...routes.values()].reduce((a, t) => a + t.ms, 0);
+  console.log(
+    `   HTTP: ${[...routes.values()].reduce((a, t) => a + t.n, 0)} requests, ${ms(httpTotal)} summed`,
+  );
+  for (const [route, t] of [...routes.entries()].sort((a, b) => b[1].ms - a[1].ms))
+    console.log(`      ${`${route} x${t.n}`.padEnd(55)} ${ms(t.ms)}`);
+  const zkTotal = [...registryTime.values()].reduce((a, t) => a + t.ms, 0);
+  console.log(`   ZooKeeper (registry operations, wall, may overlap HTTP): ${ms(zkTotal)}`);
+  for (const [op, t] of [...registryTime.entries()].sort((a, b) => b[1].ms - a[1].ms))
+    console.log(`      ${`${op} x${t.n}`.padEnd(55)} ${ms(t.ms)}`);
 }
 
 await main();

@@ -44,6 +44,8 @@ export interface ApplyOutcome {
   created: number;
   updated: number;
   deleted: number;
+  /** Objects already recorded with Superset's changed_on (a bulk create read them back). */
+  recorded?: Set<string>;
 }
 
 const ACTS = new Set(['create', 'update', 'delete', 'forget']);
@@ -61,7 +63,13 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
     const [kind, ...name] = k.split('/');
     return uuidOf(ctx, kind as ObjectKind, name.join('/'));
   };
-  const bulk = bulkCandidates(work, ctx.desired, (u) => ids.has(u), key, ctx.bulk);
+  const bulk = bulkCandidates(
+    work,
+    ctx.desired,
+    (u) => ids.has(u),
+    key,
+    ctx.bulk && { ...ctx.bulk, datasets: ctx.port.tables !== undefined },
+  );
   let bulkDone = false;
   for (const [index, change] of work.entries()) {
     const event = { change, index, total: work.length };
@@ -85,6 +93,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
           },
           ctx.bulk!.caps,
         );
+        outcome.recorded = new Set(changes.map((c) => c.uuid));
         for (const c of changes) {
           outcome.created++;
           outcome.done.push(c);

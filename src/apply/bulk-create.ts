@@ -1,8 +1,17 @@
-// Many new charts and dashboards in one request: Superset's assets import with `sparse=true` takes a
-// bundle of only the new objects and finds what they refer to (datasets, existing charts) by uuid, so
-// nothing that exists is in the bundle and nothing that exists is rewritten. One request is also one
-// write for the lock's fence. Databases and datasets keep their REST creates: a database create tests
-// its connection and a dataset create reads its table's columns, which an import does not.
+// Many new datasets, charts and dashboards in one request: Superset's assets import with `sparse=true`
+// takes a bundle of only the new objects and finds what they refer to (databases, existing datasets
+// and charts) by uuid, so nothing that exists is in the bundle and nothing that exists is rewritten.
+// One request is also one write for the lock's fence.
+//
+// What the import does differently from a REST create decides what may go in it:
+// - it matches existing rows by every unique key, not only uuid, and updates what it finds: a
+//   dashboard with a slug keeps its REST create (the plan cannot see unowned slugs without reading
+//   every dashboard), and a dataset on a table another dataset uses is a conflict the plan reports;
+// - it reads nothing from the warehouse: a dataset goes in only when the YAML lists every column
+//   with its type and the metrics (what a REST create would read or add), is physical (a virtual
+//   one's SQL is run by a REST create), and its table exists (checked before anything is written);
+// - it migrates legacy viz types and deletes filter boxes: such charts keep their REST create.
+// Databases always keep theirs: a REST create tests the connection.
 import { toBundle } from '../export/to-bundle.js';
 import { writeZip } from '../import/zip.js';
 import { mapLimit } from '../live/map-limit.js';
@@ -17,8 +26,8 @@ import type { ListedObject, SupersetPort } from '../superset/port.js';
 /** Below this many eligible creates the REST path is as quick and says more per object. */
 export const BULK_CREATE_MIN = 25;
 /** ZooKeeper writes in flight at once for the claims and records of a bulk create. */
-const RECORD_CONCURRENCY = 16;
-const BULK_KINDS = new Set(['chart', 'dashboard']);
+const RECORD_CONCURRENCY = 64;
+const BULK_KINDS = new Set(['dataset', 'chart', 'dashboard']);
 /**
  * Viz types Superset's chart importer rewrites (legacy types it migrates to their ECharts successors,
  * filter boxes it deletes): such charts keep their REST create, which stores them as the YAML says.
@@ -43,6 +52,8 @@ const REFUSED = new Set(['invalid', 'forbidden', 'unauthorized', 'not-found', 'u
 
 export interface BulkOptions {
   caps: Capabilities;
+  /** Datasets may go in: the port can list a schema's tables to check theirs exist first. */
+  datasets?: boolean;
   /** Fewest eligible creates that go through one import (default BULK_CREATE_MIN). */
   min?: number;
 }
@@ -72,11 +83,37 @@ export class BulkCreateError extends Error {
   }
 }
 
+/** Whether the import would store `obj` as its REST create does (see the top of this file). */
+function importable(obj: AnyDesired, datasets: boolean): boolean {
+  switch (obj.kind) {
+    case 'chart':
+      return !IMPORT_REWRITES.has(obj.spec.viz_type);
+    case 'dashboard':
+      return obj.spec.slug === undefined || obj.spec.slug === null;
+    case 'dataset': {
+      const s = obj.spec;
+      return (
+        datasets &&
+        (s.sql === undefined || s.sql === null || s.sql === '') &&
+        typeof s.schema === 'string' &&
+        s.schema !== '' &&
+        s.catalog === undefined &&
+        Array.isArray(s.metrics) &&
+        Array.isArray(s.columns) &&
+        s.columns.length > 0 &&
+        s.columns.every((c) => typeof c.type === 'string' && c.type !== '' && !c.expression)
+      );
+    }
+    default:
+      return false;
+  }
+}
+
 /**
- * The creates of `work` that one sparse import can make, run where the first of them stands in plan
- * order (after every database and dataset change): charts and dashboards whose every dependency
- * exists by then, in Superset already (`exists`), created earlier in the plan, or in the same import.
- * Empty when the server has no sparse import or fewer than `min` qualify.
+ * The creates of `work` that one sparse import can make. It runs where the first of them stands in
+ * plan order, so a dependency must exist by then: in Superset already (`exists`), created over REST
+ * earlier in the plan, or in the same import. Empty when the server has no sparse import or fewer
+ * than `min` qualify.
  */
 export function bulkCandidates(
   work: readonly PlannedChange[],
@@ -86,25 +123,25 @@ export function bulkCandidates(
   options: BulkOptions | undefined,
 ): Set<string> {
   if (!options?.caps.sparseImport) return new Set();
+  const position = new Map(work.map((c, i) => [c.uuid, i]));
   const creates = work.filter((c) => c.action === 'create' && desired.has(c.uuid));
-  const earlier = new Set(creates.filter((c) => !BULK_KINDS.has(c.kind)).map((c) => c.uuid));
   const chosen = new Set(
     creates
-      .filter((c) => BULK_KINDS.has(c.kind))
-      .filter((c) => {
-        const obj = desired.get(c.uuid)!;
-        return obj.kind !== 'chart' || !IMPORT_REWRITES.has(obj.spec.viz_type);
-      })
+      .filter((c) => BULK_KINDS.has(c.kind) && importable(desired.get(c.uuid)!, options.datasets ?? false))
       .map((c) => c.uuid),
   );
-  // A dashboard needs its charts, which may be in the same import: drop what misses a dependency
-  // until nothing more drops.
+  // Drop what misses a dependency until nothing more drops (a dashboard of a dropped chart, say).
+  // Dropping only moves the import later, which never makes a kept object's dependency miss.
   for (let dropped = true; dropped;) {
     dropped = false;
+    const at = Math.min(...[...chosen].map((u) => position.get(u)!));
     for (const uuid of chosen) {
       const ok = dependenciesOf(desired.get(uuid)!).every((key) => {
         const dep = uuidOf(key);
-        return dep !== undefined && (exists(dep) || earlier.has(dep) || chosen.has(dep));
+        if (dep === undefined) return false;
+        if (exists(dep) || chosen.has(dep)) return true;
+        const i = position.get(dep);
+        return i !== undefined && i < at && work[i]!.action === 'create';
       });
       if (!ok) {
         chosen.delete(uuid);
@@ -113,6 +150,27 @@ export function bulkCandidates(
     }
   }
   return chosen.size >= (options.min ?? BULK_CREATE_MIN) ? chosen : new Set();
+}
+
+/** Datasets whose table is not in its schema, as "schema.table (dataset name)"; one list per schema. */
+async function missingTables(
+  datasets: readonly (AnyDesired & { kind: 'dataset' })[],
+  port: SupersetPort,
+  databaseId: (name: string) => number | undefined,
+): Promise<string[]> {
+  const schemas = new Map<string, { id: number; schema: string }>();
+  for (const d of datasets) {
+    const id = databaseId(d.spec.database);
+    if (id !== undefined) schemas.set(`${id}/${d.spec.schema}`, { id, schema: d.spec.schema! });
+  }
+  const tables = new Map<string, Set<string>>();
+  for (const [key, { id, schema }] of schemas) tables.set(key, new Set(await port.tables!(id, schema)));
+  return datasets
+    .filter((d) => {
+      const id = databaseId(d.spec.database);
+      return id === undefined || !tables.get(`${id}/${d.spec.schema}`)?.has(d.spec.table_name ?? d.name);
+    })
+    .map((d) => `${d.spec.schema}.${d.spec.table_name ?? d.name} (dataset ${JSON.stringify(d.name)})`);
 }
 
 /**
@@ -126,6 +184,20 @@ export async function bulkCreate(
   caps: Capabilities,
 ): Promise<Map<string, number>> {
   const { port, registry, desired, ids } = deps;
+  const datasets = changes
+    .map((c) => desired.get(c.uuid)!)
+    .filter((o): o is AnyDesired & { kind: 'dataset' } => o.kind === 'dataset');
+  if (datasets.length) {
+    // As a REST create would refuse it: no dataset on a table its database does not have.
+    const missing = await missingTables(datasets, port, (name) =>
+      ids.get(deps.uuidOf(objectKey('database', name)) ?? ''),
+    );
+    if (missing.length)
+      throw new BulkCreateError(
+        `Nothing imported: ${missing.length} dataset table(s) could not be found in their database: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}`,
+        false,
+      );
+  }
   await mapLimit(changes, RECORD_CONCURRENCY, (c) => registry.recordApplied(deps.claim(c)));
   const uuids = new Set(changes.map((c) => c.uuid));
   const zip = writeZip(toBundle([...desired.values()], deps.now(), caps, uuids));
@@ -140,7 +212,7 @@ export async function bulkCreate(
         () => undefined,
       );
     throw new BulkCreateError(
-      `The import of ${changes.length} new chart(s) and dashboard(s) failed: ${(e as Error).message}`,
+      `The import of ${changes.length} new dataset(s), chart(s) and dashboard(s) failed: ${(e as Error).message}`,
       !refused,
       { cause: e },
     );
@@ -148,7 +220,7 @@ export async function bulkCreate(
 
   const made = new Map<string, number>();
   const rows = new Map<string, ListedObject>();
-  for (const kind of ['chart', 'dashboard'] as const) {
+  for (const kind of ['dataset', 'chart', 'dashboard'] as const) {
     if (!changes.some((c) => c.kind === kind)) continue;
     for (const row of await port.list(kind)) rows.set(row.uuid, row);
   }
@@ -161,7 +233,12 @@ export async function bulkCreate(
       problems.push(`${label} is not in Superset`);
       continue;
     }
-    const title = obj.kind === 'chart' || obj.kind === 'dashboard' ? (obj.spec.title ?? obj.name) : obj.name;
+    const title =
+      obj.kind === 'chart' || obj.kind === 'dashboard'
+        ? (obj.spec.title ?? obj.name)
+        : obj.kind === 'dataset'
+          ? (obj.spec.table_name ?? obj.name)
+          : obj.name;
     if (row.name !== title) problems.push(`${label} is titled ${JSON.stringify(row.name)}`);
     if (obj.kind === 'chart') {
       const datasetId = ids.get(deps.uuidOf(objectKey('dataset', obj.spec.dataset)) ?? '');

@@ -270,7 +270,10 @@ async function recordChangedOn(
   hashes: ReadonlyMap<string, string>,
 ): Promise<void> {
   const written = new Set(
-    outcome.done.filter((c) => c.action === 'create' || c.action === 'update').map((c) => c.uuid),
+    outcome.done
+      .filter((c) => c.action === 'create' || c.action === 'update')
+      .filter((c) => !outcome.recorded?.has(c.uuid))
+      .map((c) => c.uuid),
   );
   const noopRead = plan.changes
     .filter((c) => c.action === 'noop' && readInFull.has(c.uuid))

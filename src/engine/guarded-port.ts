@@ -56,6 +56,7 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     importBundle: async (zip, opts) => port.importBundle(zip, { ...opts, fence }),
     listChangedSince: (kind, since) => port.listChangedSince(kind, since),
     ...(port.capabilities ? { capabilities: () => port.capabilities!() } : {}),
+    ...(port.tables ? { tables: (id: number, schema: string) => port.tables!(id, schema) } : {}),
     get calls() {
       return port.calls;
     },

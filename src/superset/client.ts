@@ -23,7 +23,8 @@ import { emptyResultError, refusal } from './make-error.js';
 import { listAll, listRecent, type FetchPage, type ListOptions } from './pagination.js';
 import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
-import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse } from './responses.js';
+import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse, TablesResponse } from './responses.js';
+import { rison } from './rison.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { createTransport, type HttpMethod, type Send } from './transport.js';
 
@@ -171,6 +172,22 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     listChangedSince(kind, since) {
       const ctx: RequestContext = { op: 'list', kind };
       return listRecent(kind, since, listPage(kind, ctx));
+    },
+
+    async tables(databaseId, schema) {
+      const ctx: RequestContext = { op: 'get', kind: 'database', id: databaseId };
+      checkId('GET', 'database', databaseId, ctx);
+      const res = await executor.call(
+        {
+          method: 'GET',
+          path: `${objectPath('database', databaseId)}/tables/`,
+          query: `q=${encodeURIComponent(rison({ schema_name: schema, force: true }))}`,
+          category: 'get',
+          ctx,
+        },
+        TablesResponse,
+      );
+      return res.result.map((t) => t.value);
     },
 
     async get(kind, id) {

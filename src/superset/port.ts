@@ -65,6 +65,8 @@ export interface SupersetPort {
     kind: SupersetKind,
     since: string | null,
   ): Promise<{ count: number; rows: ListedObject[] }>;
+  /** Names of the tables and views in a schema of a database, read fresh (`force`). */
+  tables?(databaseId: number, schema: string): Promise<string[]>;
   /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
   capabilities?(): Promise<Capabilities>;
   /** Counters for benchmarks and tests. */

@@ -30,6 +30,11 @@ export const ChartDataResponse = Type.Object({
   ),
 });
 
+/** GET /api/v1/database/<id>/tables/: tables and views of one schema. */
+export const TablesResponse = Type.Object({
+  result: Type.Array(Type.Object({ value: Type.String() }, { additionalProperties: true })),
+});
+
 export type ListResponse = Static<typeof ListResponse>;
 
 /** null when `value` fits `schema`, else "at /path: message" for the first problem. */

@@ -1,7 +1,8 @@
-// New charts and dashboards in one sparse assets import (Superset 6.0 and later): the sample tree's
-// charts and dashboard go out in one request, and Superset then holds exactly what the YAML says (a
-// plan reading everything finds nothing). A second import adds charts and a dashboard that places an
-// existing chart: nothing that existed is rewritten (changed_on of every existing object stays).
+// New datasets, charts and dashboards in one sparse assets import (Superset 6.0 and later): the
+// sample tree's charts go out in one request, and Superset then holds exactly what the YAML says (a
+// plan reading everything finds nothing). A second import adds a dataset, charts and a dashboard
+// that places an existing chart: nothing that existed is rewritten (changed_on of every existing
+// object stays). A dataset on a missing table stops the import before anything is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from './fixture.js';
 import { engine, type Engine } from './harness.js';
@@ -42,13 +43,14 @@ async function changedOn(): Promise<Map<string, string | null>> {
 }
 
 describe('bulk create through one sparse import', () => {
-  it('creates the charts and the dashboard in one request; a full read finds nothing to change', async () => {
+  it('creates the charts in one request; a full read finds nothing to change', async () => {
     const run = await eng.apply({ bulkCreateMin: 1 });
     expect(run.outcome.failed).toBeUndefined();
     expect(run.outcome.created).toBe(9);
     const writes = eng.port.log.filter((c) => ['create', 'update', 'import'].includes(c.op));
     if (sparse) {
-      // database and two datasets over REST (the datasets' PUT carries columns and metrics), the rest in one import
+      // The database and two datasets over REST (their YAML leaves column types to Superset), the
+      // charts in one import, and the dashboard over REST again: it has a slug.
       expect(writes.map((c) => `${c.op} ${c.kind}`)).toEqual([
         'create database',
         'create dataset',
@@ -56,6 +58,8 @@ describe('bulk create through one sparse import', () => {
         'create dataset',
         'update dataset',
         'import assets',
+        'create dashboard',
+        'update dashboard',
       ]);
     } else {
       expect(writes.filter((c) => c.op === 'import')).toEqual([]);
@@ -75,21 +79,44 @@ describe('bulk create through one sparse import', () => {
     }
   });
 
-  it('adds charts and a dashboard placing an existing chart without rewriting anything that existed', async () => {
+  it('adds a dataset, charts and a dashboard placing an existing chart without rewriting anything that existed', async () => {
     const before = await changedOn();
-    for (const i of [1, 2]) {
+    // Every column typed and the metrics listed: nothing a REST create would read from the table.
+    fx.write(
+      'datasets/warehouse/customers.yaml',
+      `kind: dataset
+name: customers_${fx.runId}
+database: ${n.database}
+schema: public
+columns:
+  - name: customer_id
+    type: INTEGER
+  - name: name
+    type: TEXT
+  - name: segment
+    type: TEXT
+metrics:
+  - name: customers
+    expression: COUNT(*)
+`,
+    );
+    const extra = [
+      { dataset: n.orders, metric: 'revenue' },
+      { dataset: `customers_${fx.runId}`, metric: 'customers' },
+    ];
+    extra.forEach(({ dataset, metric }, i) => {
       fx.write(
-        `charts/extra-${i}.yaml`,
+        `charts/extra-${i + 1}.yaml`,
         `kind: chart
-name: Extra ${i} ${fx.runId}
-dataset: ${n.orders}
+name: Extra ${i + 1} ${fx.runId}
+dataset: ${dataset}
 viz_type: big_number_total
 params:
-  metric: revenue
+  metric: ${metric}
   time_range: No filter
 `,
       );
-    }
+    });
     fx.write(
       'dashboards/second.yaml',
       `kind: dashboard
@@ -105,11 +132,22 @@ layout:
     eng.port.reset();
     const run = await eng.apply({ bulkCreateMin: 1 });
     expect(run.outcome.failed).toBeUndefined();
-    expect(run.outcome.created).toBe(3);
+    expect(run.outcome.created).toBe(4);
     const writes = eng.port.log.filter((c) => ['create', 'update', 'remove', 'import'].includes(c.op));
     expect(writes.map((c) => `${c.op} ${c.kind}`)).toEqual(
-      sparse ? ['import assets'] : ['create chart', 'create chart', 'create dashboard', 'update dashboard'],
+      sparse
+        ? ['import assets']
+        : [
+            'create dataset',
+            'update dataset',
+            'create chart',
+            'create chart',
+            'create dashboard',
+            'update dashboard',
+          ],
     );
+    const [customers] = await fx.admin.chartData(await idOf(fx.admin, 'chart', `Extra 2 ${fx.runId}`));
+    expect(customers?.data[0]).toEqual({ customers: 10 });
     const after = await changedOn();
     for (const [uuid, at] of before) expect(after.get(uuid), uuid).toBe(at);
     const second = await readBack(fx.admin, 'dashboard', `Second ${fx.runId}`);
@@ -120,6 +158,42 @@ layout:
       .filter((node) => node.type === 'CHART')
       .map((node) => node.meta?.chartId);
     expect(placed).toContain(pieId);
+    await expectConverged();
+  });
+
+  it('refuses a dataset whose table does not exist, as a REST create would, and makes nothing', async () => {
+    fx.write(
+      'datasets/warehouse/ghost.yaml',
+      `kind: dataset
+name: ghost_${fx.runId}
+database: ${n.database}
+schema: public
+columns:
+  - name: id
+    type: INTEGER
+metrics: []
+`,
+    );
+    fx.write(
+      'charts/ghost.yaml',
+      `kind: chart
+name: Ghost ${fx.runId}
+dataset: ghost_${fx.runId}
+viz_type: table
+params:
+  query_mode: raw
+  all_columns: [id]
+`,
+    );
+    const before = await changedOn();
+    const run = await eng.apply({ bulkCreateMin: 1 });
+    expect(run.outcome.failed?.error.message).toMatch(/could not be found|does not exist/);
+    expect(run.outcome.created).toBe(0);
+    expect(await changedOn()).toEqual(before);
+    const records = await eng.services.registry.readApplied();
+    expect(records.filter((r) => r.name.includes('host'))).toEqual([]);
+    fx.remove('datasets/warehouse/ghost.yaml');
+    fx.remove('charts/ghost.yaml');
     await expectConverged();
   });
 });

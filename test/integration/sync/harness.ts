@@ -65,6 +65,7 @@ export function countingPort(inner: SupersetPort): CountingPort {
       return inner.calls;
     },
     ...(inner.capabilities ? { capabilities: () => inner.capabilities!() } : {}),
+    ...(inner.tables ? { tables: (id: number, schema: string) => inner.tables!(id, schema) } : {}),
     list(kind) {
       log.push({ op: 'list', kind });
       return inner.list(kind);

@@ -82,6 +82,79 @@ describe('bulkCandidates', () => {
     expect(names(chosen)).toEqual(expected);
   });
 
+  it('takes a dataset only when the import would store it as its REST create does', () => {
+    const full = {
+      database: 'wh',
+      schema: 'public',
+      columns: [{ name: 'id', type: 'INTEGER' }],
+      metrics: [{ name: 'n', expression: 'COUNT(*)' }],
+    };
+    const cases: [string, Record<string, unknown>, boolean][] = [
+      ['complete', full, true],
+      ['virtual', { ...full, sql: 'select 1 as id' }, false],
+      ['no schema', { ...full, schema: undefined }, false],
+      ['a catalog', { ...full, catalog: 'main' }, false],
+      ['no metrics (REST adds COUNT(*))', { ...full, metrics: undefined }, false],
+      ['no columns (REST reads them)', { ...full, columns: undefined }, false],
+      ['a column without type', { ...full, columns: [{ name: 'id' }] }, false],
+      [
+        'a calculated column',
+        { ...full, columns: [{ name: 'x', type: 'INT', expression: 'id * 2' }] },
+        false,
+      ],
+    ];
+    for (const [label, spec, expected] of cases) {
+      const ds = object('dataset', `ds ${label}`, spec);
+      const chart = object('chart', `on ${label}`, { dataset: ds.name, viz_type: 'table' });
+      const all = new Map([...desired, [ds.uuid, ds], [chart.uuid, chart]]);
+      const keys = new Map([
+        ...byKey,
+        [objectKey('dataset', ds.name), ds.uuid],
+        [objectKey('chart', chart.name), chart.uuid],
+      ]);
+      const plan = [change('create', 'dataset', ds.name), change('create', 'chart', chart.name)];
+      const chosen = bulkCandidates(
+        plan,
+        all,
+        (u) => existing.has(u),
+        (k) => keys.get(k),
+        {
+          caps: capabilitiesOf('6.1'),
+          min: 1,
+          datasets: true,
+        },
+      );
+      // the chart goes along either way: its dataset is made before it (REST) or in the same import
+      expect([chosen.has(ds.uuid), chosen.has(chart.uuid)], label).toEqual([expected, true]);
+      const noTables = bulkCandidates(
+        plan,
+        all,
+        (u) => existing.has(u),
+        (k) => keys.get(k),
+        {
+          caps: capabilitiesOf('6.1'),
+          min: 1,
+        },
+      );
+      expect(noTables.has(ds.uuid), `${label} without a tables listing`).toBe(false);
+    }
+  });
+
+  it('leaves a dashboard with a slug to its REST create (the import would take over a dashboard with that slug)', () => {
+    const slugged = object('dashboard', 'slugged', { slug: 'sales', layout: [{ chart: 'a' }] });
+    const all = new Map([...desired, [slugged.uuid, slugged]]);
+    const keys = new Map([...byKey, [objectKey('dashboard', 'slugged'), slugged.uuid]]);
+    const chosen = bulkCandidates(
+      [...work, change('create', 'dashboard', 'slugged')],
+      all,
+      (u) => existing.has(u),
+      (k) => keys.get(k),
+      { caps: capabilitiesOf('6.1'), min: 1 },
+    );
+    expect(chosen.has(slugged.uuid)).toBe(false);
+    expect(chosen.has(deriveUuid('dashboard', 'ok'))).toBe(true);
+  });
+
   it('makes nothing in bulk without capabilities (a port that does not know its server)', () => {
     expect(bulkCandidates(work, desired, (u) => existing.has(u), uuidOf, undefined).size).toBe(0);
   });

@@ -23,7 +23,13 @@ import { emptyResultError, refusal } from './make-error.js';
 import { listAll, listRecent, type FetchPage, type ListOptions } from './pagination.js';
 import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
-import { ChartDataResponse, CreateResponse, ListResponse, ResultResponse, TablesResponse } from './responses.js';
+import {
+  ChartDataResponse,
+  CreateResponse,
+  ListResponse,
+  ResultResponse,
+  TablesResponse,
+} from './responses.js';
 import { rison } from './rison.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { createTransport, type HttpMethod, type Send } from './transport.js';

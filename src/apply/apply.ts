@@ -68,7 +68,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
     ctx.desired,
     (u) => ids.has(u),
     key,
-    ctx.bulk && { ...ctx.bulk, datasets: ctx.port.tables !== undefined },
+    ctx.bulk && { ...ctx.bulk, datasets: ctx.port.tables !== undefined, takenSlugs: takenSlugs(ctx.live) },
   );
   let bulkDone = false;
   for (const [index, change] of work.entries()) {
@@ -145,6 +145,13 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
   }
   await adoptNoops(plan, ctx, now());
   return outcome;
+}
+
+/** Slugs of the dashboards listed, or undefined when a row does not say (a server without the column). */
+function takenSlugs(live: LiveState): Set<string> | undefined {
+  const rows = live.listed?.dashboard ?? [];
+  if (rows.some((r) => !('slug' in r.raw))) return undefined;
+  return new Set(rows.map((r) => r.raw.slug).filter((s): s is string => typeof s === 'string' && s !== ''));
 }
 
 function record(change: PlannedChange, supersetId: number, ctx: ApplyContext, at: Date): AppliedRecord {

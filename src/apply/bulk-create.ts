@@ -5,8 +5,8 @@
 //
 // What the import does differently from a REST create decides what may go in it:
 // - it matches existing rows by every unique key, not only uuid, and updates what it finds: a
-//   dashboard with a slug keeps its REST create (the plan cannot see unowned slugs without reading
-//   every dashboard), and a dataset on a table another dataset uses is a conflict the plan reports;
+//   dashboard goes in only when no dashboard in Superset has its slug (the list rows carry slugs),
+//   and a dataset on a table another dataset uses is a conflict the plan reports;
 // - it reads nothing from the warehouse: a dataset goes in only when the YAML lists every column
 //   with its type and the metrics (what a REST create would read or add), is physical (a virtual
 //   one's SQL is run by a REST create), and its table exists (checked before anything is written);
@@ -54,6 +54,8 @@ export interface BulkOptions {
   caps: Capabilities;
   /** Datasets may go in: the port can list a schema's tables to check theirs exist first. */
   datasets?: boolean;
+  /** Slugs of the dashboards Superset has (from the plan's listing): a dashboard with one of them, or with a slug when this is unknown, keeps its REST create. */
+  takenSlugs?: ReadonlySet<string>;
   /** Fewest eligible creates that go through one import (default BULK_CREATE_MIN). */
   min?: number;
 }
@@ -84,12 +86,20 @@ export class BulkCreateError extends Error {
 }
 
 /** Whether the import would store `obj` as its REST create does (see the top of this file). */
-function importable(obj: AnyDesired, datasets: boolean): boolean {
+function importable(
+  obj: AnyDesired,
+  datasets: boolean,
+  takenSlugs: ReadonlySet<string> | undefined,
+): boolean {
   switch (obj.kind) {
     case 'chart':
       return !IMPORT_REWRITES.has(obj.spec.viz_type);
     case 'dashboard':
-      return obj.spec.slug === undefined || obj.spec.slug === null;
+      return (
+        obj.spec.slug === undefined ||
+        obj.spec.slug === null ||
+        (takenSlugs !== undefined && !takenSlugs.has(obj.spec.slug))
+      );
     case 'dataset': {
       const s = obj.spec;
       return (
@@ -127,7 +137,11 @@ export function bulkCandidates(
   const creates = work.filter((c) => c.action === 'create' && desired.has(c.uuid));
   const chosen = new Set(
     creates
-      .filter((c) => BULK_KINDS.has(c.kind) && importable(desired.get(c.uuid)!, options.datasets ?? false))
+      .filter(
+        (c) =>
+          BULK_KINDS.has(c.kind) &&
+          importable(desired.get(c.uuid)!, options.datasets ?? false, options.takenSlugs),
+      )
       .map((c) => c.uuid),
   );
   // Drop what misses a dependency until nothing more drops (a dashboard of a dropped chart, say).
@@ -220,10 +234,9 @@ export async function bulkCreate(
 
   const made = new Map<string, number>();
   const rows = new Map<string, ListedObject>();
-  for (const kind of ['dataset', 'chart', 'dashboard'] as const) {
-    if (!changes.some((c) => c.kind === kind)) continue;
-    for (const row of await port.list(kind)) rows.set(row.uuid, row);
-  }
+  const kinds = (['dataset', 'chart', 'dashboard'] as const).filter((k) => changes.some((c) => c.kind === k));
+  for (const listed of await Promise.all(kinds.map((k) => port.list(k))))
+    for (const row of listed) rows.set(row.uuid, row);
   const problems: string[] = [];
   for (const change of changes) {
     const obj = desired.get(change.uuid)!;

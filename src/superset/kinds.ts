@@ -41,7 +41,8 @@ export const KINDS: Record<SupersetKind, KindSpec> = {
   dataset: spec('dataset', 'table_name', 'changed_on_utc', 100),
   // A chart's GET on Superset 4.1 and 5.0 has neither its uuid nor its dataset: the list has both.
   chart: spec('chart', 'slice_name', 'changed_on_utc', 100, ['datasource_id', 'datasource_type']),
-  dashboard: spec('dashboard', 'dashboard_title', 'changed_on_utc', 100),
+  // The slug: a bulk create must know which slugs are taken (the import takes over their dashboard).
+  dashboard: spec('dashboard', 'dashboard_title', 'changed_on_utc', 100, ['slug']),
 };
 
 export const SUPERSET_KINDS: readonly SupersetKind[] = ['database', 'dataset', 'chart', 'dashboard'];

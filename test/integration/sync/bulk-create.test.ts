@@ -43,14 +43,14 @@ async function changedOn(): Promise<Map<string, string | null>> {
 }
 
 describe('bulk create through one sparse import', () => {
-  it('creates the charts in one request; a full read finds nothing to change', async () => {
+  it('creates the charts and the dashboard in one request; a full read finds nothing to change', async () => {
     const run = await eng.apply({ bulkCreateMin: 1 });
     expect(run.outcome.failed).toBeUndefined();
     expect(run.outcome.created).toBe(9);
     const writes = eng.port.log.filter((c) => ['create', 'update', 'import'].includes(c.op));
     if (sparse) {
       // The database and two datasets over REST (their YAML leaves column types to Superset), the
-      // charts in one import, and the dashboard over REST again: it has a slug.
+      // charts and the dashboard (its slug is free) in one import.
       expect(writes.map((c) => `${c.op} ${c.kind}`)).toEqual([
         'create database',
         'create dataset',
@@ -58,8 +58,6 @@ describe('bulk create through one sparse import', () => {
         'create dataset',
         'update dataset',
         'import assets',
-        'create dashboard',
-        'update dashboard',
       ]);
     } else {
       expect(writes.filter((c) => c.op === 'import')).toEqual([]);
@@ -194,6 +192,30 @@ params:
     expect(records.filter((r) => r.name.includes('host'))).toEqual([]);
     fx.remove('datasets/warehouse/ghost.yaml');
     fx.remove('charts/ghost.yaml');
+    await expectConverged();
+  });
+
+  it('never takes over a dashboard someone made with the same slug: that dashboard keeps its REST create, which Superset refuses', async () => {
+    const slug = `taken-${fx.runId.replace(/_/g, '-')}`;
+    const theirs = await fx.admin.create('dashboard', { dashboard_title: `Theirs ${fx.runId}`, slug });
+    fx.write(
+      'dashboards/mine.yaml',
+      `kind: dashboard
+name: mine_${fx.runId}
+title: Mine ${fx.runId}
+slug: ${slug}
+layout:
+  - chart: ${n.pie}
+`,
+    );
+    eng.port.reset();
+    const run = await eng.apply({ bulkCreateMin: 1 });
+    expect(run.outcome.failed?.change.name).toBe(`mine_${fx.runId}`);
+    expect(eng.port.log.filter((c) => c.op === 'import')).toEqual([]);
+    const after = await fx.admin.get('dashboard', theirs.id);
+    expect([after.dashboard_title, after.slug]).toEqual([`Theirs ${fx.runId}`, slug]);
+    fx.remove('dashboards/mine.yaml');
+    await fx.admin.remove('dashboard', theirs.id);
     await expectConverged();
   });
 });

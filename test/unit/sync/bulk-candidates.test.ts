@@ -140,19 +140,22 @@ describe('bulkCandidates', () => {
     }
   });
 
-  it('leaves a dashboard with a slug to its REST create (the import would take over a dashboard with that slug)', () => {
+  it('takes a dashboard with a slug only when the listing shows no dashboard has it (the import would take that one over)', () => {
     const slugged = object('dashboard', 'slugged', { slug: 'sales', layout: [{ chart: 'a' }] });
     const all = new Map([...desired, [slugged.uuid, slugged]]);
     const keys = new Map([...byKey, [objectKey('dashboard', 'slugged'), slugged.uuid]]);
-    const chosen = bulkCandidates(
-      [...work, change('create', 'dashboard', 'slugged')],
-      all,
-      (u) => existing.has(u),
-      (k) => keys.get(k),
-      { caps: capabilitiesOf('6.1'), min: 1 },
-    );
-    expect(chosen.has(slugged.uuid)).toBe(false);
-    expect(chosen.has(deriveUuid('dashboard', 'ok'))).toBe(true);
+    const pick = (takenSlugs: Set<string> | undefined) =>
+      bulkCandidates(
+        [...work, change('create', 'dashboard', 'slugged')],
+        all,
+        (u) => existing.has(u),
+        (k) => keys.get(k),
+        { caps: capabilitiesOf('6.1'), min: 1, ...(takenSlugs ? { takenSlugs } : {}) },
+      );
+    expect(pick(new Set(['other'])).has(slugged.uuid)).toBe(true);
+    expect(pick(new Set(['sales'])).has(slugged.uuid)).toBe(false);
+    expect(pick(undefined).has(slugged.uuid)).toBe(false);
+    expect(pick(new Set(['sales'])).has(deriveUuid('dashboard', 'ok'))).toBe(true);
   });
 
   it('makes nothing in bulk without capabilities (a port that does not know its server)', () => {

@@ -203,8 +203,11 @@ export async function runApplyOf(
       await clearFindingsOf(registry, outcome);
       if (moveCurrent) {
         const before = await registry.readPointer();
-        await registry.repoint(written, { expectCurrent: before?.snapshotId ?? null });
-        await registry.pruneSnapshots();
+        // Already there (an apply of the same commit and content): nothing to move or prune.
+        if (before?.snapshotId !== written) {
+          await registry.repoint(written, { expectCurrent: before?.snapshotId ?? null });
+          await registry.pruneSnapshots();
+        }
       }
       await registry.appendHistory({
         commit: commit.sha,

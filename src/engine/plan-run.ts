@@ -140,9 +140,13 @@ export async function runPlan(
     const unknown = unknownTargets(options.targets, known);
     if (unknown.length) throw new UserError(describeUnknownTargets(unknown), 'unknown-target');
   }
+  // --read-all lists everything too; either way the listing is kept for the next run.
+  const kept = options.readAll ? undefined : services.listStore?.read();
   const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
+    ...(kept ? { kept } : {}),
   });
+  if (live.listingChanged) services.listStore?.write(live.listed);
   // An object whose record is unreadable or not trusted is left alone, and the plan says why.
   const skip = new Map(
     untrusted.map((u) => [

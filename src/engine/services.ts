@@ -9,6 +9,7 @@ import { createSecretBook, type SecretBook } from './secret-book.js';
 import { createSupersetClient } from '../superset/client.js';
 import type { SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
+import { openListStore, type ListStore } from './list-store.js';
 
 export interface Services {
   port: SupersetPort;
@@ -18,6 +19,8 @@ export interface Services {
   secrets: SecretBook;
   /** The environment's root znode (applied records are signed for it). */
   registryRoot: string;
+  /** The last listing of this Superset, kept on this machine (absent when the cache is off). */
+  listStore?: ListStore;
   close(): Promise<void>;
 }
 
@@ -111,11 +114,13 @@ export async function connectServices(
   );
   const inner = await connectRegistry(env, log, screen);
   const registry = new SigningRegistry(inner, secrets.key?.key, env.zookeeper.root);
+  const listStore = openListStore(env.superset.url, env.superset.username);
   return {
     port: connectSuperset(env, log, secrets.knownValues),
     registry,
     secrets,
     registryRoot: env.zookeeper.root,
+    ...(listStore ? { listStore } : {}),
     close: () => registry.close(),
   };
 }

@@ -13,6 +13,7 @@ import { dashboardFromSuperset } from '../superset-map/dashboard.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { buildNameLookup } from './names.js';
 import { mapLimit } from './map-limit.js';
+import { listKind, type KeptRows } from './cached-list.js';
 
 type Raw = Record<string, unknown>;
 
@@ -24,6 +25,8 @@ export interface LiveState {
   names: NameLookup;
   /** uuid -> Superset id, for every listed object. */
   ids: Map<string, number>;
+  /** The rows differ from the kept ones (or were listed in full): worth keeping anew. */
+  listingChanged?: boolean;
 }
 
 export interface ReadOptions {
@@ -33,6 +36,11 @@ export interface ReadOptions {
    */
   fetchAll?: boolean;
   concurrency?: number;
+  /**
+   * The rows of an earlier listing: each kind is brought up to date with what changed since, and
+   * listed in full only when Superset does not confirm them (see cached-list.ts).
+   */
+  kept?: KeptRows;
 }
 
 /**
@@ -71,8 +79,16 @@ export async function readLive(
   options: ReadOptions = {},
 ): Promise<LiveState> {
   const listed = {} as Record<ObjectKind, ListedObject[]>;
-  const lists = await Promise.all(OBJECT_KINDS.map((kind) => port.list(kind)));
-  OBJECT_KINDS.forEach((kind, i) => (listed[kind] = lists[i] ?? []));
+  const kept = options.kept;
+  const lists = await Promise.all(
+    OBJECT_KINDS.map((kind) =>
+      kept
+        ? listKind(port, kind, kept[kind])
+        : port.list(kind).then((rows) => ({ rows, full: true, changed: 0 })),
+    ),
+  );
+  OBJECT_KINDS.forEach((kind, i) => (listed[kind] = lists[i]?.rows ?? []));
+  const listingChanged = lists.some((l) => l.full || l.changed > 0);
   const desiredByUuid = new Map(desired.map((d) => [d.uuid, d]));
   const appliedByUuid = new Map(applied.map((a) => [a.uuid, a]));
   const names = buildNameLookup(listed, new Map(desired.map((d) => [d.uuid, d.name])));
@@ -121,7 +137,7 @@ export async function readLive(
       entries.push(liveEntry(kind, row, attrs));
     }
   }
-  return { entries, listed, full, names, ids };
+  return { entries, listed, listingChanged, full, names, ids };
 }
 
 /** The planner's view of one listed object; `attributes` only when it was read in full. */

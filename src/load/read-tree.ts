@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter } from 'yaml';
-import { parseFile, type ParsedFile } from './parse-file.js';
+import { type ParsedFile } from './parse-file.js';
+import { openParseCache } from './parse-cache.js';
 
 /** Every `*.yaml` / `*.yml` file below `dir`, sorted, as paths relative to `cwd`. */
 export async function listYamlFiles(dir: string): Promise<string[]> {
@@ -13,13 +14,18 @@ export async function listYamlFiles(dir: string): Promise<string[]> {
 }
 
 /** Reads and parses a metadata tree; a file that cannot be read becomes a problem, not an exception. */
-export async function readTree(dir: string, cwd = process.cwd()): Promise<ParsedFile[]> {
+export async function readTree(
+  dir: string,
+  cwd = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ParsedFile[]> {
   const files = await listYamlFiles(dir);
-  return Promise.all(
+  const cache = openParseCache(dir, env);
+  const parsed = await Promise.all(
     files.map(async (file) => {
       const shown = path.relative(cwd, file) || file;
       try {
-        return parseFile(shown, await readFile(file));
+        return cache.parse(shown, path.relative(dir, file), await readFile(file));
       } catch (e) {
         const problem = {
           file: shown,
@@ -37,4 +43,6 @@ export async function readTree(dir: string, cwd = process.cwd()): Promise<Parsed
       }
     }),
   );
+  cache.save();
+  return parsed;
 }

@@ -175,9 +175,9 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       );
     },
 
-    listChangedSince(kind, since) {
+    listChangedSince(kind, since, maxRows) {
       const ctx: RequestContext = { op: 'list', kind };
-      return listRecent(kind, since, listPage(kind, ctx));
+      return listRecent(kind, since, listPage(kind, ctx), maxRows);
     },
 
     async tables(databaseId, schema) {

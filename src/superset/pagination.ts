@@ -119,6 +119,7 @@ export async function listRecent(
   kind: SupersetKind,
   since: string | null,
   fetchPage: FetchPage,
+  maxRows = Infinity,
 ): Promise<{ count: number; rows: ListedObject[] }> {
   const rows: ListedObject[] = [];
   for (let page = 0; ; page += 1) {
@@ -130,7 +131,8 @@ export async function listRecent(
       since === null ||
       newer.length < listed.length ||
       listed.length < RECENT_PAGE_SIZE ||
-      rows.length >= res.count
+      rows.length >= res.count ||
+      rows.length >= maxRows
     ) {
       return { count: res.count, rows };
     }

@@ -64,6 +64,8 @@ export interface SupersetPort {
   listChangedSince(
     kind: SupersetKind,
     since: string | null,
+    /** Stop reading pages once this many rows are in (the caller lists in full instead). */
+    maxRows?: number,
   ): Promise<{ count: number; rows: ListedObject[] }>;
   /** Names of the tables and views in a schema of a database, read fresh (`force`). */
   tables?(databaseId: number, schema: string): Promise<string[]>;

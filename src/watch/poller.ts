@@ -1,5 +1,6 @@
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
+import { LOOK_BACK_MS, lookBack, newestRow } from '../live/cached-list.js';
 
 export interface PollResult {
   /** Objects created or changed since the last poll (their list rows). */
@@ -13,7 +14,7 @@ export interface PollResult {
  * Superset's changed_on is stamped before the transaction commits, so a slow write can become visible
  * after a later one was seen: every poll looks this far back and skips rows it has already seen.
  */
-const OVERLAP_MS = 2000;
+const OVERLAP_MS = LOOK_BACK_MS;
 
 /**
  * Incremental polling. The poller keeps a mirror of every kind's list rows, seeded from a full
@@ -67,7 +68,7 @@ export class SupersetPoller {
   ): Promise<PollResult> {
     const result: PollResult = { changed: [], deleted: [], listCalls: 0 };
     const rows = mirror.get(kind) ?? new Map<string, ListedObject>();
-    const { count, rows: recent } = await this.port.listChangedSince(kind, lookBack(newest(rows)));
+    const { count, rows: recent } = await this.port.listChangedSince(kind, lookBack(newest(rows), OVERLAP_MS));
     result.listCalls++;
     for (const row of recent) {
       if (rows.get(row.uuid)?.changedOn === row.changedOn) continue; // seen in an earlier poll
@@ -93,15 +94,5 @@ function byUuid(rows: readonly ListedObject[]): Map<string, ListedObject> {
 }
 
 function newest(rows: ReadonlyMap<string, ListedObject>): string | null {
-  let max: string | null = null;
-  for (const r of rows.values()) if (r.changedOn && (max === null || r.changedOn > max)) max = r.changedOn;
-  return max;
-}
-
-/** `since` moved back by the overlap, in the same format (ISO UTC with microseconds). */
-function lookBack(since: string | null): string | null {
-  if (since === null) return null;
-  const ms = Date.parse(since);
-  if (Number.isNaN(ms)) return since;
-  return `${new Date(ms - OVERLAP_MS).toISOString().slice(0, 19)}.${since.slice(20, 26).padEnd(6, '0')}Z`;
+  return newestRow([...rows.values()])?.changedOn ?? null;
 }

@@ -70,9 +70,9 @@ export function countingPort(inner: SupersetPort): CountingPort {
       log.push({ op: 'list', kind });
       return inner.list(kind);
     },
-    listChangedSince(kind, since) {
-      log.push({ op: 'list', kind });
-      return inner.listChangedSince(kind, since);
+    listChangedSince(kind, since, maxRows) {
+      log.push({ op: 'list', kind, fields: ['changed-since'] });
+      return inner.listChangedSince(kind, since, maxRows);
     },
     get(kind, id) {
       log.push({ op: 'get', kind, id });

@@ -51,7 +51,10 @@ describe('parse cache', () => {
     write('charts/revenue.yaml', CHART.replace('row_limit: 10', 'row_limit: 25'));
     const edited = (await byFile()).get('charts/revenue.yaml')!;
     expect((edited.value?.params as Record<string, unknown>).row_limit).toBe(25);
-    expect(JSON.parse(entries()['charts/revenue.yaml']!.json).params.row_limit).toBe(25);
+    expect(
+      (JSON.parse(entries()['charts/revenue.yaml']!.json) as { params: { row_limit: number } }).params
+        .row_limit,
+    ).toBe(25);
   });
 
   it('keeps no file with a problem, and reports the problem on every read', async () => {

@@ -68,7 +68,10 @@ export class SupersetPoller {
   ): Promise<PollResult> {
     const result: PollResult = { changed: [], deleted: [], listCalls: 0 };
     const rows = mirror.get(kind) ?? new Map<string, ListedObject>();
-    const { count, rows: recent } = await this.port.listChangedSince(kind, lookBack(newest(rows), OVERLAP_MS));
+    const { count, rows: recent } = await this.port.listChangedSince(
+      kind,
+      lookBack(newest(rows), OVERLAP_MS),
+    );
     result.listCalls++;
     for (const row of recent) {
       if (rows.get(row.uuid)?.changedOn === row.changedOn) continue; // seen in an earlier poll

@@ -13,7 +13,7 @@ import {
   type DatabaseSecrets,
 } from '../superset-map/to-superset.js';
 import { changedFields } from './fields.js';
-import { bulkCandidates, bulkCreate, type BulkOptions } from './bulk-create.js';
+import { BulkCreateError, bulkCandidates, bulkCreate, type BulkOptions } from './bulk-create.js';
 
 export type ApplyEvent =
   | { type: 'start'; change: PlannedChange; index: number; total: number }
@@ -78,40 +78,48 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
       bulkDone = true;
       const changes = work.filter((c) => bulk.has(c.uuid));
       ctx.onEvent?.({ type: 'start', ...event });
-      try {
-        const made = await bulkCreate(
-          changes,
-          {
-            port: ctx.port,
-            registry: ctx.registry,
-            desired: ctx.desired,
-            ids,
-            uuidOf: key,
-            record: (c, id, changedOn) => ({ ...record(c, id, ctx, now()), changedOn }),
-            claim: (c) => ({ ...record(c, 0, ctx, now()), hash: '' }),
-            now,
-          },
-          ctx.bulk!.caps,
-        );
-        outcome.recorded = new Set(changes.map((c) => c.uuid));
+      const finish = (made: ReadonlyMap<string, number>) => {
+        outcome.recorded = new Set(made.keys());
         for (const c of changes) {
+          const supersetId = made.get(c.uuid);
+          if (supersetId === undefined) continue;
           outcome.created++;
           outcome.done.push(c);
-          const supersetId = made.get(c.uuid);
-          ctx.onEvent?.({
-            type: 'done',
-            change: c,
-            index: work.indexOf(c),
-            total: work.length,
-            ...(supersetId !== undefined ? { supersetId } : {}),
-          });
+          ctx.onEvent?.({ type: 'done', change: c, index: work.indexOf(c), total: work.length, supersetId });
         }
+      };
+      try {
+        finish(
+          await bulkCreate(
+            changes,
+            {
+              port: ctx.port,
+              registry: ctx.registry,
+              desired: ctx.desired,
+              ids,
+              uuidOf: key,
+              record: (c, id, changedOn) => ({ ...record(c, id, ctx, now()), changedOn }),
+              claim: (c) => ({ ...record(c, 0, ctx, now()), hash: '' }),
+              now,
+            },
+            ctx.bulk!.caps,
+          ),
+        );
         continue;
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
-        outcome.failed = { change, error };
-        outcome.skipped = work.slice(index + 1);
-        ctx.onEvent?.({ type: 'failed', ...event, error });
+        // Chunks imported before the failure are done and recorded; the rest is reported.
+        if (e instanceof BulkCreateError) finish(e.made);
+        const failed = (e instanceof BulkCreateError && e.failed) || change;
+        outcome.failed = { change: failed, error };
+        outcome.skipped = work.slice(index).filter((c) => c !== failed && !outcome.recorded?.has(c.uuid));
+        ctx.onEvent?.({
+          type: 'failed',
+          change: failed,
+          index: work.indexOf(failed),
+          total: work.length,
+          error,
+        });
         break;
       }
     }

@@ -2,7 +2,13 @@
 // it runs (in Superset, created earlier in the plan, or in the same import), and only on servers
 // that take a sparse import, and only when there are enough of them.
 import { describe, expect, it } from 'vitest';
-import { bulkCandidates } from '../../../src/apply/bulk-create.js';
+import { parse } from 'yaml';
+import { BulkCreateError, bulkCandidates, bulkCreate } from '../../../src/apply/bulk-create.js';
+import { readZip } from '../../../src/import/zip.js';
+import { MemoryRegistry } from '../../../src/registry/index.js';
+import type { AppliedRecord } from '../../../src/registry/registry.js';
+import { SupersetApiError } from '../../../src/superset/errors.js';
+import type { ListedObject } from '../../../src/superset/port.js';
 import { deriveUuid, objectKey, type AnyDesired } from '../../../src/model/object.js';
 import type { PlannedChange } from '../../../src/plan/types.js';
 import type { ObjectKind } from '../../../src/schema/index.js';
@@ -160,5 +166,101 @@ describe('bulkCandidates', () => {
 
   it('makes nothing in bulk without capabilities (a port that does not know its server)', () => {
     expect(bulkCandidates(work, desired, (u) => existing.has(u), uuidOf, undefined).size).toBe(0);
+  });
+});
+
+describe('bulkCreate in chunks', () => {
+  /** A Superset that imports bundles (by the uuids and names in their files) and refuses the Nth import. */
+  function importingPort(refuse: number) {
+    const rows = new Map<string, ListedObject>();
+    let imports = 0;
+    const port = {
+      imports: [] as string[][],
+      importBundle(zip: Buffer) {
+        imports += 1;
+        const files = [...readZip(zip).entries()].filter(([f]) => !f.endsWith('metadata.yaml'));
+        const docs = files.map(([f, text]) => ({
+          kind: f.split('/')[1]!.replace(/s$/, ''),
+          doc: parse(text) as Record<string, unknown>,
+        }));
+        port.imports.push(docs.map((d) => String(d.doc.uuid)));
+        if (imports === refuse)
+          return Promise.reject(
+            new SupersetApiError('Import failed', {
+              code: 'invalid',
+              status: 422,
+              method: 'POST',
+              path: '/api/v1/assets/import/',
+              context: { op: 'import', kind: 'assets' },
+            } as never),
+          );
+        for (const { kind, doc } of docs) {
+          const id = rows.size + 100;
+          rows.set(String(doc.uuid), {
+            id,
+            uuid: String(doc.uuid),
+            name: String(doc.slice_name ?? doc.dashboard_title ?? doc.table_name),
+            changedOn: '2026-01-01T00:00:00.000000Z',
+            changedBy: null,
+            raw: { kind, ...(kind === 'chart' ? { datasource_id: 2 } : {}) },
+          });
+        }
+        return Promise.resolve();
+      },
+      list(kind: string) {
+        return Promise.resolve([...rows.values()].filter((r) => r.raw.kind === kind));
+      },
+    };
+    return port;
+  }
+
+  it('imports chunk after chunk; a refused chunk and the ones after it leave no claim, what came before is recorded', async () => {
+    const charts = Array.from({ length: 5 }, (_, i) =>
+      object('chart', `c${i}`, { dataset: 'old', viz_type: 'table' }),
+    );
+    const all = new Map([...desired, ...charts.map((c) => [c.uuid, c] as const)]);
+    const keys = new Map([...byKey, ...charts.map((c) => [objectKey('chart', c.name), c.uuid] as const)]);
+    const changes = charts.map((c) => change('create', 'chart', c.name));
+    const port = importingPort(2);
+    const registry = new MemoryRegistry();
+    const ids = new Map([[byKey.get('dataset/old')!, 2]]);
+    const record = (c: PlannedChange, id: number): AppliedRecord => ({
+      kind: c.kind,
+      name: c.name,
+      uuid: c.uuid,
+      supersetId: id,
+      hash: id ? 'h' : '',
+      appliedAt: '',
+      commit: 'c',
+    });
+    const error = await bulkCreate(
+      changes,
+      {
+        port: port as never,
+        registry,
+        desired: all,
+        ids,
+        uuidOf: (k) => keys.get(k),
+        record: (c, id) => record(c, id),
+        claim: (c) => record(c, 0),
+        now: () => new Date(0),
+        chunk: 2,
+      },
+      capabilitiesOf('6.1'),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BulkCreateError);
+    const e = error as BulkCreateError;
+    expect(port.imports).toEqual([
+      changes.slice(0, 2).map((c) => c.uuid),
+      changes.slice(2, 4).map((c) => c.uuid),
+    ]);
+    expect([...e.made.keys()]).toEqual(changes.slice(0, 2).map((c) => c.uuid));
+    expect(e.failed?.name).toBe('c2');
+    expect(e.mayExist).toBe(false);
+    const applied = await registry.readApplied();
+    expect(applied.map((r) => [r.name, r.supersetId > 0]).sort()).toEqual([
+      ['c0', true],
+      ['c1', true],
+    ]);
   });
 });

@@ -34,11 +34,12 @@ async function expectConverged(): Promise<void> {
   expect(actions((await eng.plan({ readAll: true })).plan)).toEqual([]);
 }
 
-/** changed_on of every object in Superset, by uuid. */
+/** changed_on of every object of this run in Superset, by uuid. */
 async function changedOn(): Promise<Map<string, string | null>> {
   const all = new Map<string, string | null>();
   for (const kind of OBJECT_KINDS)
-    for (const row of await fx.admin.list(kind)) all.set(row.uuid, row.changedOn);
+    for (const row of await fx.admin.list(kind))
+      if (row.name.includes(fx.runId)) all.set(row.uuid, row.changedOn);
   return all;
 }
 

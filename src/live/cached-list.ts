@@ -5,7 +5,7 @@
 //   again): otherwise the kind was restored, rebuilt or is another Superset, and is listed in full;
 // - the kind's count equals the kept rows plus the new ones: otherwise something was deleted (or the
 //   server disagrees in some other way), and the kind is listed in full;
-// - more than a few pages changed: listing in full is as cheap.
+// - more than a few pages in the look-back window: listing in full is as cheap.
 // Superset stamps changed_on before its transaction commits, so a write whose transaction ran longer
 // than the look-back window and committed after the last listing can be missed by this check, as
 // by the poller's; `plan --read-all` lists (and reads) everything.
@@ -14,8 +14,11 @@ import type { ListedObject, SupersetPort } from '../superset/port.js';
 
 /** How far before the newest kept change a listing looks again (the poller's overlap). */
 export const LOOK_BACK_MS = 2000;
-/** More changed rows than this: list in full. */
-export const MAX_RECENT_ROWS = 200;
+/**
+ * More rows in the look-back window than this: list in full. A bulk create stamps a hundred or so rows
+ * a second, so the window after one holds a few hundred unchanged rows: four pages of 100.
+ */
+export const MAX_RECENT_ROWS = 400;
 
 export type KeptRows = Partial<Record<ObjectKind, readonly ListedObject[]>>;
 

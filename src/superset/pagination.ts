@@ -101,7 +101,7 @@ export async function listAll(
 }
 
 /** How many rows one poll page reads: a constant cost per poll whatever the number of objects. */
-export const RECENT_PAGE_SIZE = 50;
+export const RECENT_PAGE_SIZE = 100;
 
 /** One page of a kind's objects, most recently changed first (`changed_on_delta_humanized` sorts by changed_on). */
 export function recentQuery(kind: SupersetKind, page: number): string {

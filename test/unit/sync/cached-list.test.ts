@@ -35,13 +35,13 @@ function server(rows: ListedObject[]) {
   };
 }
 
-const kept = Array.from({ length: 300 }, (_, i) => row(i + 1, i));
+const kept = Array.from({ length: 500 }, (_, i) => row(i + 1, i));
 
 describe('listKind', () => {
   it('lists in full without kept rows', async () => {
     const s = server(kept);
     const r = await listKind(s, 'chart', undefined);
-    expect([r.full, r.rows.length, s.calls]).toEqual([true, 300, { full: 1, recent: 0 }]);
+    expect([r.full, r.rows.length, s.calls]).toEqual([true, 500, { full: 1, recent: 0 }]);
   });
 
   it('costs one list call when nothing changed, and returns the kept rows', async () => {
@@ -61,19 +61,19 @@ describe('listKind', () => {
     const r = await listKind(s, 'chart', kept);
     expect([r.full, r.changed, s.calls.full]).toEqual([false, 2, 0]);
     expect(r.rows.find((x) => x.id === 11)?.name).toBe('edited');
-    expect(r.rows).toHaveLength(301);
+    expect(r.rows).toHaveLength(501);
   });
 
   it.each([
     ['an object was deleted (the count disagrees)', kept.slice(1)],
-    ['the newest kept row is gone (deleted and another made)', [...kept.slice(0, 299), row(1000, 500)]],
+    ['the newest kept row is gone (deleted and another made)', [...kept.slice(0, 499), row(1000, 900)]],
     [
       'Superset holds older rows than kept (restored from a backup)',
-      kept.slice(0, 299).concat(row(300, 100)),
+      kept.slice(0, 499).concat(row(500, 100)),
     ],
     [
       'the newest kept uuid now has another id (made again)',
-      [...kept.slice(0, 299), { ...row(300, 299), id: 7000 }],
+      [...kept.slice(0, 499), { ...row(500, 499), id: 7000 }],
     ],
     [`more than ${MAX_RECENT_ROWS} rows changed`, kept.map((r, i) => ({ ...r, changedOn: at(1000 + i) }))],
   ])('lists in full when %s', async (_label, now) => {

@@ -54,9 +54,9 @@ describe('listKind', () => {
   it('takes an edit and a new object from the changed rows', async () => {
     const s = server([
       ...kept.slice(0, 10),
-      { ...row(11, 400), name: 'edited' },
+      { ...row(11, 600), name: 'edited' },
       ...kept.slice(11),
-      row(999, 401),
+      row(999, 601),
     ]);
     const r = await listKind(s, 'chart', kept);
     expect([r.full, r.changed, s.calls.full]).toEqual([false, 2, 0]);

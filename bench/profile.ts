@@ -194,11 +194,16 @@ async function main(): Promise<void> {
     console.log(`   engine apply (loads the tree again, plans, locks, records) ${ms(applyMs)}`);
     printEngineTimes(eng);
   } finally {
-    await eng.close();
-    await cleanupRun(adminClient(), runId, zkRoot, work);
-    const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
-    await deleteTree(zk, zkRoot).finally(() => zk.close());
+    await endRun(eng);
   }
+}
+
+/** Closes the engine and removes what the run made in Superset, ZooKeeper and the work folder. */
+async function endRun(eng: Awaited<ReturnType<typeof engine>>): Promise<void> {
+  await eng.close();
+  await cleanupRun(adminClient(), runId, zkRoot, work);
+  const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
+  await deleteTree(zk, zkRoot).finally(() => zk.close());
 }
 
 /** The first apply in this process, timed by route and registry operation. */
@@ -215,10 +220,7 @@ async function firstApply(env: NodeJS.ProcessEnv): Promise<void> {
     console.log(`first apply of ${N} objects in this process: ${ms(applyMs)} (${r.outcome.created} created)`);
     printEngineTimes(eng);
   } finally {
-    await eng.close();
-    await cleanupRun(adminClient(), runId, zkRoot, work);
-    const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
-    await deleteTree(zk, zkRoot).finally(() => zk.close());
+    await endRun(eng);
   }
 }
 

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/apply.js';
 import { runPlan } from '../../../src/engine/plan-run.js';
-import { deriveUuid, type AnyDesired } from '../../../src/model/object.js';
+import { object } from './objects.js';
 import { MemoryRegistry } from '../../../src/registry/index.js';
-import type { ObjectKind } from '../../../src/schema/index.js';
 import { FakePort } from './fake-port.js';
 import { fakeServices } from '../../helpers/services.js';
-
-function object(kind: ObjectKind, name: string, spec: Record<string, unknown>): AnyDesired {
-  return {
-    kind,
-    name,
-    uuid: deriveUuid(kind, name),
-    spec: { kind, name, ...spec },
-    source: { file: `${kind}.yaml`, line: 1, col: 1 },
-  } as AnyDesired;
-}
 
 const objects = [
   object('database', 'wh', { sqlalchemy_uri: 'sqlite:////tmp/wh.db' }),

@@ -9,20 +9,11 @@ import { MemoryRegistry } from '../../../src/registry/index.js';
 import type { AppliedRecord } from '../../../src/registry/registry.js';
 import { SupersetApiError } from '../../../src/superset/errors.js';
 import type { ListedObject } from '../../../src/superset/port.js';
-import { deriveUuid, objectKey, type AnyDesired } from '../../../src/model/object.js';
+import { deriveUuid, objectKey } from '../../../src/model/object.js';
+import { object } from './objects.js';
 import type { PlannedChange } from '../../../src/plan/types.js';
 import type { ObjectKind } from '../../../src/schema/index.js';
 import { capabilitiesOf } from '../../../src/superset/capabilities.js';
-
-function object(kind: ObjectKind, name: string, spec: Record<string, unknown> = {}): AnyDesired {
-  return {
-    kind,
-    name,
-    uuid: deriveUuid(kind, name),
-    spec: { kind, name, ...spec },
-    source: { file: `${kind}.yaml`, line: 1, col: 1 },
-  } as AnyDesired;
-}
 
 const objects = [
   object('database', 'wh', { sqlalchemy_uri: 'postgresql://u@h/db' }),
@@ -119,30 +110,22 @@ describe('bulkCandidates', () => {
         [objectKey('chart', chart.name), chart.uuid],
       ]);
       const plan = [change('create', 'dataset', ds.name), change('create', 'chart', chart.name)];
-      const chosen = bulkCandidates(
-        plan,
-        all,
-        (u) => existing.has(u),
-        (k) => keys.get(k),
-        {
-          caps: capabilitiesOf('6.1'),
-          min: 1,
-          datasets: true,
-        },
-      );
+      const pick = (datasets: boolean) =>
+        bulkCandidates(
+          plan,
+          all,
+          (u) => existing.has(u),
+          (k) => keys.get(k),
+          {
+            caps: capabilitiesOf('6.1'),
+            min: 1,
+            datasets,
+          },
+        );
+      const chosen = pick(true);
       // the chart goes along either way: its dataset is made before it (REST) or in the same import
       expect([chosen.has(ds.uuid), chosen.has(chart.uuid)], label).toEqual([expected, true]);
-      const noTables = bulkCandidates(
-        plan,
-        all,
-        (u) => existing.has(u),
-        (k) => keys.get(k),
-        {
-          caps: capabilitiesOf('6.1'),
-          min: 1,
-        },
-      );
-      expect(noTables.has(ds.uuid), `${label} without a tables listing`).toBe(false);
+      expect(pick(false).has(ds.uuid), `${label} without a tables listing`).toBe(false);
     }
   });
 

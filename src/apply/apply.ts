@@ -33,7 +33,7 @@ export interface ApplyContext {
   commit: string;
   now?: () => Date;
   onEvent?: (event: ApplyEvent) => void;
-  /** New charts and dashboards in one sparse import when the server has it and there are enough. */
+  /** New datasets, charts and dashboards in sparse imports when the server has them and there are enough. */
   bulk?: BulkOptions;
 }
 

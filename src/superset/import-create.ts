@@ -96,6 +96,16 @@ export async function createThroughImport(
       dataset_uuid: await datasetRef(Number(body.datasource_id)),
     });
   } else {
+    // The import matches an existing dashboard by any unique key, its slug included, and would take
+    // it over: refuse a taken slug, as a REST create does (the list rows carry slugs).
+    const slug = typeof body.slug === 'string' && body.slug !== '' ? body.slug : undefined;
+    const taken =
+      slug === undefined ? undefined : (await deps.list('dashboard')).find((d) => d.raw.slug === slug);
+    if (taken)
+      throw refusal(
+        { method: 'POST', path: `${KINDS.dashboard.base}import/`, ctx },
+        `Superset already has a dashboard with slug ${JSON.stringify(slug)} (${JSON.stringify(taken.name)}, id ${taken.id}); a slug is unique, so dashboard ${JSON.stringify(body.dashboard_title)} was not created.`,
+      );
     // No charts in it: their places arrive with position_json in the PUT below.
     put(`dashboards/${uuid}.yaml`, {
       dashboard_title: body.dashboard_title,

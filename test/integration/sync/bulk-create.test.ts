@@ -196,7 +196,7 @@ params:
     await expectConverged();
   });
 
-  it('never takes over a dashboard someone made with the same slug: that dashboard keeps its REST create, which Superset refuses', async () => {
+  it('never takes over a dashboard someone made with the same slug: that dashboard keeps its one-at-a-time create, which refuses the slug', async () => {
     const slug = `taken-${fx.runId.replace(/_/g, '-')}`;
     const theirs = await fx.admin.create('dashboard', { dashboard_title: `Theirs ${fx.runId}`, slug });
     fx.write(

@@ -24,7 +24,7 @@ export interface ApplyRunOptions extends PlanOptions {
   onNotice?: (message: string) => void;
   /** The whole apply's deadline, from its start; it stops cleanly before the next write after it. */
   timeoutMs?: number;
-  /** Fewest new charts and dashboards sent in one sparse import (default BULK_CREATE_MIN); tests lower it. */
+  /** Fewest new datasets, charts and dashboards that go through sparse imports (default BULK_CREATE_MIN); tests lower it. */
   bulkCreateMin?: number;
 }
 

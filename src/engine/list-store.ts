@@ -1,11 +1,11 @@
 // The rows of the last listing of one Superset (as one user sees it), kept on this machine so the
 // next plan lists only what changed since (src/live/cached-list.ts says when they are trusted). In
-// the tool's cache folder (see load/parse-cache.ts); unreadable or of other list columns: not used.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// the tool's cache folder (see load/cache-folder.ts); unreadable or of other list columns: not used.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KeptRows } from '../live/cached-list.js';
-import { cacheDir } from '../load/parse-cache.js';
+import { cacheDir, writeCacheFile } from '../load/cache-folder.js';
 import { OBJECT_KINDS } from '../schema/index.js';
 import { KINDS } from '../superset/kinds.js';
 import type { ListedObject } from '../superset/port.js';
@@ -60,14 +60,7 @@ export function openListStore(
       }
     },
     write(rows) {
-      const tmp = `${where}.${process.pid}.${randomBytes(4).toString('hex')}`;
-      try {
-        mkdirSync(path.dirname(where), { recursive: true });
-        writeFileSync(tmp, JSON.stringify({ kinds: rows }));
-        renameSync(tmp, where);
-      } catch {
-        rmSync(tmp, { force: true });
-      }
+      writeCacheFile(where, JSON.stringify({ kinds: rows }));
     },
   };
 }

@@ -3,14 +3,12 @@
 // parse-file's own code and of the yaml package's version is part of the cache's key), so it cannot
 // return a stale result. Only clean parses are kept, and only values JSON carries exactly; the YAML
 // document (for pointing at a line when a rule finds a problem) is parsed again on demand.
-//
-// Where: $SUPERSET_GITOPS_CACHE_DIR, else $XDG_CACHE_HOME/superset-gitops, else ~/.cache/superset-gitops;
-// SUPERSET_GITOPS_CACHE_DIR=off turns it off. A cache that cannot be read or written is skipped.
-import { createHash, randomBytes } from 'node:crypto';
+// In the tool's cache folder (cache-folder.ts); a cache file that cannot be read is ignored.
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { cacheDir, writeCacheFile } from './cache-folder.js';
 import { fileURLToPath } from 'node:url';
 import { parseFile, type ParsedFile } from './parse-file.js';
 import type { FileKind } from '../schema/index.js';
@@ -27,29 +25,22 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const set = env.SUPERSET_GITOPS_CACHE_DIR;
-  if (set === 'off') return undefined;
-  if (set) return set;
-  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'superset-gitops');
-}
-
 let parserId: string | undefined;
 /** This parser: its own code and the yaml package's version. */
 function parser(): string {
   if (parserId) return parserId;
   const own = fileURLToPath(new URL('./parse-file.js', import.meta.url));
-  const here = [own, own.replace(/\.js$/, '.ts')].find((p) => {
-    try {
-      readFileSync(p);
-      return true;
-    } catch {
-      return false;
-    }
-  });
   const yaml = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
-  const code = here ? readFileSync(here) : Buffer.from('unknown');
+  // dist/ has the .js; tests and tsx run the .ts next to this file.
+  let code: Buffer = Buffer.from('unknown');
+  for (const file of [own, own.replace(/\.js$/, '.ts')]) {
+    try {
+      code = readFileSync(file);
+      break;
+    } catch {
+      // not this one
+    }
+  }
   parserId = createHash('sha256').update(code).update(`yaml ${yaml}`).digest('hex').slice(0, 16);
   return parserId;
 }
@@ -129,14 +120,7 @@ export function openParseCache(dir: string, env: NodeJS.ProcessEnv = process.env
     },
     save() {
       if (!changed && Object.keys(next).length === Object.keys(old).length) return;
-      const tmp = `${where}.${process.pid}.${randomBytes(4).toString('hex')}`;
-      try {
-        mkdirSync(path.dirname(where), { recursive: true });
-        writeFileSync(tmp, JSON.stringify({ parser: parser(), entries: next } satisfies CacheFile));
-        renameSync(tmp, where);
-      } catch {
-        rmSync(tmp, { force: true });
-      }
+      writeCacheFile(where, JSON.stringify({ parser: parser(), entries: next } satisfies CacheFile));
     },
   };
 }

@@ -106,6 +106,20 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     });
 
   program
+    .command('pull')
+    .description(
+      'Write what was edited in Superset back into the YAML files, changing only those keys. Exit 0: nothing to pull, 2: files changed, 1: error.',
+    )
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option('--target <kind/name>', 'pull only this object (repeatable)', collect)
+    .option('--dry-run', 'print what would change and write nothing')
+    .action(async (opts: import('./commands/pull.js').PullCommandOptions) => {
+      const { pullCommand } = await import('./commands/pull.js');
+      code = await pullCommand(opts, out);
+    });
+
+  program
     .command('rollback')
     .description(
       "Re-point the environment to a kept snapshot (by commit) and apply it; git's files are not read.",

@@ -114,6 +114,10 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .addOption(dirOption())
     .option('--target <kind/name>', 'pull only this object (repeatable)', collect)
     .option('--dry-run', 'print what would change and write nothing')
+    .option(
+      '--include-unmanaged',
+      'also write new files for objects made in Superset on top of the tree (a chart on one of its datasets, a dashboard showing one of its charts)',
+    )
     .action(async (opts: import('./commands/pull.js').PullCommandOptions) => {
       const { pullCommand } = await import('./commands/pull.js');
       code = await pullCommand(opts, out);

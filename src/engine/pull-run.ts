@@ -2,9 +2,12 @@
 // the smallest edit. The reverse of apply; it writes files only, never Superset or the registry.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readLive } from '../live/read-live.js';
+import { convertSources, type SourceObject } from '../import/to-specs.js';
+import { isNotFound, readLive, withListFields, type LiveState } from '../live/read-live.js';
+import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
+import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { canonicalJson, type Json } from '../model/canonical.js';
-import { objectKey, type AnyDesired } from '../model/object.js';
+import { objectKey, type AnyDesired, type AnySpec } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
 import { diffAttributes } from '../plan/diff.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
@@ -19,6 +22,20 @@ import type { Services } from './services.js';
 export interface PullOptions {
   /** `kind/name` of the objects to pull; all drifted objects when empty. */
   targets?: string[];
+  /**
+   * Also convert objects made in Superset on top of the tree: a dataset on one of its databases, a
+   * chart on one of its datasets, a dashboard that shows one of its charts (and so on, transitively).
+   */
+  includeUnmanaged?: boolean;
+}
+
+/** An object made in Superset that the tree does not have yet, as a spec for a new file. */
+export interface NewObject {
+  kind: ObjectKind;
+  uuid: string;
+  spec: AnySpec;
+  changedBy: string | null;
+  changedOn: string | null;
 }
 
 export interface PulledObject {
@@ -53,6 +70,9 @@ export interface PullResult {
   missing: { kind: string; name: string }[];
   /** After the edits, attributes that still differ (a live value the YAML format cannot hold). */
   inexact: { kind: string; name: string; attributes: string[] }[];
+  /** With includeUnmanaged: objects for new files, and what of them the YAML cannot hold. */
+  created: NewObject[];
+  warnings: string[];
 }
 
 /**
@@ -86,7 +106,15 @@ export async function runPull(
   );
   const liveByUuid = new Map(live.entries.map((e) => [e.uuid, e]));
 
-  const result: PullResult = { files: [], fromVariables: [], pending: [], missing: [], inexact: [] };
+  const result: PullResult = {
+    files: [],
+    fromVariables: [],
+    pending: [],
+    missing: [],
+    inexact: [],
+    created: [],
+    warnings: [],
+  };
   const byFile = new Map<string, PulledFile>();
   for (const { object, entry } of desired) {
     if (!chosen(object)) continue;
@@ -147,5 +175,106 @@ export async function runPull(
     byFile.set(absolute, pulled);
   }
   result.files = [...byFile.values()].sort((a, b) => a.file.localeCompare(b.file));
+  if (options.includeUnmanaged) {
+    const made = await madeOnTop(services.port, project.objects, live, new Set(applied.map((a) => a.uuid)));
+    result.created = made.objects;
+    result.warnings = made.warnings;
+  }
   return result;
+}
+
+/**
+ * Objects nobody declared or owns that sit on the tree: found from the list rows where they say enough
+ * (a chart's dataset), else read in full (datasets, dashboards), then converted as `import` does.
+ */
+async function madeOnTop(
+  port: SupersetPort,
+  objects: readonly AnyDesired[],
+  live: LiveState,
+  owned: ReadonlySet<string>,
+): Promise<{ objects: NewObject[]; warnings: string[] }> {
+  const names = new Map(objects.map((o) => [o.uuid, o.name]));
+  const known = (uuid: string) => names.has(uuid) || owned.has(uuid);
+  const uuidById = new Map<string, string>();
+  for (const kind of OBJECT_KINDS)
+    for (const row of live.listed[kind]) uuidById.set(`${kind}:${row.id}`, row.uuid);
+  const onTree = new Set(objects.map((o) => o.uuid)); // the tree and what joins it
+  const sources: SourceObject[] = [];
+  const rows = new Map<string, ListedObject>();
+  const read = async (kind: ObjectKind, row: ListedObject) => {
+    try {
+      return withListFields(row, await port.get(kind, row.id));
+    } catch (e) {
+      if (isNotFound(e)) return undefined; // deleted since the list
+      throw e;
+    }
+  };
+  const add = (kind: ObjectKind, row: ListedObject, raw: Record<string, unknown>) => {
+    sources.push({
+      kind,
+      uuid: row.uuid,
+      id: row.id,
+      raw: { ...raw, id: row.id },
+      origin: `Superset ${kind} id ${row.id}`,
+    });
+    rows.set(row.uuid, row);
+    onTree.add(row.uuid);
+  };
+  const fresh = (kind: ObjectKind) => live.listed[kind].filter((r) => !known(r.uuid));
+  for (const row of fresh('dataset')) {
+    const raw = await read('dataset', row);
+    const database = (raw?.database as { id?: number; uuid?: string } | undefined) ?? {};
+    const dbUuid = database.uuid ?? uuidById.get(`database:${database.id}`);
+    if (raw && dbUuid && onTree.has(dbUuid)) add('dataset', row, raw);
+  }
+  for (const row of fresh('chart')) {
+    const datasetUuid = uuidById.get(`dataset:${String(row.raw.datasource_id)}`);
+    if (!datasetUuid || !onTree.has(datasetUuid)) continue;
+    const raw = await read('chart', row);
+    if (raw) add('chart', row, raw);
+  }
+  for (const row of fresh('dashboard')) {
+    const raw = await read('dashboard', row);
+    if (raw && placedCharts(raw.position_json, uuidById).some((u) => onTree.has(u)))
+      add('dashboard', row, raw);
+  }
+  const taken = new Map<ObjectKind, Set<string>>(OBJECT_KINDS.map((k) => [k, new Set()]));
+  for (const o of objects) taken.get(o.kind)?.add(o.name);
+  const converted = convertSources(sources, ATTRIBUTE_OPTIONS, new Map(), {
+    taken,
+    outside: { nameOf: (uuid) => names.get(uuid), uuidById: (key) => uuidById.get(key) },
+  });
+  return {
+    objects: converted.objects.map((o) => ({
+      ...o,
+      changedBy: rows.get(o.uuid)?.changedBy ?? null,
+      changedOn: rows.get(o.uuid)?.changedOn ?? null,
+    })),
+    warnings: converted.warnings,
+  };
+}
+
+/** The uuids of the charts a dashboard's position places (by uuid, or by chart id). */
+function placedCharts(position: unknown, uuidById: ReadonlyMap<string, string>): string[] {
+  let nodes: unknown = position;
+  if (typeof position === 'string') {
+    try {
+      nodes = JSON.parse(position);
+    } catch {
+      return [];
+    }
+  }
+  if (!nodes || typeof nodes !== 'object') return [];
+  const out: string[] = [];
+  for (const node of Object.values(
+    nodes as Record<string, { type?: unknown; meta?: { uuid?: unknown; chartId?: unknown } }>,
+  )) {
+    if (node?.type !== 'CHART') continue;
+    const uuid =
+      typeof node.meta?.uuid === 'string'
+        ? node.meta.uuid
+        : uuidById.get(`chart:${String(node.meta?.chartId)}`);
+    if (uuid) out.push(uuid);
+  }
+  return out;
 }

@@ -45,9 +45,10 @@ const ORDER: ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
 function assignNames(
   sources: readonly SourceObject[],
   existing: ReadonlyMap<string, string>,
+  taken: ReadonlyMap<ObjectKind, ReadonlySet<string>> = new Map(),
 ): Map<string, string> {
   const names = new Map<string, string>();
-  const used = new Map<ObjectKind, Set<string>>(ORDER.map((k) => [k, new Set()]));
+  const used = new Map<ObjectKind, Set<string>>(ORDER.map((k) => [k, new Set(taken.get(k))]));
   const dbNames = new Map(
     sources.filter((s) => s.kind === 'database').map((s) => [s.uuid, text(s.raw.database_name)]),
   );
@@ -86,6 +87,14 @@ export function slugify(title: string, fallback = 'dashboard'): string {
   return slugifyText(title, { decamelize: false }) || fallback;
 }
 
+/** Objects converted next to a tree that exists: `pull --include-unmanaged` adds files to it. */
+export interface AroundTree {
+  /** Names used in the tree, by kind: new objects get other names. */
+  taken?: ReadonlyMap<ObjectKind, ReadonlySet<string>>;
+  /** The tree's objects, which new ones may refer to: name by uuid, uuid by `kind:id`. */
+  outside?: { nameOf(uuid: string): string | undefined; uuidById(key: string): string | undefined };
+}
+
 /**
  * Superset objects (live or from a bundle) as our specs: names instead of ids, secrets as `${env.*}`
  * references, defaults left out. Objects whose dependencies are missing are left out and reported.
@@ -94,21 +103,23 @@ export function convertSources(
   sources: readonly SourceObject[],
   options: AttributeOptions,
   existingNames: ReadonlyMap<string, string> = new Map(),
+  around: AroundTree = {},
 ): Converted {
-  const names = assignNames(sources, existingNames);
+  const names = assignNames(sources, existingNames, around.taken);
   const present = new Map(sources.map((s) => [s.uuid, s.kind]));
   const kept = new Set<string>();
   // Only objects already converted resolve: a reference to one left out is dropped, not left dangling.
+  const outside = around.outside;
   const keptName = (uuid: string | undefined) =>
-    uuid !== undefined && kept.has(uuid) ? names.get(uuid) : undefined;
+    uuid === undefined ? undefined : kept.has(uuid) ? names.get(uuid) : outside?.nameOf(uuid);
   const uuidById = new Map(
     sources.filter((s) => s.id !== undefined).map((s) => [`${s.kind}:${s.id}`, s.uuid]),
   );
   const lookup: NameLookup = {
     databaseByUuid: keptName,
     datasetByUuid: keptName,
-    datasetById: (id) => keptName(uuidById.get(`dataset:${id}`)),
-    chartById: (id) => keptName(uuidById.get(`chart:${id}`)),
+    datasetById: (id) => keptName(uuidById.get(`dataset:${id}`) ?? outside?.uuidById(`dataset:${id}`)),
+    chartById: (id) => keptName(uuidById.get(`chart:${id}`) ?? outside?.uuidById(`chart:${id}`)),
     chartByUuid: keptName,
     nameFor: (_kind, uuid, fallback) => names.get(uuid) ?? fallback,
   };
@@ -118,7 +129,7 @@ export function convertSources(
   const ordered = [...sources].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   for (const s of ordered) {
     const dependency = dependencyUuid(s);
-    if (dependency !== undefined && !kept.has(dependency)) {
+    if (dependency !== undefined && !kept.has(dependency) && !outside?.nameOf(dependency)) {
       const what = present.has(dependency) ? 'which was left out' : 'which is not there';
       warnings.push(
         `${s.origin}: ${s.kind} ${JSON.stringify(names.get(s.uuid))} needs ${s.kind === 'dataset' ? 'database' : 'dataset'} ${dependency} ${what}; left out`,

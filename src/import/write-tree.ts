@@ -44,11 +44,12 @@ export function renderSpec(
 /**
  * Writes one file per object under `outDir`. An object that already has a file (matched by uuid)
  * keeps its path; a file whose content would not change is not touched, so importing twice changes
- * nothing.
+ * nothing. With `dryRun`, says what it would write and writes nothing.
  */
 export async function writeObjects(
   outDir: string,
   objects: readonly { kind: ObjectKind; uuid: string; spec: AnySpec }[],
+  options: { dryRun?: boolean } = {},
 ): Promise<WriteResult> {
   const existing = new Map<string, string>();
   if (existsSync(outDir)) {
@@ -81,8 +82,10 @@ export async function writeObjects(
       result.unchanged.push(rel);
       continue;
     }
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, text);
+    if (!options.dryRun) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    }
     result.written.push(rel);
   }
   return result;

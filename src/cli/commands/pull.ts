@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeObjects } from '../../import/write-tree.js';
 import { loadProject } from '../../engine/project.js';
 import { runPull, type PullResult } from '../../engine/pull-run.js';
 import { connectServices } from '../../engine/services.js';
@@ -10,6 +12,7 @@ export interface PullCommandOptions {
   dir: string;
   target?: string[];
   dryRun?: boolean;
+  includeUnmanaged?: boolean;
 }
 
 const json = (v: unknown) => JSON.stringify(v) ?? 'absent';
@@ -20,7 +23,7 @@ function editLine(edit: Edit): string {
 }
 
 /** The report, file by file: what was (or would be) written, and what was left for a person. */
-export function renderPull(result: PullResult, written: boolean): string {
+export function renderPull(result: PullResult, written: boolean, created: readonly string[] = []): string {
   const lines: string[] = [];
   for (const f of result.files) {
     for (const o of f.objects) {
@@ -32,6 +35,20 @@ export function renderPull(result: PullResult, written: boolean): string {
     }
     if (!f.inPlace)
       lines.push('  (written whole: a value sat in a one-line map or list the edit could not keep)');
+  }
+  if (result.created.length) {
+    lines.push(
+      '',
+      `Made in Superset, new to the tree (not owned yet: once merged, apply with --adopt):`,
+      ...result.created.map((o) => {
+        const who = [o.changedBy && `by ${o.changedBy}`, o.changedOn && `at ${o.changedOn}`].filter(Boolean);
+        return `  ${o.kind} ${json(o.spec.name)}${who.length ? `, made ${who.join(' ')}` : ''}`;
+      }),
+      ...created.map((f) => `  ${written ? 'wrote' : 'would write'} ${f}`),
+    );
+  }
+  if (result.warnings.length) {
+    lines.push('', `Not represented (${result.warnings.length}):`, ...result.warnings.map((w) => `  - ${w}`));
   }
   if (result.fromVariables.length) {
     lines.push('', 'Not written: these differ from a variable; edit the environment file instead:');
@@ -52,7 +69,7 @@ export function renderPull(result: PullResult, written: boolean): string {
     lines.push('', 'Deleted in Superset (remove the file to accept it, or apply to make it again):');
     for (const m of result.missing) lines.push(`  ${m.kind} ${json(m.name)}`);
   }
-  const n = result.files.length;
+  const n = result.files.length + created.length;
   lines.push(
     '',
     n === 0
@@ -70,12 +87,23 @@ export async function pullCommand(options: PullCommandOptions, out: Output): Pro
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {
-    const result = await runPull(project, services, { targets: options.target ?? [] });
+    const result = await runPull(project, services, {
+      targets: options.target ?? [],
+      includeUnmanaged: options.includeUnmanaged ?? false,
+    });
     if (!options.dryRun)
       for (const f of result.files)
-        writeScreened(out, f.file, f.text, (file, text) => writeFileSync(f.absolute, text));
-    out.stdout(renderPull(result, !options.dryRun));
-    return result.files.length ? 2 : 0;
+        writeScreened(out, f.file, f.text, (_file, text) => writeFileSync(f.absolute, text));
+    const dryRun = options.dryRun ?? false;
+    const created = (await writeObjects(project.metadataDir, result.created, { dryRun })).written;
+    out.stdout(
+      renderPull(
+        result,
+        !dryRun,
+        created.map((f) => path.join(options.dir, f)),
+      ),
+    );
+    return result.files.length + created.length ? 2 : 0;
   } finally {
     await services.close();
   }

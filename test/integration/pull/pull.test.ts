@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyFixture, createDriftFixture, type DriftFixture } from '../drift/fixture.js';
+import { applyFixture, createDriftFixture, runMain, type DriftFixture } from '../drift/fixture.js';
 
 let fx: DriftFixture;
 const git = (...args: string[]) => execFileSync('git', args, { cwd: fx.dir, encoding: 'utf8' });
@@ -173,5 +173,39 @@ describe('pull', () => {
       `title: YAML gives "Pull ${fx.runId} (test)", Superset has "Pull ${fx.runId} (edited)"`,
     );
     expect(git('status', '--porcelain')).toBe('');
+  });
+
+  it("with --include-unmanaged, writes a new file for a chart made in Superset on one of the tree's datasets, and nothing else", async () => {
+    const datasetId = await fx.idOf('dataset', fx.names.dataset);
+    const title = `Made in the UI ${fx.runId}`;
+    await fx.admin.create('chart', {
+      slice_name: title,
+      viz_type: 'big_number_total',
+      datasource_id: datasetId,
+      datasource_type: 'table',
+      params: JSON.stringify({ metric: 'revenue', viz_type: 'big_number_total' }),
+    });
+    const without = await fx.cli('pull');
+    expect(without.code, without.stdout).toBe(0);
+
+    const r = await fx.cli('pull', '--include-unmanaged');
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    // Superset holds other runs' objects and the demo's: only the one on this tree is pulled.
+    const added = git('status', '--porcelain', '--untracked-files=all').trim().split('\n');
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatch(/^\?\? metadata\/charts\/.+\.yaml$/);
+    expect(r.stdout).toContain(`chart "${title}", made by`);
+    const text = fs.readFileSync(path.join(fx.dir, (added[0] as string).slice(3)), 'utf8');
+    expect(text).toContain(`dataset: ${fx.names.dataset}`);
+    expect(text).toContain('viz_type: big_number_total');
+
+    const validate = await runMain(['validate', fx.metadataDir]);
+    expect(validate.code, validate.stdout).toBe(0);
+    // Not owned until an apply adopts it; after that, nothing to do.
+    expect((await fx.cli('plan')).code).toBe(2);
+    const adopt = await fx.cli('apply', '--adopt');
+    expect(adopt.code, adopt.stdout + adopt.stderr).toBe(0);
+    const plan = await fx.cli('plan');
+    expect(plan.code, plan.stdout).toBe(0);
   });
 });

@@ -262,6 +262,20 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .command('github')
     .description('GitHub Actions helpers: the sticky pull-request comment and the drift issue.');
   github
+    .command('propose')
+    .description(
+      'Pull edits made in Superset onto the branch superset-gitops/pull/<env>, push it, and open or update one pull request per environment.',
+    )
+    .addOption(envOption())
+    .addOption(dirOption())
+    .option('--repo <owner/name>', 'repository (default: GITHUB_REPOSITORY)')
+    .option('--remote <name>', 'git remote to push the branch to', 'origin')
+    .option('--include-unmanaged', 'also propose new files for objects made in Superset on top of the tree')
+    .action(async (opts: import('./commands/github.js').ProposeOptions) => {
+      const { githubProposeCommand } = await import('./commands/github.js');
+      code = await githubProposeCommand(opts, out);
+    });
+  github
     .command('comment')
     .description(
       'Create or update (never duplicate) one pull-request comment per marker. Needs GITHUB_TOKEN.',

@@ -1,6 +1,6 @@
 import { Octokit } from '@octokit/rest';
 import { GitHubError } from './errors.js';
-import type { GitHubPort, Issue, IssueComment } from './port.js';
+import type { GitHubPort, Issue, IssueComment, PullRequest } from './port.js';
 
 export interface OctokitPortOptions {
   token: string;
@@ -28,10 +28,27 @@ const toIssue = (i: RawIssue): Issue => ({
   url: i.html_url,
 });
 
+type RawPull = {
+  number: number;
+  title: string;
+  body?: string | null;
+  html_url: string;
+  head: { ref: string };
+  base: { ref: string };
+};
+const toPull = (p: RawPull): PullRequest => ({
+  number: p.number,
+  title: p.title,
+  body: p.body ?? '',
+  url: p.html_url,
+  head: p.head.ref,
+  base: p.base.ref,
+});
+
 const quiet = (): void => undefined;
 
 /** What the token must be allowed to do, for the error message. */
-const PERMISSION = { comment: 'pull-requests: write', issue: 'issues: write' };
+const PERMISSION = { comment: 'pull-requests: write', issue: 'issues: write', pull: 'pull-requests: write' };
 
 /** The GitHub REST API through @octokit/rest. */
 export function octokitPort(options: OctokitPortOptions): GitHubPort {
@@ -110,6 +127,26 @@ export function octokitPort(options: OctokitPortOptions): GitHubPort {
             })
           ).data,
         ),
+      ),
+    findOpenPull: (head) =>
+      call(`looking for the open pull request from ${head}`, PERMISSION.pull, async () => {
+        const pulls = await octokit.rest.pulls.list({
+          owner,
+          repo,
+          state: 'open',
+          head: `${owner}:${head}`,
+          per_page: 10,
+        });
+        const found = pulls.data.find((p) => p.head.ref === head);
+        return found ? toPull(found) : null;
+      }),
+    createPull: (input) =>
+      call(`opening a pull request from ${input.head}`, PERMISSION.pull, async () =>
+        toPull((await octokit.rest.pulls.create({ owner, repo, ...input })).data),
+      ),
+    updatePull: (pull, update) =>
+      call(`updating pull request #${pull}`, PERMISSION.pull, async () =>
+        toPull((await octokit.rest.pulls.update({ owner, repo, pull_number: pull, ...update })).data),
       ),
     ensureLabel: (name, color, description) =>
       call(`creating label ${name}`, PERMISSION.issue, async () => {

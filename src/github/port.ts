@@ -20,6 +20,16 @@ export interface IssueUpdate {
   stateReason?: 'completed' | 'not_planned' | 'reopened';
 }
 
+export interface PullRequest {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  /** Branch names (in this repository). */
+  head: string;
+  base: string;
+}
+
 /** The few GitHub REST calls the workflows need, on one repository. */
 export interface GitHubPort {
   /** Every comment, oldest first (all pages). */
@@ -33,4 +43,8 @@ export interface GitHubPort {
   updateIssue(issue: number, update: IssueUpdate): Promise<Issue>;
   /** Creates the label when the repository does not have it yet. */
   ensureLabel(name: string, color: string, description: string): Promise<void>;
+  /** The open pull request from this branch of the repository, if any. */
+  findOpenPull(head: string): Promise<PullRequest | null>;
+  createPull(input: { title: string; body: string; head: string; base: string }): Promise<PullRequest>;
+  updatePull(pull: number, update: { title?: string; body?: string }): Promise<PullRequest>;
 }

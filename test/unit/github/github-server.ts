@@ -29,11 +29,21 @@ interface StoredIssue {
   pull_request?: boolean;
 }
 
+export interface StoredPull {
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  state: 'open' | 'closed';
+}
+
 export interface FakeGitHub {
   url: string;
   requests: Recorded[];
   comments: StoredComment[];
   issues: StoredIssue[];
+  pulls: StoredPull[];
   labels: Set<string>;
   /** Writes answer 403 as for a fork's read-only token. */
   readOnly: boolean;
@@ -55,6 +65,7 @@ export async function startFakeGitHub(owner = 'acme', repo = 'analytics'): Promi
     requests: [],
     comments: [],
     issues: [],
+    pulls: [],
     labels: new Set(),
     readOnly: false,
     seedComment(issue, body, user = 'someone') {
@@ -93,6 +104,16 @@ export async function startFakeGitHub(owner = 'acme', repo = 'analytics'): Promi
     labels: i.labels.map((name) => ({ name })),
     html_url: `https://github.example/${owner}/${repo}/issues/${i.number}`,
     ...(i.pull_request ? { pull_request: { url: 'x' } } : {}),
+  });
+
+  const pullJson = (p: StoredPull) => ({
+    number: p.number,
+    title: p.title,
+    body: p.body,
+    state: p.state,
+    html_url: `https://github.example/${owner}/${repo}/pull/${p.number}`,
+    head: { ref: p.head, label: `${owner}:${p.head}` },
+    base: { ref: p.base },
   });
 
   const server = http.createServer((req, res) => {
@@ -175,6 +196,37 @@ export async function startFakeGitHub(owner = 'acme', repo = 'analytics'): Promi
         if (input.state === 'open' || input.state === 'closed') issue.state = input.state;
         if (typeof input.state_reason === 'string') issue.state_reason = input.state_reason;
         return send(200, issueJson(issue));
+      }
+      if (route === 'GET /pulls') {
+        const head = url.searchParams.get('head');
+        const wanted = url.searchParams.get('state') ?? 'open';
+        const matching = state.pulls.filter(
+          (p) => (wanted === 'all' || p.state === wanted) && (!head || `${owner}:${p.head}` === head),
+        );
+        return send(200, page(matching).slice.map(pullJson), page(matching).headers);
+      }
+      if (route === 'POST /pulls') {
+        const head = String(input.head);
+        if (state.pulls.some((p) => p.state === 'open' && p.head === head))
+          return send(422, { message: `A pull request already exists for ${owner}:${head}.` });
+        const pull: StoredPull = {
+          number: state.issues.length + state.pulls.length + 1,
+          title: String(input.title),
+          body: typeof input.body === 'string' ? input.body : '',
+          head,
+          base: String(input.base),
+          state: 'open',
+        };
+        state.pulls.push(pull);
+        return send(201, pullJson(pull));
+      }
+      if ((m = route.match(/^PATCH \/pulls\/(\d+)$/))) {
+        const pull = state.pulls.find((p) => p.number === Number(m![1]));
+        if (!pull) return send(404, { message: 'Not Found' });
+        if (typeof input.title === 'string') pull.title = input.title;
+        if (typeof input.body === 'string') pull.body = input.body;
+        if (input.state === 'open' || input.state === 'closed') pull.state = input.state;
+        return send(200, pullJson(pull));
       }
       if ((m = route.match(/^GET \/labels\/(.+)$/))) {
         const name = decodeURIComponent(m[1]!);

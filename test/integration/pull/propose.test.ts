@@ -1,0 +1,140 @@
+// `github propose` against live Superset and ZooKeeper, a real git remote (a bare repository) and the
+// recording GitHub server: the first run pushes the branch and opens one pull request; a second run
+// with no new edit makes no request that writes and pushes nothing; a new edit updates the same one.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubProposeCommand } from '../../../src/cli/commands/github.js';
+import type { Output } from '../../../src/cli/output.js';
+import { startFakeGitHub, type FakeGitHub } from '../../unit/github/github-server.js';
+import { applyFixture, createDriftFixture, type DriftFixture } from '../drift/fixture.js';
+
+let fx: DriftFixture;
+let github: FakeGitHub;
+let origin: string;
+const branch = () => `superset-gitops/pull/${fx.envName}`;
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+async function propose(): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const out: Output = {
+    stdout: (t) => void (stdout += t),
+    stderr: () => undefined,
+    color: false,
+    isTTY: false,
+  };
+  const env = {
+    ...process.env,
+    GITHUB_TOKEN: 'test-token',
+    GITHUB_API_URL: github.url,
+    GITHUB_REPOSITORY: 'acme/analytics',
+    GITHUB_OUTPUT: '',
+    GITHUB_STEP_SUMMARY: '',
+  };
+  const code = await githubProposeCommand(
+    { env: fx.envName, dir: fx.metadataDir, remote: 'origin' },
+    out,
+    env,
+  );
+  return { code, stdout };
+}
+
+const remoteHead = () => {
+  try {
+    return git(origin, 'rev-parse', `refs/heads/${branch()}`);
+  } catch {
+    return undefined;
+  }
+};
+
+async function editChart(fields: Record<string, unknown>): Promise<void> {
+  await fx.admin.update('chart', await fx.idOf('chart', fx.names.chart), fields);
+}
+
+beforeAll(async () => {
+  fx = createDriftFixture('propose');
+  github = await startFakeGitHub();
+  origin = fs.mkdtempSync(path.join(os.tmpdir(), 'propose-origin-'));
+  git(origin, 'init', '-q', '--bare', '-b', 'main');
+  git(fx.dir, 'init', '-q', '-b', 'main');
+  git(fx.dir, 'add', '-A');
+  git(fx.dir, '-c', 'user.name=Ana', '-c', 'user.email=ana@example.com', 'commit', '-qm', 'start');
+  git(fx.dir, 'remote', 'add', 'origin', origin);
+  git(fx.dir, 'push', '-q', 'origin', 'main');
+  await applyFixture(fx);
+});
+
+afterAll(async () => {
+  await github?.close();
+  if (origin) fs.rmSync(origin, { recursive: true, force: true });
+  await fx?.cleanup();
+});
+
+describe('github propose', () => {
+  it('proposes nothing while Superset matches git', async () => {
+    const r = await propose();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('nothing to propose');
+    expect(github.writes()).toEqual([]);
+    expect(remoteHead()).toBeUndefined();
+  });
+
+  it('pushes the branch and opens one pull request naming who changed what', async () => {
+    await editChart({ description: 'Edited in the UI' });
+    const r = await propose();
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('proposal opened');
+    expect(github.writes()).toEqual(['POST /repos/acme/analytics/pulls']);
+    expect(github.pulls).toHaveLength(1);
+    const pull = github.pulls[0]!;
+    expect(pull).toMatchObject({ head: branch(), base: 'main', state: 'open' });
+    expect(pull.body).toContain(`chart "${fx.names.chart}"`);
+    expect(pull.body).toContain('`description`');
+
+    const head = remoteHead() as string;
+    expect(git(origin, 'log', '-1', '--format=%B', head)).toMatch(
+      new RegExp(`chart "${fx.names.chart}": description \\(by .+ at \\d{4}-`),
+    );
+    expect(git(origin, 'diff', '--name-only', 'main', head)).toBe(`metadata/${fx.files.chart}`);
+    expect(git(origin, 'diff', 'main', head, '--', `metadata/${fx.files.chart}`)).toContain(
+      '+description: Edited in the UI',
+    );
+    // The checkout is left on main, clean.
+    expect(git(fx.dir, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(git(fx.dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a second run with no new edit writes nothing anywhere', async () => {
+    const before = remoteHead();
+    const requests = github.requests.length;
+    const r = await propose();
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('proposal unchanged');
+    expect(remoteHead()).toBe(before);
+    expect(github.requests.slice(requests).map((q) => q.method)).toEqual(['GET']);
+  });
+
+  it('a new edit updates the same pull request and its branch', async () => {
+    const before = remoteHead();
+    const chart = await fx.admin.get('chart', await fx.idOf('chart', fx.names.chart));
+    const params = JSON.parse(String(chart.params)) as Record<string, unknown>;
+    await editChart({ params: JSON.stringify({ ...params, row_limit: 33 }) });
+    const r = await propose();
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('proposal updated');
+    expect(github.writes()).toEqual([
+      'POST /repos/acme/analytics/pulls',
+      'PATCH /repos/acme/analytics/pulls/1',
+    ]);
+    expect(github.pulls).toHaveLength(1);
+    expect(github.pulls[0]!.body).toContain('`params.row_limit`');
+    const head = remoteHead() as string;
+    expect(head).not.toBe(before);
+    expect(git(origin, 'diff', 'main', head, '--', `metadata/${fx.files.chart}`)).toContain(
+      '+  row_limit: 33',
+    );
+  });
+});

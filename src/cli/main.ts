@@ -253,6 +253,10 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .option('--zk-connect <hosts>', 'ZooKeeper connect string (default: read from ZK_CONNECT at run time)')
     .option('--zk-root <path>', "the registry's root znode (default: /superset-gitops/<env>)")
     .option('--action <owner/name@ref>', "the GitHub Action the workflows use (default: this version's)")
+    .option(
+      '--propose',
+      "also a scheduled workflow that turns edits made in Superset's UI into a pull request",
+    )
     .action(async (dir: string, opts: import('./commands/init.js').InitOptions) => {
       const { initCommand } = await import('./commands/init.js');
       code = initCommand(dir, opts, packageVersion(), out);

@@ -33,6 +33,8 @@ export interface ScaffoldOptions {
   packageName: string;
   /** `owner/name@ref` of the action the workflows use (default: this project's, at the version's tag). */
   action?: string;
+  /** Also a scheduled workflow that turns edits made in Superset's UI into a pull request. */
+  propose?: boolean;
 }
 
 export interface ScaffoldFile {
@@ -225,6 +227,56 @@ jobs:
 `;
 }
 
+function proposeWorkflow(o: ScaffoldOptions, action: string): string {
+  return `# Every six hours: edits made in Superset's UI to objects this repository manages in ${o.environment}
+# become one pull request (branch superset-gitops/pull/${o.environment}), updated when new edits come.
+# Pull requests opened with the workflow's token start no other workflow: give a token with contents
+# and pull-requests write as the secret SUPERSET_GITOPS_PROPOSE_TOKEN to get the plan comment on it.
+name: superset propose
+
+on:
+  schedule:
+    - cron: '41 */6 * * *'
+  workflow_dispatch:
+
+permissions:
+  contents: read
+
+jobs:
+  propose:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 20
+    environment:
+      name: ${o.environment}
+      deployment: false
+    concurrency:
+      group: superset-gitops-propose-${o.environment}
+      cancel-in-progress: false
+    permissions:
+      contents: write
+      pull-requests: write
+    steps:
+      - uses: actions/checkout@v5
+        with:
+          token: \${{ secrets.SUPERSET_GITOPS_PROPOSE_TOKEN || github.token }}
+      - id: tool
+        uses: ${action}
+        with:
+          command: validate
+          version: ${o.version}
+      - name: propose
+        shell: bash
+        env:
+          CLI: \${{ steps.tool.outputs.cli }}
+          GITHUB_TOKEN: \${{ secrets.SUPERSET_GITOPS_PROPOSE_TOKEN || github.token }}
+          ${SECRETS_ENV}
+          SUPERSET_GITOPS_RECORD_KEY: \${{ secrets.SUPERSET_GITOPS_RECORD_KEY }}
+          GIT_AUTHOR_NAME: github-actions[bot]
+          GIT_AUTHOR_EMAIL: 41898282+github-actions[bot]@users.noreply.github.com
+        run: '"$CLI" github propose --env ${o.environment}'
+`;
+}
+
 function driftWorkflow(o: ScaffoldOptions, action: string): string {
   return `# Every hour: compare git, the registry and live Superset for ${o.environment}. The run fails when
 # something drifted (edited in the UI, missing, not applied), so the repository's failure
@@ -299,7 +351,7 @@ schemas in \`node_modules/superset-gitops/schemas/\` (see \`.vscode/settings.jso
 - \`.github/workflows/superset-pull-request.yml\`: validation and a sticky plan comment on every pull request.
 - \`.github/workflows/superset-apply.yml\`: applies \`main\` to ${o.environment} on every push.
 - \`.github/workflows/superset-drift.yml\`: hourly drift check; the run fails when Superset drifted.
-
+${o.propose ? "- `.github/workflows/superset-propose.yml`: every six hours, edits made in Superset's UI become one pull request.\n" : ''}
 They use \`${action}\`. Create a GitHub environment named \`${o.environment}\` with the secrets
 \`SUPERSET_URL\`, \`SUPERSET_USERNAME\`, \`SUPERSET_PASSWORD\`, \`ZK_CONNECT\` (and \`ZK_USERNAME\`,
 \`ZK_PASSWORD\`, \`SUPERSET_GITOPS_RECORD_KEY\` and your database passwords where you use them).
@@ -337,6 +389,15 @@ export function scaffoldFiles(o: ScaffoldOptions): ScaffoldFile[] {
       content: driftWorkflow(o, action),
       purpose: 'hourly drift check',
     },
+    ...(o.propose
+      ? [
+          {
+            path: '.github/workflows/superset-propose.yml',
+            content: proposeWorkflow(o, action),
+            purpose: "edits made in Superset's UI as a pull request, every six hours",
+          },
+        ]
+      : []),
     { path: 'README.md', content: readme(o, action), purpose: 'how this repository works' },
   ];
 }

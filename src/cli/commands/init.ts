@@ -10,6 +10,7 @@ export interface InitOptions {
   zkConnect?: string;
   zkRoot?: string;
   action?: string;
+  propose?: boolean;
 }
 
 /**
@@ -28,6 +29,7 @@ export function initCommand(dir: string, options: InitOptions, version: string, 
     ...(options.zkConnect !== undefined ? { zkConnect: options.zkConnect } : {}),
     ...(options.zkRoot !== undefined ? { zkRoot: options.zkRoot } : {}),
     ...(options.action !== undefined ? { action: options.action } : {}),
+    ...(options.propose ? { propose: true } : {}),
   };
   const problems = checkScaffoldOptions(scaffold);
   if (problems.length) throw new UserError(problems.join('\n'));

@@ -99,8 +99,14 @@ function invocations(step: Step): string[][] {
 }
 
 describe('.github workflows', () => {
-  it('parse as YAML and have the four ready-made workflows', () => {
-    expect([...workflows.keys()].sort()).toEqual(['apply.yml', 'ci.yml', 'drift.yml', 'pull-request.yml']);
+  it('parse as YAML and have the five ready-made workflows', () => {
+    expect([...workflows.keys()].sort()).toEqual([
+      'apply.yml',
+      'ci.yml',
+      'drift.yml',
+      'propose.yml',
+      'pull-request.yml',
+    ]);
     for (const wf of workflows.values())
       expect(Object.keys(wf)).toEqual(expect.arrayContaining(['on', 'jobs']));
   });
@@ -135,6 +141,7 @@ describe('.github workflows', () => {
         'drift',
         'github comment',
         'github drift-issue',
+        'github propose',
       ]),
     );
   });
@@ -198,6 +205,7 @@ describe('.github workflows', () => {
       jobsOf(file)[job]!.steps!.find(
         (st) =>
           st.run?.includes(`superset-gitops ${command}`) ||
+          st.run?.includes(`"$CLI" ${command}`) ||
           (st.uses === './' && st.with?.command === command),
       )!;
     const apply = stepWith('apply.yml', 'apply', 'apply');
@@ -206,11 +214,12 @@ describe('.github workflows', () => {
     for (const [file, job, command] of [
       ['pull-request.yml', 'plan', 'plan'],
       ['drift.yml', 'drift', 'drift'],
+      ['propose.yml', 'propose', 'github propose'],
     ] as const) {
       const step = stepWith(file, job, command);
       for (const name of environment)
         expect(step.env?.[name], `${file}: ${name}`).toBe(`\${{ secrets.${name} }}`);
-      // No database password in pull-request or drift jobs, anywhere.
+      // No database password in pull-request, drift or propose jobs, anywhere.
       const text = readFileSync(path.join(WORKFLOWS, file), 'utf8');
       for (const name of databases) expect(text.includes(name), `${file} names ${name}`).toBe(false);
     }
@@ -228,9 +237,19 @@ describe('.github workflows', () => {
       'pull-requests': 'write',
     });
     expect(jobsOf('drift.yml').drift?.permissions).toEqual({ contents: 'read', issues: 'write' });
+    // The proposal pushes its branch and opens its pull request; one run per environment at a time.
+    expect(jobsOf('propose.yml').propose?.permissions).toEqual({
+      contents: 'write',
+      'pull-requests': 'write',
+    });
+    expect(jobsOf('propose.yml').propose?.concurrency).toEqual({
+      group: 'superset-gitops-propose-${{ matrix.environment }}',
+      'cancel-in-progress': false,
+    });
     const withToken = allSteps().filter(({ step }) => step.env?.GITHUB_TOKEN);
     expect(withToken.map(({ where }) => where).sort()).toEqual([
       'drift.yml drift',
+      'propose.yml propose',
       'pull-request.yml comment',
     ]);
   });

@@ -189,13 +189,13 @@ describe('init', () => {
 describe('the workflows init writes', () => {
   it('pass actionlint and give the action only inputs it has, with the required ones', async () => {
     const dir = folder();
-    expect((await cli(['init', dir, '--env', 'production'])).code).toBe(0);
+    expect((await cli(['init', dir, '--env', 'production', '--propose'])).code).toBe(0);
     const bin = actionlintBinary();
     expect(bin, 'actionlint is missing: bash scripts/ensure-deps.sh actionlint').toBeDefined();
     const workflows = fs
       .readdirSync(path.join(dir, '.github/workflows'))
       .map((f) => `.github/workflows/${f}`);
-    expect(workflows).toHaveLength(3);
+    expect(workflows).toHaveLength(4);
     const lint = spawnSync(bin!, ['-no-color', ...workflows], { cwd: dir, encoding: 'utf8' });
     expect(lint.stdout + lint.stderr).toBe('');
     expect(lint.status).toBe(0);
@@ -219,6 +219,11 @@ describe('the workflows init writes', () => {
           used.push(String(step.with?.command));
         }
     }
-    expect(used.sort()).toEqual(['apply', 'drift', 'plan', 'validate']);
+    expect(used.sort()).toEqual(['apply', 'drift', 'plan', 'validate', 'validate']);
+    // The proposal workflow runs the command the CLI has, with the secrets it reads.
+    const propose = fs.readFileSync(path.join(dir, '.github/workflows/superset-propose.yml'), 'utf8');
+    expect(propose).toContain('"$CLI" github propose --env production');
+    expect(propose).toContain('SUPERSET_PASSWORD: ${{ secrets.SUPERSET_PASSWORD }}');
+    expect((await cli(['github', 'propose', '--help'])).code).toBe(0);
   });
 });

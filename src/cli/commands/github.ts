@@ -1,15 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { runDrift } from '../../engine/drift-run.js';
 import { loadProject } from '../../engine/project.js';
-import { runPull } from '../../engine/pull-run.js';
+import { proposalAuthor, runPropose } from '../../engine/propose-run.js';
 import { connectServices } from '../../engine/services.js';
-import { repositoryRoot } from '../../git/head.js';
-import { pushProposal } from '../../git/proposal.js';
-import { proposalBranch, syncProposal } from '../../github/proposal.js';
-import { writeObjects } from '../../import/write-tree.js';
-import { driftAsMarkdown } from '../../report/drift-text.js';
-import { proposalMarkdown, proposalMessage, pulledLines } from '../../report/pull-text.js';
 import { setStepOutputs, writeJobSummary } from '../../github/actions.js';
 import { readContext, pullRequestNumber } from '../../github/context.js';
 import { syncDriftIssue } from '../../github/drift-issue.js';
@@ -118,67 +110,31 @@ export async function githubProposeCommand(
 ): Promise<number> {
   const context = readContext(env, options.repo);
   const project = await loadProject(options.dir, options.env);
-  const repoDir = await repositoryRoot(project.metadataDir);
-  if (!repoDir) throw new UserError(`${options.dir} is not in a git checkout; propose commits to one.`);
   const services = await connectServices(project.env, undefined, {
     objects: project.objects,
     ...(out.screen ? { screen: out.screen } : {}),
   });
-  let result;
-  let report;
+  let outcome;
   try {
-    const includeUnmanaged = options.includeUnmanaged ?? false;
-    report = await runDrift(project.objects, services, {
-      environment: project.env.name,
-      gitCommit: null,
-      ignoreUnmanaged: !includeUnmanaged,
+    outcome = await runPropose(project, services, {
+      github: makePort(context),
+      remote: options.remote,
+      author: proposalAuthor(env),
+      includeUnmanaged: options.includeUnmanaged ?? false,
+      ...(context.runUrl ? { runUrl: context.runUrl } : {}),
+      writeFile: (file, absolute, text) =>
+        writeScreened(out, file, text, () => writeFileSync(absolute, text)),
     });
-    result = await runPull(project, services, { includeUnmanaged });
   } finally {
     await services.close();
   }
-  const found = result;
-  const branch = proposalBranch(project.env.name);
-  const nothing = `nothing to propose for ${project.env.name}: no managed object was edited in Superset\n`;
-  if (!found.files.length && !found.created.length) {
-    out.stdout(nothing);
+  if (outcome.action === 'nothing' || !outcome.pull) {
+    out.stdout(`nothing to propose for ${project.env.name}: no managed object was edited in Superset\n`);
     return 0;
   }
-  const push = await pushProposal(repoDir, {
-    branch,
-    remote: options.remote,
-    message: proposalMessage(project.env.name, found),
-    author: {
-      name: env.GIT_AUTHOR_NAME || 'superset-gitops',
-      email: env.GIT_AUTHOR_EMAIL || 'superset-gitops@users.noreply.github.com',
-    },
-    paths: [path.relative(repoDir, project.metadataDir) || '.'],
-    write: async () => {
-      for (const f of found.files)
-        writeScreened(out, f.file, f.text, (_file, text) => writeFileSync(f.absolute, text));
-      await writeObjects(project.metadataDir, found.created);
-    },
-  });
-  if (push.action === 'nothing') {
-    out.stdout(nothing);
-    return 0;
-  }
-  const n = pulledLines(found).length;
-  const sync = await syncProposal(makePort(context), {
-    environment: project.env.name,
-    head: branch,
-    base: push.base,
-    title: `Superset edits in ${project.env.name} (${n} object${n === 1 ? '' : 's'})`,
-    content: proposalMarkdown(project.env.name, found, driftAsMarkdown(report)),
-    ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-  });
-  const line = `proposal ${sync.action} for ${project.env.name}: #${sync.pull.number} ${sync.pull.url} (branch ${branch} ${push.action === 'pushed' ? 'pushed' : 'already up to date'})`;
-  out.stdout(
-    `${pulledLines(found)
-      .map((l) => `  ${l}`)
-      .join('\n')}\n${line}\n`,
-  );
+  const line = `proposal ${outcome.action} for ${project.env.name}: #${outcome.pull.number} ${outcome.pull.url} (branch ${outcome.branch} ${outcome.pushed ? 'pushed' : 'already up to date'})`;
+  out.stdout(`${outcome.lines.map((l) => `  ${l}`).join('\n')}\n${line}\n`);
   await writeJobSummary(`${line}\n`);
-  setStepOutputs({ 'pull-request-url': sync.pull.url, 'proposal-action': sync.action });
+  setStepOutputs({ 'pull-request-url': outcome.pull.url, 'proposal-action': outcome.action });
   return 0;
 }

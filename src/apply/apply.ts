@@ -1,3 +1,4 @@
+import type { Marking } from '../model/managed.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { LiveState } from '../live/read-live.js';
@@ -10,6 +11,7 @@ import {
   databaseBody,
   datasetCreateBody,
   datasetUpdateBody,
+  withMarking,
   type DatabaseSecrets,
 } from '../superset-map/to-superset.js';
 import { changedFields } from './fields.js';
@@ -35,6 +37,11 @@ export interface ApplyContext {
   onEvent?: (event: ApplyEvent) => void;
   /** New datasets, charts and dashboards in sparse imports when the server has them and there are enough. */
   bulk?: BulkOptions;
+  /**
+   * The environment marks what it writes (mark_managed): the fields each create and update of `obj`
+   * carries. Absent: nothing is marked.
+   */
+  marking?: (obj: AnyDesired) => Marking | undefined;
 }
 
 export interface ApplyOutcome {
@@ -101,6 +108,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
               record: (c, id, changedOn) => ({ ...record(c, id, ctx, now()), changedOn }),
               claim: (c) => ({ ...record(c, 0, ctx, now()), hash: '' }),
               now,
+              ...(ctx.marking ? { marking: ctx.marking } : {}),
             },
             ctx.bulk!.caps,
           ),
@@ -222,6 +230,7 @@ async function applyOne(
   const obj = ctx.desired.get(change.uuid);
   if (!obj) throw new Error(`internal: no desired object for ${change.kind} ${change.name}`);
   const fields = change.action === 'update' ? changedFields(change) : undefined;
+  const marking = ctx.marking?.(obj);
   const existing =
     change.action === 'update'
       ? need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`)
@@ -229,7 +238,7 @@ async function applyOne(
 
   switch (obj.kind) {
     case 'database': {
-      const body = databaseBody(obj.spec, obj.uuid, ctx.secrets(obj), fields);
+      const body = databaseBody(obj.spec, obj.uuid, ctx.secrets(obj), fields, marking);
       if (existing === undefined) return (await port.create('database', body)).id;
       await port.update('database', existing, body);
       return existing;
@@ -243,11 +252,11 @@ async function applyOne(
       let id = existing;
       let live = ctx.live.full.get(obj.uuid)?.raw;
       if (id === undefined) {
-        id = (await port.create('dataset', datasetCreateBody(obj.spec, obj.uuid, databaseId))).id;
+        id = (await port.create('dataset', datasetCreateBody(obj.spec, obj.uuid, databaseId, marking))).id;
         await created(id);
         live = await port.get('dataset', id);
       }
-      const body = datasetUpdateBody(obj.spec, live, databaseId, fields);
+      const body = datasetUpdateBody(obj.spec, live, databaseId, fields, marking);
       if (Object.keys(body).length) await port.update('dataset', id, body);
       return id;
     }
@@ -257,7 +266,7 @@ async function applyOne(
         uuidOf(ctx, 'dataset', obj.spec.dataset),
         `dataset ${JSON.stringify(obj.spec.dataset)}`,
       );
-      const body = chartBody(obj.spec, obj.uuid, datasetId, fields);
+      const body = chartBody(obj.spec, obj.uuid, datasetId, fields, marking);
       if (existing === undefined) return (await port.create('chart', body)).id;
       await port.update('chart', existing, body);
       return existing;
@@ -276,14 +285,16 @@ async function applyOne(
       };
       let id = existing;
       if (id === undefined) {
-        id = (await port.create('dashboard', dashboardCreateBody(obj.spec, obj.uuid))).id;
+        id = (await port.create('dashboard', { ...dashboardCreateBody(obj.spec, obj.uuid), ...marking })).id;
         await created(id);
       }
       const plain = fields
-        ? Object.fromEntries(Object.entries(dashboardFields(obj.spec)).filter(([k]) => fields.has(k)))
+        ? Object.fromEntries(
+            Object.entries({ ...dashboardFields(obj.spec), ...marking }).filter(([k]) => fields.has(k)),
+          )
         : {};
       const layout = !fields || fields.has('layout') ? dashboardLayoutBody(obj.spec, refs) : {};
-      const body = { ...plain, ...layout };
+      const body = withMarking({ ...plain, ...layout }, marking);
       if (Object.keys(body).length) await port.update('dashboard', id, body);
       return id;
     }

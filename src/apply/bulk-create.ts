@@ -12,9 +12,12 @@
 //   one's SQL is run by a REST create), and its table exists (checked before anything is written);
 // - it migrates legacy viz types and deletes filter boxes: such charts keep their REST create.
 // Databases always keep theirs: a REST create tests the connection.
+// An environment that marks objects (mark_managed) marks these too: the import schemas of every
+// version take `is_managed_externally` and `external_url` and store them, as a REST create does.
 import { toBundle } from '../export/to-bundle.js';
 import { writeZip } from '../import/zip.js';
 import { mapLimit } from '../live/map-limit.js';
+import type { Marking } from '../model/managed.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
 import { dependenciesOf } from '../plan/desired.js';
 import type { PlannedChange } from '../plan/types.js';
@@ -79,6 +82,8 @@ export interface BulkDeps {
   now(): Date;
   /** Objects per import request (default IMPORT_CHUNK). */
   chunk?: number;
+  /** The environment marks what it writes (mark_managed): the bundle's files carry the fields. */
+  marking?: (obj: AnyDesired) => Marking | undefined;
 }
 
 /** A bulk create that failed; `created` says whether Superset may hold some of it (not a refusal). */
@@ -235,7 +240,7 @@ export async function bulkCreate(
   let failure: { error: unknown; refused: boolean } | undefined;
   for (const chunk of chunks) {
     const zip = writeZip(
-      toBundle([...desired.values()], deps.now(), caps, new Set(chunk.map((c) => c.uuid))),
+      toBundle([...desired.values()], deps.now(), caps, new Set(chunk.map((c) => c.uuid)), deps.marking),
     );
     try {
       await port.importBundle(Buffer.from(zip), { sparse: true });

@@ -1,4 +1,4 @@
-import { ATTRIBUTE_OPTIONS } from '../engine/plan-run.js';
+import { attributeOptionsFor } from '../engine/plan-run.js';
 import { substituteVariables } from '../environment/resolve.js';
 import type { ChangedFile } from '../git/revisions.js';
 import { canonicalJson } from '../model/canonical.js';
@@ -59,8 +59,10 @@ function entriesFor(
   projectDir: string,
 ): DesiredEntry[] {
   const variables = environmentVariables(env.spec, projectDir);
+  // With mark_managed, objects also want `is_managed_externally`: turning it on is a change to each.
+  const options = attributeOptionsFor(env.spec.mark_managed === true ? {} : undefined);
   return objects.map((o) =>
-    desiredEntry({ ...o, spec: substituteVariables(o.spec, variables) } as AnyDesired, ATTRIBUTE_OPTIONS),
+    desiredEntry({ ...o, spec: substituteVariables(o.spec, variables) } as AnyDesired, options),
   );
 }
 

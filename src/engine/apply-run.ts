@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { applyPlan, type ApplyEvent, type ApplyOutcome } from '../apply/apply.js';
 import type { CommitInfo } from '../git/head.js';
+import { markingFor } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Plan, PlanOptions } from '../plan/types.js';
 import { holderSummary, LockLostError } from '../registry/errors.js';
@@ -61,14 +62,33 @@ export function lockHolder(): LockHolder {
   };
 }
 
-/** Snapshot bodies carry the resolved spec (secrets only as `${env.*}` references) and its hash. */
-export function snapshotObjects(objects: readonly AnyDesired[], hashes: ReadonlyMap<string, string>) {
+/**
+ * Snapshot bodies carry the resolved spec (secrets only as `${env.*}` references) and its hash. With
+ * `files` (an environment that marks objects), also the path of each object's YAML file from the
+ * repository's root, so a rollback or a heal of that snapshot links each object to its file at the
+ * snapshot's commit. Without it the bodies are as they always were.
+ */
+export function snapshotObjects(
+  objects: readonly AnyDesired[],
+  hashes: ReadonlyMap<string, string>,
+  files = false,
+) {
   return objects.map((o) => ({
     kind: o.kind,
     name: o.name,
     uuid: o.uuid,
-    body: { spec: o.spec, hash: hashes.get(o.uuid) ?? '' } as never,
+    body: {
+      spec: o.spec,
+      hash: hashes.get(o.uuid) ?? '',
+      ...(files && o.source.repoPath !== undefined ? { file: o.source.repoPath } : {}),
+    } as never,
   }));
+}
+
+/** The path a snapshot body (`snapshotObjects`) names for its object's file, if it names one. */
+export function snapshotFile(body: unknown): string | undefined {
+  const file = (body as { file?: unknown } | null)?.file;
+  return typeof file === 'string' && file !== '' ? file : undefined;
 }
 
 /**
@@ -147,7 +167,7 @@ export async function runApplyOf(
               author: commit.author,
               message: commit.message.split('\n')[0] ?? '',
               time: commit.time,
-              objects: snapshotObjects(objects, hashes),
+              objects: snapshotObjects(objects, hashes, services.managed !== undefined),
             })
           ).snapshotId);
     const caps = first.plan.summary.create > 0 ? await services.port.capabilities?.() : undefined;
@@ -162,6 +182,11 @@ export async function runApplyOf(
       secrets: (db) => services.secrets.values(db),
       digests: (obj) => services.secrets.digests(obj),
       commit: commit.sha,
+      // mark_managed: the commit applied (a rollback's or a heal's is its snapshot's) and each
+      // object's file make its external_url.
+      ...(services.managed
+        ? { marking: (obj) => markingFor(services.managed, commit.sha, obj.source.repoPath) }
+        : {}),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     let stoppedBy = outcome.failed?.error;

@@ -7,7 +7,13 @@ import { desiredEntry } from '../plan/desired.js';
 import type { AppliedEntry } from '../plan/types.js';
 import type { Registry, SnapshotObject } from '../registry/registry.js';
 import { RegistryError } from '../registry/errors.js';
-import { ATTRIBUTE_OPTIONS, describeUntrusted, readOwnership, type OwnershipSource } from './plan-run.js';
+import {
+  ATTRIBUTE_OPTIONS,
+  attributeOptionsFor,
+  describeUntrusted,
+  readOwnership,
+  type OwnershipSource,
+} from './plan-run.js';
 import type { Services } from './services.js';
 
 export interface DriftOptions {
@@ -77,7 +83,8 @@ export async function runDrift(
   const read = await readAppliedEntries(services);
   const applied = read.applied;
   const snapshot = await snapshotHashes(registry);
-  const desired = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
+  // The environment's options, so the hashes are the ones apply recorded (mark_managed included).
+  const desired = objects.map((o) => desiredEntry(o, attributeOptionsFor(services.managed)));
   const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
   });

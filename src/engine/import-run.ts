@@ -123,7 +123,13 @@ export function selectObjects(converted: Converted, options: LiveImportOptions):
   return { ...converted, objects: converted.objects.filter((o) => keep.has(objectKey(o.kind, o.spec.name))) };
 }
 
-/** Imported objects become owned: recorded as applied with the hash the planner will compute. */
+/**
+ * Imported objects become owned: recorded as applied with the hash the planner will compute. The hash
+ * is that of an environment that does not mark objects: in one that does (mark_managed) it differs
+ * from the planner's, so the next plan reads each imported object and marks it with one update (or
+ * finds it marked already), and only then is it settled. Import itself neither reads nor writes
+ * `is_managed_externally` or `external_url`: the YAML has no such fields.
+ */
 export async function recordImported(
   registry: Registry,
   converted: Converted,

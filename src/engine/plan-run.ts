@@ -1,4 +1,5 @@
 import { readLive, type LiveState } from '../live/read-live.js';
+import type { ManagedSettings } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import type { AttributeOptions } from '../plan/attributes.js';
 import { desiredEntry } from '../plan/desired.js';
@@ -14,6 +15,16 @@ import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
 
 export const ATTRIBUTE_OPTIONS: AttributeOptions = { normalizeDashboard };
+
+/**
+ * The attribute options of an environment: with `mark_managed`, desired objects want
+ * `is_managed_externally` too. Every run that hashes desired objects for comparison with applied
+ * records (plan, apply, rollback, heal, drift, watch) must use these, or its hashes differ from the
+ * ones recorded.
+ */
+export function attributeOptionsFor(managed: ManagedSettings | undefined): AttributeOptions {
+  return managed ? { ...ATTRIBUTE_OPTIONS, markManaged: true } : ATTRIBUTE_OPTIONS;
+}
 
 export function toAppliedEntry(r: AppliedRecord): AppliedEntry | undefined {
   if (!(OBJECT_KINDS as readonly string[]).includes(r.kind)) return undefined;
@@ -116,8 +127,11 @@ export interface PlanRun {
 }
 
 /** The planner's entry for an object, with its secret fields and their digests. */
-export function entryWithSecrets(obj: AnyDesired, services: Pick<Services, 'secrets'>): DesiredEntry {
-  const entry = desiredEntry(obj, ATTRIBUTE_OPTIONS);
+export function entryWithSecrets(
+  obj: AnyDesired,
+  services: Pick<Services, 'secrets' | 'managed'>,
+): DesiredEntry {
+  const entry = desiredEntry(obj, attributeOptionsFor(services.managed));
   const fields = services.secrets.fields(obj);
   if (fields.length === 0) return entry;
   const digests = services.secrets.digests(obj);

@@ -1,4 +1,6 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
+import { repositoryRoot } from '../git/head.js';
 import { UserError } from '../errors/user-error.js';
 import { substituteVariables, type ResolvedEnvironment } from '../environment/resolve.js';
 import { loadMetadata } from '../load/index.js';
@@ -37,8 +39,40 @@ export async function loadProject(
   }
   const projectDir = path.resolve(metadataDir, '..');
   const env = resolveOrExplain(spec, processEnv, projectDir);
-  const objects = validation.objects.map(
+  const resolved = validation.objects.map(
     (o) => ({ ...o, spec: substituteVariables(o.spec, env.variables) }) as AnyDesired,
   );
+  const objects = env.managed ? await withRepositoryPaths(resolved, metadataDir, projectDir) : resolved;
   return { metadataDir, projectDir, validation, env, objects };
+}
+
+/**
+ * Each object's file from the root of its git repository, for the `external_url` of an environment
+ * that marks objects (mark_managed). Outside a git checkout (a tarball, a test folder) the project
+ * folder (the metadata folder's parent) stands for the root, as it is in the usual layout; the link
+ * then names `HEAD` too (model/managed.ts). Symlinks are resolved on both sides (git answers with the
+ * real path).
+ */
+export async function withRepositoryPaths(
+  objects: readonly AnyDesired[],
+  metadataDir: string,
+  projectDir: string,
+): Promise<AnyDesired[]> {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const root = real((await repositoryRoot(projectDir)) ?? projectDir);
+  const metadata = path.resolve(metadataDir);
+  const realMetadata = real(metadata);
+  return objects.map((o) => {
+    // Files are named relative to the working folder when loaded (read-tree.ts).
+    const inMetadata = path.relative(metadata, path.resolve(o.source.file));
+    const fromRoot = path.relative(root, path.join(realMetadata, inMetadata));
+    if (fromRoot === '' || fromRoot.startsWith('..') || path.isAbsolute(fromRoot)) return o;
+    return { ...o, source: { ...o.source, repoPath: fromRoot.split(path.sep).join('/') } };
+  });
 }

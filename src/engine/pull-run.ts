@@ -15,7 +15,7 @@ import { planEdits, pathText, type Edit } from '../pull/edits.js';
 import { spliceYaml } from '../pull/splice.js';
 import { UserError } from '../errors/user-error.js';
 import { readAppliedEntries } from './drift-run.js';
-import { ATTRIBUTE_OPTIONS } from './plan-run.js';
+import { ATTRIBUTE_OPTIONS, attributeOptionsFor } from './plan-run.js';
 import type { Project } from './project.js';
 import type { Services } from './services.js';
 
@@ -85,7 +85,9 @@ export async function runPull(
   options: PullOptions = {},
 ): Promise<PullResult> {
   const raw = new Map(project.validation.objects.map((o) => [o.uuid, o]));
-  const desired = project.objects.map((o) => ({ object: o, entry: desiredEntry(o, ATTRIBUTE_OPTIONS) }));
+  // The environment's options (mark_managed adds is_managed_externally), as apply hashed them.
+  const attributeOptions = attributeOptionsFor(services.managed);
+  const desired = project.objects.map((o) => ({ object: o, entry: desiredEntry(o, attributeOptions) }));
   const targets = options.targets ?? [];
   if (targets.length) {
     const unknown = unknownTargets(
@@ -102,7 +104,7 @@ export async function runPull(
     services.port,
     desired.map((d) => d.entry),
     applied,
-    ATTRIBUTE_OPTIONS,
+    attributeOptions,
   );
   const liveByUuid = new Map(live.entries.map((e) => [e.uuid, e]));
 
@@ -138,7 +140,7 @@ export async function runPull(
     if (object.kind === 'dataset' && now.attributes.cache_timeout === null) delete liveSpec.cache_timeout;
     const attributes = now.attributes;
     const attributesOf = (value: Json) =>
-      desiredEntry({ ...object, spec: value } as unknown as AnyDesired, ATTRIBUTE_OPTIONS).attributes;
+      desiredEntry({ ...object, spec: value } as unknown as AnyDesired, attributeOptions).attributes;
     const plan = planEdits(
       source.spec as unknown as Json,
       object.spec as unknown as Json,

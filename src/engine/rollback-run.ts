@@ -4,7 +4,13 @@ import type { AnyDesired } from '../model/object.js';
 import { CorruptNodeError, PointerConflictError } from '../registry/errors.js';
 import type { Registry, Snapshot, SnapshotPointer } from '../registry/registry.js';
 import { OBJECT_KINDS, SCHEMAS, type ObjectKind } from '../schema/index.js';
-import { runApplyOf, type ApplyRun, type ApplyRunOptions, type DesiredState } from './apply-run.js';
+import {
+  runApplyOf,
+  snapshotFile,
+  type ApplyRun,
+  type ApplyRunOptions,
+  type DesiredState,
+} from './apply-run.js';
 import type { Services } from './services.js';
 
 export interface RollbackRunOptions extends Omit<ApplyRunOptions, 'commit'> {
@@ -65,7 +71,8 @@ async function repointAndRead(
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * The inverse of snapshotObjects: each body is `{spec, hash}`. The content hash only proves the
+ * The inverse of snapshotObjects: each body is `{spec, hash}` (and `file` when it was published by
+ * an environment that marks objects). The content hash only proves the
  * snapshot is what its pointer promises, so each spec is also checked against its kind's schema.
  */
 export function desiredFromSnapshot(snapshot: Snapshot): AnyDesired[] {
@@ -84,12 +91,13 @@ export function desiredFromSnapshot(snapshot: Snapshot): AnyDesired[] {
       const detail = first ? `${first.path || '/'} ${first.message}` : 'no spec';
       throw new CorruptNodeError(where, `the spec does not match the ${kind} schema (${detail})`);
     }
+    const file = snapshotFile(body);
     return {
       kind,
       name: o.name,
       uuid: o.uuid,
       spec,
-      source: { file: `registry snapshot ${id}`, line: 1, col: 1 },
+      source: { file: `registry snapshot ${id}`, line: 1, col: 1, ...(file ? { repoPath: file } : {}) },
     } as AnyDesired;
   });
 }

@@ -4,6 +4,7 @@ import { SigningRegistry } from '../registry/record-mac.js';
 import { isLoopbackConnect, withEnvDefaults, type ResolvedEnvironment } from '../environment/resolve.js';
 import { SecretScreen } from '../environment/screen.js';
 import { digestId } from '../zookeeper/index.js';
+import type { ManagedSettings } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import { createSecretBook, type SecretBook } from './secret-book.js';
 import { createSupersetClient } from '../superset/client.js';
@@ -21,6 +22,8 @@ export interface Services {
   registryRoot: string;
   /** The last listing of this Superset, kept on this machine (absent when the cache is off). */
   listStore?: ListStore;
+  /** The environment's `mark_managed` settings: what the tool writes is marked (absent: nothing is). */
+  managed?: ManagedSettings;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function connectServices(
     secrets,
     registryRoot: env.zookeeper.root,
     ...(listStore ? { listStore } : {}),
+    ...(env.managed ? { managed: env.managed } : {}),
     close: () => registry.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { ManagedSettings } from '../model/managed.js';
 import { substitute, type TemplateRef } from '../model/template.js';
 import type { EnvironmentSpec } from '../schema/index.js';
 import { Secret } from './secret.js';
@@ -19,6 +20,8 @@ export interface ResolvedEnvironment {
   variables: Record<string, string>;
   /** `env_defaults` of a loopback environment: values for variables the process does not set. */
   envDefaults?: Record<string, string>;
+  /** `mark_managed: true`: what is written is marked as managed externally (absent: nothing is). */
+  managed?: ManagedSettings;
 }
 
 export class MissingEnvironmentVariable extends Error {
@@ -113,6 +116,11 @@ export function resolveEnvironment(
     },
     variables,
     ...(defaults ? { envDefaults: { ...defaults } } : {}),
+    ...(spec.mark_managed === true
+      ? {
+          managed: spec.repository_url ? { repositoryUrl: spec.repository_url.replace(/\/+$/, '') } : {},
+        }
+      : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import type { Marking } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import { objectKey } from '../model/object.js';
 import { DASHBOARD_METADATA_DEFAULTS, databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
@@ -26,6 +27,11 @@ export function toBundle(
   caps: Capabilities = LATEST,
   /** Files only for these uuids; the others are only referred to (a sparse import finds them by uuid). */
   only?: ReadonlySet<string>,
+  /**
+   * Superset's `is_managed_externally` / `external_url` for an object, which its import schemas take
+   * and store (an apply's bulk create in an environment that marks objects). `export` writes none.
+   */
+  marking?: (o: AnyDesired) => Marking | undefined,
 ): Map<string, string> {
   const root = `superset_gitops_export_${now.toISOString().replace(/[-:]/g, '').slice(0, 15)}`;
   const uuidOf = new Map(objects.map((o) => [objectKey(o.kind, o.name), o.uuid]));
@@ -34,9 +40,10 @@ export function toBundle(
   let current = '';
   // Each file as the target version's import schema takes it: keys it lacks are left out when they
   // hold nothing, and a value it would lose stops the export.
+  let mark: Marking | undefined;
   const put = (path: string, doc: Record<string, unknown>) => {
     const kind = path.split('/')[0]!.replace(/s$/, '');
-    const fit = fitBundleDoc(kind, doc, caps);
+    const fit = fitBundleDoc(kind, { ...doc, ...mark }, caps);
     for (const field of fit.refused) refused.push(`${current}: ${field}`);
     files.set(`${root}/${path}`, stringify(fit.body, { lineWidth: 0 }));
   };
@@ -54,6 +61,7 @@ export function toBundle(
   for (const o of objects) {
     if (only && !only.has(o.uuid)) continue;
     current = `${o.kind} "${o.name}"`;
+    mark = marking?.(o);
     const file = slugify(o.name).slice(0, 80);
     switch (o.kind) {
       case 'database':

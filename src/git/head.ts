@@ -35,3 +35,13 @@ export async function headCommit(dir: string, metadataDir: string): Promise<Comm
     };
   }
 }
+
+/** The top-level folder of the git checkout holding `dir` (absolute), or undefined outside one. */
+export async function repositoryRoot(dir: string): Promise<string | undefined> {
+  try {
+    const root = (await simpleGit({ baseDir: dir }).revparse(['--show-toplevel'])).trim();
+    return root === '' ? undefined : root;
+  } catch {
+    return undefined;
+  }
+}

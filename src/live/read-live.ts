@@ -1,5 +1,6 @@
 import type { AnySpec } from '../model/object.js';
 import type { Json } from '../model/canonical.js';
+import { MANAGED_ATTRIBUTE } from '../model/managed.js';
 import { attributesOf, type AttributeOptions, type Attributes } from '../plan/attributes.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
@@ -126,7 +127,7 @@ export async function readLive(
 
   const attributes = new Map<string, Attributes>();
   for (const [uuid, read] of full)
-    attributes.set(uuid, attributesOf(read.kind, read.spec as never, attributeOptions));
+    attributes.set(uuid, liveAttributes(read.kind, read.raw, read.spec, attributeOptions));
   const databaseTimeout = databaseCacheTimeouts(desired, full, attributes);
   const entries: LiveEntry[] = [];
   for (const kind of OBJECT_KINDS) {
@@ -138,6 +139,23 @@ export async function readLive(
     }
   }
   return { entries, listed, listingChanged, full, names, ids };
+}
+
+/**
+ * The attributes of an object read in full: those of its spec, and whether Superset shows it as managed
+ * externally (every version's GET has `is_managed_externally`; the column is never null). The latter is
+ * compared only by a plan for an environment that marks objects (desiredEntry).
+ */
+export function liveAttributes(
+  kind: ObjectKind,
+  raw: Raw,
+  spec: AnySpec,
+  options: AttributeOptions,
+): Attributes {
+  return {
+    ...attributesOf(kind, spec as never, options),
+    [MANAGED_ATTRIBUTE]: raw[MANAGED_ATTRIBUTE] === true,
+  };
 }
 
 /** The planner's view of one listed object; `attributes` only when it was read in full. */

@@ -6,6 +6,11 @@ export interface SourceRef {
   file: string;
   line: number;
   col: number;
+  /**
+   * The file's path from the root of its git repository (`/` separators), when an environment that
+   * marks objects needs it for their `external_url` (see managed.ts).
+   */
+  repoPath?: string;
 }
 
 /** One validated object of the desired state. */

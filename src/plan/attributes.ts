@@ -235,6 +235,11 @@ function dashboard(
 export interface AttributeOptions {
   /** Puts a dashboard's layout and filters into the comparable form (defaults filled). */
   normalizeDashboard: (spec: DashboardSpec) => { layout: Json; filters: Json };
+  /**
+   * The environment marks objects as managed externally (`mark_managed`): desired objects then also
+   * want `is_managed_externally: true` (see desiredEntry). Without it nothing changes, hashes included.
+   */
+  markManaged?: boolean;
 }
 
 export function attributesOf<K extends ObjectKind>(

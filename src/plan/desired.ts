@@ -1,5 +1,6 @@
 import { contentHash } from '../model/canonical.js';
 import { chartsInLayout } from '../model/layout.js';
+import { MANAGED_ATTRIBUTE } from '../model/managed.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
 import { attributesOf, type AttributeOptions } from './attributes.js';
 import type { DesiredEntry } from './types.js';
@@ -23,9 +24,17 @@ export function dependenciesOf(obj: AnyDesired): string[] {
   }
 }
 
-/** The planner's view of one desired object (its spec already resolved for the environment). */
+/**
+ * The planner's view of one desired object (its spec already resolved for the environment). In an
+ * environment that marks objects, `is_managed_externally: true` is one more attribute: compared with
+ * what Superset shows, and part of the hash, so turning the option on reads and marks every object
+ * once. `external_url` is never an attribute (see model/managed.ts).
+ */
 export function desiredEntry(obj: AnyDesired, options: AttributeOptions): DesiredEntry {
-  const attributes = attributesOf(obj.kind, obj.spec, options);
+  const attributes = {
+    ...attributesOf(obj.kind, obj.spec, options),
+    ...(options.markManaged ? { [MANAGED_ATTRIBUTE]: true } : {}),
+  };
   return {
     kind: obj.kind,
     name: obj.name,

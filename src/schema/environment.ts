@@ -1,6 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ENV_REF_PATTERN, kindField } from './common.js';
 
+/**
+ * An http(s) address with a host and no credentials, query or fragment (they would end up in every
+ * object's `external_url` in Superset). Written out: no `${...}` reference (checked by a rule).
+ */
+export const REPOSITORY_URL_PATTERN = '^https?://[^\\s/?#@]+(/[^\\s?#]*)?$';
+
 const CredentialRef = (what: string) =>
   Type.String({
     pattern: ENV_REF_PATTERN,
@@ -64,6 +70,19 @@ export const EnvironmentSchema = Type.Object(
     variables: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
         description: 'Values that objects use as `${var.NAME}`. Not for secrets.',
+      }),
+    ),
+    mark_managed: Type.Optional(
+      Type.Boolean({
+        description:
+          "Mark every database, dataset, chart and dashboard the tool creates or updates as managed outside Superset (Superset's own `is_managed_externally`: its UI then refuses to save edits to the object, saying it is managed externally; the REST API still takes them), with `external_url` set to the object's YAML file in `repository_url` at the commit applied. An existing object that is not marked gets one update; turning this off later leaves objects marked. Default false.",
+      }),
+    ),
+    repository_url: Type.Optional(
+      Type.String({
+        pattern: REPOSITORY_URL_PATTERN,
+        description:
+          "Web address of the git repository holding this metadata, e.g. `https://github.com/acme/analytics`; with `mark_managed`, each object's `external_url` is `<repository_url>/blob/<commit>/<path of its YAML file in the repository>`. Without it, objects are marked but get no link.",
       }),
     ),
     env_defaults: Type.Optional(

@@ -1,5 +1,6 @@
 import type { ChartSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
 import { databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
+import type { Marking } from '../model/managed.js';
 import type { DatabaseSecretField } from '../model/secrets.js';
 import { buildQueryContext } from './query-context.js';
 
@@ -45,6 +46,7 @@ export function databaseBody(
   uuid: string,
   secrets: DatabaseSecrets,
   fields?: Set<string>,
+  marking?: Marking,
 ): Body {
   const settings = databaseSettings(spec);
   const encrypted = secrets.get('masked_encrypted_extra');
@@ -59,18 +61,25 @@ export function databaseBody(
       ? { masked_encrypted_extra: encrypted ?? null }
       : {}),
     ...(tunnel || fields?.has('ssh_tunnel') ? { ssh_tunnel: tunnel } : {}),
+    ...marking,
   };
-  return fields ? pick(all, fields) : { ...all, uuid };
+  return fields ? withMarking(pick(all, fields), marking) : { ...all, uuid };
 }
 
 /** POST /dataset/ takes only these; the rest follows in a PUT. */
-export function datasetCreateBody(spec: DatasetSpec, uuid: string, databaseId: number): Body {
+export function datasetCreateBody(
+  spec: DatasetSpec,
+  uuid: string,
+  databaseId: number,
+  marking?: Marking,
+): Body {
   return {
     database: databaseId,
     table_name: spec.table_name ?? spec.name,
     ...(spec.schema !== undefined ? { schema: spec.schema } : {}),
     ...(spec.catalog !== undefined ? { catalog: spec.catalog } : {}),
     ...(spec.sql !== undefined ? { sql: spec.sql } : {}),
+    ...marking,
     uuid,
   };
 }
@@ -87,6 +96,7 @@ export function datasetUpdateBody(
   live: Raw | undefined,
   databaseId: number,
   fields?: Set<string>,
+  marking?: Marking,
 ): Body {
   const liveColumns = new Map(
     ((live?.columns as Raw[] | undefined) ?? []).map((c) => [String(c.column_name), c]),
@@ -113,6 +123,7 @@ export function datasetUpdateBody(
     ...(spec.main_dttm_col !== undefined ? { main_dttm_col: spec.main_dttm_col } : {}),
     ...(spec.schema !== undefined ? { schema: spec.schema } : {}),
     ...(spec.catalog !== undefined ? { catalog: spec.catalog } : {}),
+    ...marking,
   };
   if (spec.columns) {
     all.columns = spec.columns.map((c) => {
@@ -152,13 +163,19 @@ export function datasetUpdateBody(
     });
   }
   if (!fields) return all;
-  const body = pick(all, fields);
+  const body = withMarking(pick(all, fields), marking);
   // Superset resets always_filter_main_dttm to false on any PUT that leaves it out (its load_default).
   return Object.keys(body).length ? { ...body, always_filter_main_dttm: all.always_filter_main_dttm } : body;
 }
 
 /** Chart body; params carry the viz type and datasource the way Superset's UI saves them. */
-export function chartBody(spec: ChartSpec, uuid: string, datasetId: number, fields?: Set<string>): Body {
+export function chartBody(
+  spec: ChartSpec,
+  uuid: string,
+  datasetId: number,
+  fields?: Set<string>,
+  marking?: Marking,
+): Body {
   const params = { ...(spec.params ?? {}), viz_type: spec.viz_type, datasource: `${datasetId}__table` };
   const queryContext = spec.query_context
     ? withDatasource(spec.query_context, datasetId, spec.viz_type)
@@ -174,8 +191,9 @@ export function chartBody(spec: ChartSpec, uuid: string, datasetId: number, fiel
     cache_timeout: spec.cache_timeout ?? null,
     certified_by: spec.certified_by ?? null,
     certification_details: spec.certification_details ?? null,
+    ...marking,
   };
-  return fields ? pick(all, fields) : { ...all, uuid };
+  return fields ? withMarking(pick(all, fields), marking) : { ...all, uuid };
 }
 
 /** A query context from YAML runs against this environment's dataset, whatever id it was written with. */
@@ -188,6 +206,17 @@ function withDatasource(queryContext: Record<string, unknown>, datasetId: number
       ? { form_data: { ...formData, datasource: `${datasetId}__table`, viz_type: vizType } }
       : {}),
   };
+}
+
+/**
+ * An update body with the environment's marking (mark_managed): every update that sends something
+ * carries `is_managed_externally` and `external_url` (naming the commit that made this change), and an
+ * update that sends nothing stays empty, so the marking never causes a write by itself. The one
+ * exception is the plan's own: an object not marked yet has `is_managed_externally` among its changed
+ * fields, so its update body is not empty. Creates carry the marking whole.
+ */
+export function withMarking(body: Body, marking: Marking | undefined): Body {
+  return marking && Object.keys(body).length ? { ...body, ...marking } : body;
 }
 
 function pick(body: Body, fields: Set<string>): Body {

@@ -2,6 +2,7 @@ import { isSecretKey } from '../model/secrets.js';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { FILE_KINDS, schemaDocument, type FileKind } from '../schema/index.js';
+import { REPOSITORY_URL_PATTERN } from '../schema/environment.js';
 import { problemFor, type ParsedFile } from '../load/parse-file.js';
 import type { PathSegment, Problem } from '../model/problem.js';
 import { closestName } from '../model/suggest.js';
@@ -66,6 +67,8 @@ const PATTERN_SENTENCES: Record<string, string> = {
   '^[a-z][a-z0-9_-]*$': 'must start with a lower-case letter and hold only a-z, 0-9, `_` and `-`',
   '^(/[A-Za-z0-9_.-]+)+$': 'must be an absolute znode path such as `/superset-gitops/staging`',
   '^NATIVE_FILTER-[A-Za-z0-9_-]+$': 'must look like `NATIVE_FILTER-<letters, digits, _ or ->`',
+  [REPOSITORY_URL_PATTERN]:
+    'must be the http(s) address of the repository, like `https://github.com/acme/analytics`, without credentials, `?` query or `#` fragment',
 };
 
 function toProblem(parsed: ParsedFile, err: ErrorObject): Problem {

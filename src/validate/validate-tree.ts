@@ -4,6 +4,7 @@ import { sortProblems, type Problem } from '../model/problem.js';
 import { OBJECT_KINDS, type EnvironmentSpec, type ObjectKind } from '../schema/index.js';
 import type { CheckedFile, Rule, RuleContext } from './rules/context.js';
 import { datasets } from './rules/datasets.js';
+import { environments } from './rules/environment.js';
 import { layout } from './rules/layout.js';
 import { references } from './rules/references.js';
 import { secrets } from './rules/secrets.js';
@@ -11,7 +12,15 @@ import { templates } from './rules/templates.js';
 import { uniqueness } from './rules/uniqueness.js';
 import { schemaCheck } from './schema-check.js';
 
-export const RULES: Record<string, Rule> = { uniqueness, references, layout, secrets, templates, datasets };
+export const RULES: Record<string, Rule> = {
+  uniqueness,
+  references,
+  layout,
+  secrets,
+  templates,
+  datasets,
+  environments,
+};
 
 export interface EnvironmentEntry {
   spec: EnvironmentSpec;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { OwnershipSource } from '../engine/plan-run.js';
 import { computeDrift } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
-import { ATTRIBUTE_OPTIONS } from '../engine/plan-run.js';
+import { attributeOptionsFor } from '../engine/plan-run.js';
+import type { AttributeOptions } from '../plan/attributes.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { readLive } from '../live/read-live.js';
 import type { Json } from '../model/canonical.js';
@@ -58,6 +59,8 @@ export class WatchAgent {
   private readonly session: AgentSession;
   private readonly poller: SupersetPoller;
   private readonly view: RegistryView;
+  /** The environment's attribute options (mark_managed), for desired and live attributes alike. */
+  private readonly attributeOptions: AttributeOptions;
   private readonly findings = new FindingBook();
   private readonly health: Health;
   private timer: NodeJS.Timeout | undefined;
@@ -81,7 +84,8 @@ export class WatchAgent {
   constructor(private readonly options: AgentOptions) {
     const root = options.env.zookeeper.root;
     this.poller = new SupersetPoller(options.port);
-    this.view = new RegistryView(options.registry, options.gitObjects, options.trust);
+    this.attributeOptions = attributeOptionsFor(options.env.managed);
+    this.view = new RegistryView(options.registry, options.gitObjects, options.trust, this.attributeOptions);
     this.session = new AgentSession(
       options.env,
       this.id,
@@ -220,7 +224,7 @@ export class WatchAgent {
   /** The one-shot drift check (leader start, after a registry change); it seeds the poller. */
   private async fullCheck(): Promise<void> {
     const state = this.view.input();
-    const live = await readLive(this.options.port, state.desired, state.applied, ATTRIBUTE_OPTIONS);
+    const live = await readLive(this.options.port, state.desired, state.applied, this.attributeOptions);
     this.poller.seed(live.listed);
     const report = computeDrift({
       environment: this.options.env.name,
@@ -250,7 +254,7 @@ export class WatchAgent {
       result,
       known,
       () => this.poller.listed(),
-      ATTRIBUTE_OPTIONS,
+      this.attributeOptions,
       now,
     );
     let dirty = false;

@@ -1,7 +1,12 @@
 import { computeDrift, type DriftInput } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
-import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
-import { liveEntry, liveSpecFromRaw, withoutInheritedCacheTimeout } from '../live/read-live.js';
+import type { AttributeOptions } from '../plan/attributes.js';
+import {
+  liveAttributes,
+  liveEntry,
+  liveSpecFromRaw,
+  withoutInheritedCacheTimeout,
+} from '../live/read-live.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
 import { buildNameLookup } from '../live/names.js';
@@ -35,7 +40,7 @@ export async function evaluateChanged(
   const want = known.desired.get(row.uuid);
   if (!want) return forOne(known, row.uuid, [liveEntry(kind, row)], now);
   const raw = withListFields(row, await port.get(kind, row.id));
-  const attributes = attributesOf(kind, liveSpecFromRaw(kind, raw, names()) as never, options);
+  const attributes = liveAttributes(kind, raw, liveSpecFromRaw(kind, raw, names()), options);
   // The database was not read here: its desired cache_timeout is what Superset falls back to.
   const databaseTimeout = (name: unknown) =>
     [...known.desired.values()].find((d) => d.kind === 'database' && d.name === name)?.attributes

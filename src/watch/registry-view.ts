@@ -2,6 +2,7 @@ import type { DriftInput } from '../drift/compute.js';
 import { hashesOf, readAppliedEntries, type SnapshotHashes } from '../engine/drift-run.js';
 import { ATTRIBUTE_OPTIONS, type OwnershipSource } from '../engine/plan-run.js';
 import type { AnyDesired } from '../model/object.js';
+import type { AttributeOptions } from '../plan/attributes.js';
 import { desiredEntry } from '../plan/desired.js';
 import type { AppliedEntry, DesiredEntry } from '../plan/types.js';
 import { RegistryError } from '../registry/errors.js';
@@ -31,6 +32,8 @@ export class RegistryView {
     private readonly gitObjects: readonly AnyDesired[],
     /** The record key and root to verify applied records with (none: every record counts). */
     trust?: Pick<OwnershipSource, 'secrets' | 'registryRoot'>,
+    /** The environment's (attributeOptionsFor), so desired hashes match the applied records. */
+    private readonly attributeOptions: AttributeOptions = ATTRIBUTE_OPTIONS,
   ) {
     this.owner = {
       registry,
@@ -81,7 +84,7 @@ export class RegistryView {
   }
 
   private setDesired(objects: AnyDesired[]): void {
-    this.desired = new Map(objects.map((o) => [o.uuid, desiredEntry(o, ATTRIBUTE_OPTIONS)]));
+    this.desired = new Map(objects.map((o) => [o.uuid, desiredEntry(o, this.attributeOptions)]));
   }
 
   private signature(): string {

@@ -18,7 +18,7 @@ function differs(live: Json) {
           (k) =>
             canonicalJson(a[k as keyof typeof a] as Json) !== canonicalJson(b[k as keyof typeof b] as Json),
         )
-        .sort() as Json,
+        .sort(),
     );
   };
 }

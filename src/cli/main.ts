@@ -152,6 +152,16 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .addOption(new Option('--interval <seconds>', 'Superset poll interval').default(5).argParser(Number))
     .option('--heal', 'the leader re-applies desired state for drifted objects')
     .option('--prune', 'with --heal, also delete owned objects no longer desired')
+    .option(
+      '--propose',
+      "the leader proposes edits made in Superset as the environment's pull request (as `github propose`), once quiet",
+    )
+    .addOption(
+      new Option('--propose-quiet <seconds>', 'with --propose, how long an object must go unedited first')
+        .default(300)
+        .argParser(Number),
+    )
+    .option('--remote <name>', 'with --propose, the git remote to push the branch to', 'origin')
     .option('--health-file <file>', 'write leader state and last poll time to this file')
     .addOption(
       new Option('--health-port <port>', 'serve GET /health on 127.0.0.1:PORT (0: any free port)').argParser(

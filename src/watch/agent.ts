@@ -13,6 +13,7 @@ import type { SupersetPort } from '../superset/port.js';
 import { evaluatePoll } from './evaluate.js';
 import { FindingBook, groupByKey, type FindingChanges } from './findings.js';
 import { healPlan, type Healer } from './heal.js';
+import { ProposalDebounce, type Proposer } from './propose.js';
 import { Health, type HealthState } from './health.js';
 import { SupersetPoller } from './poller.js';
 import { RegistryView } from './registry-view.js';
@@ -38,6 +39,12 @@ export interface AgentOptions {
   heal?: Healer;
   /** With heal: also target owned objects the registry no longer wants (the apply deletes them). */
   prune?: boolean;
+  /**
+   * Propose edits made in Superset as a pull request (leader only), once each edited object has been
+   * quiet for `proposeQuietMs` (default five minutes).
+   */
+  propose?: Proposer;
+  proposeQuietMs?: number;
   log: (event: AgentEvent) => void;
   healthFile?: string;
   healthPort?: number;
@@ -45,8 +52,8 @@ export interface AgentOptions {
   healthHost?: string;
 }
 
-type Task = 'reload' | 'check' | 'poll';
-const TASK_ORDER: Task[] = ['reload', 'check', 'poll'];
+type Task = 'reload' | 'check' | 'poll' | 'propose';
+const TASK_ORDER: Task[] = ['reload', 'check', 'poll', 'propose'];
 
 /**
  * The long-running agent. It keeps a watched cache of the environment's ZooKeeper tree (a change is
@@ -71,6 +78,12 @@ export class WatchAgent {
   private checkedOnce = false;
   /** What the last heal was for: the same differences again mean it did not take. */
   private lastHeal: string | undefined;
+  private readonly debounce: ProposalDebounce;
+  /** What the last proposal held: the same objects with the same edits are not proposed again. */
+  private lastProposal: string | undefined;
+  private proposeTimer: NodeJS.Timeout | undefined;
+  /** After a failed proposal, the next try waits a minute (GitHub down is not retried every poll). */
+  private proposeBackoffUntil = 0;
   private readonly stats: Omit<HealthState, 'agent' | 'environment' | 'pid' | 'leader' | 'findings'> = {
     state: 'starting',
     startedAt: new Date().toISOString(),
@@ -84,6 +97,7 @@ export class WatchAgent {
   constructor(private readonly options: AgentOptions) {
     const root = options.env.zookeeper.root;
     this.poller = new SupersetPoller(options.port);
+    this.debounce = new ProposalDebounce(options.proposeQuietMs ?? 300_000);
     this.attributeOptions = attributeOptionsFor(options.env.managed);
     this.view = new RegistryView(options.registry, options.gitObjects, options.trust, this.attributeOptions);
     this.session = new AgentSession(
@@ -197,6 +211,7 @@ export class WatchAgent {
         if (task === 'reload') {
           if ((await this.reload()) && this.isLeader) this.queued.add('check');
         } else if (!(await this.session.confirmLeader())) continue;
+        else if (task === 'propose') await this.propose();
         else if (task === 'check' || !this.poller.ready) await this.fullCheck();
         else await this.poll();
       } catch (e) {
@@ -242,6 +257,7 @@ export class WatchAgent {
     this.report(changes, quiet);
     await this.publish();
     await this.heal();
+    await this.propose();
   }
 
   private async poll(): Promise<void> {
@@ -272,6 +288,43 @@ export class WatchAgent {
     if (dirty) {
       await this.publish();
       await this.heal();
+    }
+    await this.propose();
+  }
+
+  /**
+   * Edits made in Superset, each quiet for the whole period, become the environment's one pull
+   * request; an object still being edited waits (a timer wakes the agent when it is due). The same
+   * objects with the same edits are not proposed twice.
+   */
+  private async propose(): Promise<void> {
+    const { propose } = this.options;
+    if (!propose || !this.isLeader) return;
+    const due = this.debounce.due(this.findings.list());
+    if (this.proposeTimer) clearTimeout(this.proposeTimer);
+    this.proposeTimer = undefined;
+    if (due.wakeInMs !== undefined && !this.stopping) {
+      this.proposeTimer = setTimeout(() => this.schedule('propose'), due.wakeInMs + 50);
+      this.proposeTimer.unref();
+    }
+    if (!due.targets.length || due.signature === this.lastProposal) return;
+    if (Date.now() < this.proposeBackoffUntil) return;
+    this.emit({ event: 'propose-start', targets: due.targets });
+    const started = Date.now();
+    try {
+      const outcome = await propose(due.targets);
+      this.lastProposal = due.signature;
+      this.emit({
+        event: 'propose-done',
+        action: outcome.action,
+        ...(outcome.url ? { url: outcome.url } : {}),
+        objects: outcome.lines,
+        ms: Date.now() - started,
+      });
+    } catch (e) {
+      this.lastProposal = undefined;
+      this.proposeBackoffUntil = Date.now() + 60_000;
+      this.fail('propose', e as Error);
     }
   }
 
@@ -355,6 +408,7 @@ export class WatchAgent {
     this.stopping = true;
     this.stats.state = 'stopping';
     if (this.timer) clearInterval(this.timer);
+    if (this.proposeTimer) clearTimeout(this.proposeTimer);
     this.writeHealth();
     await this.starting?.catch(() => undefined);
     await this.session.leave();

@@ -1,7 +1,12 @@
 import { isIP } from 'node:net';
 import { loadProject } from '../../engine/project.js';
 import { SecretLeakError } from '../../environment/screen.js';
-import { connectServices } from '../../engine/services.js';
+import { connectServices, type Services } from '../../engine/services.js';
+import { proposalAuthor, runPropose } from '../../engine/propose-run.js';
+import { readContext, runUrl } from '../../github/context.js';
+import { octokitPort } from '../../github/octokit.js';
+import type { GitHubPort } from '../../github/port.js';
+import type { Proposer } from '../../watch/propose.js';
 import { WatchAgent, type AgentEvent } from '../../watch/agent.js';
 import { applyHealer } from '../../watch/heal.js';
 import { UserError } from '../../errors/user-error.js';
@@ -18,6 +23,9 @@ export interface WatchOptions {
   healthHost?: string;
   lockTimeout: number;
   verbose?: boolean;
+  propose?: boolean;
+  proposeQuiet: number;
+  remote: string;
 }
 
 /** Runs until SIGTERM or SIGINT (exit 0); logs one JSON line per event on stdout. */
@@ -25,6 +33,14 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
   if (!Number.isFinite(options.interval) || options.interval <= 0)
     throw new UserError(`--interval must be a number of seconds above 0, got ${String(options.interval)}`);
   if (options.prune && !options.heal) throw new UserError('--prune only means something with --heal');
+  if (options.propose && options.heal)
+    throw new UserError(
+      '--propose and --heal pull in opposite directions (keep the edit, undo the edit); pick one',
+    );
+  if (!Number.isFinite(options.proposeQuiet) || options.proposeQuiet < 0)
+    throw new UserError(`--propose-quiet must be a number of seconds, got ${String(options.proposeQuiet)}`);
+  // The GitHub side is checked before the agent starts: no token, no agent.
+  const github = options.propose ? octokitPort(readContext(process.env)) : undefined;
   if (
     options.healthPort !== undefined &&
     (!Number.isInteger(options.healthPort) || options.healthPort < 0 || options.healthPort > 65535)
@@ -72,6 +88,12 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
     ...(options.healthFile ? { healthFile: options.healthFile } : {}),
     ...(options.healthPort !== undefined ? { healthPort: options.healthPort } : {}),
     ...(options.healthHost !== undefined ? { healthHost: options.healthHost } : {}),
+    ...(github
+      ? {
+          propose: proposer(options, services, github, (event) => started.emit(event)),
+          proposeQuietMs: options.proposeQuiet * 1000,
+        }
+      : {}),
     ...(options.heal
       ? {
           heal: applyHealer(services, {
@@ -119,4 +141,32 @@ function startFailure(e: unknown, options: WatchOptions): unknown {
       cause: e,
     });
   return e;
+}
+
+/**
+ * `--propose`: the tree is read again from the checkout each time (what the branch is built on), and
+ * the proposal goes through the agent's own Superset and registry connections.
+ */
+function proposer(
+  options: WatchOptions,
+  services: Services,
+  github: GitHubPort,
+  emit: (event: AgentEvent) => void,
+): Proposer {
+  return async (targets) => {
+    const project = await loadProject(options.dir, options.env);
+    const outcome = await runPropose(project, services, {
+      github,
+      remote: options.remote,
+      author: proposalAuthor(process.env),
+      targets,
+      ...(runUrl(process.env) ? { runUrl: runUrl(process.env) } : {}),
+    });
+    if (outcome.action === 'nothing') emit({ event: 'propose-nothing', targets });
+    return {
+      action: outcome.action,
+      lines: outcome.lines,
+      ...(outcome.pull ? { url: outcome.pull.url } : {}),
+    };
+  };
 }

@@ -10,6 +10,8 @@ import { canonicalJson, type Json } from '../model/canonical.js';
 import { objectKey, type AnyDesired, type AnySpec } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
 import { diffAttributes } from '../plan/diff.js';
+import type { Attributes } from '../plan/attributes.js';
+import { MANAGED_FIELDS } from '../model/managed.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { planEdits, pathText, type Edit } from '../pull/edits.js';
 import { spliceYaml } from '../pull/splice.js';
@@ -127,8 +129,11 @@ export async function runPull(
       if (record) result.missing.push(id);
       continue;
     }
-    if (!now.attributes || diffAttributes(now.attributes, entry.attributes).length === 0) continue;
-    if (!record || record.hash !== entry.hash) {
+    if (!now.attributes || differences(now.attributes, entry.attributes).length === 0) continue;
+    // An object imported into a marking environment is recorded with its unmarked hash until the
+    // next apply marks it: only the marking is pending then, not a change in git.
+    const unmarked = services.managed ? desiredEntry(object, ATTRIBUTE_OPTIONS).hash : undefined;
+    if (!record || (record.hash !== entry.hash && record.hash !== unmarked)) {
       result.pending.push(id);
       continue;
     }
@@ -145,14 +150,14 @@ export async function runPull(
       source.spec as unknown as Json,
       object.spec as unknown as Json,
       liveSpec,
-      (value) => canonicalJson(diffAttributes(attributes, attributesOf(value))),
+      (value) => canonicalJson(differences(attributes, attributesOf(value))),
     );
     const file = source.source.file;
     for (const v of plan.fromVariables) {
       result.fromVariables.push({ ...id, file, attribute: pathText(v.path), yaml: v.file, live: v.live });
     }
     // What still differs after the edits: expected where a variable holds the value, else reported.
-    const left = diffAttributes(attributes, attributesOf(plan.after)).map((c) => c.path);
+    const left = differences(attributes, attributesOf(plan.after)).map((c) => c.path);
     if (left.length && !plan.fromVariables.length) result.inexact.push({ ...id, attributes: left });
     if (!plan.edits.length) continue;
     const absolute = path.resolve(source.source.file);
@@ -183,6 +188,11 @@ export async function runPull(
     result.warnings = made.warnings;
   }
   return result;
+}
+
+/** Attribute differences, less Superset's marking fields: the YAML never holds those (as in drift). */
+function differences(live: Attributes, desired: Attributes) {
+  return diffAttributes(live, desired).filter((c) => !(MANAGED_FIELDS as readonly string[]).includes(c.path));
 }
 
 /**

@@ -343,7 +343,9 @@ describe('mark_managed: what apply sends', () => {
     port.calls.get = 0;
     const off = await runPlan('test', tree(), services(port, registry, false), { prune: false });
     expect(off.plan.summary.noop).toBe(4);
+    expect(port.calls.get).toBe(0); // nothing moved: the list rows say so
     const on = await runPlan('test', tree(), services(port, registry, true), { prune: false });
+    expect(port.calls.get).toBe(4);
     expect(on.plan.changes.map((c) => [c.kind, c.action, c.changes.map((x) => x.path)])).toEqual([
       ['database', 'update', ['is_managed_externally']],
       ['dataset', 'update', ['is_managed_externally']],

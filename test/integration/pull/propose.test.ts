@@ -1,22 +1,18 @@
 // `github propose` against live Superset and ZooKeeper, a real git remote (a bare repository) and the
 // recording GitHub server: the first run pushes the branch and opens one pull request; a second run
 // with no new edit makes no request that writes and pushes nothing; a new edit updates the same one.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubProposeCommand } from '../../../src/cli/commands/github.js';
 import type { Output } from '../../../src/cli/output.js';
 import { startFakeGitHub, type FakeGitHub } from '../../unit/github/github-server.js';
+import { checkoutWithOrigin, git, remoteHead as remoteHead_ } from './git-remote.js';
 import { applyFixture, createDriftFixture, type DriftFixture } from '../drift/fixture.js';
 
 let fx: DriftFixture;
 let github: FakeGitHub;
 let origin: string;
 const branch = () => `superset-gitops/pull/${fx.envName}`;
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 async function propose(): Promise<{ code: number; stdout: string }> {
   let stdout = '';
@@ -42,13 +38,7 @@ async function propose(): Promise<{ code: number; stdout: string }> {
   return { code, stdout };
 }
 
-const remoteHead = () => {
-  try {
-    return git(origin, 'rev-parse', `refs/heads/${branch()}`);
-  } catch {
-    return undefined;
-  }
-};
+const remoteHead = () => remoteHead_(origin, branch());
 
 async function editChart(fields: Record<string, unknown>): Promise<void> {
   await fx.admin.update('chart', await fx.idOf('chart', fx.names.chart), fields);
@@ -57,13 +47,7 @@ async function editChart(fields: Record<string, unknown>): Promise<void> {
 beforeAll(async () => {
   fx = createDriftFixture('propose');
   github = await startFakeGitHub();
-  origin = fs.mkdtempSync(path.join(os.tmpdir(), 'propose-origin-'));
-  git(origin, 'init', '-q', '--bare', '-b', 'main');
-  git(fx.dir, 'init', '-q', '-b', 'main');
-  git(fx.dir, 'add', '-A');
-  git(fx.dir, '-c', 'user.name=Ana', '-c', 'user.email=ana@example.com', 'commit', '-qm', 'start');
-  git(fx.dir, 'remote', 'add', 'origin', origin);
-  git(fx.dir, 'push', '-q', 'origin', 'main');
+  origin = checkoutWithOrigin(fx.dir);
   await applyFixture(fx);
 });
 

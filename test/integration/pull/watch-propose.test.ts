@@ -1,21 +1,17 @@
 // `watch --propose`: the leader waits until an edited object has been quiet for the whole period, then
 // proposes it (branch pushed to a bare remote, one pull request on the recording GitHub server); two
 // edits in quick succession make one proposal, and later polls propose nothing again.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../unit/github/github-server.js';
 import { startAgent, stopAgent, type AgentProcess } from '../drift/agent-process.js';
+import { checkoutWithOrigin, git } from './git-remote.js';
 import { applyFixture, createDriftFixture, type DriftFixture } from '../drift/fixture.js';
 
 let fx: DriftFixture | undefined;
 let github: FakeGitHub | undefined;
 let agent: AgentProcess | undefined;
 let origin: string | undefined;
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 afterAll(async () => {
   await stopAgent(agent);
@@ -28,13 +24,7 @@ describe('watch --propose', () => {
   it('proposes edits once they have been quiet for the period, once', async () => {
     fx = createDriftFixture('wpropose');
     github = await startFakeGitHub();
-    origin = fs.mkdtempSync(path.join(os.tmpdir(), 'watch-propose-origin-'));
-    git(origin, 'init', '-q', '--bare', '-b', 'main');
-    git(fx.dir, 'init', '-q', '-b', 'main');
-    git(fx.dir, 'add', '-A');
-    git(fx.dir, '-c', 'user.name=Ana', '-c', 'user.email=ana@example.com', 'commit', '-qm', 'start');
-    git(fx.dir, 'remote', 'add', 'origin', origin);
-    git(fx.dir, 'push', '-q', 'origin', 'main');
+    origin = checkoutWithOrigin(fx.dir);
     await applyFixture(fx);
 
     const quietMs = 5_000;

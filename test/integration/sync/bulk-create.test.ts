@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture } from './fixture.js';
 import { engine, type Engine } from './harness.js';
 import { actions, idOf, readBack } from './read-back.js';
-import { writeSampleTree, type SampleNames } from './sample-tree.js';
+import { writeSampleTree, type SampleNames, typedCustomersDataset } from './sample-tree.js';
 import { OBJECT_KINDS } from '../../../src/schema/index.js';
 
 let fx: Fixture;
@@ -81,24 +81,7 @@ describe('bulk create through one sparse import', () => {
   it('adds a dataset, charts and a dashboard placing an existing chart without rewriting anything that existed', async () => {
     const before = await changedOn();
     // Every column typed and the metrics listed: nothing a REST create would read from the table.
-    fx.write(
-      'datasets/warehouse/customers.yaml',
-      `kind: dataset
-name: customers_${fx.runId}
-database: ${n.database}
-schema: public
-columns:
-  - name: customer_id
-    type: INTEGER
-  - name: name
-    type: TEXT
-  - name: segment
-    type: TEXT
-metrics:
-  - name: customers
-    expression: COUNT(*)
-`,
-    );
+    fx.write('datasets/warehouse/customers.yaml', typedCustomersDataset(`customers_${fx.runId}`, n.database));
     const extra = [
       { dataset: n.orders, metric: 'revenue' },
       { dataset: `customers_${fx.runId}`, metric: 'customers' },

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
+import { typedCustomersDataset } from './sample-tree.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runApply } from '../../../src/engine/apply-run.js';
 import { runDrift } from '../../../src/engine/drift-run.js';
@@ -256,21 +257,7 @@ describe('mark_managed on live Superset', () => {
   it('creates new objects marked, through the bulk import too, and converges', async () => {
     fx.write(
       'datasets/warehouse/customers.yaml',
-      `kind: dataset
-name: customers_${fx.runId}
-database: ${names.database}
-schema: public
-columns:
-  - name: customer_id
-    type: INTEGER
-  - name: name
-    type: TEXT
-  - name: segment
-    type: TEXT
-metrics:
-  - name: customers
-    expression: COUNT(*)
-`,
+      typedCustomersDataset(`customers_${fx.runId}`, names.database),
     );
     fx.write(
       'charts/customers.yaml',

@@ -229,3 +229,25 @@ metadata:
   );
   return n;
 }
+
+/**
+ * A dataset on the sample warehouse's customers table with every column typed and its metric listed:
+ * what a bulk create sends through Superset's import (nothing a REST create would read from the table).
+ */
+export function typedCustomersDataset(name: string, database: string): string {
+  return `kind: dataset
+name: ${name}
+database: ${database}
+schema: public
+columns:
+  - name: customer_id
+    type: INTEGER
+  - name: name
+    type: TEXT
+  - name: segment
+    type: TEXT
+metrics:
+  - name: customers
+    expression: COUNT(*)
+`;
+}

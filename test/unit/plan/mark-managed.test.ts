@@ -94,6 +94,19 @@ function apply(port: FakePort, registry: MemoryRegistry, objects: AnyDesired[], 
 const stored = (port: FakePort, kind: string) =>
   [...port.objects.values()].find((o) => o.kind === kind) as Record<string, unknown>;
 
+/** The database `wh` as Superset lists it, read in full with these attributes. */
+function liveDatabase(uuid: string, attributes: Record<string, unknown>): LiveEntry {
+  return {
+    kind: 'database',
+    uuid,
+    id: 1,
+    name: 'wh',
+    changedOn: null,
+    changedBy: null,
+    attributes: attributes as LiveEntry['attributes'],
+  };
+}
+
 describe('mark_managed: attributes and hashes', () => {
   it('leaves every attribute and hash as it was without the option (applied records hold them)', () => {
     // Hashes of these objects before mark_managed existed (computed at a486a6d).
@@ -133,15 +146,8 @@ describe('mark_managed: attributes and hashes', () => {
     const plain = desiredEntry(db!, ATTRIBUTE_OPTIONS);
     const want = desiredEntry(db!, MARKED);
     const owned = { kind: db!.kind, name: db!.name, uuid: db!.uuid, supersetId: 1, hash: plain.hash };
-    const live = (attrs: Record<string, unknown>): LiveEntry => ({
-      kind: 'database',
-      uuid: db!.uuid,
-      id: 1,
-      name: 'wh',
-      changedOn: null,
-      changedBy: null,
-      attributes: { ...plain.attributes, ...attrs } as LiveEntry['attributes'],
-    });
+    const live = (attrs: Record<string, unknown>) =>
+      liveDatabase(db!.uuid, { ...plain.attributes, ...attrs });
     const unmarked = planChanges('t', [want], [live({ is_managed_externally: false })], [owned], {
       prune: false,
     });
@@ -177,17 +183,7 @@ describe('mark_managed: attributes and hashes', () => {
       desired: [want],
       snapshot: null,
       applied: [{ kind: 'database', name: 'wh', uuid: db!.uuid, supersetId: 1, hash: want.hash }],
-      live: [
-        {
-          kind: 'database',
-          uuid: db!.uuid,
-          id: 1,
-          name: 'wh',
-          changedOn: null,
-          changedBy: null,
-          attributes: { ...want.attributes, is_managed_externally: false },
-        },
-      ],
+      live: [liveDatabase(db!.uuid, { ...want.attributes, is_managed_externally: false })],
     });
     expect(report.findings).toEqual([]);
   });

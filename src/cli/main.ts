@@ -124,6 +124,36 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     });
 
   program
+    .command('preview')
+    .description(
+      'Apply what a pull request changes to an environment as preview copies ([PR N] titles, pr-N- slugs, own uuids and registry), with PNGs of the changed charts and dashboards; --destroy removes them.',
+    )
+    .addOption(envOption())
+    .addOption(dirOption())
+    .requiredOption('--id <id>', 'the preview id: the pull request number')
+    .option(
+      '--base <ref>',
+      'the revision the change is against (its merge base with head is used)',
+      'origin/main',
+    )
+    .option('--head <ref>', 'the revision with the change', 'HEAD')
+    .option('--destroy', 'remove every object of this preview, and its registry')
+    .option('--screenshots <dir>', 'folder for the PNGs', 'superset-preview')
+    .option('--no-screenshots', 'no PNGs')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown']).default('text'))
+    .option('--out <file>', 'write the report (e.g. the markdown comment section) to a file')
+    .option('--image-base <url>', 'with markdown: where the PNGs are served, to show them inline')
+    .addOption(
+      new Option('--lock-timeout <seconds>', "how long to wait for the preview's lock")
+        .default(300)
+        .argParser(Number),
+    )
+    .action(async (opts: import('./commands/preview.js').PreviewCommandOptions) => {
+      const { previewCommand } = await import('./commands/preview.js');
+      code = await previewCommand(opts, out);
+    });
+
+  program
     .command('rollback')
     .description(
       "Re-point the environment to a kept snapshot (by commit) and apply it; git's files are not read.",

@@ -27,6 +27,8 @@ export interface ApplyRunOptions extends PlanOptions {
   timeoutMs?: number;
   /** Fewest new datasets, charts and dashboards that go through sparse imports (default BULK_CREATE_MIN); tests lower it. */
   bulkCreateMin?: number;
+  /** Objects there only to be referred to, never written (see runPlan). */
+  reuse?: ReadonlyMap<string, string>;
 }
 
 /** What one apply applies: objects from git (published as a new snapshot) or from a kept snapshot. */

@@ -143,7 +143,14 @@ export async function runPlan(
   environment: string,
   objects: readonly AnyDesired[],
   services: Services,
-  options: PlanOptions & { readAll?: boolean },
+  options: PlanOptions & {
+    readAll?: boolean;
+    /**
+     * Objects in `objects` only so that others can refer to them (a preview uses the real datasets):
+     * never created, changed or deleted, by uuid with why.
+     */
+    reuse?: ReadonlyMap<string, string>;
+  },
 ): Promise<PlanRun> {
   const { applied, untrusted } = await readOwnership(services);
   const entries = objects.map((o) => entryWithSecrets(o, services));
@@ -176,7 +183,10 @@ export async function runPlan(
     live.entries,
     applied,
     options,
-    options.adopt ? new Map() : skip,
+    [...(options.adopt ? [] : skip), ...(options.reuse ?? [])].reduce(
+      (m, [k, v]) => m.set(k, v),
+      new Map<string, string>(),
+    ),
   );
   const notices = untrusted.map(describeUntrusted);
   if (!services.secrets.key && !options.rotateSecrets && entries.some((e) => e.secrets)) {

@@ -10,6 +10,8 @@ export function agentScope(
   return (path) => {
     const rel = path.slice(root.length);
     if (rel === '/drift' || rel.startsWith('/drift/')) return null;
+    // Pull-request previews keep their own registries under the root: not this environment's state.
+    if (rel === '/previews' || rel.startsWith('/previews/')) return null;
     if (rel === '/history' || rel === '/snapshots' || rel === '/lock' || rel === '/agents')
       return { data: false, descend: true };
     if (rel.startsWith('/history/')) return { data: false, descend: false };

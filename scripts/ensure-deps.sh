@@ -2,7 +2,8 @@
 # Installs what the project needs on a fresh machine, each part only when it is missing, so reruns
 # are quick no-ops. Used by `npm run demo`, `npm test` and .ci/run.
 #   ensure-deps.sh            everything below
-#   ensure-deps.sh system     Debian packages (zookeeper, postgresql, openssh-server, python3-venv, make, g++), as root;
+#   ensure-deps.sh system     Debian packages (zookeeper, postgresql, openssh-server, python3-venv, make, g++,
+#                             chromium), as root;
 #                             checks Node
 #   ensure-deps.sh actionlint actionlint (Go) for the workflow check, kept in $(go env GOPATH)/bin
 #   ensure-deps.sh npm        node_modules (npm ci, which also builds dist/)
@@ -23,6 +24,8 @@ system() {
     rm -rf "$tmp"
   fi
   command -v make >/dev/null 2>&1 || missing+=(make)
+  # `preview` draws PNGs in headless Chromium (puppeteer-core drives the system's browser).
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v g++ >/dev/null 2>&1 || missing+=(g++)
   if ((${#missing[@]})); then
     if [[ $(id -u) -ne 0 ]]; then

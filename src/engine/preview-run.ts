@@ -98,12 +98,19 @@ export async function runPreview(project: Project, options: PreviewOptions): Pro
     ...(options.screen ? { screen: options.screen } : {}),
   });
   try {
-    // Prune within the preview's own registry: a copy the change no longer needs goes.
+    // Prune within the preview's own registry: a copy the change no longer needs goes. That needs the
+    // record key (or a registry on this machine), which a pull request's own code need not be given:
+    // without it such copies stay until --destroy.
+    const prune = !!services.secrets.key || services.secrets.loopback;
+    if (!prune)
+      set.notes.push(
+        'no record key: copies an earlier push made and this one no longer needs stay until --destroy',
+      );
     const run = await runApply(set.objects, services, {
       environment: project.env.name,
       commit: options.commit,
       lockTimeoutMs: options.lockTimeoutMs,
-      prune: true,
+      prune,
       reuse: set.reused,
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });

@@ -26,7 +26,11 @@ export function previewAsText(outcome: PreviewOutcome): string {
  * The "Preview" section of the pull request's comment: links to the copies, and the images by file
  * name (the workflow uploads them as an artifact; `imageBase` makes them inline where they are served).
  */
-export function previewAsMarkdown(outcome: PreviewOutcome, imageBase?: string): string {
+export function previewAsMarkdown(
+  outcome: PreviewOutcome,
+  imageBase?: string,
+  artifactsUrl?: string,
+): string {
   const image = (file: string | undefined, alt: string) => {
     if (!file) return '';
     const name = path.basename(file);
@@ -50,6 +54,8 @@ export function previewAsMarkdown(outcome: PreviewOutcome, imageBase?: string): 
       );
     }
   }
+  if (artifactsUrl && outcome.objects.some((o) => o.png))
+    lines.push('', `The images are in the run's [\`preview\` artifact](${artifactsUrl}).`);
   for (const n of outcome.notes) lines.push('', `Note: ${n}`);
   if (outcome.screenshotErrors.length)
     lines.push('', `Screenshots that failed: ${outcome.screenshotErrors.map((e) => `\`${e}\``).join(', ')}`);

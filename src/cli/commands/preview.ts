@@ -3,6 +3,7 @@ import path from 'node:path';
 import { destroyPreview, runPreview } from '../../engine/preview-run.js';
 import { loadProject } from '../../engine/project.js';
 import { headCommit } from '../../git/head.js';
+import { runUrl } from '../../github/context.js';
 import { previewAsMarkdown, previewAsText } from '../../report/preview-text.js';
 import { progressPrinter } from '../progress.js';
 import { writeScreened, type Output } from '../output.js';
@@ -50,8 +51,11 @@ export async function previewCommand(options: PreviewCommandOptions, out: Output
     cwd: project.projectDir,
     ...(options.screenshots !== false ? { screenshots: path.resolve(options.screenshots) } : {}),
   });
+  const run = runUrl(process.env);
   const text =
-    options.format === 'markdown' ? previewAsMarkdown(outcome, options.imageBase) : previewAsText(outcome);
+    options.format === 'markdown'
+      ? previewAsMarkdown(outcome, options.imageBase, run ? `${run}#artifacts` : undefined)
+      : previewAsText(outcome);
   if (options.out) {
     writeScreened(out, options.out, text, writeFileSync);
     out.stdout(previewAsText(outcome));

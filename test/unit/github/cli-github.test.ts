@@ -5,6 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { main } from '../../../src/cli/main.js';
 import type { Output } from '../../../src/cli/output.js';
 import { startFakeGitHub, type FakeGitHub } from './github-server.js';
+import { previewAsMarkdown } from '../../../src/report/preview-text.js';
 
 function recorder(): Output & { out: string; err: string } {
   const r = { out: '', err: '', color: false, isTTY: false } as Output & { out: string; err: string };
@@ -47,6 +48,54 @@ afterEach(async () => {
 });
 
 describe('superset-gitops github comment', () => {
+  it('carries the preview section: links to the copies and the current objects, the images in the artifact', async () => {
+    const preview = previewAsMarkdown(
+      {
+        id: '12',
+        created: 3,
+        updated: 0,
+        deleted: 0,
+        notes: [],
+        screenshotErrors: [],
+        objects: [
+          {
+            kind: 'dashboard',
+            name: 'sales',
+            uuid: 'u1',
+            original: 'o1',
+            touched: true,
+            id: 40,
+            url: 'https://superset.example/superset/dashboard/40/',
+            originalId: 2,
+            originalUrl: 'https://superset.example/superset/dashboard/2/',
+            png: '/w/preview-png/dashboard-sales-pr-12.png',
+            originalPng: '/w/preview-png/dashboard-sales-current.png',
+          },
+        ],
+      },
+      undefined,
+      'https://github.example/acme/analytics/actions/runs/99#artifacts',
+    );
+    await writeFile(path.join(dir, 'diff.md'), '### diff\n1 to change\n');
+    await writeFile(path.join(dir, 'preview.md'), preview);
+    const out = recorder();
+    const code = await main(
+      ['github', 'comment', '--file', path.join(dir, 'diff.md'), '--file', path.join(dir, 'preview.md')],
+      out,
+    );
+    expect(code, out.err).toBe(0);
+    expect(gh.writes()).toEqual(['POST /repos/acme/analytics/issues/12/comments']);
+    const body = gh.comments[0]?.body ?? '';
+    expect(body).toContain('### Preview');
+    expect(body).toContain(
+      '| dashboard "sales" | [open](https://superset.example/superset/dashboard/40/) | [open](https://superset.example/superset/dashboard/2/) | `dashboard-sales-pr-12.png` `dashboard-sales-current.png` |',
+    );
+    expect(body).toContain(
+      "The images are in the run's [`preview` artifact](https://github.example/acme/analytics/actions/runs/99#artifacts).",
+    );
+    expect(body.indexOf('### diff')).toBeLessThan(body.indexOf('### Preview'));
+  });
+
   it('posts once and then edits the same comment on each push; writes the job summary', async () => {
     await writeFile(path.join(dir, 'diff.md'), '### diff\n1 to create\n');
     await writeFile(path.join(dir, 'plan.md'), '### plan for staging\n');

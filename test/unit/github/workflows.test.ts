@@ -25,6 +25,8 @@ interface Job {
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   environment?: unknown;
+  if?: string;
+  needs?: string | string[];
 }
 
 function load(file: string): Yaml {
@@ -142,6 +144,7 @@ describe('.github workflows', () => {
         'github comment',
         'github drift-issue',
         'github propose',
+        'preview',
       ]),
     );
   });
@@ -252,6 +255,38 @@ describe('.github workflows', () => {
       'propose.yml propose',
       'pull-request.yml comment',
     ]);
+  });
+
+  it('previews a pull request from its own branch without database passwords or the record key, and removes it on close from the base', () => {
+    const on = (workflows.get('pull-request.yml') as { on: { pull_request: { types: string[] } } }).on;
+    expect(on.pull_request.types).toContain('closed');
+    const jobs = jobsOf('pull-request.yml');
+    for (const name of ['validate', 'diff']) expect(jobs[name]?.if).toBe("github.event.action != 'closed'");
+    const preview = jobs.preview!;
+    expect(preview.if).toContain("needs.diff.outputs.changes == 'true'");
+    expect(preview.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    const run = preview.steps?.find((s) => s.run?.includes('"$CLI" preview'));
+    expect(run?.run).toContain('--id "$PR"');
+    expect(run?.run).toContain('--out preview.md');
+    expect(Object.keys(run?.env ?? {})).not.toContain('SUPERSET_GITOPS_RECORD_KEY');
+    const upload = preview.steps?.find((s) => s.uses?.startsWith('actions/upload-artifact@')) as Step & {
+      with?: Record<string, unknown>;
+    };
+    expect(String(upload.with?.path)).toContain('preview-png/');
+    const destroy = jobs['preview-destroy']!;
+    expect(destroy.if).toContain("github.event.action == 'closed'");
+    const checkout = destroy.steps?.find((s) => s.uses?.startsWith('actions/checkout@')) as Step & {
+      with?: Record<string, unknown>;
+    };
+    expect(checkout.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
+    expect(
+      destroy.steps?.some((s) =>
+        s.run?.includes('"$CLI" preview --env "$PREVIEW_ENVIRONMENT" --id "$PR" --destroy'),
+      ),
+    ).toBe(true);
+    // The comment waits for the preview and includes its section.
+    expect(jobs.comment?.needs).toContain('preview');
+    expect(jobs.comment?.steps?.some((s) => s.run?.includes('reports/preview.md'))).toBe(true);
   });
 
   it('the diff job reads the full history (merge base) and fails only on exit 1', () => {

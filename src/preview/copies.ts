@@ -89,6 +89,12 @@ export function previewSet(
   };
   copied.forEach(visit);
 
+  // A dataset copy gets a name of its own, and the copies that use it say so: with the original's
+  // name, a chart copy still on the real dataset would compare equal to one on the copy.
+  const renamed = new Map<string, string>();
+  for (const o of objects)
+    if (o.kind === 'dataset' && copied.has(objectKey(o.kind, o.name)))
+      renamed.set(o.name, titlePrefix(id) + o.name);
   const out: AnyDesired[] = [];
   const copies: PreviewCopy[] = [];
   const reused = new Map<string, string>();
@@ -96,7 +102,7 @@ export function previewSet(
     const key = objectKey(o.kind, o.name);
     if (copied.has(key) && o.kind !== 'database') {
       const uuid = previewUuid(id, o.uuid);
-      out.push(copyOf(o, uuid, id));
+      out.push(copyOf(o, uuid, id, renamed));
       copies.push({ kind: o.kind, name: o.name, uuid, original: o.uuid, touched: touched.has(key) });
     } else if (used.has(key)) {
       out.push(o);
@@ -106,11 +112,16 @@ export function previewSet(
   return { objects: out, reused, copies, notes };
 }
 
-function copyOf(o: AnyDesired, uuid: string, id: string): AnyDesired {
+function copyOf(o: AnyDesired, uuid: string, id: string, renamed: ReadonlyMap<string, string>): AnyDesired {
   const prefix = titlePrefix(id);
+  const dataset = (name: string) => renamed.get(name) ?? name;
   switch (o.kind) {
     case 'chart': {
-      const spec: ChartSpec = { ...o.spec, title: prefix + (o.spec.title ?? o.name) };
+      const spec: ChartSpec = {
+        ...o.spec,
+        title: prefix + (o.spec.title ?? o.name),
+        dataset: dataset(o.spec.dataset),
+      };
       delete (spec as { uuid?: string }).uuid;
       return { ...o, uuid, spec };
     }
@@ -119,6 +130,15 @@ function copyOf(o: AnyDesired, uuid: string, id: string): AnyDesired {
         ...o.spec,
         title: prefix + (o.spec.title ?? o.name),
         ...(o.spec.slug ? { slug: slugPrefix(id) + o.spec.slug } : {}),
+        ...(o.spec.native_filters
+          ? {
+              native_filters: o.spec.native_filters.map((f) =>
+                f.targets
+                  ? { ...f, targets: f.targets.map((t) => ({ ...t, dataset: dataset(t.dataset) })) }
+                  : f,
+              ),
+            }
+          : {}),
       };
       delete (spec as { uuid?: string }).uuid;
       return { ...o, uuid, spec };
@@ -127,13 +147,15 @@ function copyOf(o: AnyDesired, uuid: string, id: string): AnyDesired {
       // Superset keeps one dataset per table: the copy reads the same table through its own SQL.
       const table = o.spec.table_name ?? o.name;
       const source = [o.spec.schema, table].filter(Boolean).map((p) => `"${String(p).replace(/"/g, '""')}"`);
+      const name = dataset(o.name);
       const spec: DatasetSpec = {
         ...o.spec,
+        name,
         table_name: tablePrefix(id) + table,
         sql: o.spec.sql ?? `SELECT * FROM ${source.join('.')}`,
       };
       delete (spec as { uuid?: string }).uuid;
-      return { ...o, uuid, spec };
+      return { ...o, name, uuid, spec };
     }
     default:
       return o;

@@ -126,10 +126,42 @@ describe('preview', () => {
     expect(await snapshot()).toEqual(mid);
   });
 
+  it('a changed dataset gets a copy on the same table, and the preview charts use it', async () => {
+    const datasetPath = path.join(fx.metadataDir, 'datasets/orders.yaml');
+    fs.writeFileSync(
+      datasetPath,
+      `${fs.readFileSync(datasetPath, 'utf8')}  - name: biggest
+    expression: MAX(amount)
+`,
+    );
+    commit('a metric');
+    const r = await fx.cli('preview', '--id', ID, '--base', 'main', '--no-screenshots');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('1 created, 2 updated, 0 deleted');
+    const datasets = await listOwn(fx.admin, 'dataset', fx.runId);
+    const copy = datasets.find((d) => d.name === `pr_7_${fx.names.dataset}`);
+    const original = datasets.find((d) => d.name === fx.names.dataset);
+    expect(copy && original).toBeTruthy();
+    const full = await fx.admin.get('dataset', copy!.id);
+    expect(String(full.sql)).toContain(fx.names.dataset);
+    expect((full.metrics as { metric_name: string }[]).map((m) => m.metric_name).sort()).toEqual([
+      'biggest',
+      'revenue',
+    ]);
+    // The chart copies moved to the dataset copy; the real charts stay on the real dataset.
+    for (const chart of await listOwn(fx.admin, 'chart', fx.runId)) {
+      const datasource = (await fx.admin.get('chart', chart.id)).datasource_id ?? chart.raw.datasource_id;
+      expect(datasource, chart.name).toBe(chart.name.startsWith('[PR 7] ') ? copy!.id : original!.id);
+      if (chart.name.startsWith('[PR 7] '))
+        expect((await fx.admin.chartData(chart.id))[0]?.rowcount, chart.name).toBeGreaterThan(0);
+    }
+    for (const [uuid, changedOn] of before) expect((await snapshot()).get(uuid), uuid).toBe(changedOn);
+  });
+
   it('--destroy leaves Superset as it was, and the preview registry gone', async () => {
     const r = await fx.cli('preview', '--id', ID, '--destroy');
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('3 object(s) deleted');
+    expect(r.stdout).toContain('4 object(s) deleted');
     expect(await snapshot()).toEqual(before);
     const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });
     try {

@@ -65,18 +65,43 @@ describe('previewSet', () => {
 
   it('a changed dataset becomes a copy on the same table (Superset keeps one dataset per table)', () => {
     const set = previewSet(tree, new Set(['dataset/orders', 'dataset/people']), 'feat-x');
-    const orders = set.objects.find((o) => o.name === 'orders');
+    const orders = set.objects.find((o) => o.name === '[preview feat-x] orders');
     expect(orders?.spec).toMatchObject({
       table_name: 'pr_feat_x_orders',
       sql: 'SELECT * FROM "public"."orders"',
       schema: 'public',
     });
-    expect(set.objects.find((o) => o.name === 'people')?.spec).toMatchObject({
+    expect(set.objects.find((o) => o.name === '[preview feat-x] people')?.spec).toMatchObject({
       table_name: 'pr_feat_x_people',
       sql: 'SELECT 1 AS x',
     });
     expect(set.copies.every((c) => c.kind === 'dataset')).toBe(true);
     expect([...set.reused.keys()]).toEqual([deriveUuid('database', 'wh')]);
+  });
+
+  it('the chart and dashboard copies use the dataset copy, under its own name', () => {
+    const withFilter = tree.map((o) =>
+      o.kind === 'dashboard'
+        ? ({
+            ...o,
+            spec: {
+              ...o.spec,
+              native_filters: [
+                { name: 'R', type: 'filter_select', targets: [{ dataset: 'orders', column: 'r' }] },
+              ],
+            },
+          })
+        : o,
+    );
+    const set = previewSet(withFilter, new Set(['dataset/orders', 'dashboard/sales']), '5');
+    const byName = new Map(set.objects.map((o) => [o.name, o]));
+    expect(byName.get('Revenue')?.spec).toMatchObject({ dataset: '[PR 5] orders' });
+    expect(byName.get('sales')?.spec).toMatchObject({
+      native_filters: [{ targets: [{ dataset: '[PR 5] orders', column: 'r' }] }],
+    });
+    // A chart that is not copied stays on the real dataset (and is not in the preview at all).
+    expect(byName.has('Elsewhere')).toBe(false);
+    expect(byName.has('orders')).toBe(false);
   });
 
   it('never copies a database; a changed one is noted and used as it is', () => {

@@ -82,7 +82,7 @@ describe('previewSet', () => {
   it('the chart and dashboard copies use the dataset copy, under its own name', () => {
     const withFilter = tree.map((o) =>
       o.kind === 'dashboard'
-        ? ({
+        ? {
             ...o,
             spec: {
               ...o.spec,
@@ -90,7 +90,7 @@ describe('previewSet', () => {
                 { name: 'R', type: 'filter_select', targets: [{ dataset: 'orders', column: 'r' }] },
               ],
             },
-          })
+          }
         : o,
     );
     const set = previewSet(withFilter, new Set(['dataset/orders', 'dashboard/sales']), '5');

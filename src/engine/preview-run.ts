@@ -185,11 +185,21 @@ async function screenshots(
       targets.push({ kind: o.kind, id: o.originalId, file: o.originalPng });
     }
   }
-  const results = await takeScreenshots(targets, {
-    url: env.superset.url,
-    username: env.superset.username,
-    password: env.superset.password.reveal(),
-  });
+  let results;
+  try {
+    results = await takeScreenshots(targets, {
+      url: env.superset.url,
+      username: env.superset.username,
+      password: env.superset.password.reveal(),
+    });
+  } catch (e) {
+    // No browser, or no session: the copies are there all the same, and the report says why no PNGs.
+    for (const o of objects) {
+      delete o.png;
+      delete o.originalPng;
+    }
+    return [`no screenshots: ${(e as Error).message}`];
+  }
   const failed = results.filter((r) => !r.ok);
   for (const o of objects) {
     if (failed.some((f) => f.file === o.png)) delete o.png;
@@ -217,16 +227,29 @@ export async function destroyPreview(
   const services = await connectServices(env, undefined, options.screen ? { screen: options.screen } : {});
   let deleted = 0;
   try {
+    const notices: string[] = [];
     const run = await runApply([], services, {
       environment: project.env.name,
       commit: options.commit,
       lockTimeoutMs: options.lockTimeoutMs,
       prune: true,
+      onNotice: (n) => notices.push(n),
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     if (run.outcome.failed)
       throw new UserError(`Destroying preview ${id} stopped: ${run.outcome.failed.error.message}; rerun it.`);
     deleted = run.outcome.deleted;
+    // The registry goes only once it owns nothing: a record this run could not act on (not signed
+    // with this key, say) would otherwise leave its object in Superset with nothing to find it by.
+    const left = await services.registry.readAppliedState();
+    if (left.records.length || left.unreadable.length)
+      throw new UserError(
+        `Preview ${id}: ${deleted} object(s) deleted, but its registry still records ${left.records.length + left.unreadable.length} (${[
+          ...left.records.map((r) => `${r.kind} ${JSON.stringify(r.name)}`),
+          ...left.unreadable.map((u) => `${u.kind} ${u.uuid}`),
+        ].join(', ')}); its registry is kept.${notices.length ? ` ${notices.join(' ')}` : ''}`,
+        'preview-destroy',
+      );
   } finally {
     await services.close();
   }

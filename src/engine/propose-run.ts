@@ -25,6 +25,8 @@ export interface ProposeOptions {
   runUrl?: string;
   /** Writes a file's new text (the CLI screens it for secrets first). */
   writeFile?: (file: string, absolute: string, text: string) => void;
+  /** Throws when a text holds a secret of this run (the CLI's screen): the commit message, the body. */
+  check?: (text: string, where: string) => void;
 }
 
 export interface ProposeOutcome {
@@ -57,10 +59,15 @@ export async function runPropose(
     ignoreUnmanaged: !includeUnmanaged,
   });
   const write = options.writeFile ?? ((_file, absolute, text) => writeFileSync(absolute, text));
+  const message = proposalMessage(project.env.name, result);
+  const body = proposalMarkdown(project.env.name, result, driftAsMarkdown(report));
+  for (const f of result.files) options.check?.(f.text, f.file);
+  options.check?.(message, 'the commit message');
+  options.check?.(body, 'the pull request description');
   const push = await pushProposal(repoDir, {
     branch,
     remote: options.remote,
-    message: proposalMessage(project.env.name, result),
+    message,
     author: options.author,
     paths: [path.relative(repoDir, project.metadataDir) || '.'],
     write: async () => {
@@ -75,7 +82,7 @@ export async function runPropose(
     head: branch,
     base: push.base,
     title: `Superset edits in ${project.env.name} (${n} object${n === 1 ? '' : 's'})`,
-    content: proposalMarkdown(project.env.name, result, driftAsMarkdown(report)),
+    content: body,
     ...(options.runUrl ? { runUrl: options.runUrl } : {}),
   });
   return { action: sync.action, branch, pushed: push.action === 'pushed', lines, pull: sync.pull };

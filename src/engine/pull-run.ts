@@ -13,7 +13,7 @@ import { diffAttributes } from '../plan/diff.js';
 import type { Attributes } from '../plan/attributes.js';
 import { MANAGED_FIELDS } from '../model/managed.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
-import { planEdits, pathText, type Edit } from '../pull/edits.js';
+import { getAt, planEdits, pathText, type Edit } from '../pull/edits.js';
 import { spliceYaml } from '../pull/splice.js';
 import { UserError } from '../errors/user-error.js';
 import { readAppliedEntries } from './drift-run.js';
@@ -65,13 +65,27 @@ export interface PulledFile {
 export interface PullResult {
   files: PulledFile[];
   /** A live value differs where the YAML has a `${var.*}`: the environment file is the place to edit. */
-  fromVariables: { kind: string; name: string; file: string; attribute: string; yaml: Json; live: Json }[];
+  /**
+   * A live value differs where the YAML has a `${var.*}`: the environment file is the place to edit.
+   * Where it has an `${env.*}` (a secret's place) the values are left out (null, `secret` true).
+   */
+  fromVariables: {
+    kind: string;
+    name: string;
+    file: string;
+    attribute: string;
+    yaml: Json;
+    live: Json;
+    secret?: boolean;
+  }[];
   /** Git has a change to these that is not applied yet: pulling would overwrite it, so they are skipped. */
   pending: { kind: string; name: string }[];
   /** Managed, but gone from Superset. */
   missing: { kind: string; name: string }[];
   /** After the edits, attributes that still differ (a live value the YAML format cannot hold). */
   inexact: { kind: string; name: string; attributes: string[] }[];
+  /** Edits not written, with why: a new name, a credential, a file that cannot be edited safely. */
+  withheld: { kind: string; name: string; file: string; attribute: string; why: string }[];
   /** With includeUnmanaged: objects for new files, and what of them the YAML cannot hold. */
   created: NewObject[];
   warnings: string[];
@@ -116,6 +130,7 @@ export async function runPull(
     pending: [],
     missing: [],
     inexact: [],
+    withheld: [],
     created: [],
     warnings: [],
   };
@@ -154,11 +169,21 @@ export async function runPull(
     );
     const file = source.source.file;
     for (const v of plan.fromVariables) {
-      result.fromVariables.push({ ...id, file, attribute: pathText(v.path), yaml: v.file, live: v.live });
+      const attribute = pathText(v.path);
+      const secret = JSON.stringify(getAt(source.spec as unknown as Json, v.path) ?? null).includes('${env.');
+      result.fromVariables.push(
+        secret
+          ? { ...id, file, attribute, yaml: null, live: null, secret: true }
+          : { ...id, file, attribute, yaml: v.file, live: v.live },
+      );
     }
-    // What still differs after the edits: expected where a variable holds the value, else reported.
+    for (const w of plan.withheld)
+      result.withheld.push({ ...id, file, attribute: pathText(w.path), why: w.why });
+    // What still differs after the edits: expected where a variable holds the value or an edit was
+    // withheld, else reported.
     const left = differences(attributes, attributesOf(plan.after)).map((c) => c.path);
-    if (left.length && !plan.fromVariables.length) result.inexact.push({ ...id, attributes: left });
+    if (left.length && !plan.fromVariables.length && !plan.withheld.length)
+      result.inexact.push({ ...id, attributes: left });
     if (!plan.edits.length) continue;
     const absolute = path.resolve(source.source.file);
     const pulled = byFile.get(absolute) ?? {
@@ -168,7 +193,16 @@ export async function runPull(
       inPlace: true,
       objects: [],
     };
-    const spliced = spliceYaml(pulled.text, plan.edits);
+    let spliced;
+    try {
+      spliced = spliceYaml(pulled.text, plan.edits);
+    } catch (e) {
+      // YAML the editor cannot rewrite safely (anchors and aliases, say): said, not half-written.
+      const why = `the file could not be edited safely (${(e as Error).message}); edit it by hand`;
+      for (const edit of plan.edits)
+        result.withheld.push({ ...id, file, attribute: pathText(edit.path), why });
+      continue;
+    }
     pulled.text = spliced.text;
     pulled.inPlace &&= spliced.inPlace;
     pulled.objects.push({
@@ -232,7 +266,9 @@ async function madeOnTop(
     rows.set(row.uuid, row);
     onTree.add(row.uuid);
   };
-  const fresh = (kind: ObjectKind) => live.listed[kind].filter((r) => !known(r.uuid));
+  // Pull-request previews (`preview`) sit on the tree too, but they are not anyone's new work.
+  const fresh = (kind: ObjectKind) =>
+    live.listed[kind].filter((r) => !known(r.uuid) && !isPreviewCopy(kind, r));
   for (const row of fresh('dataset')) {
     const raw = await read('dataset', row);
     const database = (raw?.database as { id?: number; uuid?: string } | undefined) ?? {};
@@ -264,6 +300,15 @@ async function madeOnTop(
     })),
     warnings: converted.warnings,
   };
+}
+
+/**
+ * A preview copy, by the name `preview` gives it: `[PR 12] …` titles, `pr_12_…` dataset tables. (A
+ * dataset of someone's own named like that is left out too; `import` still brings it in.)
+ */
+function isPreviewCopy(kind: ObjectKind, row: ListedObject): boolean {
+  if (kind === 'dataset') return /^pr_\d+_/.test(row.name);
+  return /^\[(PR \d+|preview [a-z0-9-]+)\] /.test(row.name);
 }
 
 /** The uuids of the charts a dashboard's position places (by uuid, or by chart id). */

@@ -38,6 +38,10 @@ export async function pushProposal(repoDir: string, options: ProposalCommit): Pr
   const base = (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
   if (base === 'HEAD')
     throw new GitError('HEAD is detached; check out the branch the proposal should be merged into.');
+  if (base === options.branch)
+    throw new GitError(
+      `The checkout is on the proposal branch ${options.branch} itself; check out the branch it should be merged into.`,
+    );
   await git.checkout(['-B', options.branch]);
   try {
     await options.write();
@@ -60,10 +64,20 @@ export async function pushProposal(repoDir: string, options: ProposalCommit): Pr
         (await parent(remoteSha)) === (await parent(commit))
       )
         return { action: 'unchanged', base, commit: remoteSha };
-      const email = (await git.raw(['log', '-1', '--format=%ae', remoteSha])).trim();
-      if (email !== options.author.email)
+      // Only a branch that is exactly one commit of this tool's, authored and committed by it, on top
+      // of what it proposes into, is rebuilt: anything else has someone's work in it.
+      const [author, committer] = (await git.raw(['log', '-1', '--format=%ae%n%ce', remoteSha]))
+        .trim()
+        .split('\n');
+      const parentOfRemote = await parent(remoteSha);
+      const common = await git
+        .raw(['merge-base', parentOfRemote, 'HEAD'])
+        .then((t) => t.trim())
+        .catch(() => '');
+      const onBase = common === parentOfRemote;
+      if (author !== options.author.email || committer !== options.author.email || !onBase)
         throw new GitError(
-          `${options.remote}/${options.branch} has a commit by ${email}, not by this tool: merge or close that pull request (or delete the branch) before proposing again.`,
+          `${options.remote}/${options.branch} has work that is not this tool's (its last commit is by ${author ?? '?'}, committed by ${committer ?? '?'}${onBase ? '' : ', not on top of this branch'}): merge or close that pull request (or delete the branch) before proposing again.`,
         );
     }
     await git.push(options.remote, `${commit}:refs/heads/${options.branch}`, [

@@ -1,4 +1,5 @@
 import { composeBody, markerFor } from './body.js';
+import { GitHubError } from './errors.js';
 import { driftFingerprint } from './drift-issue.js';
 import type { GitHubPort, PullRequest } from './port.js';
 
@@ -41,6 +42,10 @@ export async function syncProposal(github: GitHubPort, input: ProposalInput): Pr
     .join('\n');
   const body = composeBody(marker, input.content, footer);
   const open = await github.findOpenPull(input.head);
+  if (open && open.base !== input.base)
+    throw new GitHubError(
+      `The open proposal #${open.number} merges into ${open.base}, and this run proposes into ${input.base}: run it from ${open.base}, or close #${open.number}.`,
+    );
   if (!open) {
     const pull = await github.createPull({ title: input.title, body, head: input.head, base: input.base });
     return { action: 'opened', pull };

@@ -8,13 +8,15 @@ import type { ChartSpec, DashboardSpec, DatasetSpec } from '../schema/index.js';
 /** Namespace of preview uuids: a copy's uuid is derived from the preview id and the original's uuid. */
 const PREVIEW_NAMESPACE = '0b5e7d7c-3f0e-4b8e-9a53-6c1f2a4d9e21';
 
-const PREVIEW_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+// Lower case, digits and `-` only: slugs and table names are made from it, and two ids that differed
+// only in case or in `-`/`_` would make the same ones.
+const PREVIEW_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 /** The problem with a preview id, or undefined when it is fine (it names znodes, slugs and tables). */
 export function checkPreviewId(id: string): string | undefined {
   return PREVIEW_ID.test(id)
     ? undefined
-    : `--id ${JSON.stringify(id)}: a preview id is 1 to 40 letters, digits, - and _ (a pull request number, say)`;
+    : `--id ${JSON.stringify(id)}: a preview id is 1 to 40 lower-case letters, digits and - (a pull request number, say)`;
 }
 
 export function previewUuid(id: string, uuid: string): string {
@@ -46,8 +48,13 @@ export function titlePrefix(id: string): string {
   return /^\d+$/.test(id) ? `[PR ${id}] ` : `[preview ${id}] `;
 }
 
-const slugPrefix = (id: string) => `pr-${id.toLowerCase().replace(/_/g, '-')}-`;
-const tablePrefix = (id: string) => `pr_${id.toLowerCase().replace(/-/g, '_')}_`;
+const slugPrefix = (id: string) => `pr-${id}-`;
+const tablePrefix = (id: string) => `pr_${id.replace(/-/g, '_')}_`;
+
+/** A table reference as SQL: plain names as they are (engines fold case and quote differently). */
+function tableRef(parts: readonly string[]): string {
+  return parts.map((p) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p) ? p : `"${p.replace(/"/g, '""')}"`)).join('.');
+}
 
 /**
  * The preview of a change: `touched` are the `kind/name` keys the change creates or updates in this
@@ -113,6 +120,18 @@ export function previewSet(
 }
 
 function copyOf(o: AnyDesired, uuid: string, id: string, renamed: ReadonlyMap<string, string>): AnyDesired {
+  const copy = copyOfSpec(o, uuid, id, renamed);
+  // A copy is never protected: --destroy must be able to delete it whatever the original says.
+  delete (copy.spec as { protected?: boolean }).protected;
+  return copy;
+}
+
+function copyOfSpec(
+  o: AnyDesired,
+  uuid: string,
+  id: string,
+  renamed: ReadonlyMap<string, string>,
+): AnyDesired {
   const prefix = titlePrefix(id);
   const dataset = (name: string) => renamed.get(name) ?? name;
   switch (o.kind) {
@@ -146,13 +165,13 @@ function copyOf(o: AnyDesired, uuid: string, id: string, renamed: ReadonlyMap<st
     case 'dataset': {
       // Superset keeps one dataset per table: the copy reads the same table through its own SQL.
       const table = o.spec.table_name ?? o.name;
-      const source = [o.spec.schema, table].filter(Boolean).map((p) => `"${String(p).replace(/"/g, '""')}"`);
+      const source = tableRef([o.spec.schema, table].filter((p): p is string => Boolean(p)));
       const name = dataset(o.name);
       const spec: DatasetSpec = {
         ...o.spec,
         name,
         table_name: tablePrefix(id) + table,
-        sql: o.spec.sql ?? `SELECT * FROM ${source.join('.')}`,
+        sql: o.spec.sql ?? `SELECT * FROM ${source}`,
       };
       delete (spec as { uuid?: string }).uuid;
       return { ...o, name, uuid, spec };

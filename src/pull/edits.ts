@@ -1,6 +1,7 @@
 // Which keys of a YAML file to change so that it says what Superset now has: the smallest set of edits
 // that makes the planner's attributes equal to the live ones. Pure: no IO.
 import { canonicalJson, type Json } from '../model/canonical.js';
+import { isSecretKey, secretLeaves, stringLeaves, uriSecrets } from '../model/secrets.js';
 import { findTemplateRefs } from '../model/template.js';
 
 export type EditPath = (string | number)[];
@@ -17,8 +18,29 @@ export interface EditPlan {
   edits: Edit[];
   /** Differences at a value written with `${var.*}` or `${env.*}`: reported, never overwritten. */
   fromVariables: { path: EditPath; file: Json | null; live: Json | null }[];
+  /**
+   * Edits pull must not write, with why: a new `name` (the object's identity in YAML: references and
+   * derived uuids hang on it) and values that hold a credential (never copied into a file).
+   */
+  withheld: { path: EditPath; why: string }[];
   /** The file's value, variables substituted, with the edits made: what the planner will see. */
   after: Json;
+}
+
+/** Why pull must not write this edit, if it must not (see EditPlan.withheld). */
+export function withholdReason(edit: Edit): string | undefined {
+  if (edit.path.length === 1 && edit.path[0] === 'name')
+    return 'renamed in Superset; a name is what the YAML refers to it by: rename it in git by hand';
+  if (edit.op !== 'set') return undefined;
+  const key = edit.path[edit.path.length - 1];
+  const strings = stringLeaves(edit.value).map((l) => l.text);
+  if (
+    (typeof key === 'string' && isSecretKey(key)) ||
+    secretLeaves(edit.value).length > 0 ||
+    strings.some((text) => uriSecrets(text).some((u) => !u.masked))
+  )
+    return 'holds a credential, which is never written into a file: set it by hand as ${env.NAME}';
+  return undefined;
 }
 
 type Obj = Record<string, Json>;
@@ -64,7 +86,9 @@ export function hasReference(value: Json | undefined): boolean {
 
 /** Superset's strings are literal: a `${` in one is written `$${`, so it is not read as a reference. */
 export function escapeReferences(value: Json): Json {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$$${');
+  // What reads as a reference is `${`, up to the first `}`: that is what gets the extra `$` (a `${`
+  // no `}` closes is literal already).
+  if (typeof value === 'string') return value.replace(/\$\{[^}]*\}/g, (ref) => `$${ref}`);
   if (Array.isArray(value)) return value.map(escapeReferences);
   if (isObj(value))
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeReferences(v)]));
@@ -136,9 +160,16 @@ export function planEdits(
       v.live === null ? { op: 'delete', path: v.path } : { op: 'set', path: v.path, value: v.live };
     return differs(applyEdits(resolved, [...edits, edit])) !== target;
   });
+  const withheld: EditPlan['withheld'] = [];
+  const kept = edits.filter((e) => {
+    const why = withholdReason(e);
+    if (why) withheld.push({ path: e.path, why });
+    return !why;
+  });
   return {
-    edits: edits.map((e) => (e.op === 'set' ? { ...e, value: escapeReferences(e.value) } : e)),
+    edits: kept.map((e) => (e.op === 'set' ? { ...e, value: escapeReferences(e.value) } : e)),
     fromVariables: needed,
-    after: applyEdits(resolved, edits),
+    withheld,
+    after: applyEdits(resolved, kept),
   };
 }

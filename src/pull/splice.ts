@@ -101,6 +101,16 @@ class Escalate extends Error {
  * (or an edit cannot be made in place), the file is written whole through the yaml Document instead.
  */
 export function spliceYaml(text: string, edits: readonly Edit[]): SpliceResult {
+  // A byte-order mark and CRLF line ends are kept: the edit is made on the plain text and they are
+  // put back (only when every line ends in CRLF; a file that mixes them is edited as it is).
+  const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const body = bom ? text.slice(1) : text;
+  const crlf = body.includes('\r\n') && !/(^|[^\r])\n/.test(body);
+  const result = spliceLf(crlf ? body.replace(/\r\n/g, '\n') : body, edits);
+  return { ...result, text: bom + (crlf ? result.text.replace(/\n/g, '\r\n') : result.text) };
+}
+
+function spliceLf(text: string, edits: readonly Edit[]): SpliceResult {
   const doc = parseDocument(text, { keepSourceTokens: false });
   const before = doc.toJS() as Json;
   const target = applyEdits(before, edits);
@@ -125,13 +135,27 @@ function holds(text: string, target: Json): boolean {
 }
 
 function splice(text: string, doc: Document, edits: readonly Edit[], target: Json): string | null {
+  // Maps whose every key goes: rewritten whole (as `{}`), since deleting each key's lines would leave
+  // a null behind.
+  const deletes = new Map<string, number>();
+  for (const e of edits)
+    if (e.op === 'delete') {
+      const key = JSON.stringify(e.path.slice(0, -1));
+      deletes.set(key, (deletes.get(key) ?? 0) + 1);
+    }
+  const emptied = new Set(
+    [...deletes].flatMap(([key, n]) => {
+      const node = doc.getIn(JSON.parse(key) as EditPath, true) as Node | undefined;
+      return isMap(node) && node.items.length <= n ? [key] : [];
+    }),
+  );
   const splices: Splice[] = [];
   edits.forEach((edit, seq) => {
     let path = edit.path;
     for (;;) {
       try {
         splices.push({
-          ...spliceFor(text, doc, path, path === edit.path ? edit : replace(path, target)),
+          ...spliceFor(text, doc, path, path === edit.path ? edit : replace(path, target), emptied),
           seq,
           path,
         });
@@ -170,7 +194,13 @@ function replace(path: EditPath, target: Json): Edit {
 }
 
 /** The text change for one edit, or Escalate to the nearest value that can be rewritten whole. */
-function spliceFor(text: string, doc: Document, path: EditPath, edit: Edit): Omit<Splice, 'seq' | 'path'> {
+function spliceFor(
+  text: string,
+  doc: Document,
+  path: EditPath,
+  edit: Edit,
+  emptied: ReadonlySet<string>,
+): Omit<Splice, 'seq' | 'path'> {
   const parentPath = path.slice(0, -1);
   const key = path[path.length - 1] as string | number;
   // A value inside a flow collection (`[a, b]`, `{a: 1}`) is rewritten with that whole collection.
@@ -204,7 +234,12 @@ function spliceFor(text: string, doc: Document, path: EditPath, edit: Edit): Omi
     // A deleted key takes its whole lines with it; the first key of a `- key: ...` item, or a map's
     // last key, rewrite what holds them instead.
     const from = lineStart(text, keyStart);
-    if (text.slice(from, keyStart).trim() !== '' || parent.items.length === 1) throw up();
+    if (
+      text.slice(from, keyStart).trim() !== '' ||
+      parent.items.length === 1 ||
+      emptied.has(JSON.stringify(parentPath))
+    )
+      throw up();
     return { start: from, end: newline ? end : Math.min(text.length, lineEnd(text, end) + 1), text: '' };
   }
   if (edit.op !== 'set') throw up();

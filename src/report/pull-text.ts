@@ -41,8 +41,15 @@ export function renderPull(result: PullResult, written: boolean, created: readon
     lines.push('', 'Not written: these differ from a variable; edit the environment file instead:');
     for (const v of result.fromVariables)
       lines.push(
-        `  ${v.file}: ${v.kind} ${json(v.name)} ${v.attribute}: YAML gives ${json(v.yaml)}, Superset has ${json(v.live)}`,
+        v.secret
+          ? `  ${v.file}: ${v.kind} ${json(v.name)} ${v.attribute}: differs from what an \${env.*} variable gives (values not shown)`
+          : `  ${v.file}: ${v.kind} ${json(v.name)} ${v.attribute}: YAML gives ${json(v.yaml)}, Superset has ${json(v.live)}`,
       );
+  }
+  if (result.withheld.length) {
+    lines.push('', 'Not written:');
+    for (const w of result.withheld)
+      lines.push(`  ${w.file}: ${w.kind} ${json(w.name)} ${w.attribute}: ${w.why}`);
   }
   if (result.inexact.length) {
     lines.push('', 'Still different after the edits (the YAML cannot say what Superset has):');
@@ -112,11 +119,18 @@ export function proposalMarkdown(environment: string, result: PullResult, driftM
       ),
       '',
     );
+  if (result.withheld.length)
+    lines.push(
+      '**Not pulled** (values are not shown):',
+      ...result.withheld.map((w) => `- \`${w.file}\` ${w.kind} ${json(w.name)} \`${w.attribute}\`: ${w.why}`),
+      '',
+    );
   if (result.fromVariables.length)
     lines.push(
       '**Not pulled: these differ from a variable** (edit the environment file):',
       ...result.fromVariables.map(
-        (v) => `- \`${v.file}\` ${v.kind} ${json(v.name)} \`${v.attribute}\`: Superset has ${json(v.live)}`,
+        (v) =>
+          `- \`${v.file}\` ${v.kind} ${json(v.name)} \`${v.attribute}\`${v.secret ? ' (from an environment variable; values not shown)' : `: Superset has ${json(v.live)}`}`,
       ),
       '',
     );

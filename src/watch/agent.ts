@@ -313,7 +313,10 @@ export class WatchAgent {
     const started = Date.now();
     try {
       const outcome = await propose(due.targets);
-      this.lastProposal = due.signature;
+      // Nothing proposed (the checkout behind, the edits pending in git): looked at again in a minute,
+      // not remembered as proposed.
+      if (outcome.action === 'nothing') this.proposeBackoffUntil = Date.now() + 60_000;
+      else this.lastProposal = due.signature;
       this.emit({
         event: 'propose-done',
         action: outcome.action,

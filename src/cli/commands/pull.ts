@@ -27,6 +27,8 @@ export async function pullCommand(options: PullCommandOptions, out: Output): Pro
       targets: options.target ?? [],
       includeUnmanaged: options.includeUnmanaged ?? false,
     });
+    // Every text is screened for secrets before the first is written: all files or none.
+    for (const f of result.files) out.screen?.check(f.text, f.file);
     if (!options.dryRun)
       for (const f of result.files)
         writeScreened(out, f.file, f.text, (_file, text) => writeFileSync(f.absolute, text));

@@ -155,11 +155,18 @@ function proposer(
 ): Proposer {
   return async (targets) => {
     const project = await loadProject(options.dir, options.env);
+    // The agent names objects as the registry's snapshot does; the checkout may be behind it.
+    const here = new Set(project.objects.map((o) => `${o.kind}/${o.name}`));
+    const known = targets.filter((t) => here.has(t));
+    if (!known.length) {
+      emit({ event: 'propose-nothing', targets, reason: `the checkout in ${options.dir} has none of them` });
+      return { action: 'nothing', lines: [] };
+    }
     const outcome = await runPropose(project, services, {
       github,
       remote: options.remote,
       author: proposalAuthor(process.env),
-      targets,
+      targets: known,
       ...(runUrl(process.env) ? { runUrl: runUrl(process.env) } : {}),
     });
     if (outcome.action === 'nothing') emit({ event: 'propose-nothing', targets });

@@ -257,7 +257,7 @@ describe('.github workflows', () => {
     ]);
   });
 
-  it('previews a pull request from its own branch without database passwords or the record key, and removes it on close from the base', () => {
+  it('previews a pull request from its own branch without database passwords, and removes it on close from the base', () => {
     const on = (workflows.get('pull-request.yml') as { on: { pull_request: { types: string[] } } }).on;
     expect(on.pull_request.types).toContain('closed');
     const jobs = jobsOf('pull-request.yml');
@@ -268,7 +268,8 @@ describe('.github workflows', () => {
     const run = preview.steps?.find((s) => s.run?.includes('"$CLI" preview'));
     expect(run?.run).toContain('--id "$PR"');
     expect(run?.run).toContain('--out preview.md');
-    expect(Object.keys(run?.env ?? {})).not.toContain('SUPERSET_GITOPS_RECORD_KEY');
+    // The key that signs the preview's records is the one --destroy verifies them with.
+    expect(run?.env?.SUPERSET_GITOPS_RECORD_KEY).toBe('${{ secrets.SUPERSET_GITOPS_RECORD_KEY }}');
     const upload = preview.steps?.find((s) => s.uses?.startsWith('actions/upload-artifact@')) as Step & {
       with?: Record<string, unknown>;
     };
@@ -279,6 +280,8 @@ describe('.github workflows', () => {
       with?: Record<string, unknown>;
     };
     expect(checkout.with?.ref).toBe('${{ github.event.pull_request.base.sha }}');
+    const destroyRun = destroy.steps?.find((s) => s.run?.includes('--destroy'));
+    expect(destroyRun?.env?.SUPERSET_GITOPS_RECORD_KEY).toBe('${{ secrets.SUPERSET_GITOPS_RECORD_KEY }}');
     expect(
       destroy.steps?.some((s) =>
         s.run?.includes('"$CLI" preview --env "$PREVIEW_ENVIRONMENT" --id "$PR" --destroy'),

@@ -64,11 +64,19 @@ describe('previewSet', () => {
   });
 
   it('a changed dataset becomes a copy on the same table (Superset keeps one dataset per table)', () => {
-    const set = previewSet(tree, new Set(['dataset/orders', 'dataset/people']), 'feat-x');
+    const set = previewSet(
+      [...tree, obj('dataset', 'odd', { database: 'wh', schema: 'Sales Data', table_name: 'Order "lines"' })],
+      new Set(['dataset/orders', 'dataset/people', 'dataset/odd']),
+      'feat-x',
+    );
+    // Names that need quoting are quoted; plain ones are left as they are (engines fold case differently).
+    expect(set.objects.find((o) => o.name === '[preview feat-x] odd')?.spec).toMatchObject({
+      sql: 'SELECT * FROM "Sales Data"."Order ""lines"""',
+    });
     const orders = set.objects.find((o) => o.name === '[preview feat-x] orders');
     expect(orders?.spec).toMatchObject({
       table_name: 'pr_feat_x_orders',
-      sql: 'SELECT * FROM "public"."orders"',
+      sql: 'SELECT * FROM public.orders',
       schema: 'public',
     });
     expect(set.objects.find((o) => o.name === '[preview feat-x] people')?.spec).toMatchObject({
@@ -117,10 +125,10 @@ describe('previewSet', () => {
     expect(previewUuid('1', uuid)).not.toBe(uuid);
   });
 
-  it.each(['', '../x', 'a b', 'x'.repeat(41), '-1'])('refuses the id %j', (id) => {
+  it.each(['', '../x', 'a b', 'x'.repeat(41), '-1', 'Feat', 'a_b'])('refuses the id %j', (id) => {
     expect(checkPreviewId(id)).toMatch(/preview id/);
   });
-  it.each(['1', '123', 'feat-x_2'])('accepts the id %j', (id) => expect(checkPreviewId(id)).toBeUndefined());
+  it.each(['1', '123', 'feat-x-2'])('accepts the id %j', (id) => expect(checkPreviewId(id)).toBeUndefined());
 });
 
 describe('the preview comment section', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, type Json } from '../../../src/model/canonical.js';
+import { substituteVariables } from '../../../src/environment/resolve.js';
 import { applyEdits, planEdits, type Edit } from '../../../src/pull/edits.js';
 
 // A stand-in for the planner: compares `title` and `params` only, a missing row_limit means 10000, and a
@@ -78,5 +79,53 @@ describe('planEdits', () => {
       { op: 'set', path: ['params', 'b', 1], value: 5 },
     ]);
     expect(applyEdits(file, planEdits(file, file, live, always).edits)).toEqual(live);
+  });
+
+  it('never writes a new name, nor a value that holds a credential; says why', () => {
+    const file = { kind: 'database', name: 'wh', sqlalchemy_uri: 'postgresql://u@h/db', extra: {} } as Json;
+    const live = {
+      kind: 'database',
+      name: 'Warehouse (renamed)',
+      sqlalchemy_uri: 'postgresql://u@h/db?sslmode=require&access_token=s3cr3t',
+      extra: { engine_params: { connect_args: { password: 'hunter2' } } },
+    } as Json;
+    const plan = planEdits(file, file, live, (v) => canonicalJson(v) + canonicalJson(live));
+    expect(plan.edits).toEqual([]);
+    expect(plan.withheld.map((w) => [w.path.join('.'), w.why.split(';')[0]])).toEqual([
+      ['name', 'renamed in Superset'],
+      [
+        'sqlalchemy_uri',
+        'holds a credential, which is never written into a file: set it by hand as ${env.NAME}',
+      ],
+      [
+        'extra.engine_params',
+        'holds a credential, which is never written into a file: set it by hand as ${env.NAME}',
+      ],
+    ]);
+    expect(JSON.stringify(plan)).not.toContain('s3cr3t');
+    expect(JSON.stringify(plan)).not.toContain('hunter2');
+    // A URI with Superset's mask is no credential.
+    const masked = {
+      ...(live as object),
+      name: 'wh',
+      extra: {},
+      sqlalchemy_uri: 'postgresql://u:XXXXXXXXXX@h/db',
+    } as Json;
+    expect(planEdits(file, file, masked, (v) => canonicalJson(v) + canonicalJson(masked)).edits).toEqual([
+      { op: 'set', path: ['sqlalchemy_uri'], value: 'postgresql://u:XXXXXXXXXX@h/db' },
+    ]);
+  });
+
+  it.each([
+    ['Cost in ${currency}', 'Cost in $${currency}'],
+    ['open ${ and ${x}', 'open $${ and ${x}'],
+    ['unclosed ${x', 'unclosed ${x'],
+    ['already $${x}', 'already $$${x}'],
+  ])("writes Superset's %j so that it reads back the same: %j", (text, written) => {
+    const file = { kind: 'chart', name: 'A' };
+    const live = { kind: 'chart', name: 'A', title: text };
+    const plan = planEdits(file, file, live, differs(live));
+    expect(plan.edits).toEqual([{ op: 'set', path: ['title'], value: written, after: 'name' }]);
+    expect(substituteVariables(written, {})).toBe(text);
   });
 });

@@ -174,4 +174,16 @@ describe('spliceYaml: the smallest text change', () => {
       expect((parse(result.text) as { description: string }).description).toBe(value);
     }
   });
+
+  it('keeps CRLF line ends and a byte-order mark', () => {
+    const text = '\uFEFFkind: chart\r\nname: A # n\r\nparams:\r\n  row_limit: 5\r\n';
+    const result = spliceYaml(text, [
+      { op: 'set', path: ['params', 'row_limit'], value: 6 },
+      { op: 'set', path: ['title'], value: 'T', after: 'name' },
+    ]);
+    expect(result).toEqual({
+      text: '\uFEFFkind: chart\r\nname: A # n\r\ntitle: T\r\nparams:\r\n  row_limit: 6\r\n',
+      inPlace: true,
+    });
+  });
 });

@@ -2,6 +2,8 @@
 // recording GitHub server: the first run pushes the branch and opens one pull request; a second run
 // with no new edit makes no request that writes and pushes nothing; a new edit updates the same one.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubProposeCommand } from '../../../src/cli/commands/github.js';
 import type { Output } from '../../../src/cli/output.js';
@@ -120,5 +122,30 @@ describe('github propose', () => {
     expect(git(origin, 'diff', 'main', head, '--', `metadata/${fx.files.chart}`)).toContain(
       '+  row_limit: 33',
     );
+  });
+
+  it("never overwrites someone's commit on the proposal branch, and leaves the checkout as it was", async () => {
+    // A reviewer pushes a fix onto the proposal branch.
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'propose-reviewer-'));
+    try {
+      git(other, 'clone', '-q', '--branch', branch(), origin, 'repo');
+      const repo = path.join(other, 'repo');
+      const file = path.join(repo, 'metadata', fx.files.chart);
+      fs.writeFileSync(file, `${fs.readFileSync(file, 'utf8')}# reviewed\n`);
+      git(repo, '-c', 'user.name=Bea', '-c', 'user.email=bea@example.com', 'commit', '-qam', 'review fix');
+      git(repo, 'push', '-q', 'origin', branch());
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+    const pushed = remoteHead();
+    await editChart({ description: 'Edited once more' });
+    const requests = github.requests.length;
+    await expect(propose()).rejects.toThrow(
+      /has work that is not this tool's \(its last commit is by bea@example.com/,
+    );
+    expect(remoteHead()).toBe(pushed);
+    expect(github.requests.length).toBe(requests);
+    expect(git(fx.dir, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(git(fx.dir, 'status', '--porcelain')).toBe('');
   });
 });

@@ -218,48 +218,47 @@ export async function destroyPreview(
 ): Promise<{ deleted: number; found: boolean }> {
   const id = checkedId(options.id);
   const env = previewEnvironment(project.env, id);
+  // One plain session for what the registry does not do: whether the preview exists (opening its
+  // registry would make it), and removing it at the end.
   const zk = await rawClient(env);
   try {
     if (!(await zk.exists(env.zookeeper.root))) return { deleted: 0, found: false };
+    const services = await connectServices(env, undefined, options.screen ? { screen: options.screen } : {});
+    let deleted: number;
+    try {
+      const notices: string[] = [];
+      const run = await runApply([], services, {
+        environment: project.env.name,
+        commit: options.commit,
+        lockTimeoutMs: options.lockTimeoutMs,
+        prune: true,
+        onNotice: (n) => notices.push(n),
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      });
+      if (run.outcome.failed)
+        throw new UserError(
+          `Destroying preview ${id} stopped: ${run.outcome.failed.error.message}; rerun it.`,
+        );
+      deleted = run.outcome.deleted;
+      // The registry goes only once it owns nothing: a record this run could not act on (not signed
+      // with this key, say) would otherwise leave its object in Superset with nothing to find it by.
+      const left = await services.registry.readAppliedState();
+      if (left.records.length || left.unreadable.length)
+        throw new UserError(
+          `Preview ${id}: ${deleted} object(s) deleted, but its registry still records ${left.records.length + left.unreadable.length} (${[
+            ...left.records.map((r) => `${r.kind} ${JSON.stringify(r.name)}`),
+            ...left.unreadable.map((u) => `${u.kind} ${u.uuid}`),
+          ].join(', ')}); its registry is kept.${notices.length ? ` ${notices.join(' ')}` : ''}`,
+          'preview-destroy',
+        );
+    } finally {
+      await services.close();
+    }
+    await deleteTree(zk, env.zookeeper.root);
+    return { deleted, found: true };
   } finally {
     zk.close();
   }
-  const services = await connectServices(env, undefined, options.screen ? { screen: options.screen } : {});
-  let deleted = 0;
-  try {
-    const notices: string[] = [];
-    const run = await runApply([], services, {
-      environment: project.env.name,
-      commit: options.commit,
-      lockTimeoutMs: options.lockTimeoutMs,
-      prune: true,
-      onNotice: (n) => notices.push(n),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-    });
-    if (run.outcome.failed)
-      throw new UserError(`Destroying preview ${id} stopped: ${run.outcome.failed.error.message}; rerun it.`);
-    deleted = run.outcome.deleted;
-    // The registry goes only once it owns nothing: a record this run could not act on (not signed
-    // with this key, say) would otherwise leave its object in Superset with nothing to find it by.
-    const left = await services.registry.readAppliedState();
-    if (left.records.length || left.unreadable.length)
-      throw new UserError(
-        `Preview ${id}: ${deleted} object(s) deleted, but its registry still records ${left.records.length + left.unreadable.length} (${[
-          ...left.records.map((r) => `${r.kind} ${JSON.stringify(r.name)}`),
-          ...left.unreadable.map((u) => `${u.kind} ${u.uuid}`),
-        ].join(', ')}); its registry is kept.${notices.length ? ` ${notices.join(' ')}` : ''}`,
-        'preview-destroy',
-      );
-  } finally {
-    await services.close();
-  }
-  const again = await rawClient(env);
-  try {
-    await deleteTree(again, env.zookeeper.root);
-  } finally {
-    again.close();
-  }
-  return { deleted, found: true };
 }
 
 /** A plain ZooKeeper session as the environment's writer, for what the registry does not do. */

@@ -62,6 +62,7 @@ export async function runPropose(
   const message = proposalMessage(project.env.name, result);
   const body = proposalMarkdown(project.env.name, result, driftAsMarkdown(report));
   for (const f of result.files) options.check?.(f.text, f.file);
+  for (const o of result.created) options.check?.(JSON.stringify(o.spec), `the new ${o.kind} file`);
   options.check?.(message, 'the commit message');
   options.check?.(body, 'the pull request description');
   const push = await pushProposal(repoDir, {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadProject } from '../../engine/project.js';
 import { proposalAuthor, runPropose } from '../../engine/propose-run.js';
 import { connectServices } from '../../engine/services.js';
@@ -9,7 +9,7 @@ import { octokitPort, type OctokitPortOptions } from '../../github/octokit.js';
 import type { GitHubPort } from '../../github/port.js';
 import { upsertStickyComment } from '../../github/sticky-comment.js';
 import { UserError } from '../../errors/user-error.js';
-import { writeScreened, type Output } from '../output.js';
+import type { Output } from '../output.js';
 
 type ProcessEnv = Record<string, string | undefined>;
 
@@ -122,8 +122,8 @@ export async function githubProposeCommand(
       author: proposalAuthor(env),
       includeUnmanaged: options.includeUnmanaged ?? false,
       ...(context.runUrl ? { runUrl: context.runUrl } : {}),
-      writeFile: (file, absolute, text) =>
-        writeScreened(out, file, text, () => writeFileSync(absolute, text)),
+      // Every file, the commit message and the description pass the screen before anything is written.
+      check: (text, where) => out.screen?.check(text, where),
     });
   } finally {
     await services.close();

@@ -5,7 +5,7 @@ import { loadProject } from '../../engine/project.js';
 import { runPull } from '../../engine/pull-run.js';
 import { connectServices } from '../../engine/services.js';
 import { renderPull } from '../../report/pull-text.js';
-import { writeScreened, type Output } from '../output.js';
+import type { Output } from '../output.js';
 
 export interface PullCommandOptions {
   env: string;
@@ -29,9 +29,8 @@ export async function pullCommand(options: PullCommandOptions, out: Output): Pro
     });
     // Every text is screened for secrets before the first is written: all files or none.
     for (const f of result.files) out.screen?.check(f.text, f.file);
-    if (!options.dryRun)
-      for (const f of result.files)
-        writeScreened(out, f.file, f.text, (_file, text) => writeFileSync(f.absolute, text));
+    for (const o of result.created) out.screen?.check(JSON.stringify(o.spec), `the new ${o.kind} file`);
+    if (!options.dryRun) for (const f of result.files) writeFileSync(f.absolute, f.text);
     const dryRun = options.dryRun ?? false;
     const created = (await writeObjects(project.metadataDir, result.created, { dryRun })).written;
     out.stdout(

@@ -90,7 +90,7 @@ export async function watchCommand(options: WatchOptions, out: Output): Promise<
     ...(options.healthHost !== undefined ? { healthHost: options.healthHost } : {}),
     ...(github
       ? {
-          propose: proposer(options, services, github, (event) => started.emit(event)),
+          propose: proposer(options, services, github, (event) => started.emit(event), out),
           proposeQuietMs: options.proposeQuiet * 1000,
         }
       : {}),
@@ -152,6 +152,7 @@ function proposer(
   services: Services,
   github: GitHubPort,
   emit: (event: AgentEvent) => void,
+  out: Output,
 ): Proposer {
   return async (targets) => {
     const project = await loadProject(options.dir, options.env);
@@ -167,6 +168,7 @@ function proposer(
       remote: options.remote,
       author: proposalAuthor(process.env),
       targets: known,
+      check: (text, where) => out.screen?.check(text, where),
       ...(runUrl(process.env) ? { runUrl: runUrl(process.env) } : {}),
     });
     if (outcome.action === 'nothing') emit({ event: 'propose-nothing', targets });

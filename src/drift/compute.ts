@@ -1,4 +1,4 @@
-import { MANAGED_FIELDS } from '../model/managed.js';
+import { isManagedField } from '../model/managed.js';
 import { diffAttributes } from '../plan/diff.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { DriftFinding, DriftReport, DriftWhere } from './types.js';
@@ -94,7 +94,7 @@ export function computeDrift(input: DriftInput): DriftReport {
       // Whether Superset shows the object as managed externally is the plan's business (an environment
       // with `mark_managed` re-marks it at the next apply), not a drift finding: drift compares what
       // the YAML says, and neither `is_managed_externally` nor `external_url` is in the YAML.
-      if ((MANAGED_FIELDS as readonly string[]).includes(change.path)) continue;
+      if (isManagedField(change.path)) continue;
       const where: DriftWhere = pending ? 'not-applied' : 'superset';
       findings.push({
         ...base(want, live),

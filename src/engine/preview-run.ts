@@ -3,6 +3,7 @@
 // exactly them; then PNGs of the changed charts and dashboards, copy and original side by side.
 import path from 'node:path';
 import { runDiff } from '../diff/run.js';
+import { slugify } from '../import/to-specs.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { UserError } from '../errors/user-error.js';
 import type { CommitInfo } from '../git/head.js';
@@ -160,12 +161,8 @@ async function locate(
   });
 }
 
-const fileSafe = (name: string) =>
-  name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 60) || 'object';
+/** A file name from an object's name (as `import` names its files). */
+const fileSafe = (name: string) => slugify(name, 'object').slice(0, 60);
 
 /** PNGs of each changed chart and dashboard: the copy, and the original where Superset has one. */
 async function screenshots(

@@ -11,7 +11,9 @@ import { objectKey, type AnyDesired, type AnySpec } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
 import { diffAttributes } from '../plan/diff.js';
 import type { Attributes } from '../plan/attributes.js';
-import { MANAGED_FIELDS } from '../model/managed.js';
+import { isManagedField } from '../model/managed.js';
+import { chartIdsUnder } from '../superset-map/layout-read.js';
+import { ROOT_ID } from '../superset-map/layout-types.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { getAt, planEdits, pathText, type Edit } from '../pull/edits.js';
 import { spliceYaml } from '../pull/splice.js';
@@ -226,7 +228,7 @@ export async function runPull(
 
 /** Attribute differences, less Superset's marking fields: the YAML never holds those (as in drift). */
 function differences(live: Attributes, desired: Attributes) {
-  return diffAttributes(live, desired).filter((c) => !(MANAGED_FIELDS as readonly string[]).includes(c.path));
+  return diffAttributes(live, desired).filter((c) => !isManagedField(c.path));
 }
 
 /**
@@ -283,8 +285,8 @@ async function madeOnTop(
   }
   for (const row of fresh('dashboard')) {
     const raw = await read('dashboard', row);
-    if (raw && placedCharts(raw.position_json, uuidById).some((u) => onTree.has(u)))
-      add('dashboard', row, raw);
+    const placed = raw ? chartIdsUnder(raw.position_json, ROOT_ID) : [];
+    if (raw && placed.some((id) => onTree.has(uuidById.get(`chart:${id}`) ?? ''))) add('dashboard', row, raw);
   }
   const taken = new Map<ObjectKind, Set<string>>(OBJECT_KINDS.map((k) => [k, new Set()]));
   for (const o of objects) taken.get(o.kind)?.add(o.name);
@@ -309,29 +311,4 @@ async function madeOnTop(
 function isPreviewCopy(kind: ObjectKind, row: ListedObject): boolean {
   if (kind === 'dataset') return /^pr_\d+_/.test(row.name);
   return /^\[(PR \d+|preview [a-z0-9-]+)\] /.test(row.name);
-}
-
-/** The uuids of the charts a dashboard's position places (by uuid, or by chart id). */
-function placedCharts(position: unknown, uuidById: ReadonlyMap<string, string>): string[] {
-  let nodes: unknown = position;
-  if (typeof position === 'string') {
-    try {
-      nodes = JSON.parse(position);
-    } catch {
-      return [];
-    }
-  }
-  if (!nodes || typeof nodes !== 'object') return [];
-  const out: string[] = [];
-  for (const node of Object.values(
-    nodes as Record<string, { type?: unknown; meta?: { uuid?: unknown; chartId?: unknown } }>,
-  )) {
-    if (node?.type !== 'CHART') continue;
-    const uuid =
-      typeof node.meta?.uuid === 'string'
-        ? node.meta.uuid
-        : uuidById.get(`chart:${String(node.meta?.chartId)}`);
-    if (uuid) out.push(uuid);
-  }
-  return out;
 }

@@ -26,6 +26,11 @@ export const MANAGED_ATTRIBUTE = 'is_managed_externally';
 /** Fields Superset keeps about external management; drift and import never compare or write them. */
 export const MANAGED_FIELDS = [MANAGED_ATTRIBUTE, 'external_url'] as const;
 
+/** Whether an attribute path is one of Superset's marking fields (which the YAML never holds). */
+export function isManagedField(path: string): boolean {
+  return (MANAGED_FIELDS as readonly string[]).includes(path);
+}
+
 /** The fields a create or update body (or a bulk-create bundle file) of a marked object carries. */
 export interface Marking {
   is_managed_externally: true;

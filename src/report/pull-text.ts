@@ -4,6 +4,10 @@ import { pathText, type Edit } from '../pull/edits.js';
 
 const json = (v: unknown) => JSON.stringify(v) ?? 'absent';
 
+/** `by Ana at 2026-…`, as much as Superset says. */
+const who = (by: string | null, on: string | null) =>
+  [by && `by ${by}`, on && `at ${on}`].filter(Boolean).join(' ');
+
 function editLine(edit: Edit): string {
   if (edit.op === 'delete') return `  - ${pathText(edit.path)}`;
   return `  ${edit.after !== undefined ? '+' : '~'} ${pathText(edit.path)}: ${json(edit.value)}`;
@@ -14,10 +18,8 @@ export function renderPull(result: PullResult, written: boolean, created: readon
   const lines: string[] = [];
   for (const f of result.files) {
     for (const o of f.objects) {
-      const who = [o.changedBy && `by ${o.changedBy}`, o.changedOn && `at ${o.changedOn}`].filter(Boolean);
-      lines.push(
-        `${f.file}: ${o.kind} ${json(o.name)}, changed in Superset${who.length ? ` ${who.join(' ')}` : ''}`,
-      );
+      const when = who(o.changedBy, o.changedOn);
+      lines.push(`${f.file}: ${o.kind} ${json(o.name)}, changed in Superset${when ? ` ${when}` : ''}`);
       lines.push(...o.edits.map(editLine));
     }
     if (!f.inPlace)
@@ -28,8 +30,8 @@ export function renderPull(result: PullResult, written: boolean, created: readon
       '',
       `Made in Superset, new to the tree (not owned yet: once merged, apply with --adopt):`,
       ...result.created.map((o) => {
-        const who = [o.changedBy && `by ${o.changedBy}`, o.changedOn && `at ${o.changedOn}`].filter(Boolean);
-        return `  ${o.kind} ${json(o.spec.name)}${who.length ? `, made ${who.join(' ')}` : ''}`;
+        const when = who(o.changedBy, o.changedOn);
+        return `  ${o.kind} ${json(o.spec.name)}${when ? `, made ${when}` : ''}`;
       }),
       ...created.map((f) => `  ${written ? 'wrote' : 'would write'} ${f}`),
     );
@@ -72,9 +74,6 @@ export function renderPull(result: PullResult, written: boolean, created: readon
   );
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 }
-
-const who = (by: string | null, on: string | null) =>
-  [by && `by ${by}`, on && `at ${on}`].filter(Boolean).join(' ');
 
 /** One line per object: the keys pulled, and who changed it in Superset when. */
 export function pulledLines(result: PullResult): string[] {

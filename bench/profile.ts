@@ -1,22 +1,26 @@
 // Where the time of a no-change apply of N objects goes: process start, module loading, reading,
 // YAML parsing, schema validation, rules, hashing, ZooKeeper and every Superset call.
 //
-//   npx tsx bench/profile.ts [N] [--first]   (default 1000; needs the services of `npm run demo` and `npm run build`)
+//   npx tsx bench/profile.ts [N] [--first | --change]   (default 1000; needs the services of `npm run demo` and `npm run build`)
 //
 // With --first, the first apply itself (from an empty registry) is run in this process and timed by
-// HTTP route and registry operation, and nothing else.
+// HTTP route and registry operation, and nothing else. With --change, every measured apply changes one
+// chart (its row_limit, a new value each time): exactly one write to Superset.
 //
 // Three views of the same run, after a first apply of generated content (bench/content.ts):
-//   1. the CLI as a user runs it (`node bin/superset-gitops.js apply`), wall time, and a V8 CPU profile
-//      of that process with its on-CPU time by area (by source file) and the time it spent waiting;
-//   2. process start and loading the CLI's modules, from `node -e 0` and `--version`;
+//   1. the CLI as a user runs it (`node bin/superset-gitops.js apply`, the bundle), wall time, and a V8
+//      CPU profile of the same run from the unbundled build (dist/cli/main.js, so that each sample
+//      names its source file) with its on-CPU time by area and the time it spent waiting;
+//   2. process start and loading the CLI's modules (the bundle), from `node -e 0` and `--version`;
 //   3. the same apply in this process, timed by phase: reading + parsing, schema validation + rules,
 //      and then the engine's ZooKeeper operations and HTTP requests by route (wall time, summed).
 import { spawnSync } from 'node:child_process';
+import { parseDocument } from 'yaml';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { readTree } from '../src/load/read-tree.js';
 import { passwordVariable } from '../src/superset-map/from-superset.js';
 import { validateTree } from '../src/validate/validate-tree.js';
@@ -32,6 +36,7 @@ const REPO = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(REPO, 'bin/superset-gitops.js');
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
 const FIRST = process.argv.includes('--first');
+const CHANGE = process.argv.includes('--change');
 const runId = `prof_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 const bundleDir = path.join(work, 'bundle');
@@ -116,6 +121,45 @@ function cpuAreas(file: string): { area: string; ms: number }[] {
   return [...totals.entries()].map(([area, t]) => ({ area, ms: t })).sort((a, b) => b.ms - a.ms);
 }
 
+// The files (and libraries) that took most of the on-CPU time outside our own areas, so the
+// "other" line of the table says what it is made of.
+function otherTop(file: string, count: number): { where: string; ms: number }[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  const other = AREAS[AREAS.length - 1]![0];
+  profile.samples.forEach((id, i) => {
+    const { url, functionName } = byId.get(id)!.callFrame;
+    if (AREAS.find(([, test]) => test(url, functionName))![0] !== other) return;
+    const lib = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+    const where =
+      lib ?? (url === '' ? `(native) ${functionName}` : url.replace(/^file:\/\/.*\/dist\//, 'dist/'));
+    totals.set(where, (totals.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals.entries()]
+    .map(([where, t]) => ({ where, ms: t }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
+}
+
+// --- the one change of --change ------------------------------------------------------------------------
+
+let changes = 0;
+/** With --change: gives the first chart file a new row_limit (a person's one-line edit). */
+function changeOne(): void {
+  if (!CHANGE) return;
+  const dir = path.join(metadataDir, 'charts');
+  const file = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()[0];
+  if (!file) throw new Error(`no chart file under ${dir}`);
+  const full = path.join(dir, file);
+  const doc = parseDocument(fs.readFileSync(full, 'utf8'));
+  doc.setIn(['params', 'row_limit'], 1000 + ++changes);
+  fs.writeFileSync(full, doc.toString());
+}
+
 // --- in-process phases ----------------------------------------------------------------------------------
 
 const registryTime: OperationTimes = new Map();
@@ -137,22 +181,45 @@ async function main(): Promise<void> {
   );
 
   // 1. The CLI as a user runs it.
+  const expected = CHANGE ? /0 created, 1 updated, 0 deleted/ : /0 created, 0 updated, 0 deleted/;
+  const what = CHANGE ? 'one-change' : 'no-change';
   const walls: number[] = [];
-  for (let i = 0; i < 3; i++) walls.push(timedRun([CLI, ...applyArgs], env).ms);
+  for (let i = 0; i < 3; i++) {
+    changeOne();
+    const r = timedRun([CLI, ...applyArgs], env);
+    if (!expected.test(r.out)) throw new Error(`not a ${what} apply:\n${r.out}`);
+    walls.push(r.ms);
+  }
   const profDir = path.join(work, 'cpu');
-  const profiled = timedRun(['--cpu-prof', '--cpu-prof-dir', profDir, CLI, ...applyArgs], env);
-  if (!/0 created, 0 updated, 0 deleted/.test(profiled.out))
-    throw new Error(`not a no-change apply:\n${profiled.out}`);
+  const unbundled = `import { main } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'dist/cli/main.js')).href)}; process.exitCode = await main(process.argv.slice(1));`;
+  // The parse cache is per parser build: one unbundled run first, so the profiled one finds it warm
+  // as the bundled runs did.
+  changeOne();
+  timedRun(['--input-type=module', '-e', unbundled, '--', ...applyArgs], env);
+  changeOne();
+  const profiled = timedRun(
+    ['--cpu-prof', '--cpu-prof-dir', profDir, '--input-type=module', '-e', unbundled, '--', ...applyArgs],
+    env,
+  );
+  if (!expected.test(profiled.out)) throw new Error(`not a ${what} apply:\n${profiled.out}`);
   console.log(
-    `\n1. no-change apply through the CLI: ${ms(median(walls))} wall (median of 3); with the CPU profiler ${ms(profiled.ms)}`,
+    `\n1. ${what} apply through the CLI: ${ms(median(walls))} wall (median of 3); unbundled with the CPU profiler ${ms(profiled.ms)}`,
   );
   const [profileFile] = fs.readdirSync(profDir);
   for (const { area, ms: t } of cpuAreas(path.join(profDir, profileFile!)))
     if (t >= 1) console.log(`   ${area.padEnd(58)} ${ms(t)}`);
+  console.log('   of "other", the most:');
+  for (const { where, ms: t } of otherTop(path.join(profDir, profileFile!), 12))
+    if (t >= 2) console.log(`      ${where.slice(0, 55).padEnd(55)} ${ms(t)}`);
 
   // 2. Process start and module loading.
   const bare = median(Array.from({ length: 5 }, () => timedRun(['-e', '0']).ms));
   const version = median(Array.from({ length: 5 }, () => timedRun([CLI, '--version']).ms));
+  const bundle = path.join(REPO, 'dist/bundle');
+  const applyChunk = /import\("\.\/(apply-[A-Za-z0-9]+\.js)"\)/.exec(
+    fs.readFileSync(path.join(bundle, 'main.js'), 'utf8'),
+  )?.[1];
+  if (!applyChunk) throw new Error('no apply chunk in dist/bundle/main.js (npm run build)');
   const modules = median(
     Array.from(
       { length: 5 },
@@ -160,7 +227,7 @@ async function main(): Promise<void> {
         timedRun([
           '--input-type=module',
           '-e',
-          `await import(${JSON.stringify(path.join(REPO, 'dist/cli/main.js'))}); await import(${JSON.stringify(path.join(REPO, 'dist/cli/commands/apply.js'))});`,
+          `await import(${JSON.stringify(path.join(bundle, 'main.js'))}); await import(${JSON.stringify(path.join(bundle, applyChunk))});`,
         ]).ms,
     ),
   );
@@ -186,11 +253,12 @@ async function main(): Promise<void> {
   eng.services.registry = timeRegistry(eng.services.registry, registryTime);
   try {
     eng.events.splice(0);
+    changeOne();
     started = performance.now();
     const r = await eng.apply();
     const applyMs = performance.now() - started;
-    if (r.result !== 'success' || r.plan.summary.noop !== N)
-      throw new Error(`not a no-change apply: ${JSON.stringify(r.plan.summary)}`);
+    if (r.result !== 'success' || r.plan.summary.noop !== (CHANGE ? N - 1 : N))
+      throw new Error(`not a ${what} apply: ${JSON.stringify(r.plan.summary)}`);
     console.log(`   engine apply (loads the tree again, plans, locks, records) ${ms(applyMs)}`);
     printEngineTimes(eng);
   } finally {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm ci` through the prepare script).
-import { main } from '../dist/cli/main.js';
+// Thin launcher: the compiled, bundled CLI lives in dist/bundle/ (built by `npm ci` through the
+// prepare script: tsc, then scripts/bundle.mjs).
+import { main } from '../dist/bundle/main.js';
 
 // A reader that stops early (`| head`) closes the pipe: that ends the output, it is not an error.
 for (const stream of [process.stdout, process.stderr]) {

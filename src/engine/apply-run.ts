@@ -11,7 +11,7 @@ import type { ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
 import { guardedPort } from './guarded-port.js';
-import { readOwnership, runPlan } from './plan-run.js';
+import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
 
@@ -131,6 +131,8 @@ export async function runApplyOf(
   const startedAt = new Date().toISOString();
   const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : undefined;
   checkPruneAllowed(services, options.prune);
+  // The login runs while the lock is taken and the registry read (a failure is the listing's to report).
+  services.port.signIn?.().catch(() => undefined);
   if (options.onLockWait) {
     const current = await services.registry.readLockHolder();
     if (current) options.onLockWait(holderSummary(current));
@@ -141,7 +143,21 @@ export async function runApplyOf(
     if (deadline !== undefined && Date.now() > deadline) throw new ApplyDeadlineError(options.timeoutMs ?? 0);
     await lock.fence();
   };
-  const registry = fencedRegistry(services.registry, fence);
+  // Every record this apply writes or forgets, so the bookkeeping need not read them all back.
+  const written = new Map<string, AppliedRecord | null>();
+  const fenced = fencedRegistry(services.registry, fence);
+  const registry: Registry = {
+    ...fenced,
+    recordApplied: async (record) => {
+      await fenced.recordApplied(record);
+      written.set(record.uuid, record);
+    },
+    forgetApplied: async (kind, uuid) => {
+      const gone = await fenced.forgetApplied(kind, uuid);
+      written.set(uuid, null);
+      return gone;
+    },
+  };
   try {
     const { objects, commit, snapshotId, note } = await decide(registry);
     const first = await runPlan(options.environment, objects, services, options);
@@ -159,7 +175,7 @@ export async function runApplyOf(
     const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
     const targeted = (options.targets?.length ?? 0) > 0;
     // The snapshot is written before the apply and named by `current` only once the apply finished.
-    const written =
+    const snapshot =
       snapshotId ??
       (targeted
         ? undefined
@@ -217,7 +233,7 @@ export async function runApplyOf(
     for (const n of await unmaskedByEngine(services, outcome, desired)) options.onNotice?.(n);
     const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
     const moveCurrent =
-      result === 'success' && !targeted && written !== undefined && snapshotId === undefined;
+      result === 'success' && !targeted && snapshot !== undefined && snapshotId === undefined;
     const message = [
       note,
       targeted ? `--target ${(options.targets ?? []).join(', ')}: current not moved` : '',
@@ -226,13 +242,27 @@ export async function runApplyOf(
       .filter(Boolean)
       .join(': ');
     const bookkeeping = async () => {
-      await recordChangedOn({ ...services, registry, port }, first.plan, outcome, first.live.full, hashes);
+      // The records as this apply leaves them: those read for the plan (the ones the tool trusts),
+      // then what it wrote or forgot.
+      const records = new Map(first.records.map((r) => [r.uuid, r]));
+      for (const [uuid, r] of written) {
+        if (r) records.set(uuid, r);
+        else records.delete(uuid);
+      }
+      await recordChangedOn(
+        { ...services, registry, port },
+        first.plan,
+        outcome,
+        first.live.full,
+        hashes,
+        records,
+      );
       await clearFindingsOf(registry, outcome);
       if (moveCurrent) {
         const before = await registry.readPointer();
         // Already there (an apply of the same commit and content): nothing to move or prune.
-        if (before?.snapshotId !== written) {
-          await registry.repoint(written, { expectCurrent: before?.snapshotId ?? null });
+        if (before?.snapshotId !== snapshot) {
+          await registry.repoint(snapshot, { expectCurrent: before?.snapshotId ?? null });
           await registry.pruneSnapshots();
         }
       }
@@ -263,7 +293,7 @@ export async function runApplyOf(
       plan: first.plan,
       outcome,
       result,
-      snapshotId: written ?? (await services.registry.readPointer())?.snapshotId ?? '',
+      snapshotId: snapshot ?? (await services.registry.readPointer())?.snapshotId ?? '',
     };
   } finally {
     // Unreachable ZooKeeper: the lock node is ephemeral and goes with the session, closed next.
@@ -298,6 +328,8 @@ async function recordChangedOn(
   outcome: ApplyOutcome,
   readInFull: ReadonlyMap<string, unknown>,
   hashes: ReadonlyMap<string, string>,
+  /** The records the tool trusts, by uuid; re-writing an untrusted one would sign it. */
+  records: ReadonlyMap<string, AppliedRecord>,
 ): Promise<void> {
   const written = new Set(
     outcome.done
@@ -310,8 +342,6 @@ async function recordChangedOn(
     .map((c) => c.uuid);
   const refresh = new Set([...written, ...noopRead]);
   if (refresh.size === 0) return;
-  // Only records the tool trusts are refreshed: re-writing an untrusted one would sign it.
-  const records = new Map((await readOwnership(services)).records.map((r) => [r.uuid, r]));
   const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
   for (const kind of kinds) {
     const mine = new Set(

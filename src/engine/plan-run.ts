@@ -1,4 +1,4 @@
-import { readLive, type LiveState } from '../live/read-live.js';
+import { listLive, readLive, type LiveState } from '../live/read-live.js';
 import type { ManagedSettings } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import type { AttributeOptions } from '../plan/attributes.js';
@@ -122,6 +122,8 @@ export interface PlanRun {
   entries: DesiredEntry[];
   applied: AppliedEntry[];
   untrusted: UntrustedRecord[];
+  /** The applied records behind `applied`, as read before the plan. */
+  records: AppliedRecord[];
   /** Things to say once (stderr): untrusted records, secrets that cannot be compared. */
   notices: string[];
 }
@@ -152,7 +154,11 @@ export async function runPlan(
     reuse?: ReadonlyMap<string, string>;
   },
 ): Promise<PlanRun> {
-  const { applied, untrusted } = await readOwnership(services);
+  // Superset is listed while the registry is read: neither waits on the other.
+  services.port.signIn?.().catch(() => undefined); // a failed login is reported by the listing
+  const kept = options.readAll ? undefined : services.listStore?.read();
+  const listing = listLive(services.port, kept);
+  const [{ applied, untrusted, records }] = await Promise.all([readOwnership(services), listing]);
   const entries = objects.map((o) => entryWithSecrets(o, services));
   if (options.targets?.length) {
     const known = [...entries, ...applied, ...untrusted.map((u) => u.record)].map(
@@ -162,10 +168,9 @@ export async function runPlan(
     if (unknown.length) throw new UserError(describeUnknownTargets(unknown), 'unknown-target');
   }
   // --read-all lists everything too; either way the listing is kept for the next run.
-  const kept = options.readAll ? undefined : services.listStore?.read();
   const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
-    ...(kept ? { kept } : {}),
+    listing,
   });
   if (live.listingChanged) services.listStore?.write(live.listed);
   // An object whose record is unreadable or not trusted is left alone, and the plan says why.
@@ -194,5 +199,5 @@ export async function runPlan(
       `No ${RECORD_KEY_VARIABLE}: a changed database secret is not detected (nothing stores it to compare with); apply with --rotate-secrets to send every secret.`,
     );
   }
-  return { plan, live, entries, applied, untrusted, notices };
+  return { plan, live, entries, applied, untrusted, records, notices };
 }

@@ -42,6 +42,28 @@ export interface ReadOptions {
    * listed in full only when Superset does not confirm them (see cached-list.ts).
    */
   kept?: KeptRows;
+  /** The listing, started earlier by `listLive` (a plan lists while it reads the registry). */
+  listing?: Promise<Listing>;
+}
+
+/** Every kind's rows, and whether they differ from the kept ones. */
+export interface Listing {
+  listed: Record<ObjectKind, ListedObject[]>;
+  listingChanged: boolean;
+}
+
+/** Lists every kind at once: the kept rows brought up to date when there are any, else in full. */
+export async function listLive(port: SupersetPort, kept?: KeptRows): Promise<Listing> {
+  const lists = await Promise.all(
+    OBJECT_KINDS.map((kind) =>
+      kept
+        ? listKind(port, kind, kept[kind])
+        : port.list(kind).then((rows) => ({ rows, full: true, changed: 0 })),
+    ),
+  );
+  const listed = {} as Record<ObjectKind, ListedObject[]>;
+  OBJECT_KINDS.forEach((kind, i) => (listed[kind] = lists[i]?.rows ?? []));
+  return { listed, listingChanged: lists.some((l) => l.full || l.changed > 0) };
 }
 
 /**
@@ -79,17 +101,7 @@ export async function readLive(
   attributeOptions: AttributeOptions,
   options: ReadOptions = {},
 ): Promise<LiveState> {
-  const listed = {} as Record<ObjectKind, ListedObject[]>;
-  const kept = options.kept;
-  const lists = await Promise.all(
-    OBJECT_KINDS.map((kind) =>
-      kept
-        ? listKind(port, kind, kept[kind])
-        : port.list(kind).then((rows) => ({ rows, full: true, changed: 0 })),
-    ),
-  );
-  OBJECT_KINDS.forEach((kind, i) => (listed[kind] = lists[i]?.rows ?? []));
-  const listingChanged = lists.some((l) => l.full || l.changed > 0);
+  const { listed, listingChanged } = await (options.listing ?? listLive(port, options.kept));
   const desiredByUuid = new Map(desired.map((d) => [d.uuid, d]));
   const appliedByUuid = new Map(applied.map((a) => [a.uuid, a]));
   const names = buildNameLookup(listed, new Map(desired.map((d) => [d.uuid, d.name])));

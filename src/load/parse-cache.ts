@@ -4,13 +4,13 @@
 // return a stale result. Only clean parses are kept, and only values JSON carries exactly; the YAML
 // document (for pointing at a line when a rule finds a problem) is parsed again on demand.
 // In the tool's cache folder (cache-folder.ts); a cache file that cannot be read is ignored.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheDir, writeCacheFile } from './cache-folder.js';
 import { fileURLToPath } from 'node:url';
-import { parseFile, type ParsedFile } from './parse-file.js';
+import { PARSER_MODULE_URL, parseFile, type ParsedFile } from './parse-file.js';
 import type { FileKind } from '../schema/index.js';
 
 interface Entry {
@@ -29,17 +29,12 @@ let parserId: string | undefined;
 /** This parser: its own code and the yaml package's version. */
 function parser(): string {
   if (parserId) return parserId;
-  const own = fileURLToPath(new URL('./parse-file.js', import.meta.url));
   const yaml = (createRequire(import.meta.url)('yaml/package.json') as { version: string }).version;
-  // dist/ has the .js; tests and tsx run the .ts next to this file.
-  let code: Buffer = Buffer.from('unknown');
-  for (const file of [own, own.replace(/\.js$/, '.ts')]) {
-    try {
-      code = readFileSync(file);
-      break;
-    } catch {
-      // not this one
-    }
+  let code: Buffer;
+  try {
+    code = readFileSync(fileURLToPath(PARSER_MODULE_URL));
+  } catch {
+    code = randomBytes(16); // the parser's code cannot be read: no earlier result is trusted
   }
   parserId = createHash('sha256').update(code).update(`yaml ${yaml}`).digest('hex').slice(0, 16);
   return parserId;

@@ -3,6 +3,13 @@ import { FILE_KINDS, type FileKind } from '../schema/index.js';
 import type { PathSegment, Problem } from '../model/problem.js';
 import { formatPath } from '../model/problem.js';
 
+/**
+ * The file this code is loaded from: src/load/parse-file.ts under tests, dist/load/parse-file.js, or
+ * the chunk of dist/bundle/ that holds it. The parse cache hashes it, so a change to the parser (or
+ * anything bundled with it) never reads an old result.
+ */
+export const PARSER_MODULE_URL = import.meta.url;
+
 /** One YAML file, parsed, with what is needed to point at any field in it. */
 export interface ParsedFile {
   file: string;

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter } from 'yaml';
 import { type ParsedFile } from './parse-file.js';
@@ -21,28 +22,28 @@ export async function readTree(
 ): Promise<ParsedFile[]> {
   const files = await listYamlFiles(dir);
   const cache = openParseCache(dir, env);
-  const parsed = await Promise.all(
-    files.map(async (file) => {
-      const shown = path.relative(cwd, file) || file;
-      try {
-        return cache.parse(shown, path.relative(dir, file), await readFile(file));
-      } catch (e) {
-        const problem = {
-          file: shown,
-          line: 1,
-          col: 1,
-          path: '',
-          rule: 'unreadable',
-          severity: 'error' as const,
-        };
-        return {
-          file: shown,
-          lineCounter: new LineCounter(),
-          problems: [{ ...problem, message: `The file could not be read: ${(e as Error).message}` }],
-        };
-      }
-    }),
-  );
+  // Read one after the other, without the event loop: for a thousand small files that is about
+  // 8 ms against 50 ms for as many concurrent promise reads (bench/profile.ts).
+  const parsed = files.map((file): ParsedFile => {
+    const shown = path.relative(cwd, file) || file;
+    try {
+      return cache.parse(shown, path.relative(dir, file), readFileSync(file));
+    } catch (e) {
+      const problem = {
+        file: shown,
+        line: 1,
+        col: 1,
+        path: '',
+        rule: 'unreadable',
+        severity: 'error' as const,
+      };
+      return {
+        file: shown,
+        lineCounter: new LineCounter(),
+        problems: [{ ...problem, message: `The file could not be read: ${(e as Error).message}` }],
+      };
+    }
+  });
   cache.save();
   return parsed;
 }

@@ -103,7 +103,8 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   });
   const now = options.now ?? Date.now;
   const authRequests = authCalls(executor, options.username, options.password);
-  executor.attach(new Auth(authRequests, cookies, redactor, log, () => now() / 1000));
+  const auth = new Auth(authRequests, cookies, redactor, log, () => now() / 1000);
+  executor.attach(auth);
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
 
@@ -167,6 +168,10 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     calls,
     baseUrl,
     capabilities,
+
+    async signIn() {
+      await auth.accessToken();
+    },
 
     list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };

@@ -1,31 +1,20 @@
 import { isSecretKey } from '../model/secrets.js';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
-import { FILE_KINDS, schemaDocument, type FileKind } from '../schema/index.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { FileKind } from '../schema/index.js';
 import { REPOSITORY_URL_PATTERN } from '../schema/environment.js';
 import { problemFor, type ParsedFile } from '../load/parse-file.js';
 import type { PathSegment, Problem } from '../model/problem.js';
 import { closestName } from '../model/suggest.js';
 
-// ajv-formats ships CommonJS; under NodeNext its default export is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+import * as generated from './validators.generated.js';
 
-let compiled: Record<FileKind, ValidateFunction> | undefined;
-
-function validators(): Record<FileKind, ValidateFunction> {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-  addFormats(ajv);
-  const out = {} as Record<FileKind, ValidateFunction>;
-  for (const kind of FILE_KINDS) out[kind] = ajv.compile(schemaDocument(kind));
-  compiled = out;
-  return out;
-}
+// Compiled from the schemas at build time (validator-source.ts), not at every start.
+const validators = generated as unknown as Record<FileKind, ValidateFunction>;
 
 /** Checks one parsed file against the JSON Schema of its kind; every problem, each at its field. */
 export function schemaCheck(parsed: ParsedFile): Problem[] {
   if (!parsed.kind || !parsed.value) return [];
-  const validate = validators()[parsed.kind];
+  const validate = validators[parsed.kind];
   if (validate(parsed.value)) return [];
   return collapse(validate.errors ?? []).map((err) => toProblem(parsed, err));
 }

@@ -1,5 +1,5 @@
 // The CLI as a separate process (`node bin/superset-gitops.js ...`), the way CI runs it. The build in
-// dist/ is refreshed first when a file under src/ is newer than it.
+// dist/bundle/ is refreshed first when a file under src/ is newer than it.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 export const REPO_DIR = path.resolve(import.meta.dirname, '../../..');
 const BIN = path.join(REPO_DIR, 'bin/superset-gitops.js');
-const BUILT = path.join(REPO_DIR, 'dist/cli/main.js');
+const BUILT = path.join(REPO_DIR, 'dist/bundle/main.js');
 
 export interface CliResult {
   code: number | null;
@@ -26,18 +26,16 @@ export interface CliProcess {
 let building: Promise<void> | undefined;
 
 /**
- * Compiles src/ to dist/ once per test file when src/ changed after the last build. Type errors are
- * the build's and typecheck's business (scripts/test.sh builds first); tsc emits regardless, so only
- * a build that wrote nothing fails here.
+ * Compiles and bundles src/ into dist/ once per test file when src/ changed after the last build.
+ * Type errors are the build's and typecheck's business (scripts/test.sh builds first); tsc emits
+ * regardless, so only a build that wrote nothing fails here.
  */
 export function ensureBuilt(): Promise<void> {
   building ??= (async () => {
     const builtAt = () => (fs.existsSync(BUILT) ? fs.statSync(BUILT).mtimeMs : 0);
     const before = builtAt();
     if (newestMtime(path.join(REPO_DIR, 'src')) <= before) return;
-    const output = await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], {
-      cwd: REPO_DIR,
-    }).then(
+    const output = await promisify(execFile)('npm', ['run', '-s', 'build'], { cwd: REPO_DIR }).then(
       () => '',
       (e: Error & { stdout?: string }) => e.stdout ?? e.message,
     );

@@ -262,7 +262,8 @@ export async function runApplyOf(
         const before = await registry.readPointer();
         // Already there (an apply of the same commit and content): nothing to move or prune.
         if (before?.snapshotId !== snapshot) {
-          await registry.repoint(snapshot, { expectCurrent: before?.snapshotId ?? null });
+          // Written by this apply under this lock: its manifest and objects are checked, not re-read.
+          await registry.repoint(snapshot, { expectCurrent: before?.snapshotId ?? null, shallow: true });
           await registry.pruneSnapshots();
         }
       }

@@ -33,8 +33,15 @@ export const SnapshotMetaSchema = Type.Object({
   objectCount: Count,
   contentHash: Hash,
   complete: Type.Boolean(),
+  /** 2: objects shared under objects/, a manifest under the snapshot; absent: objects under the snapshot. */
+  layout: Type.Optional(Type.Literal(2)),
 });
 export type SnapshotMeta = Static<typeof SnapshotMetaSchema>;
+
+/** One node of a snapshot's manifest: its objects, each with the sha256 of its stored bytes. */
+export const ManifestSchema = Type.Array(
+  Type.Object({ kind: Str, name: Str, uuid: Str, hash: Hash }, { additionalProperties: false }),
+);
 
 export const StoredObjectSchema = Type.Object({
   kind: Str,

@@ -2,8 +2,12 @@
 //
 // <root>                         e.g. /superset-gitops/prod
 //   current                      pointer: {snapshotId, commit, author, time, objectCount, contentHash}
-//   snapshots/<snapshotId>       meta: {commit, author, time, objectCount, contentHash, complete}
-//     <kind>/<name>~<uuid>       one object, canonical JSON {kind, name, uuid, body}
+//   snapshots/<snapshotId>       meta: {commit, author, time, objectCount, contentHash, complete, layout}
+//     manifest-<i>               its objects: [{kind, name, uuid, hash}], split under 512 KiB a node
+//     <kind>/<name>~<uuid>       (snapshots without `layout` only) one object, as under objects/
+//   objects/<kind>/<name>~<uuid>~<hash>
+//                                one object, canonical JSON {kind, name, uuid, body}; hash: sha256 of
+//                                those bytes. Shared by every snapshot whose manifest names it.
 //   applied/<kind>/<uuid>        what the tool owns: {kind, name, uuid, supersetId, hash, appliedAt, commit}
 //   lock/<uuid>-lock-<seq>       ephemeral sequential apply-lock contenders; data: the holder
 //   history/h-<seq>              persistent sequential apply results, newest N kept
@@ -38,7 +42,11 @@ export interface RegistryPaths {
   lock: string;
   history: string;
   drift: string;
+  objects: string;
   snapshot(id: string): string;
+  snapshotManifest(id: string, index: number): string;
+  objectKind(kind: string): string;
+  sharedObject(kind: string, name: string, uuid: string, hash: string): string;
   snapshotKind(id: string, kind: string): string;
   snapshotObject(id: string, kind: string, name: string, uuid: string): string;
   appliedKind(kind: string): string;
@@ -55,10 +63,15 @@ export function registryPaths(root: string): RegistryPaths {
     lock: `${root}/lock`,
     history: `${root}/history`,
     drift: `${root}/drift`,
+    objects: `${root}/objects`,
   };
   return {
     ...p,
     snapshot: (id) => `${p.snapshots}/${id}`,
+    snapshotManifest: (id, index) => `${p.snapshots}/${id}/${manifestNodeName(index)}`,
+    objectKind: (kind) => `${p.objects}/${encodeName(kind)}`,
+    sharedObject: (kind, name, uuid, hash) =>
+      `${p.objects}/${encodeName(kind)}/${objectNodeName(name, uuid)}~${hash}`,
     snapshotKind: (id, kind) => `${p.snapshots}/${id}/${encodeName(kind)}`,
     snapshotObject: (id, kind, name, uuid) =>
       `${p.snapshots}/${id}/${encodeName(kind)}/${objectNodeName(name, uuid)}`,
@@ -70,6 +83,11 @@ export function registryPaths(root: string): RegistryPaths {
 /** `<name>~<uuid>`: the name for people browsing the tree, the uuid for uniqueness. */
 export function objectNodeName(name: string, uuid: string): string {
   return `${encodeName(name)}~${encodeName(uuid)}`;
+}
+
+/** `manifest-0000`, `manifest-0001`, ...: names that sort in manifest order. */
+export function manifestNodeName(index: number): string {
+  return `manifest-${String(index).padStart(4, '0')}`;
 }
 
 export function parseObjectNodeName(nodeName: string): { name: string; uuid: string } {

@@ -75,6 +75,12 @@ export interface WrittenSnapshot {
 export interface PointerOptions {
   /** Compare-and-set: move only if `current` names this snapshot id (null: no snapshot yet). */
   expectCurrent?: string | null;
+  /**
+   * repoint only: check the snapshot's manifest against its content hash and that every object it
+   * names is there, without reading each object (an apply re-pointing to the snapshot it wrote
+   * itself, under the lock). Every read of the snapshot still checks each object's bytes.
+   */
+  shallow?: boolean;
 }
 
 /** One object the tool created or updated in Superset: the record of what it owns. */

@@ -1,5 +1,13 @@
 // Pure snapshot rules shared by both registries: normalising a publish, the content hash and id,
 // verifying what was read back, resolving a commit for repoint, and choosing what to prune.
+//
+// A snapshot's objects are stored once and shared by every snapshot that has them (layout 2): each
+// object's node is named by the sha256 of its bytes, and the snapshot holds a manifest of
+// (kind, name, uuid, object hash). The content hash is the hash of that manifest, so it covers every
+// object through its own hash: a change of one object costs one new object node and a manifest.
+// Snapshots written before (no layout) hold their objects themselves and hash them whole; they are
+// still read, verified and pruned as they were.
+import { createHash } from 'node:crypto';
 import { canonicalJson, contentHash, type Json } from '../model/canonical.js';
 import { InvalidInputError, SnapshotNotFoundError, SnapshotTamperedError } from './errors.js';
 import { encodeName } from './names.js';
@@ -10,6 +18,17 @@ import type { SnapshotMeta } from './codec.js';
 /** Znodes must stay well under ZooKeeper's 1 MB jute.maxbuffer. */
 export const MAX_NODE_BYTES = 512 * 1024;
 
+/** The layout of snapshots written now: objects shared, a manifest per snapshot. */
+export const SNAPSHOT_LAYOUT = 2;
+
+/** One line of a snapshot's manifest: which object, and the sha256 of its stored bytes. */
+export interface ManifestEntry {
+  kind: string;
+  name: string;
+  uuid: string;
+  hash: string;
+}
+
 export interface PreparedSnapshot {
   id: string;
   contentHash: string;
@@ -18,6 +37,10 @@ export interface PreparedSnapshot {
   objects: SnapshotObject[];
   /** Canonical JSON of each object, same order. */
   encoded: Buffer[];
+  /** The manifest, same order: each object with the hash of its `encoded` bytes. */
+  manifest: ManifestEntry[];
+  /** The manifest as stored: canonical JSON arrays of entries, each under MAX_NODE_BYTES, in order. */
+  manifestChunks: Buffer[];
 }
 
 export function compareObjects(a: { kind: string; uuid: string }, b: { kind: string; uuid: string }): number {
@@ -27,10 +50,52 @@ export function compareObjects(a: { kind: string; uuid: string }, b: { kind: str
   return 0;
 }
 
-/** sha256 over the objects sorted by (kind, uuid), each as {kind, name, uuid, body}. */
+/** sha256 (hex) of an object's stored bytes: its node's name, and its line in the manifest. */
+export function objectHash(encoded: Buffer): string {
+  return createHash('sha256').update(encoded).digest('hex');
+}
+
+/** The bytes an object is stored as: canonical JSON of {kind, name, uuid, body}. */
+export function encodeObject({ kind, name, uuid, body }: SnapshotObject): Buffer {
+  return Buffer.from(canonicalJson({ kind, name, uuid, body }), 'utf8');
+}
+
+/** sha256 over the manifest sorted by (kind, uuid): the content hash of a layout-2 snapshot. */
+export function manifestContentHash(manifest: readonly ManifestEntry[]): string {
+  const sorted = [...manifest].sort(compareObjects);
+  return contentHash(sorted.map(({ kind, name, uuid, hash }) => ({ kind, name, uuid, hash })));
+}
+
+/** The content hash of a snapshot of `objects`: the hash of its manifest. */
 export function snapshotContentHash(objects: readonly SnapshotObject[]): string {
+  return manifestContentHash(objects.map((o) => ({ ...o, hash: objectHash(encodeObject(o)) })));
+}
+
+/** The content hash of a snapshot written before objects were shared: the objects hashed whole. */
+export function legacyContentHash(objects: readonly SnapshotObject[]): string {
   const sorted = [...objects].sort(compareObjects);
   return contentHash(sorted.map(({ kind, name, uuid, body }) => ({ kind, name, uuid, body })));
+}
+
+/** The manifest split into nodes under MAX_NODE_BYTES each, in order. */
+export function manifestChunks(manifest: readonly ManifestEntry[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let current: string[] = [];
+  let size = 2;
+  const flush = () => {
+    if (current.length) chunks.push(Buffer.from(`[${current.join(',')}]`, 'utf8'));
+    current = [];
+    size = 2;
+  };
+  for (const { kind, name, uuid, hash } of manifest) {
+    const line = canonicalJson({ kind, name, uuid, hash });
+    const bytes = Buffer.byteLength(line) + 1;
+    if (size + bytes > MAX_NODE_BYTES) flush();
+    current.push(line);
+    size += bytes;
+  }
+  flush();
+  return chunks.length ? chunks : [Buffer.from('[]', 'utf8')];
 }
 
 /** Commit SHA plus a short content hash: the same commit with the same content is the same snapshot. */
@@ -67,7 +132,7 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     objects.push({ kind: o.kind, name: o.name, uuid: o.uuid, body });
   }
   objects.sort(compareObjects);
-  const encoded = objects.map((o) => Buffer.from(canonicalJson(o), 'utf8'));
+  const encoded = objects.map(encodeObject);
   encoded.forEach((bytes, i) => {
     if (bytes.length > MAX_NODE_BYTES) {
       const o = objects[i] as SnapshotObject;
@@ -76,7 +141,13 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
       );
     }
   });
-  const hash = contentHash(objects);
+  const manifest = objects.map((o, i) => ({
+    kind: o.kind,
+    name: o.name,
+    uuid: o.uuid,
+    hash: objectHash(encoded[i] as Buffer),
+  }));
+  const hash = manifestContentHash(manifest);
   const id = snapshotId(input.commit, hash);
   const meta: SnapshotMeta = {
     id,
@@ -87,8 +158,17 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     objectCount: objects.length,
     contentHash: hash,
     complete: false,
+    layout: SNAPSHOT_LAYOUT,
   };
-  return { id, contentHash: hash, meta, objects, encoded };
+  return {
+    id,
+    contentHash: hash,
+    meta,
+    objects,
+    encoded,
+    manifest,
+    manifestChunks: manifestChunks(manifest),
+  };
 }
 
 export function pointerFor(meta: SnapshotMeta, movedAt: string): SnapshotPointer {
@@ -105,13 +185,17 @@ export function pointerFor(meta: SnapshotMeta, movedAt: string): SnapshotPointer
   };
 }
 
-/** Throws SnapshotTamperedError unless `objects` are exactly what `pointer` promises. */
+/**
+ * Throws SnapshotTamperedError unless `objects` are exactly what `pointer` promises; `legacy` for a
+ * snapshot written before objects were shared (its hash covers the objects whole).
+ */
 export function verifySnapshot(
   pointer: SnapshotPointer,
   objects: readonly SnapshotObject[],
+  legacy = false,
 ): SnapshotObject[] {
   const sorted = [...objects].sort(compareObjects);
-  const actual = contentHash(sorted);
+  const actual = legacy ? legacyContentHash(sorted) : snapshotContentHash(sorted);
   if (actual !== pointer.contentHash || sorted.length !== pointer.objectCount) {
     const detail = `${sorted.length} objects read, pointer says ${pointer.objectCount}`;
     throw new SnapshotTamperedError(pointer.snapshotId, pointer.contentHash, actual, detail);

@@ -10,9 +10,11 @@
 //   only concerns the node just created, and only the environment root sits under an open parent;
 // - set_acl expects ACL version 0: an ACL changed inside the window fails the write loudly;
 // - data changed inside the window is caught on read: the pointer (`current`, itself restricted)
-//   carries the sha256 of the whole snapshot, computed from what the publisher meant to write, not
-//   from what is in ZooKeeper, so an edited, added or removed object fails readCurrent and repoint
-//   with SnapshotTamperedError; drift findings are hashed the same way. Applied records, history
+//   carries the sha256 of the whole snapshot (of its manifest, which holds each object's sha256),
+//   computed from what the publisher meant to write, not from what is in ZooKeeper, so an edited,
+//   added or removed object fails readCurrent and repoint with SnapshotTamperedError (a `shallow`
+//   repoint checks the manifest and that each object is there, not each object's bytes); drift
+//   findings are hashed the same way. Applied records, history
 //   and lock nodes have no hash: they are only checked for shape (CorruptNodeError).
 // Only the digest of the password reaches ZooKeeper (add_auth sends the password once per session
 // and the server keeps its hash in ACLs); nothing the registry stores contains it.

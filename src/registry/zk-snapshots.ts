@@ -1,8 +1,19 @@
-// Desired snapshots in ZooKeeper: one immutable znode per object under snapshots/<id>, a meta node
-// marked complete once every object is written, then the pointer moves (zk-pointer.ts).
+// Desired snapshots in ZooKeeper: a meta node, then the objects (each stored once under objects/,
+// named by the hash of its bytes, shared by every snapshot that has it) and the snapshot's manifest,
+// then the meta marked complete; then the pointer moves (zk-pointer.ts). Snapshots written before
+// objects were shared keep one znode per object under snapshots/<id>, and are read as they were.
+// Every write and prune of snapshots runs under the apply lock, so a prune never removes an object
+// that a snapshot being written is about to name.
 import { deleteTree, isZkError, mapLimit, type ZkClient } from '../zookeeper/index.js';
-import { SnapshotMetaSchema, decode, decodeObject, encode, type SnapshotMeta } from './codec.js';
-import { CorruptNodeError, SnapshotNotFoundError } from './errors.js';
+import {
+  ManifestSchema,
+  SnapshotMetaSchema,
+  decode,
+  decodeObject,
+  encode,
+  type SnapshotMeta,
+} from './codec.js';
+import { CorruptNodeError, SnapshotNotFoundError, SnapshotTamperedError } from './errors.js';
 import * as rules from './snapshot.js';
 import type {
   PointerOptions,
@@ -52,24 +63,60 @@ async function writeComplete(
   if (!meta?.complete) {
     // Absent, or left incomplete by a publisher that died or is still writing: (re)write it all.
     created = await createIfAbsent(zk, metaPath, encode(prepared.meta));
-    await writeObjects(ctx, zk, prepared);
+    // The manifest before the objects: a prune that reads it keeps what this snapshot will name.
+    await mapLimit(prepared.manifestChunks, ctx.inFlight, (data, i) =>
+      writeExactly(zk, ctx.paths.snapshotManifest(prepared.id, i), data),
+    );
+    await writeSharedObjects(ctx, zk, prepared);
     await markComplete(zk, metaPath);
   }
   return { prepared, created };
 }
 
-async function writeObjects(ctx: ZkContext, zk: ZkClient, prepared: rules.PreparedSnapshot): Promise<void> {
-  const kinds = [...new Set(prepared.objects.map((o) => o.kind))];
-  await mapLimit(kinds, ctx.inFlight, (kind) =>
-    createIfAbsent(zk, ctx.paths.snapshotKind(prepared.id, kind), ''),
-  );
-  await mapLimit(prepared.objects, ctx.inFlight, async (o, i) => {
-    const path = ctx.paths.snapshotObject(prepared.id, o.kind, o.name, o.uuid);
-    const data = prepared.encoded[i] as Buffer;
-    if (await createIfAbsent(zk, path, data)) return;
-    const node = await zk.get(path); // already there (an earlier attempt): it must hold the same bytes
-    if (!node.data.equals(data)) await zk.set(path, data, node.stat.version);
+/** Creates `path` with `data`; if it is there already (an earlier attempt), it is made to hold `data`. */
+async function writeExactly(zk: ZkClient, path: string, data: Buffer): Promise<void> {
+  if (await createIfAbsent(zk, path, data)) return;
+  const node = await zk.get(path);
+  if (!node.data.equals(data)) await zk.set(path, data, node.stat.version);
+}
+
+/** The names of a folder's children; none when it does not exist. */
+async function childrenOrNone(zk: ZkClient, path: string): Promise<string[]> {
+  try {
+    return await zk.children(path);
+  } catch (err) {
+    if (isZkError(err, 'NONODE')) return [];
+    throw err;
+  }
+}
+
+/**
+ * Writes the objects no earlier snapshot stored: one children call per kind says which are there
+ * (their names are their hashes, so a node that is there holds these bytes, unless someone rewrote
+ * it; a read of the snapshot checks every object's bytes against its name).
+ */
+async function writeSharedObjects(
+  ctx: ZkContext,
+  zk: ZkClient,
+  prepared: rules.PreparedSnapshot,
+): Promise<void> {
+  const kinds = [...new Set(prepared.manifest.map((m) => m.kind))];
+  const present = new Set<string>();
+  await mapLimit(kinds, ctx.inFlight, async (kind) => {
+    const dir = ctx.paths.objectKind(kind);
+    const names = await childrenOrNone(zk, dir);
+    if (names.length === 0 && !(await zk.exists(dir))) {
+      if (!(await zk.exists(ctx.paths.objects))) await createIfAbsent(zk, ctx.paths.objects, '');
+      await createIfAbsent(zk, dir, '');
+    }
+    for (const name of names) present.add(`${dir}/${name}`);
   });
+  const missing = prepared.manifest
+    .map((m, i) => ({ path: ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash), i }))
+    .filter(({ path }) => !present.has(path));
+  await mapLimit(missing, ctx.inFlight, ({ path, i }) =>
+    createIfAbsent(zk, path, prepared.encoded[i] as Buffer),
+  );
 }
 
 async function markComplete(zk: ZkClient, metaPath: string): Promise<void> {
@@ -106,6 +153,27 @@ export async function readCurrent(ctx: ZkContext): Promise<Snapshot | null> {
   }
 }
 
+/** The complete meta of snapshot `id`, or why the pointer may not name it. */
+async function completeMeta(ctx: ZkContext, zk: ZkClient, id: string): Promise<SnapshotMeta> {
+  const metaPath = ctx.paths.snapshot(id);
+  const metaNode = await zk.tryGet(metaPath);
+  if (!metaNode) throw new SnapshotNotFoundError(id, 'the registry names it but it is gone');
+  const meta = decode(metaPath, metaNode.data, SnapshotMetaSchema);
+  if (!meta.complete) throw new CorruptNodeError(metaPath, 'named by the pointer but not marked complete');
+  return meta;
+}
+
+/** The manifest of a layout-2 snapshot, its nodes in order. */
+async function readManifest(ctx: ZkContext, zk: ZkClient, id: string): Promise<rules.ManifestEntry[]> {
+  const metaPath = ctx.paths.snapshot(id);
+  const names = (await zk.children(metaPath)).filter((n) => n.startsWith('manifest-')).sort();
+  const chunks = await mapLimit(names, ctx.inFlight, async (name) => {
+    const path = `${metaPath}/${name}`;
+    return decode(path, (await zk.get(path)).data, ManifestSchema);
+  });
+  return chunks.flat();
+}
+
 /** All objects of the snapshot `pointer` names, checked against its content hash. */
 async function readVerified(
   ctx: ZkContext,
@@ -114,10 +182,8 @@ async function readVerified(
 ): Promise<SnapshotObject[]> {
   const id = pointer.snapshotId;
   const metaPath = ctx.paths.snapshot(id);
-  const metaNode = await zk.tryGet(metaPath);
-  if (!metaNode) throw new SnapshotNotFoundError(id, 'the registry names it but it is gone');
-  const meta = decode(metaPath, metaNode.data, SnapshotMetaSchema);
-  if (!meta.complete) throw new CorruptNodeError(metaPath, 'named by the pointer but not marked complete');
+  const meta = await completeMeta(ctx, zk, id);
+  if (meta.layout === rules.SNAPSHOT_LAYOUT) return readShared(ctx, zk, pointer);
   try {
     const kinds = await zk.children(metaPath);
     const paths = (
@@ -128,11 +194,71 @@ async function readVerified(
     const objects = await mapLimit(paths, ctx.inFlight, async (path) =>
       decodeObject(path, (await zk.get(path)).data),
     );
-    return rules.verifySnapshot(pointer, objects);
+    return rules.verifySnapshot(pointer, objects, true);
   } catch (err) {
     if (isZkError(err, 'NONODE')) throw new SnapshotNotFoundError(id, 'deleted while being read');
     throw err;
   }
+}
+
+/**
+ * The objects of a layout-2 snapshot: its manifest, then each object, whose bytes must hash to the
+ * hash the manifest (and the node's name) gives; then the manifest against the content hash.
+ */
+async function readShared(ctx: ZkContext, zk: ZkClient, pointer: SnapshotPointer): Promise<SnapshotObject[]> {
+  const id = pointer.snapshotId;
+  let manifest: rules.ManifestEntry[];
+  try {
+    manifest = await readManifest(ctx, zk, id);
+  } catch (err) {
+    if (isZkError(err, 'NONODE')) throw new SnapshotNotFoundError(id, 'deleted while being read');
+    throw err;
+  }
+  const objects = await mapLimit(manifest, ctx.inFlight, async (m) => {
+    const path = ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash);
+    const node = await zk.tryGet(path);
+    if (!node) {
+      if (!(await zk.exists(ctx.paths.snapshot(id))))
+        throw new SnapshotNotFoundError(id, 'deleted while being read');
+      throw new SnapshotTamperedError(id, pointer.contentHash, '0'.repeat(64), `object ${path} is missing`);
+    }
+    const object = decodeObject(path, node.data);
+    const actual = rules.objectHash(node.data);
+    if (actual !== m.hash)
+      throw new SnapshotTamperedError(id, m.hash, actual, `object ${path} was rewritten`);
+    return object;
+  });
+  return rules.verifySnapshot(pointer, objects);
+}
+
+/**
+ * What a shallow repoint checks before it points at a layout-2 snapshot: its manifest gives the
+ * content hash, and every object it names is there. The objects' bytes are checked against their
+ * names whenever the snapshot is read (readCurrent): rollback, heal and the watch agent read them all.
+ */
+async function checkShared(ctx: ZkContext, zk: ZkClient, pointer: SnapshotPointer): Promise<void> {
+  const id = pointer.snapshotId;
+  const manifest = await readManifest(ctx, zk, id);
+  const actual = rules.manifestContentHash(manifest);
+  if (actual !== pointer.contentHash || manifest.length !== pointer.objectCount) {
+    const detail = `${manifest.length} objects in its manifest, pointer says ${pointer.objectCount}`;
+    throw new SnapshotTamperedError(id, pointer.contentHash, actual, detail);
+  }
+  const kinds = [...new Set(manifest.map((m) => m.kind))];
+  const present = new Set(
+    (
+      await mapLimit(kinds, ctx.inFlight, async (kind) =>
+        (await childrenOrNone(zk, ctx.paths.objectKind(kind))).map(
+          (n) => `${ctx.paths.objectKind(kind)}/${n}`,
+        ),
+      )
+    ).flat(),
+  );
+  const missing = manifest
+    .map((m) => ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash))
+    .filter((path) => !present.has(path));
+  if (missing.length)
+    throw new SnapshotTamperedError(id, pointer.contentHash, actual, `object ${missing[0]} is missing`);
 }
 
 export async function listSnapshots(ctx: ZkContext): Promise<SnapshotInfo[]> {
@@ -163,10 +289,12 @@ export async function repoint(
   options: PointerOptions,
 ): Promise<SnapshotPointer> {
   const target = rules.resolveSnapshotRef(ref, await listSnapshots(ctx));
-  const metaNode = await (await ctx.client()).get(ctx.paths.snapshot(target.id));
-  const meta = decode(ctx.paths.snapshot(target.id), metaNode.data, SnapshotMetaSchema);
+  const zk = await ctx.client();
+  const meta = await completeMeta(ctx, zk, target.id);
   // Never point at a snapshot that no longer matches its own hash.
-  await readVerified(ctx, await ctx.client(), rules.pointerFor(meta, ctx.now().toISOString()));
+  const pointer = rules.pointerFor(meta, ctx.now().toISOString());
+  if (meta.layout === rules.SNAPSHOT_LAYOUT && options.shallow) await checkShared(ctx, zk, pointer);
+  else await readVerified(ctx, zk, pointer);
   return movePointer(ctx, meta, options);
 }
 
@@ -176,7 +304,8 @@ export async function repoint(
  * concurrent repoint; a reader that then finds its snapshot gone gets SnapshotNotFoundError.
  */
 export async function pruneSnapshots(ctx: ZkContext, keep: number): Promise<string[]> {
-  const doomed = rules.snapshotsToPrune(await listSnapshots(ctx), keep);
+  const snapshots = await listSnapshots(ctx);
+  const doomed = rules.snapshotsToPrune(snapshots, keep);
   const deleted: string[] = [];
   for (const id of doomed) {
     const zk = await ctx.client();
@@ -184,5 +313,42 @@ export async function pruneSnapshots(ctx: ZkContext, keep: number): Promise<stri
     await deleteTree(zk, ctx.paths.snapshot(id));
     deleted.push(id);
   }
+  if (deleted.length) await collectObjects(ctx, await ctx.client());
   return deleted;
+}
+
+/**
+ * Deletes the shared objects no snapshot's manifest names any more. It reads every manifest, so it
+ * runs only after a prune deleted a snapshot (under the apply lock, as every snapshot write).
+ */
+async function collectObjects(ctx: ZkContext, zk: ZkClient): Promise<void> {
+  const kinds = await childrenOrNone(zk, ctx.paths.objects);
+  if (kinds.length === 0) return;
+  const named = new Set<string>();
+  for (const id of await zk.children(ctx.paths.snapshots)) {
+    let manifest: rules.ManifestEntry[];
+    try {
+      manifest = await readManifest(ctx, zk, id);
+    } catch (err) {
+      if (isZkError(err, 'NONODE')) continue;
+      throw err; // an unreadable manifest: keep every object rather than guess
+    }
+    for (const m of manifest) named.add(ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash));
+  }
+  const unnamed = (
+    await mapLimit(kinds, ctx.inFlight, async (kind) =>
+      (await childrenOrNone(zk, `${ctx.paths.objects}/${kind}`)).map(
+        (n) => `${ctx.paths.objects}/${kind}/${n}`,
+      ),
+    )
+  )
+    .flat()
+    .filter((path) => !named.has(path));
+  await mapLimit(unnamed, ctx.inFlight, async (path) => {
+    try {
+      await zk.delete(path, -1);
+    } catch (err) {
+      if (!isZkError(err, 'NONODE')) throw err;
+    }
+  });
 }

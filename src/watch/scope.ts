@@ -1,7 +1,9 @@
 /**
  * Which parts of an environment's tree the agent follows: every node's data, except the findings it
  * writes itself (watching them would report its own writes), the history and lock entries (their
- * coming and going is the news), and the objects of snapshots other than the current one.
+ * coming and going is the news), and the contents of snapshots other than the current one. Objects
+ * shared by snapshots (objects/<kind>/<node>) are followed one by one: the current snapshot's are
+ * among them.
  */
 export function agentScope(
   root: string,
@@ -14,6 +16,8 @@ export function agentScope(
     if (rel === '/previews' || rel.startsWith('/previews/')) return null;
     if (rel === '/history' || rel === '/snapshots' || rel === '/lock' || rel === '/agents')
       return { data: false, descend: true };
+    if (rel === '/objects' || /^\/objects\/[^/]+$/.test(rel)) return { data: false, descend: true };
+    if (rel.startsWith('/objects/')) return { data: true, descend: false };
     if (rel.startsWith('/history/')) return { data: false, descend: false };
     if (rel.startsWith('/snapshots/'))
       return { data: true, descend: rel.split('/')[2] === currentSnapshot() };
@@ -28,6 +32,9 @@ export function changesRegistryState(root: string, path: string, currentSnapshot
     rel === '/current' ||
     rel === '/applied' ||
     rel.startsWith('/applied/') ||
+    // An object's bytes changed (objects are never rewritten; a new one changes nothing until
+    // `current` names a snapshot that has it).
+    /^\/objects\/[^/]+\/[^/]+$/.test(rel) ||
     (currentSnapshot !== null &&
       (rel === `/snapshots/${currentSnapshot}` || rel.startsWith(`/snapshots/${currentSnapshot}/`)))
   );

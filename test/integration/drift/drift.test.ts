@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DriftFinding, DriftReport } from '../../../src/drift/types.js';
 import { ZkRegistry } from '../../../src/registry/index.js';
+import { registryPaths } from '../../../src/registry/paths.js';
 import { serviceEndpoints } from '../endpoints.js';
 import { renderDrift } from '../../../src/cli/commands/drift.js';
 import { applyFixture, chartYaml, createDriftFixture, listOwn, type DriftFixture } from './fixture.js';
@@ -91,9 +92,12 @@ describe('drift (one-shot)', () => {
       const pointer = JSON.parse((await zk.get(`${fx.zkRoot}/current`)).data.toString('utf8')) as {
         snapshotId: string;
       };
-      const dir = `${fx.zkRoot}/snapshots/${pointer.snapshotId}/chart`;
-      const [first] = await zk.children(dir);
-      tamperedNode = `${dir}/${first}`;
+      // The first chart of its manifest, stored once under objects/ and named by its hash.
+      const manifest = JSON.parse(
+        (await zk.get(`${fx.zkRoot}/snapshots/${pointer.snapshotId}/manifest-0000`)).data.toString('utf8'),
+      ) as { kind: string; name: string; uuid: string; hash: string }[];
+      const first = manifest.find((m) => m.kind === 'chart')!;
+      tamperedNode = registryPaths(fx.zkRoot).sharedObject(first.kind, first.name, first.uuid, first.hash);
       const node = await zk.get(tamperedNode);
       const body = JSON.parse(node.data.toString('utf8')) as { body: { spec: { params: object } } };
       body.body.spec.params = { ...body.body.spec.params, row_limit: 1 };

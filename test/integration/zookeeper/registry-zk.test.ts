@@ -11,11 +11,16 @@ import {
   type SnapshotObject,
 } from '../../../src/registry/index.js';
 import { digestId, isZkError, listTree, mkdirp, type ZkClient } from '../../../src/zookeeper/index.js';
+import { encodeObject, legacyContentHash, objectHash } from '../../../src/registry/snapshot.js';
 import { holder, objects, snapshotInput } from '../../unit/registry/contract.js';
 import { connect, expireSession, removeTree, uniqueRoot, zkConnect } from './helpers.js';
 
 const SHA_A = 'a1'.repeat(20);
 const SHA_B = 'b2'.repeat(20);
+
+/** Where an object of a snapshot is stored: under objects/, named by the hash of its bytes. */
+const sharedPath = (reg: ZkRegistry, o: SnapshotObject) =>
+  reg.paths.sharedObject(o.kind, o.name, o.uuid, objectHash(encodeObject(o)));
 
 describe('ZkRegistry on a live ZooKeeper', () => {
   const password = `pw-${randomBytes(12).toString('hex')}`;
@@ -104,8 +109,7 @@ describe('ZkRegistry on a live ZooKeeper', () => {
     const metaPath = reg.paths.snapshot(result.snapshotId);
     const meta = JSON.parse((await zk.get(metaPath)).data.toString()) as Record<string, unknown>;
     await zk.set(metaPath, JSON.stringify({ ...meta, complete: false }), -1);
-    const kindDir = reg.paths.snapshotKind(result.snapshotId, 'chart');
-    for (const name of (await zk.children(kindDir)).slice(0, 10)) await zk.delete(`${kindDir}/${name}`, -1);
+    for (const o of input.objects.slice(0, 10)) await zk.delete(sharedPath(reg, o), -1);
     await reg.repoint(SHA_A);
     await expect(reg.repoint(SHA_B)).rejects.toThrow(/no complete snapshot/);
     expect((await reg.listSnapshots()).find((s) => s.id === result.snapshotId)?.complete).toBe(false);
@@ -212,8 +216,9 @@ describe('ZkRegistry on a live ZooKeeper', () => {
       const { snapshotId } = await reg.publishSnapshot(snapshotInput(SHA_A, objects(3, 'c')));
       await reg.appendHistory(historyEntry());
       const zk = await client(auth);
+      expect(snapshotId).toBeTruthy();
       const [first] = objects(3, 'c') as [SnapshotObject];
-      const objPath = reg.paths.snapshotObject(snapshotId, first.kind, first.name, first.uuid);
+      const objPath = sharedPath(reg, first);
       await zk.set(objPath, Buffer.from([0xde, 0xad, 0xbe, 0xef]), -1);
       await expect(reg.readCurrent()).rejects.toMatchObject({ code: 'registry.corrupt-node', path: objPath });
       const [h] = await zk.children(reg.paths.history);
@@ -229,19 +234,100 @@ describe('ZkRegistry on a live ZooKeeper', () => {
       const { snapshotId } = await reg.publishSnapshot(snapshotInput(SHA_A, objects(6, 't')));
       const zk = await client(auth);
       const [, second] = objects(6, 't') as [SnapshotObject, SnapshotObject];
-      const objPath = reg.paths.snapshotObject(snapshotId, second.kind, second.name, second.uuid);
+      const objPath = sharedPath(reg, second);
       const original = (await zk.get(objPath)).data;
       await zk.set(objPath, JSON.stringify({ ...second, body: { sql: 'DROP TABLE users' } }), -1);
-      await expect(reg.readCurrent()).rejects.toBeInstanceOf(SnapshotTamperedError);
+      await expect(reg.readCurrent()).rejects.toThrow(/object .* was rewritten/);
       await expect(reg.repoint(SHA_A)).rejects.toBeInstanceOf(SnapshotTamperedError);
       await zk.set(objPath, original, -1);
       expect((await reg.readCurrent())?.objects).toHaveLength(6);
+      // A line added to the manifest (and its object stored): the manifest no longer gives the hash.
+      const manifestPath = reg.paths.snapshotManifest(snapshotId, 0);
+      const manifest = (await zk.get(manifestPath)).data;
       const extra = { kind: 'chart', name: 'sneaky', uuid: 'u-sneaky', body: {} };
-      await zk.create(
-        reg.paths.snapshotObject(snapshotId, 'chart', extra.name, extra.uuid),
-        JSON.stringify(extra),
-      );
+      const hash = objectHash(encodeObject(extra));
+      await zk.create(sharedPath(reg, extra), encodeObject(extra));
+      const lines = JSON.parse(manifest.toString('utf8')) as object[];
+      await zk.set(manifestPath, JSON.stringify([...lines, { ...extra, body: undefined, hash }]), -1);
       await expect(reg.readCurrent()).rejects.toThrow(/7 objects read, pointer says 6/);
+      await expect(reg.repoint(SHA_A, { shallow: true })).rejects.toThrow(/7 objects in its manifest/);
+      // An object of the manifest deleted: a shallow repoint finds it missing too.
+      await zk.set(manifestPath, manifest, -1);
+      await zk.delete(objPath, -1);
+      await expect(reg.repoint(SHA_A, { shallow: true })).rejects.toThrow(/object .* is missing/);
+      await expect(reg.readCurrent()).rejects.toThrow(/object .* is missing/);
+    });
+  });
+
+  describe('objects shared between snapshots', () => {
+    it('a snapshot that changes one object of 60 stores one object node and a manifest', async () => {
+      const reg = await open();
+      const first = objects(60, 'shared');
+      await reg.publishSnapshot(snapshotInput(SHA_A, first));
+      const zk = await client(auth);
+      const stored = async () =>
+        (await listTree(zk, reg.paths.objects)).filter(
+          (p) => p.split('/').length === root.split('/').length + 3,
+        );
+      const before = await stored();
+      expect(before).toHaveLength(60);
+      const second = first.map((o, i) => (i === 7 ? { ...o, body: { changed: true } } : o));
+      const { snapshotId } = await reg.publishSnapshot(snapshotInput(SHA_B, second));
+      const after = await stored();
+      expect(after.filter((p) => !before.includes(p))).toEqual([sharedPath(reg, second[7]!)]);
+      expect(await zk.children(reg.paths.snapshot(snapshotId))).toEqual(['manifest-0000']);
+      expect((await reg.readCurrent())?.objects.map((o) => o.body)).toEqual(
+        [...second].sort(byKey).map((o) => o.body),
+      );
+      // Both snapshots read back whole: the first still has the object the second replaced.
+      await reg.repoint(SHA_A);
+      expect((await reg.readCurrent())?.objects).toEqual([...first].sort(byKey));
+    });
+
+    it('a prune deletes the objects only the pruned snapshots named, and keeps the shared ones', async () => {
+      const reg = await open({ keepSnapshots: 2 });
+      const base = objects(12, 'gc');
+      const versions = [0, 1, 2].map((v) => base.map((o, i) => (i === 0 ? { ...o, body: { v } } : o)));
+      for (const [v, objs] of versions.entries())
+        await reg.publishSnapshot(snapshotInput(`${v}c`.repeat(20), objs));
+      const zk = await client(auth);
+      const all = (await listTree(zk, reg.paths.objects)).filter(
+        (p) => p.split('/').length === root.split('/').length + 3,
+      );
+      // Snapshot 0 is pruned: its version of object 0 goes, the 11 it shared stay.
+      expect(await zk.exists(sharedPath(reg, versions[0]![0]!))).toBe(false);
+      expect(all.sort()).toEqual(
+        [...new Set([...versions[1]!, ...versions[2]!].map((o) => sharedPath(reg, o)))].sort(),
+      );
+      expect(all).toHaveLength(13);
+      expect((await reg.readCurrent())?.objects).toHaveLength(12);
+    });
+
+    it('reads, repoints to and prunes a snapshot written before objects were shared', async () => {
+      const reg = await open({ keepSnapshots: 1 });
+      await reg.publishSnapshot(snapshotInput(SHA_A, objects(2, 'init'))); // the layout exists
+      const old = objects(5, 'legacy');
+      const sorted = [...old].sort(byKey);
+      const hash = legacyContentHash(old);
+      const id = `${SHA_B}-${hash.slice(0, 12)}`;
+      const zk = await client(auth);
+      const meta = { id, commit: SHA_B, author: 'ann', time: '2024-01-01T00:00:00Z', objectCount: 5 };
+      await zk.create(reg.paths.snapshot(id), JSON.stringify({ ...meta, contentHash: hash, complete: true }));
+      for (const o of sorted) {
+        await mkdirp(zk, reg.paths.snapshotKind(id, o.kind));
+        await zk.create(reg.paths.snapshotObject(id, o.kind, o.name, o.uuid), encodeObject(o));
+      }
+      await reg.repoint(SHA_B);
+      expect((await reg.readCurrent())?.objects).toEqual(sorted);
+      const [, second] = sorted as [SnapshotObject, SnapshotObject];
+      const objPath = reg.paths.snapshotObject(id, second.kind, second.name, second.uuid);
+      await zk.set(objPath, JSON.stringify({ ...second, body: 'edited' }), -1);
+      await expect(reg.readCurrent()).rejects.toBeInstanceOf(SnapshotTamperedError);
+      await zk.set(objPath, encodeObject(second), -1);
+      // A new snapshot replaces it; the prune removes its tree whole.
+      await reg.publishSnapshot(snapshotInput('c3'.repeat(20), objects(3, 'next')));
+      expect(await zk.exists(reg.paths.snapshot(id))).toBe(false);
+      expect((await reg.readCurrent())?.objects).toHaveLength(3);
     });
   });
 

@@ -8,6 +8,11 @@ import {
 import type { SnapshotInfo, SnapshotObject } from '../../../src/registry/registry.js';
 import {
   MAX_NODE_BYTES,
+  encodeObject,
+  legacyContentHash,
+  manifestChunks,
+  manifestContentHash,
+  objectHash,
   pointerFor,
   prepareSnapshot,
   resolveSnapshotRef,
@@ -104,6 +109,48 @@ describe('verifySnapshot', () => {
     ).toThrow(SnapshotTamperedError);
     expect(() => verifySnapshot(pointer, p.objects.slice(1))).toThrow(/1 objects read, pointer says 2/);
     expect(() => verifySnapshot(pointer, [...p.objects, obj('x', '3')])).toThrow(SnapshotTamperedError);
+  });
+});
+
+describe('the manifest (objects shared between snapshots)', () => {
+  it('lists every object with the sha256 of its stored bytes, and its hash is the content hash', () => {
+    const p = prepareSnapshot(input([obj('dataset', '2'), obj('chart', '1')]));
+    expect(p.meta.layout).toBe(2);
+    expect(p.manifest).toEqual(
+      p.objects.map((o, i) => ({
+        kind: o.kind,
+        name: o.name,
+        uuid: o.uuid,
+        hash: objectHash(p.encoded[i]!),
+      })),
+    );
+    expect(p.encoded.map((b) => b.toString('utf8'))).toEqual(
+      p.objects.map((o) => encodeObject(o).toString('utf8')),
+    );
+    expect(p.contentHash).toBe(manifestContentHash(p.manifest));
+    expect(JSON.parse(Buffer.concat(p.manifestChunks).toString('utf8'))).toEqual(p.manifest);
+  });
+
+  it('splits a large manifest into nodes under the node limit, in order, and keeps an empty one', () => {
+    const many = Array.from({ length: 9000 }, (_, i) => obj('chart', String(i).padStart(5, '0')));
+    const p = prepareSnapshot(input(many));
+    expect(p.manifestChunks.length).toBeGreaterThan(1);
+    for (const chunk of p.manifestChunks) expect(chunk.length).toBeLessThanOrEqual(MAX_NODE_BYTES);
+    expect(p.manifestChunks.flatMap((c) => JSON.parse(c.toString('utf8')) as unknown[])).toEqual(p.manifest);
+    expect(manifestChunks([]).map((c) => c.toString('utf8'))).toEqual(['[]']);
+  });
+
+  it('verifies a snapshot written before objects were shared by the hash of its objects whole', () => {
+    const objects = [obj('chart', '1'), obj('dataset', '2')];
+    const hash = legacyContentHash(objects);
+    expect(hash).not.toBe(snapshotContentHash(objects));
+    const p = prepareSnapshot(input(objects));
+    const pointer = { ...pointerFor({ ...p.meta, complete: true }, 'now'), contentHash: hash };
+    expect(verifySnapshot(pointer, [...objects].reverse(), true)).toEqual(p.objects);
+    expect(() => verifySnapshot(pointer, objects)).toThrow(SnapshotTamperedError);
+    expect(() => verifySnapshot(pointer, [objects[0]!, obj('dataset', '2', 'evil')], true)).toThrow(
+      SnapshotTamperedError,
+    );
   });
 });
 

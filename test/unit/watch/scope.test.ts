@@ -15,6 +15,9 @@ describe('agent scope', () => {
     expect(scope(`${root}/lock`)).toEqual({ data: false, descend: true });
     expect(scope(`${root}/snapshots/s2`)).toEqual({ data: true, descend: true });
     expect(scope(`${root}/snapshots/s1`)).toEqual({ data: true, descend: false });
+    expect(scope(`${root}/objects`)).toEqual({ data: false, descend: true });
+    expect(scope(`${root}/objects/chart`)).toEqual({ data: false, descend: true });
+    expect(scope(`${root}/objects/chart/x~u1~${'a'.repeat(64)}`)).toEqual({ data: true, descend: false });
   });
 
   it('knows which changes move the desired or applied state', () => {
@@ -24,6 +27,8 @@ describe('agent scope', () => {
     expect(changesRegistryState(root, `${root}/snapshots/s20`, 's2')).toBe(false);
     expect(changesRegistryState(root, `${root}/snapshots/s1/chart/x~u1`, 's2')).toBe(false);
     expect(changesRegistryState(root, `${root}/history/h-1`, 's2')).toBe(false);
+    expect(changesRegistryState(root, `${root}/objects/chart/x~u1~${'a'.repeat(64)}`, 's2')).toBe(true);
+    expect(changesRegistryState(root, `${root}/objects/chart`, 's2')).toBe(false);
     expect(changesRegistryState(root, `${root}/agents/a-agent-1`, null)).toBe(false);
   });
 });

@@ -1,11 +1,13 @@
 // Where the time of a no-change apply of N objects goes: process start, module loading, reading,
 // YAML parsing, schema validation, rules, hashing, ZooKeeper and every Superset call.
 //
-//   npx tsx bench/profile.ts [N] [--first | --change]   (default 1000; needs the services of `npm run demo` and `npm run build`)
+//   npx tsx bench/profile.ts [N] [--first | --change [--keep K]]   (default 1000; needs the services of `npm run demo` and `npm run build`)
 //
 // With --first, the first apply itself (from an empty registry) is run in this process and timed by
 // HTTP route and registry operation, and nothing else. With --change, every measured apply changes one
-// chart (its row_limit, a new value each time): exactly one write to Superset.
+// chart (its row_limit, a new value each time): exactly one write to Superset. With --keep K the
+// environment keeps K snapshots (`snapshots_keep`), so that from the K+1st apply on each one prunes
+// the oldest, as every apply does once a registry holds its 20.
 //
 // Three views of the same run, after a first apply of generated content (bench/content.ts):
 //   1. the CLI as a user runs it (`node bin/superset-gitops.js apply`, the bundle), wall time, and a V8
@@ -34,9 +36,13 @@ import { timeRegistry, type OperationTimes } from './registry-timing.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(REPO, 'bin/superset-gitops.js');
-const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1000);
+const N = Number(
+  process.argv.slice(2).find((a, i, all) => /^\d+$/.test(a) && all[i - 1] !== '--keep') ?? 1000,
+);
 const FIRST = process.argv.includes('--first');
 const CHANGE = process.argv.includes('--change');
+const keepAt = process.argv.indexOf('--keep');
+const KEEP = keepAt > 0 ? Number(process.argv[keepAt + 1]) : undefined;
 const runId = `prof_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 const bundleDir = path.join(work, 'bundle');
@@ -171,7 +177,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(metadataDir, 'environments'), { recursive: true });
   fs.writeFileSync(
     path.join(metadataDir, 'environments', `${envName}.yaml`),
-    environmentYaml(envName, zkRoot),
+    environmentYaml(envName, zkRoot) + (KEEP ? `  snapshots_keep: ${KEEP}\n` : ''),
   );
   const applyArgs = ['apply', '--env', envName, '--dir', metadataDir];
   if (FIRST) return firstApply(env);

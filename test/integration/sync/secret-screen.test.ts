@@ -45,7 +45,7 @@ describe('the secret screen', () => {
     const apply = await cli(fx, 'apply');
     expect(apply.code).toBe(1);
     expect(apply.stderr).toMatch(
-      /Refused to write ZooKeeper node .*\/snapshots\/.*: it contains the value of \$\{env\.SCREEN_TEST_PW_/,
+      /Refused to write ZooKeeper node .*\/objects\/dataset\/.*: it contains the value of \$\{env\.SCREEN_TEST_PW_/,
     );
     expect(apply.stdout + apply.stderr).not.toContain(SECRET);
     const zk = await ZkClient.connect({ connect: serviceEndpoints().zkConnect, connectTimeoutMs: 10_000 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/apply.js';
 import { runPlan } from '../../../src/engine/plan-run.js';
+import { runApply } from '../../../src/engine/apply-run.js';
 import { object } from './objects.js';
 import { MemoryRegistry } from '../../../src/registry/index.js';
 import { FakePort } from './fake-port.js';
@@ -62,5 +63,51 @@ describe('applyPlan', () => {
     expect(outcome.done.map((c) => c.name)).toEqual(['wh']);
     expect(outcome.failed?.error.message).toBe('Table could not be found');
     expect((await registry.readApplied()).map((r) => r.kind)).toEqual(['database']);
+  });
+});
+
+describe('runApply bookkeeping', () => {
+  const apply = (port: FakePort, registry: MemoryRegistry, objs: typeof objects) =>
+    runApply(objs, fakeServices(port, registry), {
+      environment: 'test',
+      commit: { sha: 'c0ffee', author: 't', message: 'm', time: new Date(0).toISOString(), dirty: false },
+      lockTimeoutMs: 1000,
+      prune: false,
+    });
+
+  it('reads the applied records once, and records what it wrote with Superset changed_on', async () => {
+    const port = new FakePort();
+    const registry = new MemoryRegistry();
+    let reads = 0;
+    const counting = registry.readAppliedState.bind(registry);
+    registry.readAppliedState = () => {
+      reads += 1;
+      return counting();
+    };
+    await apply(port, registry, objects);
+    expect(reads).toBe(1);
+    const changedOn = async () =>
+      Object.fromEntries((await registry.readApplied()).map((r) => [r.kind, r.changedOn]));
+    const made = await changedOn();
+    // The changed_on the fake stamped on each object's last write, as listed: the next plan trusts it.
+    const listed = async (kind: 'database' | 'dataset') => (await port.list(kind))[0]?.changedOn;
+    expect(made).toEqual({ database: await listed('database'), dataset: await listed('dataset') });
+
+    reads = 0;
+    const changed = [objects[0]!, { ...objects[1]!, spec: { ...objects[1]!.spec, description: 'new' } }];
+    const second = await apply(port, registry, changed as typeof objects);
+    expect(second.outcome.updated).toBe(1);
+    expect(reads).toBe(1);
+    const after = await changedOn();
+    expect(after.dataset).toBe(await listed('dataset'));
+    expect(after.dataset).not.toBe(made.dataset);
+    expect(after.database).toBe(made.database);
+    // Nothing moved since: a plan reads nothing in full.
+    port.calls.get = 0;
+    const third = await runPlan('test', changed as typeof objects, fakeServices(port, registry), {
+      prune: false,
+    });
+    expect(third.plan.summary.noop).toBe(2);
+    expect(port.calls.get).toBe(0);
   });
 });

@@ -127,6 +127,24 @@ function cpuAreas(file: string): { area: string; ms: number }[] {
   return [...totals.entries()].map(([area, t]) => ({ area, ms: t })).sort((a, b) => b.ms - a.ms);
 }
 
+/** Self time by function (name, file and line), idle and garbage collection left out. */
+function topFunctions(file: string, count: number): { where: string; ms: number }[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const { url, functionName } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)' || functionName === '(garbage collector)') return;
+    const at = url.replace(/^.*\/(node_modules|dist)\//, '$1/');
+    const where = `${functionName || '(anonymous)'} ${at}`;
+    totals.set(where, (totals.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return [...totals.entries()]
+    .map(([where, t]) => ({ where, ms: t }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
+}
+
 // The files (and libraries) that took most of the on-CPU time outside our own areas, so the
 // "other" line of the table says what it is made of.
 function otherTop(file: string, count: number): { where: string; ms: number }[] {
@@ -214,6 +232,9 @@ async function main(): Promise<void> {
   const [profileFile] = fs.readdirSync(profDir);
   for (const { area, ms: t } of cpuAreas(path.join(profDir, profileFile!)))
     if (t >= 1) console.log(`   ${area.padEnd(58)} ${ms(t)}`);
+  console.log('   the functions with the most self time:');
+  for (const { where, ms: t } of topFunctions(path.join(profDir, profileFile!), 15))
+    console.log(`      ${where.slice(0, 70).padEnd(70)} ${ms(t)}`);
   console.log('   of "other", the most:');
   for (const { where, ms: t } of otherTop(path.join(profDir, profileFile!), 12))
     if (t >= 2) console.log(`      ${where.slice(0, 55).padEnd(55)} ${ms(t)}`);

@@ -131,8 +131,6 @@ export async function runApplyOf(
   const startedAt = new Date().toISOString();
   const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : undefined;
   checkPruneAllowed(services, options.prune);
-  // The login runs while the lock is taken and the registry read (a failure is the listing's to report).
-  services.port.signIn?.().catch(() => undefined);
   if (options.onLockWait) {
     const current = await services.registry.readLockHolder();
     if (current) options.onLockWait(holderSummary(current));

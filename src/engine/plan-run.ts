@@ -154,8 +154,7 @@ export async function runPlan(
     reuse?: ReadonlyMap<string, string>;
   },
 ): Promise<PlanRun> {
-  // Superset is listed while the registry is read: neither waits on the other.
-  services.port.signIn?.().catch(() => undefined); // a failed login is reported by the listing
+  // Superset is listed (the login first) while the registry is read: neither waits on the other.
   const kept = options.readAll ? undefined : services.listStore?.read();
   const listing = listLive(services.port, kept);
   const [{ applied, untrusted, records }] = await Promise.all([readOwnership(services), listing]);

@@ -2,6 +2,7 @@
 // someone edited by hand (or a half-written one) is a CorruptNodeError naming its path, not a crash
 // or an `undefined` deep in the planner.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { canonicalJson, type Json } from '../model/canonical.js';
 import { CorruptNodeError } from './errors.js';
@@ -115,16 +116,25 @@ export function encode(value: unknown): Buffer {
   return Buffer.from(canonicalJson(value), 'utf8');
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Each schema compiled once: a run checks thousands of records, and Value.Check walks the schema each time. */
+const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>();
+function checker<S extends TSchema>(schema: S): TypeCheck<S> {
+  let check = compiled.get(schema);
+  if (!check) compiled.set(schema, (check = TypeCompiler.Compile(schema)));
+  return check as TypeCheck<S>;
+}
+
 /** Parses and checks one node's data; throws CorruptNodeError naming `path`. */
 export function decode<S extends TSchema>(path: string, data: Buffer, schema: S): Static<S> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+    value = JSON.parse(utf8.decode(data));
   } catch (err) {
     const preview = JSON.stringify(data.subarray(0, 40).toString('utf8'));
     throw new CorruptNodeError(path, `not UTF-8 JSON (starts ${preview})`, { cause: err });
   }
-  if (!Value.Check(schema, value)) {
+  if (!checker(schema).Check(value)) {
     const first = Value.Errors(schema, value).First();
     const where = first ? `${first.path || '/'}: ${first.message}` : 'unexpected shape';
     throw new CorruptNodeError(path, `unexpected content at ${where}`);

@@ -103,8 +103,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   });
   const now = options.now ?? Date.now;
   const authRequests = authCalls(executor, options.username, options.password);
-  const auth = new Auth(authRequests, cookies, redactor, log, () => now() / 1000);
-  executor.attach(auth);
+  executor.attach(new Auth(authRequests, cookies, redactor, log, () => now() / 1000));
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
 
@@ -168,10 +167,6 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     calls,
     baseUrl,
     capabilities,
-
-    async signIn() {
-      await auth.accessToken();
-    },
 
     list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };

@@ -69,11 +69,6 @@ export interface SupersetPort {
   ): Promise<{ count: number; rows: ListedObject[] }>;
   /** Names of the tables and views in a schema of a database, read fresh (`force`). */
   tables?(databaseId: number, schema: string): Promise<string[]>;
-  /**
-   * Logs in now, so that a run's first request does not wait for it (started while the run reads
-   * ZooKeeper). A failure here is the first request's to report; absent in fakes.
-   */
-  signIn?(): Promise<void>;
   /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
   capabilities?(): Promise<Capabilities>;
   /** Counters for benchmarks and tests. */

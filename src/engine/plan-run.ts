@@ -157,8 +157,11 @@ export async function runPlan(
   // Superset is listed (the login first) while the registry is read: neither waits on the other.
   const kept = options.readAll ? undefined : services.listStore?.read();
   const listing = listLive(services.port, kept);
-  const [{ applied, untrusted, records }] = await Promise.all([readOwnership(services), listing]);
+  const ownership = readOwnership(services);
+  // The desired side is hashed while those requests are out (handled below; never left unhandled).
+  for (const pending of [listing, ownership]) pending.catch(() => undefined);
   const entries = objects.map((o) => entryWithSecrets(o, services));
+  const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
   if (options.targets?.length) {
     const known = [...entries, ...applied, ...untrusted.map((u) => u.record)].map(
       (o) => `${o.kind}/${o.name}`,

@@ -97,8 +97,12 @@ try {
     run(cli, env);
   }
   const times = { this: [] as number[], other: [] as number[] };
+  const order: (keyof typeof builds)[][] = [
+    ['this', 'other'],
+    ['other', 'this'],
+  ];
   for (let i = 0; i < RUNS; i++) {
-    for (const which of (i % 2 === 0 ? ['this', 'other'] : ['other', 'this']) as (keyof typeof builds)[]) {
+    for (const which of order[i % 2]!) {
       changeOne();
       times[which].push(run(builds[which], env));
     }

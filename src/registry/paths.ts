@@ -47,6 +47,7 @@ export interface RegistryPaths {
   snapshotManifest(id: string, index: number): string;
   objectKind(kind: string): string;
   sharedObject(kind: string, name: string, uuid: string, hash: string): string;
+  /** A kind's folder and an object under a snapshot of the layout before shared objects. */
   snapshotKind(id: string, kind: string): string;
   snapshotObject(id: string, kind: string, name: string, uuid: string): string;
   appliedKind(kind: string): string;

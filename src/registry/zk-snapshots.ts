@@ -1,6 +1,6 @@
-// Desired snapshots in ZooKeeper: a meta node, then the objects (each stored once under objects/,
-// named by the hash of its bytes, shared by every snapshot that has it) and the snapshot's manifest,
-// then the meta marked complete; then the pointer moves (zk-pointer.ts). Snapshots written before
+// Desired snapshots in ZooKeeper: a meta node, then the snapshot's manifest, then the objects not
+// stored yet (each stored once under objects/, named by the hash of its bytes, shared by every
+// snapshot that has it), then the meta marked complete; then the pointer moves (zk-pointer.ts). Snapshots written before
 // objects were shared keep one znode per object under snapshots/<id>, and are read as they were.
 // Every write and prune of snapshots runs under the apply lock, so a prune never removes an object
 // that a snapshot being written is about to name.
@@ -90,6 +90,19 @@ async function childrenOrNone(zk: ZkClient, path: string): Promise<string[]> {
   }
 }
 
+/** The paths of the object nodes stored in the folders `dirs` (objects/<kind>), one children call each. */
+async function storedObjects(ctx: ZkContext, zk: ZkClient, dirs: readonly string[]): Promise<Set<string>> {
+  const names = await mapLimit(dirs, ctx.inFlight, async (dir) =>
+    (await childrenOrNone(zk, dir)).map((name) => `${dir}/${name}`),
+  );
+  return new Set(names.flat());
+}
+
+/** The objects/<kind> folders of the kinds in a manifest. */
+function kindDirs(ctx: ZkContext, manifest: readonly rules.ManifestEntry[]): string[] {
+  return [...new Set(manifest.map((m) => m.kind))].map((kind) => ctx.paths.objectKind(kind));
+}
+
 /**
  * Writes the objects no earlier snapshot stored: one children call per kind says which are there
  * (their names are their hashes, so a node that is there holds these bytes, unless someone rewrote
@@ -100,20 +113,16 @@ async function writeSharedObjects(
   zk: ZkClient,
   prepared: rules.PreparedSnapshot,
 ): Promise<void> {
-  const kinds = [...new Set(prepared.manifest.map((m) => m.kind))];
-  const present = new Set<string>();
-  await mapLimit(kinds, ctx.inFlight, async (kind) => {
-    const dir = ctx.paths.objectKind(kind);
-    const names = await childrenOrNone(zk, dir);
-    if (names.length === 0 && !(await zk.exists(dir))) {
-      if (!(await zk.exists(ctx.paths.objects))) await createIfAbsent(zk, ctx.paths.objects, '');
-      await createIfAbsent(zk, dir, '');
-    }
-    for (const name of names) present.add(`${dir}/${name}`);
-  });
+  const present = await storedObjects(ctx, zk, kindDirs(ctx, prepared.manifest));
   const missing = prepared.manifest
-    .map((m, i) => ({ path: ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash), i }))
+    .map((m, i) => ({ path: ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash), kind: m.kind, i }))
     .filter(({ path }) => !present.has(path));
+  for (const kind of new Set(missing.map((m) => m.kind))) {
+    const dir = ctx.paths.objectKind(kind);
+    if (await zk.exists(dir)) continue;
+    if (!(await zk.exists(ctx.paths.objects))) await createIfAbsent(zk, ctx.paths.objects, '');
+    await createIfAbsent(zk, dir, '');
+  }
   await mapLimit(missing, ctx.inFlight, ({ path, i }) =>
     createIfAbsent(zk, path, prepared.encoded[i] as Buffer),
   );
@@ -244,16 +253,7 @@ async function checkShared(ctx: ZkContext, zk: ZkClient, pointer: SnapshotPointe
     const detail = `${manifest.length} objects in its manifest, pointer says ${pointer.objectCount}`;
     throw new SnapshotTamperedError(id, pointer.contentHash, actual, detail);
   }
-  const kinds = [...new Set(manifest.map((m) => m.kind))];
-  const present = new Set(
-    (
-      await mapLimit(kinds, ctx.inFlight, async (kind) =>
-        (await childrenOrNone(zk, ctx.paths.objectKind(kind))).map(
-          (n) => `${ctx.paths.objectKind(kind)}/${n}`,
-        ),
-      )
-    ).flat(),
-  );
+  const present = await storedObjects(ctx, zk, kindDirs(ctx, manifest));
   const missing = manifest
     .map((m) => ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash))
     .filter((path) => !present.has(path));
@@ -304,8 +304,7 @@ export async function repoint(
  * concurrent repoint; a reader that then finds its snapshot gone gets SnapshotNotFoundError.
  */
 export async function pruneSnapshots(ctx: ZkContext, keep: number): Promise<string[]> {
-  const snapshots = await listSnapshots(ctx);
-  const doomed = rules.snapshotsToPrune(snapshots, keep);
+  const doomed = rules.snapshotsToPrune(await listSnapshots(ctx), keep);
   const deleted: string[] = [];
   for (const id of doomed) {
     const zk = await ctx.client();
@@ -335,15 +334,12 @@ async function collectObjects(ctx: ZkContext, zk: ZkClient): Promise<void> {
     }
     for (const m of manifest) named.add(ctx.paths.sharedObject(m.kind, m.name, m.uuid, m.hash));
   }
-  const unnamed = (
-    await mapLimit(kinds, ctx.inFlight, async (kind) =>
-      (await childrenOrNone(zk, `${ctx.paths.objects}/${kind}`)).map(
-        (n) => `${ctx.paths.objects}/${kind}/${n}`,
-      ),
-    )
-  )
-    .flat()
-    .filter((path) => !named.has(path));
+  const stored = await storedObjects(
+    ctx,
+    zk,
+    kinds.map((kind) => `${ctx.paths.objects}/${kind}`),
+  );
+  const unnamed = [...stored].filter((path) => !named.has(path));
   await mapLimit(unnamed, ctx.inFlight, async (path) => {
     try {
       await zk.delete(path, -1);

@@ -13,13 +13,12 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { passwordVariable } from '../src/superset-map/from-superset.js';
 import { ZkClient, deleteTree } from '../src/zookeeper/index.js';
 import { serviceEndpoints } from '../test/integration/endpoints.js';
 import { adminClient, cleanupRun, environmentYaml } from '../test/integration/sync/fixture.js';
 import { warehousePassword } from '../test/integration/warehouse.js';
-import { makeContent } from './content.js';
+import { makeContent, setFirstChartRowLimit } from './content.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -60,15 +59,7 @@ function run(cli: string, env: NodeJS.ProcessEnv): number {
 
 let changes = 0;
 function changeOne(): void {
-  if (!CHANGE) return;
-  const dir = path.join(metadataDir, 'charts');
-  const file = fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()[0]!;
-  const doc = parseDocument(fs.readFileSync(path.join(dir, file), 'utf8'));
-  doc.setIn(['params', 'row_limit'], 1000 + ++changes);
-  fs.writeFileSync(path.join(dir, file), doc.toString());
+  if (CHANGE) setFirstChartRowLimit(metadataDir, 1000 + ++changes);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

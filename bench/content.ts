@@ -3,7 +3,7 @@
 // of up to 12 charts), with uuids derived from the run id, so every run is its own.
 import fs from 'node:fs';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { deriveUuid } from '../src/model/object.js';
 import { warehouseSql, warehouseUri } from '../test/integration/warehouse.js';
 
@@ -226,4 +226,18 @@ export function makeContent(N: number, runId: string, bundleDir: string): Conten
     chartTitle,
     chartFile,
   };
+}
+
+/** Gives the first chart file (by path) under `metadataDir` a new row_limit: a person's one-line edit. */
+export function setFirstChartRowLimit(metadataDir: string, rowLimit: number): void {
+  const dir = path.join(metadataDir, 'charts');
+  const file = fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()[0];
+  if (!file) throw new Error(`no chart file under ${dir}`);
+  const full = path.join(dir, file);
+  const doc = parseDocument(fs.readFileSync(full, 'utf8'));
+  doc.setIn(['params', 'row_limit'], rowLimit);
+  fs.writeFileSync(full, doc.toString());
 }

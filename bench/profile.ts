@@ -17,7 +17,6 @@
 //   3. the same apply in this process, timed by phase: reading + parsing, schema validation + rules,
 //      and then the engine's ZooKeeper operations and HTTP requests by route (wall time, summed).
 import { spawnSync } from 'node:child_process';
-import { parseDocument } from 'yaml';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,7 +30,7 @@ import { serviceEndpoints } from '../test/integration/endpoints.js';
 import { adminClient, cleanupRun, environmentYaml, type Fixture } from '../test/integration/sync/fixture.js';
 import { engine } from '../test/integration/sync/harness.js';
 import { warehousePassword } from '../test/integration/warehouse.js';
-import { makeContent } from './content.js';
+import { makeContent, setFirstChartRowLimit } from './content.js';
 import { timeRegistry, type OperationTimes } from './registry-timing.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -171,17 +170,7 @@ function otherTop(file: string, count: number): { where: string; ms: number }[] 
 let changes = 0;
 /** With --change: gives the first chart file a new row_limit (a person's one-line edit). */
 function changeOne(): void {
-  if (!CHANGE) return;
-  const dir = path.join(metadataDir, 'charts');
-  const file = fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()[0];
-  if (!file) throw new Error(`no chart file under ${dir}`);
-  const full = path.join(dir, file);
-  const doc = parseDocument(fs.readFileSync(full, 'utf8'));
-  doc.setIn(['params', 'row_limit'], 1000 + ++changes);
-  fs.writeFileSync(full, doc.toString());
+  if (CHANGE) setFirstChartRowLimit(metadataDir, 1000 + ++changes);
 }
 
 // --- in-process phases ----------------------------------------------------------------------------------

@@ -54,7 +54,8 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     chartData: (chartId) => port.chartData(chartId),
     exportBundle: (kind, ids) => port.exportBundle(kind, ids),
     importBundle: async (zip, opts) => port.importBundle(zip, { ...opts, fence }),
-    listChangedSince: (kind, since, maxRows) => port.listChangedSince(kind, since, maxRows),
+    listChangedSince: (kind, since, maxRows, expectedRows) =>
+      port.listChangedSince(kind, since, maxRows, expectedRows),
     ...(port.capabilities ? { capabilities: () => port.capabilities!() } : {}),
     ...(port.tables ? { tables: (id: number, schema: string) => port.tables!(id, schema) } : {}),
     get calls() {

@@ -53,11 +53,11 @@ export async function listKind(
   const full = async (): Promise<KindListing> => ({ rows: await port.list(kind), full: true, changed: 0 });
   if (!kept) return full();
   const newest = newestRow(kept);
-  const { count, rows: recent } = await port.listChangedSince(
-    kind,
-    newest ? lookBack(newest.changedOn) : null,
-    MAX_RECENT_ROWS,
-  );
+  const since = newest ? lookBack(newest.changedOn) : null;
+  // The kept rows in the look-back window come back again: their pages are read at once.
+  const expected =
+    since === null ? 0 : kept.filter((r) => r.changedOn !== null && r.changedOn > since).length;
+  const { count, rows: recent } = await port.listChangedSince(kind, since, MAX_RECENT_ROWS, expected);
   if (recent.length >= MAX_RECENT_ROWS) return full();
   if (newest && !recent.some((r) => r.uuid === newest.uuid && r.id === newest.id)) return full();
   const rows = new Map(kept.map((r) => [r.uuid, r]));

@@ -175,9 +175,9 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       );
     },
 
-    listChangedSince(kind, since, maxRows) {
+    listChangedSince(kind, since, maxRows, expectedRows) {
       const ctx: RequestContext = { op: 'list', kind };
-      return listRecent(kind, since, listPage(kind, ctx), maxRows);
+      return listRecent(kind, since, listPage(kind, ctx), maxRows, expectedRows);
     },
 
     async tables(databaseId, schema) {

@@ -114,16 +114,35 @@ export function recentQuery(kind: SupersetKind, page: number): string {
   });
 }
 
-/** Rows changed after `since`; reads a further page only while a whole page is newer. */
+/**
+ * Rows changed after `since`; reads a further page only while a whole page is newer. With
+ * `expectedRows` (how many rows the caller already knows to be after `since`), the pages those fill
+ * are read at once (at most PAGE_CONCURRENCY, and no more than `maxRows` needs), then one at a time.
+ */
 export async function listRecent(
   kind: SupersetKind,
   since: string | null,
   fetchPage: FetchPage,
   maxRows = Infinity,
+  expectedRows = 0,
 ): Promise<{ count: number; rows: ListedObject[] }> {
   const rows: ListedObject[] = [];
+  const atOnce =
+    since === null
+      ? 1
+      : Math.max(
+          1,
+          Math.min(
+            PAGE_CONCURRENCY,
+            Math.ceil((expectedRows + 1) / RECENT_PAGE_SIZE),
+            Math.ceil(maxRows / RECENT_PAGE_SIZE),
+          ),
+        );
+  const ahead = Array.from({ length: atOnce }, (_, page) => fetchPage(recentQuery(kind, page), page));
+  // A page read ahead and not needed (an early stop) is waited for, and its failure does not matter.
+  for (const pending of ahead) pending.catch(() => undefined);
   for (let page = 0; ; page += 1) {
-    const res = await fetchPage(recentQuery(kind, page), page);
+    const res = await (ahead[page] ?? fetchPage(recentQuery(kind, page), page));
     const listed = res.result.map((row) => toListedObject(kind, row));
     const newer = listed.filter((r) => since === null || (r.changedOn !== null && r.changedOn > since));
     rows.push(...newer);
@@ -134,6 +153,7 @@ export async function listRecent(
       rows.length >= res.count ||
       rows.length >= maxRows
     ) {
+      await Promise.allSettled(ahead);
       return { count: res.count, rows };
     }
   }

@@ -66,6 +66,8 @@ export interface SupersetPort {
     since: string | null,
     /** Stop reading pages once this many rows are in (the caller lists in full instead). */
     maxRows?: number,
+    /** Rows the caller knows to be after `since` (kept from its last listing): their pages are read at once. */
+    expectedRows?: number,
   ): Promise<{ count: number; rows: ListedObject[] }>;
   /** Names of the tables and views in a schema of a database, read fresh (`force`). */
   tables?(databaseId: number, schema: string): Promise<string[]>;

@@ -70,9 +70,9 @@ export function countingPort(inner: SupersetPort): CountingPort {
       log.push({ op: 'list', kind });
       return inner.list(kind);
     },
-    listChangedSince(kind, since, maxRows) {
+    listChangedSince(kind, since, maxRows, expectedRows) {
       log.push({ op: 'list', kind, fields: ['changed-since'] });
-      return inner.listChangedSince(kind, since, maxRows);
+      return inner.listChangedSince(kind, since, maxRows, expectedRows);
     },
     get(kind, id) {
       log.push({ op: 'get', kind, id });

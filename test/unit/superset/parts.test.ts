@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CookieJar } from '../../../src/superset/cookies.js';
 import { parseErrorBody } from '../../../src/superset/error-body.js';
 import { displayName, toIsoUtc, toListedObject } from '../../../src/superset/list-row.js';
-import { PAGE_CONCURRENCY, listAll, listQuery } from '../../../src/superset/pagination.js';
+import { PAGE_CONCURRENCY, listAll, listQuery, listRecent } from '../../../src/superset/pagination.js';
 import { Redactor } from '../../../src/superset/redact.js';
 import type { ListResponse } from '../../../src/superset/responses.js';
 import { backoffMs, parseRetryAfter, shouldRetryStatus } from '../../../src/superset/retry.js';
@@ -237,6 +237,61 @@ describe('listAll reads pages after the first a few at a time', () => {
     expect(pass).toBe(2);
     expect(out).toHaveLength(301);
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe('listRecent reads the pages the caller expects at once', () => {
+  // 1,000 charts, newest first: row i changed at second 1000 - i; `newer` of them after `since`.
+  const stamp = (s: number) =>
+    `2026-01-01T00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.000000+0000`;
+  const since = (newer: number) =>
+    `2026-01-01T00:${String(Math.floor((1000 - newer) / 60)).padStart(2, '0')}:${String((1000 - newer) % 60).padStart(2, '0')}.000000Z`;
+  function server(fail: (page: number) => boolean = () => false) {
+    const seen = { pages: [] as number[], inFlight: 0, most: 0 };
+    const fetch = async (_q: string, page: number): Promise<ListResponse> => {
+      seen.pages.push(page);
+      seen.inFlight += 1;
+      seen.most = Math.max(seen.most, seen.inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      seen.inFlight -= 1;
+      if (fail(page)) throw new Error(`page ${page} failed`);
+      const result = Array.from({ length: 100 }, (_, i) => {
+        const n = page * 100 + i + 1;
+        return { id: n, uuid: `u${n}`, slice_name: `c${n}`, changed_on_utc: stamp(1000 - n) };
+      });
+      return { count: 1000, result };
+    };
+    return { seen, fetch };
+  }
+
+  it('without expected rows, one page at a time until a page reaches back past `since`', async () => {
+    const s = server();
+    const out = await listRecent('chart', since(250), s.fetch, 400);
+    expect([out.rows.length, out.count, s.seen.pages, s.seen.most]).toEqual([249, 1000, [0, 1, 2], 1]);
+  });
+
+  it('reads the expected pages at once and returns the same rows', async () => {
+    const s = server();
+    const out = await listRecent('chart', since(320), s.fetch, 400, 310);
+    expect([out.rows.length, s.seen.pages, s.seen.most]).toEqual([319, [0, 1, 2, 3], 4]);
+    expect(out.rows.map((r) => r.id)).toEqual(Array.from({ length: 319 }, (_, i) => i + 1));
+  });
+
+  it('goes on one page at a time when more changed than expected, and stops at maxRows', async () => {
+    const s = server();
+    const out = await listRecent('chart', since(700), s.fetch, 400, 150);
+    expect([out.rows.length, s.seen.pages, s.seen.most]).toEqual([400, [0, 1, 2, 3], 2]);
+  });
+
+  it('a page read ahead and not needed may fail: the rows are still returned', async () => {
+    const s = server((page) => page > 0);
+    const out = await listRecent('chart', since(50), s.fetch, 400, 300);
+    expect([out.rows.length, s.seen.pages.length]).toEqual([49, 4]);
+  });
+
+  it('a needed page that fails fails the listing', async () => {
+    const s = server((page) => page === 1);
+    await expect(listRecent('chart', since(250), s.fetch, 400, 240)).rejects.toThrow('page 1 failed');
   });
 });
 

@@ -17,7 +17,7 @@ const row = (id: number, changedAt: number): ListedObject => ({
 
 /** Superset as the two list calls see it; counts the calls. */
 function server(rows: ListedObject[]) {
-  const calls = { full: 0, recent: 0 };
+  const calls = { full: 0, recent: 0, expected: [] as (number | undefined)[] };
   return {
     calls,
     rows,
@@ -25,8 +25,9 @@ function server(rows: ListedObject[]) {
       calls.full++;
       return Promise.resolve([...rows]);
     },
-    listChangedSince: (_kind: string, since: string | null, maxRows?: number) => {
+    listChangedSince: (_kind: string, since: string | null, maxRows?: number, expectedRows?: number) => {
       calls.recent++;
+      calls.expected.push(expectedRows);
       const newer = rows
         .filter((r) => since === null || r.changedOn! > since)
         .sort((a, b) => b.changedOn!.localeCompare(a.changedOn!));
@@ -41,13 +42,13 @@ describe('listKind', () => {
   it('lists in full without kept rows', async () => {
     const s = server(kept);
     const r = await listKind(s, 'chart', undefined);
-    expect([r.full, r.rows.length, s.calls]).toEqual([true, 500, { full: 1, recent: 0 }]);
+    expect([r.full, r.rows.length, s.calls]).toEqual([true, 500, { full: 1, recent: 0, expected: [] }]);
   });
 
   it('costs one list call when nothing changed, and returns the kept rows', async () => {
     const s = server(kept);
     const r = await listKind(s, 'chart', kept);
-    expect([r.full, r.changed, s.calls]).toEqual([false, 0, { full: 0, recent: 1 }]);
+    expect([r.full, r.changed, s.calls]).toEqual([false, 0, { full: 0, recent: 1, expected: [2] }]);
     expect(r.rows).toEqual(kept);
   });
 
@@ -82,6 +83,21 @@ describe('listKind', () => {
     expect(r.full).toBe(true);
     expect(s.calls.full).toBe(1);
     expect(r.rows).toEqual(now);
+  });
+
+  it('tells the server how many kept rows are in the look-back window (their pages are read at once)', async () => {
+    // 300 rows changed within one second (a bulk create): all of them are within two seconds of the newest.
+    const burst = Array.from({ length: 300 }, (_, i) => ({
+      ...row(i + 1, 0),
+      changedOn: `2026-01-01T00:10:0${i < 150 ? 8 : 9}.${String(i).padStart(6, '0')}Z`,
+    }));
+    const s = server([
+      ...kept.slice(0, 100),
+      ...burst.map((r, i) => ({ ...r, id: 1000 + i, uuid: `b${i}` })),
+    ]);
+    const keptNow = [...s.rows];
+    const r = await listKind(s, 'chart', keptNow);
+    expect([r.full, r.changed, s.calls.expected]).toEqual([false, 0, [300]]);
   });
 
   it('looks back two seconds from the newest kept change, keeping microseconds', () => {

@@ -14,7 +14,6 @@
 // Databases always keep theirs: a REST create tests the connection.
 // An environment that marks objects (mark_managed) marks these too: the import schemas of every
 // version take `is_managed_externally` and `external_url` and store them, as a REST create does.
-import { toBundle } from '../export/to-bundle.js';
 import { writeZip } from '../import/zip.js';
 import { mapLimit } from '../live/map-limit.js';
 import type { Marking } from '../model/managed.js';
@@ -238,6 +237,9 @@ export async function bulkCreate(
   for (let i = 0; i < changes.length; i += size) chunks.push(changes.slice(i, i + size));
   let sent = 0;
   let failure: { error: unknown; refused: boolean } | undefined;
+  // Loaded here, not at start: the bundle writer (and the slug library it uses) costs every other
+  // apply about 15 ms of module loading (bench/profile.ts).
+  const { toBundle } = await import('../export/to-bundle.js');
   for (const chunk of chunks) {
     const zip = writeZip(
       toBundle([...desired.values()], deps.now(), caps, new Set(chunk.map((c) => c.uuid)), deps.marking),

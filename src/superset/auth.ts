@@ -36,6 +36,7 @@ export class Auth {
   private csrf: string | null = null;
   private pendingLogin: Promise<void> | null = null;
   private pendingCsrf: Promise<string> | null = null;
+  private warming: Promise<void> | null = null;
 
   constructor(
     private readonly calls: AuthCalls,
@@ -45,8 +46,24 @@ export class Auth {
     private readonly now: () => number = () => Date.now() / 1000,
   ) {}
 
+  /**
+   * Logs in now, before the first request needs the token. That request waits for this login and
+   * gets its error, if it failed (then the one after it logs in again): one attempt, not two.
+   */
+  warmUp(): void {
+    if (this.access !== null || this.warming !== null) return;
+    const pending = this.singleFlight(() => this.login());
+    pending.catch(() => undefined);
+    this.warming = pending;
+  }
+
   /** A valid access token: logs in on first use, refreshes when it is about to expire. */
   async accessToken(): Promise<string> {
+    if (this.warming !== null) {
+      const warming = this.warming;
+      this.warming = null;
+      await warming;
+    }
     if (this.access !== null && (this.accessExp === null || this.accessExp - EXPIRY_MARGIN_S > this.now())) {
       return this.access;
     }

@@ -73,6 +73,12 @@ export interface SupersetClient extends SupersetPort {
   readonly baseUrl: string;
   /** What this server accepts: learned once per client (GET /version, else a probe of older APIs). */
   capabilities(): Promise<Capabilities>;
+  /** Logs in now, ahead of the first request (which waits for this login). */
+  warmUp(): void;
+  /** More values to mask in every message (the run's secrets, known once its objects are read). */
+  addSecrets(values: readonly string[]): void;
+  /** Ends requests in flight and retry waits, and refuses new requests (the run gave up). */
+  close(): void;
 }
 
 export function createSupersetClient(options: SupersetClientOptions): SupersetClient {
@@ -83,6 +89,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   for (const secret of options.secrets ?? []) redactor.add(secret);
   const calls: ClientCalls = { list: 0, get: 0, write: 0, auth: 0, retries: 0 };
   const cookies = new CookieJar();
+  const closing = new AbortController();
   const log = (level: SupersetLogEvent['level'], code: string, message: string): void => {
     options.log?.({ level, code, message: redactor.redact(message) });
   };
@@ -100,10 +107,12 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     cookies,
     calls,
     log,
+    closed: closing.signal,
   });
   const now = options.now ?? Date.now;
   const authRequests = authCalls(executor, options.username, options.password);
-  executor.attach(new Auth(authRequests, cookies, redactor, log, () => now() / 1000));
+  const auth = new Auth(authRequests, cookies, redactor, log, () => now() / 1000);
+  executor.attach(auth);
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
 
@@ -167,6 +176,18 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     calls,
     baseUrl,
     capabilities,
+
+    warmUp() {
+      auth.warmUp();
+    },
+
+    addSecrets(values) {
+      for (const value of values) redactor.add(value);
+    },
+
+    close() {
+      closing.abort();
+    },
 
     list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };

@@ -60,6 +60,16 @@ export interface ExecutorDeps {
   cookies: CookieJar;
   calls: ClientCalls;
   log: LogFn;
+  /** Aborted when the client is closed: requests in flight and retry waits end, new ones are refused. */
+  closed?: AbortSignal;
+}
+
+/** A request made or pending when its client was closed (the run that made it gave up). */
+export class ClientClosedError extends Error {
+  override readonly name = 'ClientClosedError';
+  constructor() {
+    super('the Superset client was closed');
+  }
 }
 
 export function parseBody(res: WireResponse): { json: unknown; isJson: boolean } {
@@ -122,6 +132,7 @@ export class Executor {
       if (attempt > 0) deps.calls.retries += 1;
       // The apply lock (and deadline) checked at the last moment, for each attempt.
       if (req.fence) await req.fence();
+      if (deps.closed?.aborted) throw new ClientClosedError();
       let res: WireResponse;
       try {
         res = await deps.send({
@@ -130,8 +141,10 @@ export class Executor {
           query: req.query,
           headers,
           body: this.body(req),
+          ...(deps.closed ? { signal: deps.closed } : {}),
         });
       } catch (err) {
+        if (deps.closed?.aborted) throw new ClientClosedError();
         if (!(err instanceof WireFailure)) throw err;
         if (attempt < deps.retry.maxRetries && shouldRetryFailure(idempotent, err)) {
           await this.wait(req, attempt, backoffMs(attempt, deps.retry), err.message);
@@ -216,6 +229,7 @@ export class Executor {
       'superset.retry',
       `${req.method} ${req.path} failed (${reason}); retry ${attempt + 1} of ${maxRetries} in ${ms} ms`,
     );
-    await sleep(ms);
+    await sleep(ms, this.deps.closed);
+    if (this.deps.closed?.aborted) throw new ClientClosedError();
   }
 }

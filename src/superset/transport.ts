@@ -14,6 +14,8 @@ export interface WireRequest {
   query?: string;
   headers: Record<string, string>;
   body?: string | FormData;
+  /** Ends the exchange early when aborted (the client was closed). */
+  signal?: AbortSignal;
 }
 
 export interface WireResponse {
@@ -80,6 +82,9 @@ export function createTransport(baseUrl: string, timeoutMs: number): Send {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
+    const stop = () => controller.abort();
+    if (req.signal?.aborted) controller.abort();
+    req.signal?.addEventListener('abort', stop, { once: true });
     const started = performance.now();
     try {
       const res = await http.request<ArrayBuffer>({
@@ -102,6 +107,7 @@ export function createTransport(baseUrl: string, timeoutMs: number): Send {
       throw classify(err, timedOut);
     } finally {
       clearTimeout(timer);
+      req.signal?.removeEventListener('abort', stop);
     }
   };
 }

@@ -1,7 +1,5 @@
 import { runApply } from '../../engine/apply-run.js';
-import { loadProject } from '../../engine/project.js';
-import { connectServices } from '../../engine/services.js';
-import { headCommit } from '../../git/head.js';
+import { openRun } from '../../engine/open-run.js';
 import { LockTimeoutError } from '../../registry/errors.js';
 import { planAsText } from '../../report/plan-text.js';
 import { UserError } from '../../errors/user-error.js';
@@ -22,10 +20,8 @@ export interface ApplyCommandOptions {
 
 /** Exit 0 when everything planned was applied (or nothing was to do), 1 on any failure. */
 export async function applyCommand(options: ApplyCommandOptions, out: Output): Promise<number> {
-  const project = await loadProject(options.dir, options.env);
-  const commit = await headCommit(project.projectDir, options.dir);
-  const services = await connectServices(project.env, undefined, {
-    objects: project.objects,
+  const { project, commit, services } = await openRun(options.dir, options.env, {
+    commit: true,
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {

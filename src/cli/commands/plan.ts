@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { writeScreened } from '../output.js';
-import { connectServices } from '../../engine/services.js';
+import { openRun } from '../../engine/open-run.js';
 import { runPlan } from '../../engine/plan-run.js';
-import { loadProject } from '../../engine/project.js';
 import { hasChanges } from '../../plan/plan.js';
 import type { Plan } from '../../plan/types.js';
 import { planAsMarkdown } from '../../report/plan-markdown.js';
@@ -28,9 +27,7 @@ export function renderPlan(plan: Plan, format: PlanCommandOptions['format'], col
 
 /** Exit 0: no changes; 2: changes (or conflicts to resolve); 1: error. */
 export async function planCommand(options: PlanCommandOptions, out: Output): Promise<number> {
-  const project = await loadProject(options.dir, options.env);
-  const services = await connectServices(project.env, undefined, {
-    objects: project.objects,
+  const { project, services } = await openRun(options.dir, options.env, {
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {

@@ -179,3 +179,67 @@ describe('superset client: login and CSRF', () => {
     expect(String(err)).not.toContain('pw-for-tests');
   });
 });
+
+describe('superset client: logging in ahead, and closing', () => {
+  it('warmUp logs in at once; the first request waits for that login instead of making another', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    server = await startServer(async (req, res) => {
+      if (req.path === '/api/v1/security/login') await held;
+      return withAuth((_q, r) => json(r, 200, { count: 0, result: [] }))(req, res);
+    });
+    const c = client(server.url);
+    c.warmUp();
+    await expect.poll(() => server!.seen.filter((r) => r.path === '/api/v1/security/login').length).toBe(1);
+    const listing = c.list('chart');
+    release();
+    await listing;
+    expect(server.seen.map((r) => r.path)).toEqual(['/api/v1/security/login', '/api/v1/chart/']);
+    expect(c.calls.auth).toBe(1);
+  });
+
+  it("a refused warm-up login is the first request's error (one attempt); the next request logs in again", async () => {
+    let logins = 0;
+    server = await startServer((req, res) => {
+      if (req.path === '/api/v1/security/login' && ++logins === 1)
+        return json(res, 401, { message: 'Not authorized' });
+      return withAuth((_q, r) => json(r, 200, { count: 0, result: [] }))(req, res);
+    });
+    const c = client(server.url);
+    c.warmUp();
+    await expect(c.list('chart')).rejects.toMatchObject({ code: 'unauthorized', op: 'login' });
+    expect(logins).toBe(1);
+    await expect(c.list('chart')).resolves.toEqual([]);
+    expect(logins).toBe(2);
+  });
+
+  it('close ends a login waiting to retry at once and refuses later requests', async () => {
+    server = await startServer((_req, res) => json(res, 503, { message: 'busy' }));
+    const c = createSupersetClient({
+      baseUrl: server.url,
+      username: 'admin',
+      password: 'pw-for-tests',
+      // Ten seconds between attempts: only close() can end this promptly.
+      retryBaseMs: 10_000,
+      capabilities: capabilitiesOf('6.1', '6.1.0'),
+    });
+    c.warmUp();
+    const listing = c.list('chart');
+    await expect.poll(() => server!.seen.length).toBe(1);
+    const started = performance.now();
+    c.close();
+    await expect(listing).rejects.toMatchObject({ name: 'ClientClosedError' });
+    expect(performance.now() - started).toBeLessThan(1000);
+    await expect(c.list('dashboard')).rejects.toMatchObject({ name: 'ClientClosedError' });
+    expect(server.seen).toHaveLength(1);
+  });
+
+  it('close aborts a request in flight', async () => {
+    server = await startServer(() => new Promise<void>(() => undefined));
+    const c = client(server.url);
+    const listing = c.list('chart');
+    await expect.poll(() => server!.seen.length).toBe(1);
+    c.close();
+    await expect(listing).rejects.toMatchObject({ name: 'ClientClosedError' });
+  });
+});

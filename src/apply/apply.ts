@@ -4,7 +4,7 @@ import type { ObjectKind } from '../schema/index.js';
 import type { LiveState } from '../live/read-live.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
 import type { AppliedRecord, Registry } from '../registry/registry.js';
-import type { SupersetPort } from '../superset/port.js';
+import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { dashboardCreateBody, dashboardFields, dashboardLayoutBody } from '../superset-map/dashboard.js';
 import {
   chartBody,
@@ -42,6 +42,8 @@ export interface ApplyContext {
    * carries. Absent: nothing is marked.
    */
   marking?: (obj: AnyDesired) => Marking | undefined;
+  /** Whole listings of a kind made while applying (a bulk create's read-back), for the kept listing. */
+  listed?: (kind: ObjectKind, rows: readonly ListedObject[]) => void;
 }
 
 export interface ApplyOutcome {
@@ -109,6 +111,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
               claim: (c) => ({ ...record(c, 0, ctx, now()), hash: '' }),
               now,
               ...(ctx.marking ? { marking: ctx.marking } : {}),
+              ...(ctx.listed ? { listed: ctx.listed } : {}),
             },
             ctx.bulk!.caps,
           ),

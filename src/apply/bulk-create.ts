@@ -83,6 +83,8 @@ export interface BulkDeps {
   chunk?: number;
   /** The environment marks what it writes (mark_managed): the bundle's files carry the fields. */
   marking?: (obj: AnyDesired) => Marking | undefined;
+  /** Each whole listing of a kind the read-back made (after the import), for the kept listing. */
+  listed?: (kind: 'dataset' | 'chart' | 'dashboard', rows: readonly ListedObject[]) => void;
 }
 
 /** A bulk create that failed; `created` says whether Superset may hold some of it (not a refusal). */
@@ -283,8 +285,11 @@ async function readBack(changes: readonly PlannedChange[], deps: BulkDeps): Prom
   const made = new Map<string, number>();
   const rows = new Map<string, ListedObject>();
   const kinds = (['dataset', 'chart', 'dashboard'] as const).filter((k) => changes.some((c) => c.kind === k));
-  for (const listed of await Promise.all(kinds.map((k) => port.list(k))))
+  const listings = await Promise.all(kinds.map((k) => port.list(k)));
+  listings.forEach((listed, i) => {
+    deps.listed?.(kinds[i]!, listed);
     for (const row of listed) rows.set(row.uuid, row);
+  });
   const problems: string[] = [];
   for (const change of changes) {
     const obj = desired.get(change.uuid)!;

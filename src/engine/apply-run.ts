@@ -9,6 +9,7 @@ import { fencedRegistry } from '../registry/fenced-registry.js';
 import type { AppliedRecord, ApplyResult, LockHolder, Registry } from '../registry/registry.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
+import type { KeptRows } from '../live/cached-list.js';
 import { UserError } from '../errors/user-error.js';
 import { guardedPort } from './guarded-port.js';
 import { runPlan } from './plan-run.js';
@@ -187,7 +188,11 @@ export async function runApplyOf(
             })
           ).snapshotId);
     const caps = first.plan.summary.create > 0 ? await services.port.capabilities?.() : undefined;
+    // A bulk create lists what it imported in full: that listing is kept for the next plan, which
+    // otherwise would list those kinds in full again (more rows changed than a look-back takes).
+    const relisted: KeptRows = {};
     const outcome = await applyPlan(first.plan, {
+      listed: (kind, rows) => (relisted[kind] = rows),
       ...(caps
         ? { bulk: { caps, ...(options.bulkCreateMin !== undefined ? { min: options.bulkCreateMin } : {}) } }
         : {}),
@@ -228,6 +233,7 @@ export async function runApplyOf(
         { cause: stoppedBy },
       );
     }
+    if (Object.keys(relisted).length > 0) services.listStore?.write({ ...first.live.listed, ...relisted });
     for (const n of await unmaskedByEngine(services, outcome, desired)) options.onNotice?.(n);
     const result: ApplyResult = outcome.failed ? (outcome.done.length ? 'partial' : 'failure') : 'success';
     const moveCurrent =

@@ -18,6 +18,7 @@ COPY bin ./bin
 COPY src ./src
 COPY schemas ./schemas
 COPY scripts/bundle.mjs ./scripts/bundle.mjs
+COPY scripts/bundle-shims ./scripts/bundle-shims
 RUN npm ci --no-audit --no-fund \
   && npm prune --omit=dev --no-audit --no-fund \
   && node bin/superset-gitops.js --version

@@ -6,7 +6,8 @@
 //   node scripts/bundle.mjs        (run by `npm run build` and `npm ci`'s prepare, after tsc)
 //
 // Left outside the bundle: the native ZooKeeper client (a compiled addon) and puppeteer-core (large,
-// only `preview --screenshots` loads it). Both stay ordinary dependencies.
+// only `preview --screenshots` loads it). Both stay ordinary dependencies. Axios' `form-data` is
+// replaced by Node's own FormData (scripts/bundle-shims/form-data.mjs says why).
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,6 +26,7 @@ await build({
   platform: 'node',
   target: 'node20',
   external: ['zookeeper', 'puppeteer-core'],
+  alias: { 'form-data': path.join(repo, 'scripts/bundle-shims/form-data.mjs') },
   // CommonJS dependencies call require() for Node's own modules; an ES module has none of its own.
   banner: {
     js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",

@@ -1,8 +1,8 @@
-import path from 'node:path';
-import { headCommit, type CommitInfo } from '../git/head.js';
+import type { CommitInfo } from '../git/head.js';
 import type { SecretScreen } from '../environment/screen.js';
 import { loadProject, type Project } from './project.js';
-import { connectServices, EarlyLogin, type Services } from './services.js';
+import type { Services } from './services.js';
+import { EarlyLogin } from './superset-login.js';
 
 export interface OpenedRun {
   project: Project;
@@ -12,7 +12,8 @@ export interface OpenedRun {
 /**
  * What plan and apply start with: the project loaded and the services connected, with Superset's
  * login started as soon as the environment file is read (EarlyLogin) and, with `commit`, the commit
- * read (by git, in its own process) meanwhile. Whatever fails on the way closes what was opened.
+ * read (by git, in its own process) meanwhile. The registry's modules (and git's) are loaded only
+ * once that login is on its way. Whatever fails on the way closes what was opened.
  */
 export async function openRun(
   dir: string,
@@ -30,11 +31,13 @@ export async function openRun(
   options: { screen?: SecretScreen; commit?: boolean } = {},
 ): Promise<OpenedRun & { commit?: CommitInfo }> {
   const early = new EarlyLogin();
-  // The project folder is the metadata folder's parent (loadProject's projectDir).
-  const reading = options.commit ? headCommit(path.resolve(dir, '..'), dir) : Promise.resolve(undefined);
-  reading.catch(() => undefined);
   try {
     const project = await loadProject(dir, envName, process.env, (env) => early.start(env));
+    const reading = options.commit
+      ? import('../git/head.js').then(({ headCommit }) => headCommit(project.projectDir, dir))
+      : Promise.resolve(undefined);
+    reading.catch(() => undefined);
+    const { connectServices } = await import('./services.js');
     const superset = early.take(project.env);
     const [commit, services] = await Promise.allSettled([
       reading,

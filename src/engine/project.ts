@@ -1,6 +1,5 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { repositoryRoot } from '../git/head.js';
 import { UserError } from '../errors/user-error.js';
 import { resolveEnvironment, substituteVariables, type ResolvedEnvironment } from '../environment/resolve.js';
 import type { ParsedFile } from '../load/parse-file.js';
@@ -101,6 +100,7 @@ export async function withRepositoryPaths(
       return path.resolve(p);
     }
   };
+  const { repositoryRoot } = await import('../git/head.js');
   const root = real((await repositoryRoot(projectDir)) ?? projectDir);
   const metadata = path.resolve(metadataDir);
   const realMetadata = real(metadata);

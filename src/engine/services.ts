@@ -7,7 +7,8 @@ import { digestId } from '../zookeeper/index.js';
 import type { ManagedSettings } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import { createSecretBook, type SecretBook } from './secret-book.js';
-import { createSupersetClient, type SupersetClient } from '../superset/client.js';
+import type { SupersetClient } from '../superset/client.js';
+import { connectSuperset } from './superset-login.js';
 import type { SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
 import { openListStore, type ListStore } from './list-store.js';
@@ -37,7 +38,9 @@ export interface ServiceOptions {
   superset?: SupersetClient;
 }
 
-export type LogFn = (event: { level: 'debug' | 'info' | 'warn'; code: string; message: string }) => void;
+export type { LogFn } from './superset-login.js';
+export { connectSuperset, EarlyLogin } from './superset-login.js';
+import type { LogFn } from './superset-login.js';
 
 /**
  * A registry that is not on this machine must be written with a digest identity: without one, every
@@ -87,61 +90,6 @@ export async function connectRegistry(
       'registry-unreachable',
       { cause: e },
     );
-  }
-}
-
-export function connectSuperset(
-  env: ResolvedEnvironment,
-  log?: LogFn,
-  secrets: readonly string[] = [],
-): SupersetClient {
-  return createSupersetClient({
-    baseUrl: env.superset.url,
-    username: env.superset.username,
-    password: env.superset.password.reveal(),
-    secrets,
-    timeoutMs: env.superset.timeoutMs,
-    ...(log ? { log } : {}),
-  });
-}
-
-/**
- * The login to Superset, started as soon as the environment file is read: it then overlaps reading
- * and validating the objects, the commit and the registry's connection (about 60 ms of a no-change
- * run; bench/profile.ts). Handed to connectServices when the environment it was made for is the one
- * loaded; closed when the run gives up before that, so a login in flight (or waiting to retry) does
- * not keep the process alive after an error in a file.
- */
-export class EarlyLogin {
-  private client: SupersetClient | undefined;
-  private madeFor: ResolvedEnvironment | undefined;
-
-  constructor(private readonly log?: LogFn) {}
-
-  start(env: ResolvedEnvironment): void {
-    if (this.client) return;
-    this.madeFor = env;
-    this.client = connectSuperset(env, this.log);
-    this.client.warmUp();
-  }
-
-  /** The client, when it was made for the same Superset and user as `env`; otherwise none (closed). */
-  take(env: ResolvedEnvironment): SupersetClient | undefined {
-    const client = this.client;
-    const was = this.madeFor?.superset;
-    const same =
-      was !== undefined &&
-      was.url === env.superset.url &&
-      was.username === env.superset.username &&
-      was.password.reveal() === env.superset.password.reveal() &&
-      was.timeoutMs === env.superset.timeoutMs;
-    if (!same) this.abandon();
-    return same ? client : undefined;
-  }
-
-  abandon(): void {
-    this.client?.close();
-    this.client = undefined;
   }
 }
 

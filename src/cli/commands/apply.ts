@@ -1,4 +1,3 @@
-import { runApply } from '../../engine/apply-run.js';
 import { openRun } from '../../engine/open-run.js';
 import { LockTimeoutError } from '../../registry/errors.js';
 import { planAsText } from '../../report/plan-text.js';
@@ -25,6 +24,8 @@ export async function applyCommand(options: ApplyCommandOptions, out: Output): P
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {
+    // Loaded while the login (sent as soon as the environment was read) may still be on its way.
+    const { runApply } = await import('../../engine/apply-run.js');
     const run = await runApply(project.objects, services, {
       environment: project.env.name,
       commit,

@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { writeScreened } from '../output.js';
 import { openRun } from '../../engine/open-run.js';
-import { runPlan } from '../../engine/plan-run.js';
 import { hasChanges } from '../../plan/plan.js';
 import type { Plan } from '../../plan/types.js';
 import { planAsMarkdown } from '../../report/plan-markdown.js';
@@ -31,6 +30,8 @@ export async function planCommand(options: PlanCommandOptions, out: Output): Pro
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {
+    // Loaded while the login (sent as soon as the environment was read) may still be on its way.
+    const { runPlan } = await import('../../engine/plan-run.js');
     const { plan, notices } = await runPlan(project.env.name, project.objects, services, {
       prune: options.prune ?? false,
       readAll: options.readAll ?? false,

@@ -60,8 +60,19 @@ export interface ApplyOutcome {
 const ACTS = new Set(['create', 'update', 'delete', 'forget']);
 
 /**
- * Applies a plan in its order, one object at a time. A failure stops there: what was done is recorded
- * as applied, what was not is reported, and a rerun plans only what is left.
+ * Chart updates sent at once. A chart update depends on nothing another chart update does (each
+ * names its own chart and an existing dataset), so a run of them in the plan goes out a few at a
+ * time; the server has few workers.
+ */
+export const UPDATE_CONCURRENCY = 4;
+
+const concurrentUpdate = (c: PlannedChange) => c.action === 'update' && c.kind === 'chart';
+
+/**
+ * Applies a plan in its order, one object at a time but for runs of chart updates (a few at once). A
+ * failure stops there: what was done is recorded as applied, what was not is reported, and a rerun
+ * plans only what is left. Of chart updates in flight together, those that finish are done; should
+ * more than one fail, the first is reported and the others are counted as not done.
  */
 export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOutcome> {
   const now = ctx.now ?? (() => new Date());
@@ -80,7 +91,41 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
     ctx.bulk && { ...ctx.bulk, datasets: ctx.port.tables !== undefined, takenSlugs: takenSlugs(ctx.live) },
   );
   let bulkDone = false;
+  /** One change, its record and its events; false when it failed (outcome.failed says how). */
+  const applyChange = async (change: PlannedChange, index: number): Promise<boolean> => {
+    const event = { change, index, total: work.length };
+    ctx.onEvent?.({ type: 'start', ...event });
+    // Datasets and dashboards are created in two calls (POST, then PUT): once the POST succeeds the
+    // object is ours, so a failed PUT leaves an owned object the next apply updates, not a conflict.
+    const created = async (id: number) => {
+      ids.set(change.uuid, id);
+      await ctx.registry.recordApplied({ ...record(change, id, ctx, now()), hash: '' });
+    };
+    try {
+      const supersetId = await applyOne(change, ctx, ids, created);
+      if (change.action === 'delete' || change.action === 'forget') {
+        await ctx.registry.forgetApplied(change.kind, change.uuid);
+      } else if (supersetId !== undefined) {
+        ids.set(change.uuid, supersetId);
+        await ctx.registry.recordApplied(record(change, supersetId, ctx, now()));
+      }
+      if (change.action === 'create') outcome.created++;
+      if (change.action === 'update') outcome.updated++;
+      if (change.action === 'delete') outcome.deleted++;
+      outcome.done.push(change);
+      ctx.onEvent?.({ type: 'done', ...event, ...(supersetId !== undefined ? { supersetId } : {}) });
+      return true;
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      if (outcome.failed) return false; // another change in flight failed first: that one is reported
+      outcome.failed = { change, error };
+      ctx.onEvent?.({ type: 'failed', ...event, error });
+      return false;
+    }
+  };
+  let runEnd = 0;
   for (const [index, change] of work.entries()) {
+    if (index < runEnd) continue;
     const event = { change, index, total: work.length };
     if (bulk.has(change.uuid)) {
       if (bulkDone) continue;
@@ -134,31 +179,26 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
         break;
       }
     }
-    ctx.onEvent?.({ type: 'start', ...event });
-    // Datasets and dashboards are created in two calls (POST, then PUT): once the POST succeeds the
-    // object is ours, so a failed PUT leaves an owned object the next apply updates, not a conflict.
-    const created = async (id: number) => {
-      ids.set(change.uuid, id);
-      await ctx.registry.recordApplied({ ...record(change, id, ctx, now()), hash: '' });
-    };
-    try {
-      const supersetId = await applyOne(change, ctx, ids, created);
-      if (change.action === 'delete' || change.action === 'forget') {
-        await ctx.registry.forgetApplied(change.kind, change.uuid);
-      } else if (supersetId !== undefined) {
-        ids.set(change.uuid, supersetId);
-        await ctx.registry.recordApplied(record(change, supersetId, ctx, now()));
-      }
-      if (change.action === 'create') outcome.created++;
-      if (change.action === 'update') outcome.updated++;
-      if (change.action === 'delete') outcome.deleted++;
-      outcome.done.push(change);
-      ctx.onEvent?.({ type: 'done', ...event, ...(supersetId !== undefined ? { supersetId } : {}) });
-    } catch (e) {
-      const error = e instanceof Error ? e : new Error(String(e));
-      outcome.failed = { change, error };
+    runEnd = index + 1;
+    if (concurrentUpdate(change)) while (runEnd < work.length && concurrentUpdate(work[runEnd]!)) runEnd++;
+    if (runEnd - index === 1) {
+      if (await applyChange(change, index)) continue;
       outcome.skipped = work.slice(index + 1);
-      ctx.onEvent?.({ type: 'failed', ...event, error });
+      break;
+    }
+    // A run of chart updates: a few at a time; after a failure none more is started.
+    const run = work.slice(index, runEnd);
+    let next = 0;
+    const worker = async () => {
+      while (!outcome.failed && next < run.length) {
+        const at = next++;
+        await applyChange(run[at]!, index + at);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(UPDATE_CONCURRENCY, run.length) }, worker));
+    if (outcome.failed) {
+      const done = new Set(outcome.done);
+      outcome.skipped = work.slice(index).filter((c) => !done.has(c) && c !== outcome.failed!.change);
       break;
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from '../../../src/apply/apply.js';
+import { applyPlan, UPDATE_CONCURRENCY } from '../../../src/apply/apply.js';
 import { runPlan } from '../../../src/engine/plan-run.js';
 import { runApply } from '../../../src/engine/apply-run.js';
 import { object } from './objects.js';
@@ -63,6 +63,86 @@ describe('applyPlan', () => {
     expect(outcome.done.map((c) => c.name)).toEqual(['wh']);
     expect(outcome.failed?.error.message).toBe('Table could not be found');
     expect((await registry.readApplied()).map((r) => r.kind)).toEqual(['database']);
+  });
+});
+
+describe('applyPlan: a run of chart updates', () => {
+  const charts = (rowLimit: number) =>
+    Array.from({ length: 10 }, (_, i) =>
+      object('chart', `c${i}`, { dataset: 'orders', viz_type: 'table', params: { row_limit: rowLimit } }),
+    );
+
+  /** Counts chart updates in flight; each takes a few ms, as a request does. */
+  class SlowPort extends FakePort {
+    inFlight = 0;
+    most = 0;
+    started: number[] = [];
+    override async update(
+      kind: Parameters<FakePort['update']>[0],
+      id: number,
+      body: Record<string, unknown>,
+    ) {
+      if (kind !== 'chart') return super.update(kind, id, body);
+      this.started.push(id);
+      this.inFlight++;
+      this.most = Math.max(this.most, this.inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      this.inFlight--;
+      return super.update(kind, id, body);
+    }
+  }
+
+  async function updatesOf(port: SlowPort, registry: MemoryRegistry, fail = false) {
+    const services = fakeServices(port, registry);
+    const apply = async (all: typeof objects) => {
+      const run = await runPlan('test', all, services, { prune: false });
+      const outcome = await applyPlan(run.plan, {
+        port,
+        registry,
+        live: run.live,
+        desired: new Map(all.map((o) => [o.uuid, o])),
+        secrets: () => new Map(),
+        commit: 'c0ffee',
+      });
+      return { plan: run.plan, outcome };
+    };
+    await apply([...objects, ...charts(10)]);
+    port.most = 0;
+    port.started = [];
+    if (fail) port.failNext('update', 'chart', 'Superset rejected the chart (HTTP 422)');
+    return apply([...objects, ...charts(20)]);
+  }
+
+  it(`sends them ${UPDATE_CONCURRENCY} at a time, each once, and records each`, async () => {
+    const port = new SlowPort();
+    const registry = new MemoryRegistry();
+    const { plan, outcome } = await updatesOf(port, registry);
+    const chartUpdates = plan.changes.filter((c) => c.action === 'update' && c.kind === 'chart');
+    expect(chartUpdates).toHaveLength(10);
+    expect(outcome.failed).toBeUndefined();
+    expect(outcome.done.filter((c) => c.kind === 'chart')).toHaveLength(10);
+    expect(new Set(port.started).size).toBe(10);
+    expect(port.most).toBe(UPDATE_CONCURRENCY);
+    const records = await registry.readApplied();
+    const hashes = new Map(plan.changes.map((c) => [c.uuid, c.hash]));
+    for (const r of records.filter((x) => x.kind === 'chart')) expect(r.hash).toBe(hashes.get(r.uuid));
+  });
+
+  it('starts none after a failure: those in flight finish, the rest is reported as not done', async () => {
+    const port = new SlowPort();
+    const registry = new MemoryRegistry();
+    const { outcome } = await updatesOf(port, registry, true);
+    expect(outcome.failed?.error.message).toBe('Superset rejected the chart (HTTP 422)');
+    expect(port.started).toHaveLength(UPDATE_CONCURRENCY);
+    expect(outcome.done.filter((c) => c.kind === 'chart')).toHaveLength(UPDATE_CONCURRENCY - 1);
+    expect(outcome.skipped).toHaveLength(10 - UPDATE_CONCURRENCY);
+    // What was done is recorded with its new hash: a rerun plans the failed one and the rest.
+    const rerun = await runPlan('test', [...objects, ...charts(20)], fakeServices(port, registry), {
+      prune: false,
+    });
+    expect(rerun.plan.changes.filter((c) => c.action === 'update' && c.kind === 'chart')).toHaveLength(
+      10 - (UPDATE_CONCURRENCY - 1),
+    );
   });
 });
 

@@ -12,14 +12,14 @@ const objects = [
   object('dataset', 'orders', { database: 'wh', metrics: [{ name: 'n', expression: 'COUNT(*)' }] }),
 ];
 
-async function planAndApply(port: FakePort, registry: MemoryRegistry) {
+async function planAndApply(port: FakePort, registry: MemoryRegistry, all = objects) {
   const services = fakeServices(port, registry);
-  const run = await runPlan('test', objects, services, { prune: false });
+  const run = await runPlan('test', all, services, { prune: false });
   const outcome = await applyPlan(run.plan, {
     port,
     registry,
     live: run.live,
-    desired: new Map(objects.map((o) => [o.uuid, o])),
+    desired: new Map(all.map((o) => [o.uuid, o])),
     secrets: () => new Map(),
     commit: 'c0ffee',
   });
@@ -93,19 +93,7 @@ describe('applyPlan: a run of chart updates', () => {
   }
 
   async function updatesOf(port: SlowPort, registry: MemoryRegistry, fail = false) {
-    const services = fakeServices(port, registry);
-    const apply = async (all: typeof objects) => {
-      const run = await runPlan('test', all, services, { prune: false });
-      const outcome = await applyPlan(run.plan, {
-        port,
-        registry,
-        live: run.live,
-        desired: new Map(all.map((o) => [o.uuid, o])),
-        secrets: () => new Map(),
-        commit: 'c0ffee',
-      });
-      return { plan: run.plan, outcome };
-    };
+    const apply = (all: typeof objects) => planAndApply(port, registry, all);
     await apply([...objects, ...charts(10)]);
     port.most = 0;
     port.started = [];

@@ -3,7 +3,7 @@
 //   BENCH_OBJECTS (default 1000) charts for the calls-per-poll figure, BENCH_EDITS (default 10).
 // Everything runs in a scratch environment (own ZooKeeper root, own SQLite file, names carrying a run
 // id) that is deleted at the end.
-import { ATTRIBUTE_OPTIONS } from '../src/engine/plan-run.js';
+import { ATTRIBUTE_OPTIONS } from '../src/superset-map/attribute-options.js';
 import { readLive } from '../src/live/read-live.js';
 import { OBJECT_KINDS } from '../src/schema/index.js';
 import { SupersetPoller } from '../src/watch/poller.js';

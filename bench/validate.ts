@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadMetadata } from '../src/load/index.js';
+import { loadMetadata } from '../src/engine/load-metadata.js';
 
 const total = Number(process.argv[2] ?? 10_000);
 const dir = mkdtempSync(path.join(tmpdir(), 'sg-bench-validate-'));

@@ -1,4 +1,4 @@
-import { attributeOptionsFor } from '../engine/plan-run.js';
+import { attributeOptionsFor } from '../superset-map/attribute-options.js';
 import { substituteVariables } from '../environment/resolve.js';
 import type { ChangedFile } from '../git/revisions.js';
 import { canonicalJson } from '../model/canonical.js';

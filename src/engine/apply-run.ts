@@ -3,7 +3,7 @@ import { applyPlan, type ApplyEvent, type ApplyOutcome } from '../apply/apply.js
 import type { CommitInfo } from '../git/head.js';
 import { markingFor } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
-import type { Plan, PlanOptions } from '../plan/types.js';
+import type { DesiredEntry, Plan, PlanOptions } from '../plan/types.js';
 import { holderSummary, LockLostError } from '../registry/errors.js';
 import { fencedRegistry } from '../registry/fenced-registry.js';
 import type { AppliedRecord, ApplyResult, LockHolder, Registry } from '../registry/registry.js';
@@ -157,9 +157,29 @@ export async function runApplyOf(
       return gone;
     },
   };
+  // The desired snapshot, written (complete, not yet `current`) while Superset is listed and the
+  // plan made; waited for before the lock goes, whatever happens.
+  let writing = undefined as Promise<string> | undefined;
   try {
     const { objects, commit, snapshotId, note } = await decide(registry);
-    const first = await runPlan(options.environment, objects, services, options);
+    const targeted = (options.targets?.length ?? 0) > 0;
+    const publish = (entries: readonly DesiredEntry[]) => {
+      const hashes = new Map(entries.map((e) => [e.uuid, e.hash]));
+      writing = registry
+        .writeSnapshot({
+          commit: commit.sha,
+          author: commit.author,
+          message: commit.message.split('\n')[0] ?? '',
+          time: commit.time,
+          objects: snapshotObjects(objects, hashes, services.managed !== undefined),
+        })
+        .then((w) => w.snapshotId);
+      writing.catch(() => undefined);
+    };
+    const first = await runPlan(options.environment, objects, services, {
+      ...options,
+      ...(snapshotId === undefined && !targeted ? { onEntries: publish } : {}),
+    });
     for (const notice of first.notices) options.onNotice?.(notice);
     const conflicts = first.plan.changes.filter((c) => c.action === 'conflict');
     if (conflicts.length) {
@@ -172,21 +192,9 @@ export async function runApplyOf(
     const owned = new Set(first.applied.map((a) => a.uuid));
     const port = guardedPort({ port: services.port, fence, registry, desired, owned, commit: commit.sha });
     const hashes = new Map(first.entries.map((e) => [e.uuid, e.hash]));
-    const targeted = (options.targets?.length ?? 0) > 0;
     // The snapshot is written before the apply and named by `current` only once the apply finished.
-    const snapshot =
-      snapshotId ??
-      (targeted
-        ? undefined
-        : (
-            await registry.writeSnapshot({
-              commit: commit.sha,
-              author: commit.author,
-              message: commit.message.split('\n')[0] ?? '',
-              time: commit.time,
-              objects: snapshotObjects(objects, hashes, services.managed !== undefined),
-            })
-          ).snapshotId);
+    if (snapshotId === undefined && !targeted && writing === undefined) publish(first.entries);
+    const snapshot = snapshotId ?? (targeted ? undefined : await writing);
     const caps = first.plan.summary.create > 0 ? await services.port.capabilities?.() : undefined;
     // A bulk create lists what it imported in full: that listing is kept for the next plan, which
     // otherwise would list those kinds in full again (more rows changed than a look-back takes).
@@ -301,6 +309,7 @@ export async function runApplyOf(
       snapshotId: snapshot ?? (await services.registry.readPointer())?.snapshotId ?? '',
     };
   } finally {
+    await writing?.catch(() => undefined);
     // Unreachable ZooKeeper: the lock node is ephemeral and goes with the session, closed next.
     await lock.release().catch(() => undefined);
   }

@@ -7,13 +7,8 @@ import { desiredEntry } from '../plan/desired.js';
 import type { AppliedEntry } from '../plan/types.js';
 import type { Registry, SnapshotObject } from '../registry/registry.js';
 import { RegistryError } from '../registry/errors.js';
-import {
-  ATTRIBUTE_OPTIONS,
-  attributeOptionsFor,
-  describeUntrusted,
-  readOwnership,
-  type OwnershipSource,
-} from './plan-run.js';
+import { ATTRIBUTE_OPTIONS, attributeOptionsFor } from '../superset-map/attribute-options.js';
+import { describeUntrusted, readOwnership, type OwnershipSource } from './plan-run.js';
 import type { Services } from './services.js';
 
 export interface DriftOptions {

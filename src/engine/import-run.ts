@@ -12,7 +12,7 @@ import { desiredEntry, dependenciesOf } from '../plan/desired.js';
 import type { Registry } from '../registry/registry.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
-import { ATTRIBUTE_OPTIONS } from './plan-run.js';
+import { ATTRIBUTE_OPTIONS } from '../superset-map/attribute-options.js';
 import { UserError } from '../errors/user-error.js';
 import { closestName } from '../model/suggest.js';
 import { withListFields } from '../live/read-live.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import { resolveEnvironment, type ResolvedEnvironment } from '../environment/resolve.js';
-import { loadMetadata } from '../load/index.js';
+import { loadMetadata } from './load-metadata.js';
 import { sortProblems, type Problem } from '../model/problem.js';
 import type { EnvironmentSpec } from '../schema/index.js';
 

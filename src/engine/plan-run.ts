@@ -1,30 +1,16 @@
 import { listLive, readLive, type LiveState } from '../live/read-live.js';
-import type { ManagedSettings } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
-import type { AttributeOptions } from '../plan/attributes.js';
 import { desiredEntry } from '../plan/desired.js';
 import { planChanges } from '../plan/plan.js';
 import type { AppliedEntry, DesiredEntry, Plan, PlanOptions } from '../plan/types.js';
 import type { AppliedRecord } from '../registry/registry.js';
 import { checkRecord, type RecordTrust } from '../registry/record-mac.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
-import { normalizeDashboard } from '../superset-map/dashboard.js';
 import type { Services } from './services.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
-
-export const ATTRIBUTE_OPTIONS: AttributeOptions = { normalizeDashboard };
-
-/**
- * The attribute options of an environment: with `mark_managed`, desired objects want
- * `is_managed_externally` too. Every run that hashes desired objects for comparison with applied
- * records (plan, apply, rollback, heal, drift, watch) must use these, or its hashes differ from the
- * ones recorded.
- */
-export function attributeOptionsFor(managed: ManagedSettings | undefined): AttributeOptions {
-  return managed ? { ...ATTRIBUTE_OPTIONS, markManaged: true } : ATTRIBUTE_OPTIONS;
-}
+import { ATTRIBUTE_OPTIONS, attributeOptionsFor } from '../superset-map/attribute-options.js';
 
 export function toAppliedEntry(r: AppliedRecord): AppliedEntry | undefined {
   if (!(OBJECT_KINDS as readonly string[]).includes(r.kind)) return undefined;
@@ -152,6 +138,8 @@ export async function runPlan(
      * never created, changed or deleted, by uuid with why.
      */
     reuse?: ReadonlyMap<string, string>;
+    /** Called with the desired entries (hashed) while Superset and the registry are being read. */
+    onEntries?: (entries: readonly DesiredEntry[]) => void;
   },
 ): Promise<PlanRun> {
   // Superset is listed (the login first) while the registry is read: neither waits on the other.
@@ -161,6 +149,7 @@ export async function runPlan(
   // The desired side is hashed while those requests are out (handled below; never left unhandled).
   for (const pending of [listing, ownership]) pending.catch(() => undefined);
   const entries = objects.map((o) => entryWithSecrets(o, services));
+  options.onEntries?.(entries);
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
   if (options.targets?.length) {
     const known = [...entries, ...applied, ...untrusted.map((u) => u.record)].map(

@@ -2,7 +2,7 @@
 // own registry under `<root>/previews/<id>`, so a rerun updates them in place and `--destroy` removes
 // exactly them; then PNGs of the changed charts and dashboards, copy and original side by side.
 import path from 'node:path';
-import { runDiff } from '../diff/run.js';
+import { runDiff } from './diff-run.js';
 import { slugify } from '../import/to-specs.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { UserError } from '../errors/user-error.js';

@@ -12,14 +12,14 @@ import { desiredEntry } from '../plan/desired.js';
 import { diffAttributes } from '../plan/diff.js';
 import type { Attributes } from '../plan/attributes.js';
 import { isManagedField } from '../model/managed.js';
-import { chartIdsUnder } from '../superset-map/layout-read.js';
-import { ROOT_ID } from '../superset-map/layout-types.js';
+import { chartIdsUnder } from '../superset-map/layout/read.js';
+import { ROOT_ID } from '../superset-map/layout/types.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { getAt, planEdits, pathText, type Edit } from '../pull/edits.js';
 import { spliceYaml } from '../pull/splice.js';
 import { UserError } from '../errors/user-error.js';
 import { readAppliedEntries } from './drift-run.js';
-import { ATTRIBUTE_OPTIONS, attributeOptionsFor } from './plan-run.js';
+import { ATTRIBUTE_OPTIONS, attributeOptionsFor } from '../superset-map/attribute-options.js';
 import type { Project } from './project.js';
 import type { Services } from './services.js';
 

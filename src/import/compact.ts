@@ -2,7 +2,7 @@ import { canonicalJson } from '../model/canonical.js';
 import type { AnySpec } from '../model/object.js';
 import { attributesOf, type AttributeOptions } from '../plan/attributes.js';
 import type { DashboardSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
-import { compactLayout } from '../superset-map/layout.js';
+import { compactLayout } from '../superset-map/layout/layout.js';
 
 /** Fields that identify an object: kept even where leaving them out would mean the same. */
 const KEEP = new Set([

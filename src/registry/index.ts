@@ -1,7 +1,6 @@
 export type * from './registry.js';
 export { DEFAULT_KEEP_HISTORY, DEFAULT_KEEP_SNAPSHOTS } from './registry.js';
 export { ZkRegistry, ensureLayout, type ZkRegistryOptions, type RegistryNotice } from './zk-registry.js';
-export { MemoryRegistry, MemoryStore, type MemoryRegistryOptions } from './memory-registry.js';
 export {
   RegistryError,
   CorruptNodeError,

@@ -1,5 +1,5 @@
-// The state backend as a port: ZkRegistry is the live implementation, MemoryRegistry the fake for
-// tests. Both keep the same rules, so a test written against one holds for the other.
+// The state backend as a port: ZkRegistry is the live implementation, MemoryRegistry (in
+// test/doubles/) the fake for tests. Both keep the same rules, so a test written against one holds for the other.
 import type { Json } from '../model/canonical.js';
 
 /** One object of a desired snapshot; `body` is whatever the planner needs, as JSON. */

@@ -11,8 +11,8 @@ import {
   positionToLayout,
   ROOT_ID,
   tabsHolding,
-} from './layout.js';
-import { configToFilters, filtersToConfig, normalizeNativeFilters } from './native-filters.js';
+} from './layout/layout.js';
+import { configToFilters, filtersToConfig, normalizeNativeFilters } from './filters/native-filters.js';
 import { chartRefMetadataFromSuperset, chartRefMetadataToSuperset, tabNames } from './metadata-refs.js';
 
 type Raw = Record<string, unknown>;

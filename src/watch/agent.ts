@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OwnershipSource } from '../engine/plan-run.js';
 import { computeDrift } from '../drift/compute.js';
 import type { DriftFinding } from '../drift/types.js';
-import { attributeOptionsFor } from '../engine/plan-run.js';
+import { attributeOptionsFor } from '../superset-map/attribute-options.js';
 import type { AttributeOptions } from '../plan/attributes.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { readLive } from '../live/read-live.js';

@@ -1,6 +1,7 @@
 import type { DriftInput } from '../drift/compute.js';
 import { hashesOf, readAppliedEntries, type SnapshotHashes } from '../engine/drift-run.js';
-import { ATTRIBUTE_OPTIONS, type OwnershipSource } from '../engine/plan-run.js';
+import type { OwnershipSource } from '../engine/plan-run.js';
+import { ATTRIBUTE_OPTIONS } from '../superset-map/attribute-options.js';
 import type { AnyDesired } from '../model/object.js';
 import type { AttributeOptions } from '../plan/attributes.js';
 import { desiredEntry } from '../plan/desired.js';

@@ -4,7 +4,7 @@
 // round trip over real bundles and by the live one through stock Superset's export.
 import { DASHBOARD_METADATA_DEFAULTS } from '../../src/plan/attributes.js';
 import type { BundleDoc } from '../../src/import/bundle-read.js';
-import { chartIdsUnder } from '../../src/superset-map/layout.js';
+import { chartIdsUnder } from '../../src/superset-map/layout/layout.js';
 
 /**
  * What the YAML does not hold, on purpose, each with its reason. A difference at one of these paths

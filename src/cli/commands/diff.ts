@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { writeScreened } from '../output.js';
 import { diffAsJson, diffAsMarkdown, diffAsText } from '../../diff/render.js';
-import { runDiff, touchedEnvironments } from '../../diff/run.js';
+import { runDiff, touchedEnvironments } from '../../engine/diff-run.js';
 import type { DiffReport } from '../../diff/types.js';
 import { GitError } from '../../git/errors.js';
 import { setStepOutputs, writeJobSummary } from '../../github/actions.js';

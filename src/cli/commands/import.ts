@@ -10,7 +10,7 @@ import { connectServices } from '../../engine/services.js';
 import { substituteVariables } from '../../environment/resolve.js';
 import type { Converted } from '../../import/to-specs.js';
 import { writeObjects } from '../../import/write-tree.js';
-import { loadMetadata } from '../../load/index.js';
+import { loadMetadata } from '../../engine/load-metadata.js';
 import { OBJECT_KINDS, type ObjectKind } from '../../schema/index.js';
 import { problemsAsText } from '../../report/problems.js';
 import { UserError } from '../../errors/user-error.js';

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { loadMetadata } from '../../load/index.js';
+import { loadMetadata } from '../../engine/load-metadata.js';
 import { OBJECT_KINDS } from '../../schema/index.js';
 import { emitAnnotations } from '../../report/annotations.js';
 import { problemsAsJson, problemsAsText } from '../../report/problems.js';

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { diffCommand, type DiffCommandOptions } from '../../../src/cli/commands/diff.js';
 import { main } from '../../../src/cli/main.js';
 import type { Output } from '../../../src/cli/output.js';
-import { runDiff } from '../../../src/diff/run.js';
+import { runDiff } from '../../../src/engine/diff-run.js';
 import type { DiffReport, EnvironmentDiff } from '../../../src/diff/types.js';
 import { deriveUuid } from '../../../src/model/object.js';
 import type { PlannedChange } from '../../../src/plan/types.js';

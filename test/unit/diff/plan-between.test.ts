@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dependentsOfChanges } from '../../../src/diff/dependents.js';
 import { planBetween } from '../../../src/diff/plan-between.js';
 import { environmentVariables } from '../../../src/diff/variables.js';
-import { ATTRIBUTE_OPTIONS } from '../../../src/engine/plan-run.js';
+import { ATTRIBUTE_OPTIONS } from '../../../src/superset-map/attribute-options.js';
 import { resolveEnvironment } from '../../../src/environment/resolve.js';
 import { parseBatch } from '../../../src/git/blobs.js';
 import { parseNameStatus } from '../../../src/git/revisions.js';

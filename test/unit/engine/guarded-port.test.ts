@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { guardedPort } from '../../../src/engine/guarded-port.js';
 import { deriveUuid, type AnyDesired } from '../../../src/model/object.js';
-import { MemoryRegistry, type LockHandle } from '../../../src/registry/index.js';
+import { type LockHandle } from '../../../src/registry/index.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import { SupersetApiError, type SupersetErrorCode } from '../../../src/superset/errors.js';
 import type { SupersetPort, WriteOptions } from '../../../src/superset/port.js';
 import { LockLostError } from '../../../src/registry/errors.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockHolder } from '../../../src/engine/apply-run.js';
-import { MemoryRegistry } from '../../../src/registry/index.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
 
 const saved = { ...process.env };
 afterEach(() => {

@@ -20,7 +20,7 @@ import { planAsText } from '../../../src/report/plan-text.js';
 import { checkRecord, secretDigest, signRecord } from '../../../src/registry/record-mac.js';
 import type { AppliedRecord } from '../../../src/registry/registry.js';
 import { fakeServices, noSecrets } from '../../helpers/services.js';
-import { MemoryRegistry } from '../../../src/registry/index.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import { FakePort } from '../sync/fake-port.js';
 
 const uuid = deriveUuid('database', 'wh');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryRegistry, MemoryStore, SnapshotTamperedError } from '../../../src/registry/index.js';
+import { SnapshotTamperedError } from '../../../src/registry/index.js';
+import { MemoryRegistry, MemoryStore } from '../../doubles/memory-registry.js';
 import { objects, registryContract, snapshotInput } from './contract.js';
 
 registryContract('MemoryRegistry', async () => {

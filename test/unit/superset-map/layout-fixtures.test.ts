@@ -7,7 +7,7 @@ import {
   normalizeLayout,
   positionToLayout,
   type ChartNodeRef,
-} from '../../../src/superset-map/layout.js';
+} from '../../../src/superset-map/layout/layout.js';
 import { chartsInLayout } from '../../../src/model/layout.js';
 import { FIXTURES as BUNDLE_ROOT } from '../../helpers/bundles.js';
 

@@ -9,7 +9,7 @@ import {
   normalizeLayout,
   positionToLayout,
   type ChartNodeRef,
-} from '../../../src/superset-map/layout.js';
+} from '../../../src/superset-map/layout/layout.js';
 import { FIXTURES } from '../../helpers/bundles.js';
 
 const NAMES = ['Revenue', 'Orders', 'Customers', 'Région ✓', ''];

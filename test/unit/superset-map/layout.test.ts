@@ -11,8 +11,8 @@ import {
   type ChartNodeRef,
   type LayoutComponent,
   type PositionNode,
-} from '../../../src/superset-map/layout.js';
-import { SupersetMapError } from '../../../src/superset-map/layout-errors.js';
+} from '../../../src/superset-map/layout/layout.js';
+import { SupersetMapError } from '../../../src/superset-map/layout/errors.js';
 
 const SALES = YAML.parse(
   readFileSync(new URL('../../../metadata/dashboards/sales.yaml', import.meta.url), 'utf8'),

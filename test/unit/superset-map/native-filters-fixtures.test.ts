@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { chartIdsUnder } from '../../../src/superset-map/layout.js';
+import { chartIdsUnder } from '../../../src/superset-map/layout/layout.js';
 import {
   configToFilters,
   filtersToConfig,
   normalizeNativeFilters,
   type FromConfigContext,
   type ToConfigContext,
-} from '../../../src/superset-map/native-filters.js';
+} from '../../../src/superset-map/filters/native-filters.js';
 import { FIXTURES as BUNDLE_ROOT } from '../../helpers/bundles.js';
 
 const ROOT = BUNDLE_ROOT;

@@ -4,13 +4,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import type { NativeFilterSpec } from '../../../src/schema/index.js';
-import { chartIdsUnder } from '../../../src/superset-map/layout.js';
+import { chartIdsUnder } from '../../../src/superset-map/layout/layout.js';
 import {
   configToFilters,
   filtersToConfig,
   normalizeNativeFilters,
   type FromConfigContext,
-} from '../../../src/superset-map/native-filters.js';
+} from '../../../src/superset-map/filters/native-filters.js';
 import { FIXTURES } from '../../helpers/bundles.js';
 
 const CHARTS = ['Revenue', 'Orders', 'Customers', 'Map', 'Table'];

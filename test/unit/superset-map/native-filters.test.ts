@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { chartsInLayout, chartsInTabs } from '../../../src/model/layout.js';
-import { chartIdsUnder, layoutToPosition, tabsHolding } from '../../../src/superset-map/layout.js';
+import { chartIdsUnder, layoutToPosition, tabsHolding } from '../../../src/superset-map/layout/layout.js';
 import { tabNames } from '../../../src/superset-map/metadata-refs.js';
 import type { LayoutItem, NativeFilterSpec } from '../../../src/schema/index.js';
-import { SupersetMapError } from '../../../src/superset-map/layout-errors.js';
+import { SupersetMapError } from '../../../src/superset-map/layout/errors.js';
 import {
   configToFilters,
   deriveFilterId,
@@ -13,7 +13,7 @@ import {
   normalizeNativeFilters,
   type FromConfigContext,
   type ToConfigContext,
-} from '../../../src/superset-map/native-filters.js';
+} from '../../../src/superset-map/filters/native-filters.js';
 
 const SALES = YAML.parse(
   readFileSync(new URL('../../../metadata/dashboards/sales.yaml', import.meta.url), 'utf8'),

@@ -3,7 +3,7 @@ import { applyPlan, UPDATE_CONCURRENCY } from '../../../src/apply/apply.js';
 import { runPlan } from '../../../src/engine/plan-run.js';
 import { runApply } from '../../../src/engine/apply-run.js';
 import { object } from './objects.js';
-import { MemoryRegistry } from '../../../src/registry/index.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import { FakePort } from './fake-port.js';
 import { fakeServices } from '../../helpers/services.js';
 
@@ -142,6 +142,27 @@ describe('runApply bookkeeping', () => {
       lockTimeoutMs: 1000,
       prune: false,
     });
+
+  it('writes the desired snapshot while Superset is being listed, and moves current once applied', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    /** Lists only once the test opens the gate. */
+    class HeldPort extends FakePort {
+      override async list(kind: Parameters<FakePort['list']>[0]) {
+        await gate;
+        return super.list(kind);
+      }
+    }
+    const registry = new MemoryRegistry();
+    const running = apply(new HeldPort(), registry, objects);
+    await expect.poll(async () => (await registry.listSnapshots()).length).toBe(1);
+    expect(await registry.readPointer()).toBeNull();
+    open();
+    const run = await running;
+    expect(run.outcome.created).toBe(2);
+    expect((await registry.readPointer())?.snapshotId).toBe(run.snapshotId);
+    expect((await registry.listSnapshots()).map((s) => s.id)).toEqual([run.snapshotId]);
+  });
 
   it('reads the applied records once, and records what it wrote with Superset changed_on', async () => {
     const port = new FakePort();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BulkCreateError, bulkCandidates, bulkCreate } from '../../../src/apply/bulk-create.js';
 import { readZip } from '../../../src/import/zip.js';
-import { MemoryRegistry } from '../../../src/registry/index.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import type { AppliedRecord } from '../../../src/registry/registry.js';
 import { SupersetApiError } from '../../../src/superset/errors.js';
 import type { ListedObject } from '../../../src/superset/port.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ATTRIBUTE_OPTIONS } from '../../../src/engine/plan-run.js';
+import { ATTRIBUTE_OPTIONS } from '../../../src/superset-map/attribute-options.js';
 import { readLive } from '../../../src/live/read-live.js';
 import { desiredEntry } from '../../../src/plan/desired.js';
 import { planChanges } from '../../../src/plan/plan.js';

@@ -1,8 +1,8 @@
-import type { NativeFilterSpec } from '../schema/index.js';
-import { sameJson, selectValue } from './filters-data-mask.js';
-import { deriveFilterId } from './filters-ids.js';
-import { CONTROL_DEFAULTS, IMPLIED_DEFAULTS } from './filters-types.js';
-import { compact, isRec } from './layout-meta.js';
+import type { NativeFilterSpec } from '../../schema/index.js';
+import { sameJson, selectValue } from './data-mask.js';
+import { deriveFilterId } from './ids.js';
+import { CONTROL_DEFAULTS, IMPLIED_DEFAULTS } from './types.js';
+import { compact, isRec } from '../layout/meta.js';
 
 const isEmpty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0);
 

@@ -1,8 +1,8 @@
 // The apply lock of MemoryRegistry: a FIFO of contenders, the first one holds. Same contract as
 // the ZooKeeper recipe: increasing fencing sequence, typed timeout naming the holder, force-unlock
 // makes holders lost and waiters fail, and closing a registry (its "session") releases its locks.
-import { LockLostError, LockTimeoutError } from './errors.js';
-import type { LockHandle, LockHolder, LockHolderInfo } from './registry.js';
+import { LockLostError, LockTimeoutError } from '../../src/registry/errors.js';
+import type { LockHandle, LockHolder, LockHolderInfo } from '../../src/registry/registry.js';
 
 interface Contender {
   info: LockHolderInfo;

@@ -1,6 +1,6 @@
-import { layoutTags } from '../model/layout.js';
-import type { LayoutItem } from '../schema/index.js';
-import { LAYOUT_DEFAULTS } from './layout-types.js';
+import { layoutTags } from '../../model/layout.js';
+import type { LayoutItem } from '../../schema/index.js';
+import { LAYOUT_DEFAULTS } from './types.js';
 
 type Mode = 'fill' | 'strip';
 

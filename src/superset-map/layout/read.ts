@@ -1,4 +1,4 @@
-import type { LayoutItem } from '../schema/index.js';
+import type { LayoutItem } from '../../schema/index.js';
 import {
   compact,
   isRec,
@@ -8,15 +8,8 @@ import {
   readString,
   show,
   type Rec,
-} from './layout-meta.js';
-import {
-  GRID_ID,
-  HEADER_ID,
-  POSITION_VERSION,
-  ROOT_ID,
-  VERSION_KEY,
-  type ChartNodeRef,
-} from './layout-types.js';
+} from './meta.js';
+import { GRID_ID, HEADER_ID, POSITION_VERSION, ROOT_ID, VERSION_KEY, type ChartNodeRef } from './types.js';
 
 /** Superset nests a handful of levels; far deeper is junk, and reading it would exhaust the stack. */
 const MAX_DEPTH = 100;

@@ -1,14 +1,9 @@
-import type { NativeFilterSpec } from '../schema/index.js';
-import { readDataMask, sameJson } from './filters-data-mask.js';
-import { deriveFilterId } from './filters-ids.js';
-import {
-  CONTROL_DEFAULTS,
-  FILTER_ID_PATTERN,
-  IMPLIED_DEFAULTS,
-  type FromConfigContext,
-} from './filters-types.js';
-import { compact, isRec, readString, show, type Rec } from './layout-meta.js';
-import { ROOT_ID } from './layout-types.js';
+import type { NativeFilterSpec } from '../../schema/index.js';
+import { readDataMask, sameJson } from './data-mask.js';
+import { deriveFilterId } from './ids.js';
+import { CONTROL_DEFAULTS, FILTER_ID_PATTERN, IMPLIED_DEFAULTS, type FromConfigContext } from './types.js';
+import { compact, isRec, readString, show, type Rec } from '../layout/meta.js';
+import { ROOT_ID } from '../layout/types.js';
 
 /** Keys this module reads; any other key of a filter is reported as lost. */
 const KNOWN_KEYS = new Set([

@@ -1,8 +1,8 @@
-import { layoutTags } from '../model/layout.js';
-import { formatPath, type PathSegment } from '../model/problem.js';
-import type { LayoutItem } from '../schema/index.js';
-import { SupersetMapError } from './layout-errors.js';
-import { LayoutIds } from './layout-ids.js';
+import { layoutTags } from '../../model/layout.js';
+import { formatPath, type PathSegment } from '../../model/problem.js';
+import type { LayoutItem } from '../../schema/index.js';
+import { SupersetMapError } from './errors.js';
+import { LayoutIds } from './ids.js';
 import {
   GRID_ID,
   HEADER_ID,
@@ -13,11 +13,11 @@ import {
   type ComponentMeta,
   type ComponentType,
   type PositionNode,
-} from './layout-types.js';
+} from './types.js';
 
-export { positionToLayout, chartIdsUnder, tabsHolding } from './layout-read.js';
-export { normalizeLayout, compactLayout } from './layout-normalize.js';
-export * from './layout-types.js';
+export { positionToLayout, chartIdsUnder, tabsHolding } from './read.js';
+export { normalizeLayout, compactLayout } from './normalize.js';
+export * from './types.js';
 
 /** Superset id and uuid of a chart, by its name in our metadata. */
 export type ChartRef = (name: string) => { id: number; uuid: string } | undefined;

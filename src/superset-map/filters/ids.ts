@@ -1,5 +1,5 @@
-import { shortHash } from './layout-ids.js';
-import { FILTER_ID_PREFIX } from './filters-types.js';
+import { shortHash } from '../layout/ids.js';
+import { FILTER_ID_PREFIX } from './types.js';
 
 /**
  * The id a filter gets when the YAML gives none: a readable slug of the name plus a hash of the exact

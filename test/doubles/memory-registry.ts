@@ -1,8 +1,8 @@
 // In-memory Registry for other modules' unit tests. Same rules as ZkRegistry: immutable snapshots,
 // a compare-and-set pointer, hash-verified reads, bounded history, a FIFO apply lock. Registries
 // built on one MemoryStore share state like clients of one ZooKeeper; closing one is its session end.
-import type { Json } from '../model/canonical.js';
-import { PointerConflictError, RegistryError, SnapshotNotFoundError } from './errors.js';
+import type { Json } from '../../src/model/canonical.js';
+import { PointerConflictError, RegistryError, SnapshotNotFoundError } from '../../src/registry/errors.js';
 import {
   checkApplied,
   checkHistory,
@@ -10,10 +10,10 @@ import {
   checkKeep,
   checkTimeout,
   compareApplied,
-} from './inputs.js';
+} from '../../src/registry/inputs.js';
 import { MemoryLock } from './memory-lock.js';
-import * as rules from './snapshot.js';
-import type { SnapshotMeta } from './codec.js';
+import * as rules from '../../src/registry/snapshot.js';
+import type { SnapshotMeta } from '../../src/registry/codec.js';
 import {
   DEFAULT_KEEP_HISTORY,
   DEFAULT_KEEP_SNAPSHOTS,
@@ -34,7 +34,7 @@ import {
   type SnapshotObject,
   type SnapshotPointer,
   type WrittenSnapshot,
-} from './registry.js';
+} from '../../src/registry/registry.js';
 
 interface StoredSnapshot {
   meta: SnapshotMeta;

@@ -1,6 +1,6 @@
-import { canonicalJson, type Json } from '../model/canonical.js';
-import { isRec, show } from './layout-meta.js';
-import type { DataMask } from './filters-types.js';
+import { canonicalJson, type Json } from '../../model/canonical.js';
+import { isRec, show } from '../layout/meta.js';
+import type { DataMask } from './types.js';
 
 /** filterState keys that only echo the value for the UI; they carry nothing the YAML loses. */
 const UI_STATE_KEYS = new Set(['value', 'label', 'validateMessage', 'validateStatus']);

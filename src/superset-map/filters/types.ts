@@ -1,4 +1,4 @@
-import type { Json } from '../model/canonical.js';
+import type { Json } from '../../model/canonical.js';
 
 /** One entry of `json_metadata.native_filter_configuration`, as Superset 6.1's filter modal saves it. */
 export interface NativeFilterConfig {

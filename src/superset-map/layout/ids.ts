@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { PathSegment } from '../model/problem.js';
-import { formatPath } from '../model/problem.js';
+import type { PathSegment } from '../../model/problem.js';
+import { formatPath } from '../../model/problem.js';
 
 /** Hex characters of the hash kept in an id: 40 bits, so two nodes of one dashboard never meet by chance. */
 const HASH_LENGTH = 10;

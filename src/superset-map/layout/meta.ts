@@ -1,4 +1,4 @@
-import { BACKGROUNDS, HEADER_SIZES, type Background, type HeaderSize } from './layout-types.js';
+import { BACKGROUNDS, HEADER_SIZES, type Background, type HeaderSize } from './types.js';
 
 export type Rec = Record<string, unknown>;
 

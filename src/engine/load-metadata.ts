@@ -1,5 +1,5 @@
 import { validateTree, type ValidationResult } from '../validate/validate-tree.js';
-import { readTree } from './read-tree.js';
+import { readTree } from '../load/read-tree.js';
 
 /** Reads and validates a metadata directory. IO here; the checks themselves are pure. */
 export async function loadMetadata(dir: string, cwd = process.cwd()): Promise<ValidationResult> {

@@ -1,21 +1,21 @@
-import type { Json } from '../model/canonical.js';
-import type { NativeFilterSpec } from '../schema/index.js';
-import { dataMaskFor } from './filters-data-mask.js';
-import { deriveFilterId } from './filters-ids.js';
+import type { Json } from '../../model/canonical.js';
+import type { NativeFilterSpec } from '../../schema/index.js';
+import { dataMaskFor } from './data-mask.js';
+import { deriveFilterId } from './ids.js';
 import {
   CONTROL_DEFAULTS,
   type FilterTargetConfig,
   type NativeFilterConfig,
   type ToConfigContext,
-} from './filters-types.js';
-import { SupersetMapError } from './layout-errors.js';
-import { isRec } from './layout-meta.js';
-import { ROOT_ID } from './layout-types.js';
+} from './types.js';
+import { SupersetMapError } from '../layout/errors.js';
+import { isRec } from '../layout/meta.js';
+import { ROOT_ID } from '../layout/types.js';
 
-export { configToFilters } from './filters-read.js';
-export { normalizeNativeFilters } from './filters-normalize.js';
-export { deriveFilterId } from './filters-ids.js';
-export * from './filters-types.js';
+export { configToFilters } from './read.js';
+export { normalizeNativeFilters } from './normalize.js';
+export { deriveFilterId } from './ids.js';
+export * from './types.js';
 
 /**
  * Superset's `native_filter_configuration` for our filters. Ids are the spec's or derived from the

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import { openRevisions, repoPath } from '../git/revisions.js';
 import type { Problem } from '../model/problem.js';
-import { compareTrees, describeFiles } from './compare.js';
-import { readMetadataAt } from './read-revision.js';
-import type { DiffReport } from './types.js';
+import { compareTrees, describeFiles } from '../diff/compare.js';
+import { readMetadataAt } from '../diff/read-revision.js';
+import type { DiffReport } from '../diff/types.js';
 
 export interface DiffOptions {
   base: string;

@@ -44,11 +44,11 @@ describe('kill -9 at random moments of a 200-object apply', () => {
       // The killed holder's lock goes with its session: wait for that, so the moment counts from an
       // apply that gets the lock at once.
       while (round > 0 && (await project.lockContenders()) > 0) await new Promise((r) => setTimeout(r, 100));
-      // A quarter of the kills land in start-up (300-1500 ms: reading, planning, the lock, maybe the
-      // first writes); the others a random 0-2 s after the first write, so they land among the writes
-      // however long start-up takes on the machine (a fixed window left that to chance: once 16 of 20
-      // kills came before the first write). Two draws per round keep a seed's rounds the same.
-      const early = next() < 0.25;
+      // Five of the twenty kills land in start-up (300-1500 ms: reading, planning, the lock, maybe the
+      // first writes); the others right after a random number of objects is done, so they land among
+      // the writes however fast the machine and the apply are. (Random time windows left both to
+      // chance: once 16 of 20 kills came before the first write, once 10 of 20 rounds drew start-up.)
+      const early = round % 4 === 1;
       const value = next();
       const apply = project.start(['apply', '--lock-timeout', '120']);
       const started = Date.now();
@@ -60,11 +60,13 @@ describe('kill -9 at random moments of a 200-object apply', () => {
       };
       if (early) timer = setTimeout(kill, Math.round(300 + value * 1_200));
       else {
+        // After 1 to CHARTS - 10 objects: never the last ones, so the kill is among the writes.
+        const after = 1 + Math.floor(value * (CHARTS - 10));
         let seen = '';
         apply.child.stderr?.on('data', (chunk: Buffer) => {
-          if (timer) return;
+          if (ms >= 0) return;
           seen += chunk.toString();
-          if (/: done/.test(seen)) timer = setTimeout(kill, Math.round(value * 2_000));
+          if ((seen.match(/: done/g) ?? []).length >= after) kill();
         });
       }
       const result = await apply.done;

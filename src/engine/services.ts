@@ -8,7 +8,7 @@ import type { ManagedSettings } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import { createSecretBook, type SecretBook } from './secret-book.js';
 import type { SupersetClient } from '../superset/client.js';
-import { connectSuperset } from './superset-login.js';
+import { connectSuperset, type LogFn } from './superset-login.js';
 import type { SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
 import { openListStore, type ListStore } from './list-store.js';
@@ -37,10 +37,6 @@ export interface ServiceOptions {
   /** A client made (and logged in) for this environment before its objects were read (EarlyLogin). */
   superset?: SupersetClient;
 }
-
-export type { LogFn } from './superset-login.js';
-export { connectSuperset, EarlyLogin } from './superset-login.js';
-import type { LogFn } from './superset-login.js';
 
 /**
  * A registry that is not on this machine must be written with a digest identity: without one, every

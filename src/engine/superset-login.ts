@@ -23,20 +23,19 @@ export function connectSuperset(
 
 /**
  * The login to Superset, started as soon as the environment file is read: it then overlaps
- * validating the objects, loading the rest of the tool, the commit and the registry's connection. Handed to connectServices when the environment it was made for is the one
- * loaded; closed when the run gives up before that, so a login in flight (or waiting to retry) does
- * not keep the process alive after an error in a file.
+ * validating the objects, loading the rest of the tool, the commit and the registry's connection.
+ * Handed to connectServices when the environment it was made for is the one loaded; closed when the
+ * run gives up before that, so a login in flight (or waiting to retry) does not keep the process
+ * alive after an error in a file.
  */
 export class EarlyLogin {
   private client: SupersetClient | undefined;
   private madeFor: ResolvedEnvironment | undefined;
 
-  constructor(private readonly log?: LogFn) {}
-
   start(env: ResolvedEnvironment): void {
     if (this.client) return;
     this.madeFor = env;
-    this.client = connectSuperset(env, this.log);
+    this.client = connectSuperset(env);
     this.client.warmUp();
   }
 

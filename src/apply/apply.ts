@@ -7,6 +7,7 @@ import type { AppliedRecord, Registry } from '../registry/registry.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { dashboardCreateBody, dashboardFields, dashboardLayoutBody } from '../superset-map/dashboard.js';
 import {
+  accessFields,
   chartBody,
   databaseBody,
   datasetCreateBody,
@@ -279,6 +280,12 @@ async function applyOne(
       ? need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`)
       : undefined;
 
+  /** An update or create body with the owners and roles it must carry (and then the marking too). */
+  const withAccess = (body: Record<string, unknown>, spec: Parameters<typeof accessFields>[0]) => {
+    const access = accessFields(spec, ctx.live.principals, fields);
+    return Object.keys(access).length ? withMarking({ ...body, ...access }, marking) : body;
+  };
+
   switch (obj.kind) {
     case 'database': {
       const body = databaseBody(obj.spec, obj.uuid, ctx.secrets(obj), fields, marking);
@@ -299,7 +306,7 @@ async function applyOne(
         await created(id);
         live = await port.get('dataset', id);
       }
-      const body = datasetUpdateBody(obj.spec, live, databaseId, fields, marking);
+      const body = withAccess(datasetUpdateBody(obj.spec, live, databaseId, fields, marking), obj.spec);
       if (Object.keys(body).length) await port.update('dataset', id, body);
       return id;
     }
@@ -309,8 +316,16 @@ async function applyOne(
         uuidOf(ctx, 'dataset', obj.spec.dataset),
         `dataset ${JSON.stringify(obj.spec.dataset)}`,
       );
-      const body = chartBody(obj.spec, obj.uuid, datasetId, fields, marking);
-      if (existing === undefined) return (await port.create('chart', body)).id;
+      const body = withAccess(chartBody(obj.spec, obj.uuid, datasetId, fields, marking), obj.spec);
+      if (existing === undefined) {
+        const id = (await port.create('chart', body)).id;
+        // Superset makes the caller the owner of a chart created without owners: none means none.
+        if (obj.spec.owners?.length === 0) {
+          await created(id);
+          await port.update('chart', id, { owners: [] });
+        }
+        return id;
+      }
       await port.update('chart', existing, body);
       return existing;
     }
@@ -328,7 +343,15 @@ async function applyOne(
       };
       let id = existing;
       if (id === undefined) {
-        id = (await port.create('dashboard', { ...dashboardCreateBody(obj.spec, obj.uuid), ...marking })).id;
+        const access = accessFields(obj.spec, ctx.live.principals);
+        id = (
+          await port.create('dashboard', {
+            ...dashboardCreateBody(obj.spec, obj.uuid),
+            ...(access.owners && (access.owners as number[]).length ? { owners: access.owners } : {}),
+            ...(access.roles ? { roles: access.roles } : {}),
+            ...marking,
+          })
+        ).id;
         await created(id);
       }
       const plain = fields
@@ -337,7 +360,14 @@ async function applyOne(
           )
         : {};
       const layout = !fields || fields.has('layout') ? dashboardLayoutBody(obj.spec, refs) : {};
-      const body = withMarking({ ...plain, ...layout }, marking);
+      // A new dashboard without owners: Superset made the caller one, which the update takes back.
+      const access =
+        existing === undefined
+          ? obj.spec.owners?.length === 0
+            ? { owners: [] }
+            : {}
+          : accessFields(obj.spec, ctx.live.principals, fields);
+      const body = withMarking({ ...plain, ...layout, ...access }, marking);
       if (Object.keys(body).length) await port.update('dashboard', id, body);
       return id;
     }

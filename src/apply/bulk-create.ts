@@ -111,6 +111,13 @@ function importable(
   datasets: boolean,
   takenSlugs: ReadonlySet<string> | undefined,
 ): boolean {
+  // A bundle carries no owners or roles (the import makes the importing user an owner): objects that
+  // name them are created over REST, which writes them.
+  if (
+    obj.kind !== 'database' &&
+    (obj.spec.owners !== undefined || (obj.kind === 'dashboard' && obj.spec.roles !== undefined))
+  )
+    return false;
   switch (obj.kind) {
     case 'chart':
       return !IMPORT_REWRITES.has(obj.spec.viz_type);

@@ -58,6 +58,10 @@ export function guardedPort(options: GuardOptions): SupersetPort {
       port.listChangedSince(kind, since, maxRows, expectedRows),
     ...(port.capabilities ? { capabilities: () => port.capabilities!() } : {}),
     ...(port.tables ? { tables: (id: number, schema: string) => port.tables!(id, schema) } : {}),
+    ...(port.principals ? { principals: () => port.principals!() } : {}),
+    ...(port.listAccess
+      ? { listAccess: (kind: 'dataset' | 'chart' | 'dashboard') => port.listAccess!(kind) }
+      : {}),
     get calls() {
       return port.calls;
     },

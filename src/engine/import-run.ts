@@ -64,6 +64,9 @@ export async function convertLive(
 ): Promise<Converted & { listed: Map<string, ListedObject> }> {
   const listed = new Map<string, ListedObject>();
   const sources: SourceObject[] = [];
+  // Owners and dashboard roles come along when Superset lets this user read its users (an admin).
+  const principals = port.principals ? await port.principals().catch(() => undefined) : undefined;
+  const users = new Map(principals?.users.map((u) => [u.id, u.username]));
   for (const kind of OBJECT_KINDS) {
     const rows = await port.list(kind);
     for (const row of rows) listed.set(row.uuid, row);
@@ -83,7 +86,16 @@ export async function convertLive(
       });
     });
   }
-  const converted = convertSources(sources, ATTRIBUTE_OPTIONS, existing);
+  const converted = convertSources(
+    sources,
+    ATTRIBUTE_OPTIONS,
+    existing,
+    principals ? { userById: (id) => users.get(id) } : {},
+  );
+  if (!principals && port.principals)
+    converted.warnings.push(
+      "Superset's users could not be read (an admin can, with its security API on): owners and dashboard roles were left out",
+    );
   return { ...selectObjects(converted, options), listed };
 }
 

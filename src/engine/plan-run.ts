@@ -11,6 +11,10 @@ import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
 import { ATTRIBUTE_OPTIONS, attributeOptionsFor } from '../superset-map/attribute-options.js';
+import { unknownPrincipals, type UnknownPrincipal } from '../plan/principals.js';
+import type { Principals, SupersetPort } from '../superset/port.js';
+import { readFile } from 'node:fs/promises';
+import { parseFile, problemFor } from '../load/parse-file.js';
 
 export function toAppliedEntry(r: AppliedRecord): AppliedEntry | undefined {
   if (!(OBJECT_KINDS as readonly string[]).includes(r.kind)) return undefined;
@@ -146,8 +150,9 @@ export async function runPlan(
   const kept = options.readAll ? undefined : services.listStore?.read();
   const listing = listLive(services.port, kept);
   const ownership = readOwnership(services);
+  const principals = objects.some(namesPrincipals) ? readPrincipals(services.port) : undefined;
   // The desired side is hashed while those requests are out (handled below; never left unhandled).
-  for (const pending of [listing, ownership]) pending.catch(() => undefined);
+  for (const pending of [listing, ownership, principals]) pending?.catch(() => undefined);
   const entries = objects.map((o) => entryWithSecrets(o, services));
   options.onEntries?.(entries);
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
@@ -158,10 +163,19 @@ export async function runPlan(
     const unknown = unknownTargets(options.targets, known);
     if (unknown.length) throw new UserError(describeUnknownTargets(unknown), 'unknown-target');
   }
+  if (principals) {
+    const known = await principals;
+    const unknown = unknownPrincipals(objects, {
+      users: known.users.map((u) => u.username),
+      roles: known.roles.map((r) => r.name),
+    });
+    if (unknown.length) throw new UserError(await describeUnknownPrincipals(unknown), 'unknown-principal');
+  }
   // --read-all lists everything too; either way the listing is kept for the next run.
   const live = await readLive(services.port, entries, applied, ATTRIBUTE_OPTIONS, {
     fetchAll: options.readAll ?? false,
     listing,
+    ...(principals ? { principals } : {}),
   });
   if (live.listingChanged) services.listStore?.write(live.listed);
   // An object whose record is unreadable or not trusted is left alone, and the plan says why.
@@ -191,4 +205,54 @@ export async function runPlan(
     );
   }
   return { plan, live, entries, applied, untrusted, records, notices };
+}
+
+/** Whether an object names owners or dashboard roles (Superset's users and roles are then read). */
+export function namesPrincipals(o: AnyDesired): boolean {
+  if (o.kind === 'database') return false;
+  return o.spec.owners !== undefined || (o.kind === 'dashboard' && o.spec.roles !== undefined);
+}
+
+/** Superset's users and roles; a port without them (or a Superset that refuses) is a clear error. */
+export async function readPrincipals(port: SupersetPort): Promise<Principals> {
+  if (!port.principals)
+    throw new UserError('owners and dashboard roles need Superset users, which this port does not have.');
+  try {
+    return await port.principals();
+  } catch (e) {
+    const status = (e as { status?: unknown } | null)?.status;
+    if (status === 404 || status === 405 || status === 403 || status === 401)
+      throw new UserError(
+        `owners and dashboard roles are written by id, and reading Superset's users and roles failed (${(e as Error).message}). They need an admin user and Superset's security API (FAB_ADD_SECURITY_API = True, the default from Superset 5.0).`,
+        'principals-unavailable',
+        { cause: e },
+      );
+    throw e;
+  }
+}
+
+/** `file:line:col field: message` per unknown name, the line found in the file when it still reads. */
+async function describeUnknownPrincipals(unknown: readonly UnknownPrincipal[]): Promise<string> {
+  const lines: string[] = [];
+  const parsed = new Map<string, ReturnType<typeof parseFile> | undefined>();
+  for (const u of unknown) {
+    const file = u.object.source.file;
+    if (!parsed.has(file)) {
+      parsed.set(
+        file,
+        await readFile(file).then(
+          (bytes) => parseFile(file, bytes),
+          () => undefined,
+        ),
+      );
+    }
+    const found = parsed.get(file);
+    const p = found
+      ? problemFor(found, u.path, 'unknown-principal', u.message)
+      : { file, line: u.object.source.line, col: u.object.source.col, path: u.path.join('.') };
+    lines.push(
+      `${p.file}:${p.line}:${p.col} ${u.object.kind} ${JSON.stringify(u.object.name)} ${p.path}: ${u.message}`,
+    );
+  }
+  return `Plan stopped: ${unknown.length} owner${unknown.length === 1 ? '' : 's'} or role${unknown.length === 1 ? '' : 's'} unknown to Superset:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 }

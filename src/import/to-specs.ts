@@ -93,6 +93,8 @@ export interface AroundTree {
   taken?: ReadonlyMap<ObjectKind, ReadonlySet<string>>;
   /** The tree's objects, which new ones may refer to: name by uuid, uuid by `kind:id`. */
   outside?: { nameOf(uuid: string): string | undefined; uuidById(key: string): string | undefined };
+  /** Usernames by Superset user id (a live import): owners and dashboard roles are imported too. */
+  userById?: (id: number) => string | undefined;
 }
 
 /**
@@ -122,6 +124,7 @@ export function convertSources(
     chartById: (id) => keptName(uuidById.get(`chart:${id}`) ?? outside?.uuidById(`chart:${id}`)),
     chartByUuid: keptName,
     nameFor: (_kind, uuid, fallback) => names.get(uuid) ?? fallback,
+    ...(around.userById ? { userById: around.userById } : {}),
   };
   const warnings: string[] = [];
   const secrets = new Set<string>();

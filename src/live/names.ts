@@ -1,5 +1,5 @@
 import type { NameLookup } from '../superset-map/from-superset.js';
-import type { ListedObject, SupersetKind } from '../superset/port.js';
+import type { ListedObject, Principals, SupersetKind } from '../superset/port.js';
 
 /**
  * Turns Superset's ids and uuids back into the names YAML uses. For an object the desired tree also
@@ -8,7 +8,10 @@ import type { ListedObject, SupersetKind } from '../superset/port.js';
 export function buildNameLookup(
   listed: Record<SupersetKind, readonly ListedObject[]>,
   desiredNames: ReadonlyMap<string, string>,
+  /** Users and roles when read: owners are then read by username. */
+  principals?: Principals,
 ): NameLookup {
+  const users = principals ? new Map(principals.users.map((u) => [u.id, u.username])) : undefined;
   const byUuid = new Map<string, string>();
   const byId = new Map<string, string>();
   for (const [kind, rows] of Object.entries(listed) as [SupersetKind, readonly ListedObject[]][]) {
@@ -25,5 +28,6 @@ export function buildNameLookup(
     chartById: (id) => byId.get(`chart:${id}`),
     chartByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
     nameFor: (_kind, uuid, fallback) => desiredNames.get(uuid) ?? fallback,
+    ...(users ? { userById: (id: number) => users.get(id) } : {}),
   };
 }

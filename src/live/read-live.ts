@@ -11,7 +11,7 @@ import {
   type NameLookup,
 } from '../superset-map/from-superset.js';
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
-import type { ListedObject, SupersetPort } from '../superset/port.js';
+import type { AccessRow, ListedObject, Principals, SupersetPort } from '../superset/port.js';
 import { buildNameLookup } from './names.js';
 import { mapLimit } from './map-limit.js';
 import { listKind, type KeptRows } from './cached-list.js';
@@ -28,6 +28,8 @@ export interface LiveState {
   ids: Map<string, number>;
   /** The rows differ from the kept ones (or were listed in full): worth keeping anew. */
   listingChanged?: boolean;
+  /** Superset's users and roles, when read (owners and dashboard roles are compared only then). */
+  principals?: Principals;
 }
 
 export interface ReadOptions {
@@ -44,6 +46,16 @@ export interface ReadOptions {
   kept?: KeptRows;
   /** The listing, started earlier by `listLive` (a plan lists while it reads the registry). */
   listing?: Promise<Listing>;
+  /**
+   * Superset's users and roles (read at the same time as the listing): owners are then read as
+   * usernames and dashboard roles as names. Without them, neither is read.
+   */
+  principals?: Promise<Principals | undefined>;
+}
+
+/** Whether any desired object names owners or dashboard roles: only then are users and roles read. */
+export function managesPrincipals(desired: readonly DesiredEntry[]): boolean {
+  return desired.some((d) => d.attributes.owners !== undefined || d.attributes.roles !== undefined);
 }
 
 /** Every kind's rows, and whether they differ from the kept ones. */
@@ -64,6 +76,38 @@ export async function listLive(port: SupersetPort, kept?: KeptRows): Promise<Lis
   const listed = {} as Record<ObjectKind, ListedObject[]>;
   OBJECT_KINDS.forEach((kind, i) => (listed[kind] = lists[i]?.rows ?? []));
   return { listed, listingChanged: lists.some((l) => l.full || l.changed > 0) };
+}
+
+/** Kinds with owners (and dashboards with roles). */
+const ACCESS_KINDS = ['dataset', 'chart', 'dashboard'] as const;
+
+/**
+ * Whether the owners or roles a list row shows differ from those the YAML names (by id). Superset keeps
+ * `changed_on` when only a dataset's or a dashboard's owners or roles change (measured on 6.1), so the
+ * row's `changed_on` cannot say; this can. A name Superset lacks has no id and so always differs.
+ */
+export function accessDiffers(
+  want: DesiredEntry,
+  row: AccessRow | undefined,
+  userIds: ReadonlyMap<string, number>,
+  roleIds: ReadonlyMap<string, number>,
+): boolean {
+  if (!row) return false;
+  const same = (
+    names: Json | undefined,
+    ids: readonly number[] | undefined,
+    byName: ReadonlyMap<string, number>,
+  ) => {
+    if (!Array.isArray(names)) return true;
+    const wanted = names
+      .map((n) => (typeof n === 'string' ? byName.get(n) : undefined) ?? -1)
+      .sort((a, b) => a - b);
+    const have = [...new Set(ids ?? [])].sort((a, b) => a - b);
+    return wanted.length === have.length && wanted.every((id, i) => id === have[i]);
+  };
+  return (
+    !same(want.attributes.owners, row.owners, userIds) || !same(want.attributes.roles, row.roles, roleIds)
+  );
 }
 
 /**
@@ -101,10 +145,25 @@ export async function readLive(
   attributeOptions: AttributeOptions,
   options: ReadOptions = {},
 ): Promise<LiveState> {
-  const { listed, listingChanged } = await (options.listing ?? listLive(port, options.kept));
+  const accessKinds = ACCESS_KINDS.filter((kind) =>
+    desired.some(
+      (d) => d.kind === kind && (d.attributes.owners !== undefined || d.attributes.roles !== undefined),
+    ),
+  );
+  const [{ listed, listingChanged }, principals, accessLists] = await Promise.all([
+    options.listing ?? listLive(port, options.kept),
+    options.principals ?? (managesPrincipals(desired) && port.principals ? port.principals() : undefined),
+    port.listAccess && !options.fetchAll
+      ? Promise.all(accessKinds.map((kind) => port.listAccess!(kind)))
+      : undefined,
+  ]);
+  const access = new Map<string, AccessRow>();
+  accessKinds.forEach((kind, i) => accessLists?.[i]?.forEach((row) => access.set(`${kind}:${row.id}`, row)));
+  const userIds = new Map(principals?.users.map((u) => [u.username, u.id]));
+  const roleIds = new Map(principals?.roles.map((r) => [r.name, r.id]));
   const desiredByUuid = new Map(desired.map((d) => [d.uuid, d]));
   const appliedByUuid = new Map(applied.map((a) => [a.uuid, a]));
-  const names = buildNameLookup(listed, new Map(desired.map((d) => [d.uuid, d.name])));
+  const names = buildNameLookup(listed, new Map(desired.map((d) => [d.uuid, d.name])), principals);
   const ids = new Map<string, number>();
   const full = new Map<string, { kind: ObjectKind; raw: Raw; spec: AnySpec }>();
 
@@ -114,7 +173,11 @@ export async function readLive(
       ids.set(row.uuid, row.id);
       const want = desiredByUuid.get(row.uuid);
       const owned = appliedByUuid.get(row.uuid);
-      if ((options.fetchAll && (want || owned)) || needsFullRead(want, row, owned))
+      if (
+        (options.fetchAll && (want || owned)) ||
+        needsFullRead(want, row, owned) ||
+        (want !== undefined && accessDiffers(want, access.get(`${kind}:${row.id}`), userIds, roleIds))
+      )
         toRead.push({ kind, row });
     }
   }
@@ -150,7 +213,7 @@ export async function readLive(
       entries.push(liveEntry(kind, row, attrs));
     }
   }
-  return { entries, listed, listingChanged, full, names, ids };
+  return { entries, listed, listingChanged, full, names, ids, ...(principals ? { principals } : {}) };
 }
 
 /**

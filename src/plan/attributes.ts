@@ -39,6 +39,14 @@ export function normalizeSql(sql: string | null | undefined): string | null {
   return text === '' ? null : text;
 }
 
+/**
+ * Owners (usernames) or dashboard roles (role names) as compared: sorted, each once. `undefined` when
+ * the YAML leaves them to Superset (not compared, not written).
+ */
+export function nameSet(names: readonly string[] | undefined): Json | undefined {
+  return names === undefined ? undefined : [...new Set(names)].sort();
+}
+
 const orNull = <T>(v: T | undefined | null | ''): T | null => (v === undefined || v === '' ? null : v);
 
 /** A database's settings with Superset's defaults filled in: what the API stores, and what we compare. */
@@ -100,6 +108,7 @@ function dataset(spec: DatasetSpec): Attributes {
       ...(c.type !== undefined ? { type: c.type } : {}),
       ...(c.is_dttm !== undefined ? { is_dttm: c.is_dttm } : {}),
     })),
+    owners: nameSet(spec.owners),
     metrics: spec.metrics?.map((m) => ({
       name: m.name,
       expression: m.expression,
@@ -152,6 +161,7 @@ function chart(spec: ChartSpec): Attributes {
     cache_timeout: spec.cache_timeout ?? null,
     certified_by: orNull(spec.certified_by),
     certification_details: orNull(spec.certification_details),
+    owners: nameSet(spec.owners),
   };
 }
 
@@ -229,6 +239,8 @@ function dashboard(
     native_filters: filters,
     metadata: dashboardMetadata(spec.metadata),
     ...computedColors(spec.metadata),
+    owners: nameSet(spec.owners),
+    roles: nameSet(spec.roles),
   };
 }
 

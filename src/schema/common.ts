@@ -36,3 +36,16 @@ export const CacheTimeout = Type.Optional(
     description: 'Seconds a query result stays cached; null uses the default, -1 disables caching.',
   }),
 );
+
+/**
+ * `owners`: usernames. Absent: Superset's owners are left as they are (not compared). Present: the
+ * owners are exactly these (order does not matter); an empty list makes an object without owners.
+ */
+export function ownersField(kindLabel: string) {
+  return Type.Optional(
+    Type.Array(Type.String({ minLength: 1, maxLength: 100, description: 'A Superset username.' }), {
+      uniqueItems: true,
+      description: `Usernames of the ${kindLabel}'s owners, who may edit it in Superset. Leave out to keep the owners Superset has; a username Superset does not know is a plan error. Order does not matter.`,
+    }),
+  );
+}

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { JsonObject, kindField, objectFields } from './common.js';
+import { JsonObject, kindField, objectFields, ownersField } from './common.js';
 
 const Width = Type.Integer({
   minimum: 1,
@@ -202,6 +202,14 @@ export const DashboardSchema = Type.Object(
     layout: Type.Array(LayoutItemSchema, { description: 'Rows, tabs, headers and charts, top to bottom.' }),
     native_filters: Type.Optional(Type.Array(NativeFilter, { description: 'Filters in the filter bar.' })),
     metadata: Type.Optional(Metadata),
+    owners: ownersField('dashboard'),
+    roles: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 64, description: 'A Superset role name.' }), {
+        uniqueItems: true,
+        description:
+          "Roles that may see the dashboard when Superset's DASHBOARD_RBAC feature flag is on (its `roles`). Leave out to keep what Superset has; an empty list gives the dashboard no roles (access then follows its datasets' permissions). A role Superset does not have is a plan error.",
+      }),
+    ),
   },
   { additionalProperties: false, description: 'A dashboard placing charts in a layout.' },
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CacheTimeout, JsonObject, kindField, objectFields } from './common.js';
+import { CacheTimeout, JsonObject, kindField, objectFields, ownersField } from './common.js';
 
 const Column = Type.Object(
   {
@@ -88,6 +88,7 @@ export const DatasetSchema = Type.Object(
     metrics: Type.Optional(
       Type.Array(Metric, { description: 'Saved metrics managed as code. Omit to keep what Superset has.' }),
     ),
+    owners: ownersField('dataset'),
   },
   { additionalProperties: false, description: 'A dataset: a physical table or a virtual SQL query.' },
 );

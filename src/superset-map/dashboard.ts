@@ -2,7 +2,7 @@ import type { Json } from '../model/canonical.js';
 import { chartsInLayout, chartsInTabs } from '../model/layout.js';
 import type { DashboardSpec } from '../schema/index.js';
 import { DASHBOARD_METADATA_DEFAULTS } from '../plan/attributes.js';
-import type { NameLookup } from './from-superset.js';
+import { ownersFromSuperset, type NameLookup } from './from-superset.js';
 import { bool, compact, parseJsonField, str, text } from './json-field.js';
 import {
   chartIdsUnder,
@@ -70,6 +70,12 @@ export function dashboardFromSuperset(
     layout,
     native_filters: filters.filters.length ? filters.filters : undefined,
     metadata: Object.keys(kept).length ? (kept as DashboardSpec['metadata']) : undefined,
+    owners: ownersFromSuperset(raw.owners, names),
+    // Roles come with their names; read with the owners (both are access, managed together).
+    roles:
+      names.userById && Array.isArray(raw.roles)
+        ? (raw.roles as Raw[]).map((r) => text(r?.name)).sort()
+        : undefined,
   });
   return { spec, warnings: [...warnings, ...filters.warnings, ...refWarnings] };
 }

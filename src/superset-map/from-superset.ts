@@ -12,6 +12,27 @@ export interface NameLookup {
   chartById(id: number): string | undefined;
   chartByUuid(uuid: string): string | undefined;
   nameFor(kind: 'database' | 'dataset' | 'chart' | 'dashboard', uuid: string, fallback: string): string;
+  /**
+   * A username by Superset user id. Absent when Superset's users were not read (no object manages
+   * owners): owners are then not read either.
+   */
+  userById?: (id: number) => string | undefined;
+}
+
+/**
+ * `owners` of a GET (`[{id, first_name, last_name}]`) as usernames, sorted. An id Superset's user list
+ * did not have reads `#<id>` (never equal to a username in YAML, so the plan shows it). `undefined`
+ * when the users are not known or the GET has no owners field.
+ */
+export function ownersFromSuperset(raw: unknown, names: NameLookup): string[] | undefined {
+  const byId = names.userById;
+  if (!byId || !Array.isArray(raw)) return undefined;
+  return raw
+    .map((o) => {
+      const id = int((o as Raw | null)?.id);
+      return id === undefined ? '#?' : (byId(id) ?? `#${id}`);
+    })
+    .sort();
 }
 
 /** The environment variable a masked database password is expected in, e.g. WAREHOUSE_PASSWORD. */
@@ -115,6 +136,7 @@ export function datasetFromSuperset(raw: Raw, names: NameLookup): DatasetSpec {
     extra: parseJsonField(raw.extra),
     columns: Array.isArray(raw.columns) ? (raw.columns as Raw[]).map(columnFromSuperset) : undefined,
     metrics: Array.isArray(raw.metrics) ? (raw.metrics as Raw[]).map(metricFromSuperset) : undefined,
+    owners: ownersFromSuperset(raw.owners, names),
   });
 }
 
@@ -144,5 +166,6 @@ export function chartFromSuperset(raw: Raw, names: NameLookup): ChartSpec {
     cache_timeout: int(raw.cache_timeout) ?? null,
     certified_by: str(raw.certified_by),
     certification_details: str(raw.certification_details),
+    owners: ownersFromSuperset(raw.owners, names),
   });
 }

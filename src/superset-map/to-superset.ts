@@ -1,4 +1,5 @@
-import type { ChartSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
+import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
+import type { Principals } from '../superset/port.js';
 import { databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
 import type { Marking } from '../model/managed.js';
 import type { DatabaseSecretField } from '../model/secrets.js';
@@ -221,4 +222,32 @@ export function withMarking(body: Body, marking: Marking | undefined): Body {
 
 function pick(body: Body, fields: Set<string>): Body {
   return Object.fromEntries(Object.entries(body).filter(([k]) => fields.has(k)));
+}
+
+/**
+ * `owners` and (dashboards) `roles` as Superset takes them, by id: on a create whatever the YAML
+ * names, on an update those among `fields`. Names were checked against `principals` by the plan; one
+ * missing here is an internal error, never a silent drop.
+ */
+export function accessFields(
+  spec: DatasetSpec | ChartSpec | DashboardSpec,
+  principals: Principals | undefined,
+  fields?: Set<string>,
+): Body {
+  const out: Body = {};
+  const ids = (names: readonly string[], all: readonly { id: number; label: string }[], what: string) =>
+    [...new Set(names)].map((name) => {
+      const found = all.find((p) => p.label === name);
+      if (!found)
+        throw new Error(`internal: Superset has no ${what} ${JSON.stringify(name)} (the plan checks this)`);
+      return found.id;
+    });
+  const users = () => (principals?.users ?? []).map((u) => ({ id: u.id, label: u.username }));
+  const roles = () => (principals?.roles ?? []).map((r) => ({ id: r.id, label: r.name }));
+  if (spec.owners !== undefined && (!fields || fields.has('owners')))
+    out.owners = ids(spec.owners, users(), 'user');
+  const dashboardRoles = 'roles' in spec ? spec.roles : undefined;
+  if (dashboardRoles !== undefined && (!fields || fields.has('roles')))
+    out.roles = ids(dashboardRoles, roles(), 'role');
+  return out;
 }

@@ -21,12 +21,13 @@ import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
 import { emptyResultError, refusal } from './make-error.js';
 import { listAll, listRecent, type FetchPage, type ListOptions } from './pagination.js';
-import type { ListedObject, SupersetKind, SupersetPort } from './port.js';
+import type { AccessRow, ListedObject, Principals, SupersetKind, SupersetPort } from './port.js';
 import { Redactor } from './redact.js';
 import {
   ChartDataResponse,
   CreateResponse,
   ListResponse,
+  PrincipalPage,
   ResultResponse,
   TablesResponse,
 } from './responses.js';
@@ -131,6 +132,39 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
         ListResponse,
       );
 
+  /**
+   * Every row of a security list (users or roles), 100 to a page (FAB's maximum), by id: the pages
+   * after the first go out at once.
+   */
+  async function readPrincipals(
+    what: 'users' | 'roles',
+    column: 'username' | 'name',
+  ): Promise<{ id: number; label: string }[]> {
+    const ctx: RequestContext = { op: 'list', name: what };
+    const page = (n: number) =>
+      executor.call(
+        {
+          method: 'GET',
+          path: `/api/v1/security/${what}/`,
+          query: `q=${encodeURIComponent(rison({ columns: ['id', column], order_column: 'id', order_direction: 'asc', page: n, page_size: 100 }))}`,
+          category: 'list',
+          ctx,
+        },
+        PrincipalPage,
+      );
+    const first = await page(0);
+    const rest = await Promise.all(
+      Array.from({ length: Math.max(0, Math.ceil(first.count / 100) - 1) }, (_, i) => page(i + 1)),
+    );
+    const byId = new Map<number, string>();
+    for (const res of [first, ...rest])
+      for (const row of res.result) {
+        const label = row[column];
+        if (typeof label === 'string') byId.set(row.id, label);
+      }
+    return [...byId].map(([id, label]) => ({ id, label }));
+  }
+
   /** Ids go into URL paths: anything but a positive integer is refused before sending. */
   function checkId(method: HttpMethod, kind: SupersetKind, id: number, ctx: RequestContext): void {
     if (Number.isInteger(id) && id > 0) return;
@@ -196,6 +230,26 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       );
     },
 
+    async listAccess(kind) {
+      const ids = (v: unknown): number[] =>
+        Array.isArray(v)
+          ? v
+              .map((o) => (o as { id?: unknown } | null)?.id)
+              .filter((id): id is number => typeof id === 'number')
+          : [];
+      const rows = await listAll(
+        kind,
+        listPage(kind, { op: 'list', kind }),
+        { columns: ['owners.id', ...(kind === 'dashboard' ? ['roles.id'] : [])] },
+        (message) => log('warn', 'superset.list.unstable', message),
+      );
+      return rows.map((r): AccessRow => ({
+        id: r.id,
+        owners: ids(r.raw.owners),
+        ...(kind === 'dashboard' ? { roles: ids(r.raw.roles) } : {}),
+      }));
+    },
+
     listChangedSince(kind, since, maxRows, expectedRows) {
       const ctx: RequestContext = { op: 'list', kind };
       return listRecent(kind, since, listPage(kind, ctx), maxRows, expectedRows);
@@ -215,6 +269,17 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
         TablesResponse,
       );
       return res.result.map((t) => t.value);
+    },
+
+    async principals() {
+      const [users, roles] = await Promise.all([
+        readPrincipals('users', 'username'),
+        readPrincipals('roles', 'name'),
+      ]);
+      return {
+        users: users.map((u) => ({ id: u.id, username: u.label })),
+        roles: roles.map((r) => ({ id: r.id, name: r.label })),
+      } satisfies Principals;
     },
 
     async get(kind, id) {

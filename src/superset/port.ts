@@ -18,6 +18,19 @@ export interface ListedObject {
   raw: Record<string, unknown>;
 }
 
+/** Superset's users and roles: owners and dashboard roles are written by id and named in YAML. */
+export interface Principals {
+  users: { id: number; username: string }[];
+  roles: { id: number; name: string }[];
+}
+
+/** An object's owners and (dashboards) roles, by id, as a list row has them. */
+export interface AccessRow {
+  id: number;
+  owners: number[];
+  roles?: number[];
+}
+
 export interface CallCounts {
   list: number;
   get: number;
@@ -71,6 +84,18 @@ export interface SupersetPort {
   ): Promise<{ count: number; rows: ListedObject[] }>;
   /** Names of the tables and views in a schema of a database, read fresh (`force`). */
   tables?(databaseId: number, schema: string): Promise<string[]>;
+  /**
+   * Every user (id, username) and role (id, name), from the security API
+   * (`/api/v1/security/users/`, `/api/v1/security/roles/`; admin only, on with FAB_ADD_SECURITY_API).
+   * Read only when YAML names owners or roles, or by an import. Absent in ports without users (fakes).
+   */
+  principals?(): Promise<Principals>;
+  /**
+   * Every object of a kind with its owners' ids (and a dashboard's roles' ids). Superset does not move
+   * `changed_on` when only a dataset's or dashboard's owners or roles change, so a plan that manages
+   * them compares these instead of trusting `changed_on`.
+   */
+  listAccess?(kind: 'dataset' | 'chart' | 'dashboard'): Promise<AccessRow[]>;
   /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
   capabilities?(): Promise<Capabilities>;
   /** Counters for benchmarks and tests. */

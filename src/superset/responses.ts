@@ -37,6 +37,17 @@ export const TablesResponse = Type.Object({
 
 export type ListResponse = Static<typeof ListResponse>;
 
+/** A page of `/api/v1/security/users/` or `/roles/` with the columns asked for. */
+export const PrincipalPage = Type.Object({
+  count: Type.Integer({ minimum: 0 }),
+  result: Type.Array(
+    Type.Object(
+      { id: Type.Integer(), username: Type.Optional(Type.String()), name: Type.Optional(Type.String()) },
+      { additionalProperties: true },
+    ),
+  ),
+});
+
 /** null when `value` fits `schema`, else "at /path: message" for the first problem. */
 export function firstMismatch(schema: TSchema, value: unknown): string | null {
   if (Value.Check(schema, value)) return null;

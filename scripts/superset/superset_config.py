@@ -61,6 +61,11 @@ SQLALCHEMY_DATABASE_URI = _metadata_uri()
 # which paramiko 4 removed), so the constraints pin paramiko 3.5.1.
 FEATURE_FLAGS = {"SSH_TUNNELING": True}
 
+# Owners and dashboard roles are named in YAML and written by id: the tool reads the ids from
+# /api/v1/security/users/ and /roles/ (FAB's security API). Superset 5.0 and later turn it on by
+# default; 4.1 does not, so it is said here for every version.
+FAB_ADD_SECURITY_API = True
+
 # CSRF stays on, as in production: API writes need X-CSRFToken plus the session
 # cookie from GET /api/v1/security/csrf_token/.
 WTF_CSRF_ENABLED = True

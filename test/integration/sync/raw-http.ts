@@ -21,7 +21,7 @@ export async function fetchSuperset(url: string, init?: RequestInit): Promise<Re
 }
 
 export async function supersetCall(
-  method: 'GET' | 'PUT' | 'POST',
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<unknown> {

@@ -1,0 +1,197 @@
+// Owners and dashboard roles as code, against the real Superset: users and a role made through
+// Superset's security API for this test; YAML names them; apply writes them by id; a change of one
+// is one write; a person's edit in Superset (one that leaves changed_on where it was) is drift;
+// a name Superset lacks stops the plan at its file and line; an import from live Superset brings
+// them back and plans no changes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  createTestProject,
+  ownRows,
+  supersetClient,
+  type TestProject,
+} from '../registry-cli/test-project.js';
+import { supersetCall } from './raw-http.js';
+import { passwordVariable } from '../../../src/superset-map/from-superset.js';
+import { warehousePassword } from '../warehouse.js';
+
+let project: TestProject;
+const users: Record<'ann' | 'ben', { name: string; id: number }> = {
+  ann: { name: '', id: 0 },
+  ben: { name: '', id: 0 },
+};
+let role = { name: '', id: 0 };
+let dashboardName = '';
+
+async function makeUser(username: string, gammaId: number): Promise<number> {
+  const made = (await supersetCall('POST', '/api/v1/security/users/', {
+    username,
+    first_name: 'It',
+    last_name: username,
+    email: `${username}@example.invalid`,
+    active: true,
+    password: `pw-${username}`,
+    roles: [gammaId],
+  })) as { id: number };
+  return made.id;
+}
+
+async function idOf(kind: 'dataset' | 'chart' | 'dashboard', name: string): Promise<number> {
+  const row = (await ownRows(supersetClient(), kind, project.suffix)).find((r) => r.name === name);
+  if (!row) throw new Error(`${kind} ${name} is not in Superset`);
+  return row.id;
+}
+
+async function access(kind: 'dataset' | 'chart' | 'dashboard', name: string) {
+  const raw = await supersetClient().get(kind, await idOf(kind, name));
+  const ids = (v: unknown) => ((v ?? []) as { id: number }[]).map((o) => o.id).sort((a, b) => a - b);
+  return { owners: ids(raw.owners), roles: ids(raw.roles) };
+}
+
+function dashboardYaml(owners: string[], roles: string[]): string {
+  return [
+    'kind: dashboard',
+    `name: ${dashboardName}`,
+    `title: ${dashboardName}`,
+    `slug: it-dash-${project.suffix}`,
+    'layout:',
+    `  - chart: ${project.names.charts[0]}`,
+    `owners: [${owners.join(', ')}]`,
+    `roles: [${roles.join(', ')}]`,
+    '',
+  ].join('\n');
+}
+
+function chartYaml(owners: string[]): string {
+  return `kind: chart\nname: ${project.names.charts[0]}\ndataset: ${project.names.dataset}\nviz_type: table\nparams:\n  groupby: [region]\n  metrics: [count]\n  row_limit: 100\nowners: [${owners.join(', ')}]\n`;
+}
+
+function datasetYaml(owners: string[]): string {
+  return `kind: dataset\nname: ${project.names.dataset}\ndatabase: ${project.names.database}\ntable_name: ${project.names.table}\nmain_dttm_col: order_date\nowners: [${owners.join(', ')}]\n`;
+}
+
+beforeAll(async () => {
+  project = createTestProject('owners', { charts: 1 });
+  const roles = (await supersetCall(
+    'GET',
+    `/api/v1/security/roles/?q=${encodeURIComponent('(columns:!(id,name),page_size:100)')}`,
+  )) as { result: { id: number; name: string }[] };
+  const gamma = roles.result.find((r) => r.name === 'Gamma');
+  if (!gamma) throw new Error('Superset has no Gamma role');
+  for (const who of ['ann', 'ben'] as const) {
+    const name = `it_${who}_${project.suffix}`;
+    users[who] = { name, id: await makeUser(name, gamma.id) };
+  }
+  const name = `it_role_${project.suffix}`;
+  role = {
+    name,
+    id: ((await supersetCall('POST', '/api/v1/security/roles/', { name })) as { id: number }).id,
+  };
+  dashboardName = `it dash ${project.suffix}`;
+  project.writeFile('datasets/orders.yaml', datasetYaml([users.ben.name]));
+  project.writeFile('charts/chart-1.yaml', chartYaml([users.ann.name, 'admin']));
+  project.writeFile('dashboards/dash.yaml', dashboardYaml([users.ann.name], [role.name]));
+}, 60_000);
+
+afterAll(async () => {
+  await project?.cleanup();
+  for (const u of Object.values(users))
+    if (u.id) await supersetCall('DELETE', `/api/v1/security/users/${u.id}`).catch(() => undefined);
+  if (role.id) await supersetCall('DELETE', `/api/v1/security/roles/${role.id}`).catch(() => undefined);
+}, 60_000);
+
+describe('owners and dashboard roles', () => {
+  it('are written by id on create, and a plan right after has no changes', async () => {
+    const applied = await project.run(['apply']);
+    expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+    const admin = (
+      (await supersetCall(
+        'GET',
+        `/api/v1/security/users/?q=${encodeURIComponent('(columns:!(id,username),filters:!((col:username,opr:eq,value:admin)))')}`,
+      )) as { result: { id: number }[] }
+    ).result[0]!.id;
+    expect(await access('dataset', project.names.dataset)).toMatchObject({ owners: [users.ben.id] });
+    expect((await access('chart', project.names.charts[0]!)).owners).toEqual(
+      [users.ann.id, admin].sort((a, b) => a - b),
+    );
+    expect(await access('dashboard', dashboardName)).toEqual({ owners: [users.ann.id], roles: [role.id] });
+    const plan = await project.run(['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  }, 120_000);
+
+  it('one owner more on a dataset is one update, of the owners alone', async () => {
+    project.writeFile('datasets/orders.yaml', datasetYaml([users.ben.name, users.ann.name]));
+    const plan = await project.run(['plan']);
+    expect(plan.stdout).toMatch(/~ owners: \[.*\] -> \[.*\]/);
+    expect(plan.stdout).toContain('Plan: 0 to create, 1 to change, 0 to delete.');
+    const applied = await project.run(['apply']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('0 created, 1 updated, 0 deleted');
+    expect((await access('dataset', project.names.dataset)).owners).toEqual(
+      [users.ann.id, users.ben.id].sort((a, b) => a - b),
+    );
+    expect((await project.run(['plan'])).stdout).toContain('No changes');
+  }, 120_000);
+
+  it("a role taken off the dashboard in Superset is drift, though Superset's changed_on did not move", async () => {
+    const id = await idOf('dashboard', dashboardName);
+    const before = await ownRows(supersetClient(), 'dashboard', project.suffix);
+    await supersetCall('PUT', `/api/v1/dashboard/${id}`, { roles: [] });
+    const after = await ownRows(supersetClient(), 'dashboard', project.suffix);
+    // What makes this case: the row looks unchanged, so only the owners/roles comparison can see it.
+    expect(after[0]?.changedOn).toBe(before[0]?.changedOn);
+    const drift = await project.run(['drift']);
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(drift.stdout).toContain(
+      `dashboard "${dashboardName}": roles: expected ["${role.name}"], found []`,
+    );
+    const healed = await project.run(['apply']);
+    expect(healed.stdout).toContain('0 created, 1 updated, 0 deleted');
+    expect((await access('dashboard', dashboardName)).roles).toEqual([role.id]);
+  }, 120_000);
+
+  it('a username Superset does not have stops the plan at its file and line, and writes nothing', async () => {
+    project.writeFile('charts/chart-1.yaml', chartYaml([users.ann.name, `it_nobody_${project.suffix}`]));
+    const plan = await project.run(['apply']);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(
+      new RegExp(
+        `metadata/charts/chart-1\\.yaml:9:\\d+ chart .* owners\\[1\\]: Superset has no user "it_nobody_`,
+      ),
+    );
+    project.writeFile('charts/chart-1.yaml', chartYaml([users.ann.name, 'admin']));
+    expect((await project.run(['plan'])).stdout).toContain('No changes');
+  }, 120_000);
+
+  it('come back with an import from live Superset, and the imported tree plans no changes', async () => {
+    const out = path.join(project.dir, 'imported');
+    const slug = `it-dash-${project.suffix}`;
+    const imported = await project.run(['import', '--dashboard', slug, '--out', out]);
+    expect(imported.code, imported.stderr).toBe(0);
+    const dashboards = fs
+      .readdirSync(path.join(out, 'dashboards'))
+      .map((f) => parse(fs.readFileSync(path.join(out, 'dashboards', f), 'utf8')) as Record<string, unknown>);
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]).toMatchObject({ owners: [users.ann.name], roles: [role.name] });
+    const metadata = path.join(project.dir, 'metadata');
+    for (const kind of ['databases', 'datasets', 'charts', 'dashboards']) {
+      fs.rmSync(path.join(metadata, kind), { recursive: true, force: true });
+      fs.cpSync(path.join(out, kind), path.join(metadata, kind), { recursive: true });
+    }
+    const chart = fs
+      .readdirSync(path.join(metadata, 'charts'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.yaml'))
+      .map(
+        (f) => parse(fs.readFileSync(path.join(metadata, 'charts', f), 'utf8')) as Record<string, unknown>,
+      );
+    expect(chart.map((c) => c.owners)).toEqual([['admin', users.ann.name].sort()]);
+    const plan = await project.run(['plan'], {
+      extra: { [passwordVariable(project.names.database)]: warehousePassword() },
+    });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  }, 180_000);
+});

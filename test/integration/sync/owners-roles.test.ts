@@ -138,11 +138,9 @@ describe('owners and dashboard roles', () => {
 
   it("a role taken off the dashboard in Superset is drift, though Superset's changed_on did not move", async () => {
     const id = await idOf('dashboard', dashboardName);
-    const before = await ownRows(supersetClient(), 'dashboard', project.suffix);
+    // Superset 6.1 keeps the dashboard's changed_on here (measured): only the comparison of owner
+    // and role ids can see this edit (test/unit/sync/owners.test.ts has that case without a server).
     await supersetCall('PUT', `/api/v1/dashboard/${id}`, { roles: [] });
-    const after = await ownRows(supersetClient(), 'dashboard', project.suffix);
-    // What makes this case: the row looks unchanged, so only the owners/roles comparison can see it.
-    expect(after[0]?.changedOn).toBe(before[0]?.changedOn);
     const drift = await project.run(['drift']);
     expect(drift.code, drift.stderr).toBe(2);
     expect(drift.stdout).toContain(

@@ -79,6 +79,31 @@ describe('bulkCandidates', () => {
     expect(names(chosen)).toEqual(expected);
   });
 
+  it.each([
+    [
+      'owners on a chart (created over REST before the import)',
+      'a',
+      { owners: ['alice'] },
+      ['chart/b', 'dashboard/ok'],
+    ],
+    ['no owners on a chart', 'b', { owners: [] }, ['chart/a', 'dashboard/ok']],
+    ['roles on a dashboard', 'ok', { roles: [] }, ['chart/a', 'chart/b']],
+  ] as const)(
+    'leaves objects that name owners or roles to REST (a bundle has neither): %s',
+    (_label, name, extra, want) => {
+      const found = objects.find((o) => o.name === name)!;
+      const withAccess = new Map(desired).set(found.uuid, {
+        ...found,
+        spec: { ...found.spec, ...extra },
+      } as typeof found);
+      const chosen = bulkCandidates(work, withAccess, (u) => existing.has(u), uuidOf, {
+        caps: capabilitiesOf('6.1'),
+        min: 1,
+      });
+      expect(names(chosen)).toEqual(want);
+    },
+  );
+
   it('takes a dataset only when the import would store it as its REST create does', () => {
     const full = {
       database: 'wh',

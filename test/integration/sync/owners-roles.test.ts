@@ -136,7 +136,7 @@ describe('owners and dashboard roles', () => {
     expect((await project.run(['plan'])).stdout).toContain('No changes');
   }, 120_000);
 
-  it("a role taken off the dashboard in Superset is drift, though Superset's changed_on did not move", async () => {
+  it('a role taken off the dashboard in Superset is drift, and apply puts it back', async () => {
     const id = await idOf('dashboard', dashboardName);
     // Superset 6.1 keeps the dashboard's changed_on here (measured): only the comparison of owner
     // and role ids can see this edit (test/unit/sync/owners.test.ts has that case without a server).

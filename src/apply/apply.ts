@@ -43,6 +43,8 @@ export interface ApplyContext {
    * carries. Absent: nothing is marked.
    */
   marking?: (obj: AnyDesired) => Marking | undefined;
+  /** Ids of custom tags by name, made in Superset when missing (default: through `port`, cached). */
+  tagIds?: (names: readonly string[]) => Promise<number[]>;
   /** Whole listings of a kind made while applying (a bulk create's read-back), for the kept listing. */
   listed?: (kind: ObjectKind, rows: readonly ListedObject[]) => void;
 }
@@ -78,6 +80,7 @@ const concurrentUpdate = (c: PlannedChange) => c.action === 'update' && c.kind =
 export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOutcome> {
   const now = ctx.now ?? (() => new Date());
   const ids = new Map(ctx.live.ids);
+  if (!ctx.tagIds) ctx = { ...ctx, tagIds: tagResolver(ctx.port) };
   const work = plan.changes.filter((c) => ACTS.has(c.action));
   const outcome: ApplyOutcome = { done: [], skipped: [], created: 0, updated: 0, deleted: 0 };
   const key = (k: string) => {
@@ -280,6 +283,12 @@ async function applyOne(
       ? need(ids, change.uuid, `${change.kind} ${JSON.stringify(change.name)}`)
       : undefined;
 
+  /** `{tags: ids}` when the YAML names tags and this write must send them (a create, or they changed). */
+  const tagsField = async (names: readonly string[] | undefined): Promise<{ tags?: number[] }> =>
+    names !== undefined && (!fields || fields.has('tags')) && ctx.tagIds
+      ? { tags: await ctx.tagIds(names) }
+      : {};
+
   /** An update or create body with the owners and roles it must carry (and then the marking too). */
   const withAccess = (body: Record<string, unknown>, spec: Parameters<typeof accessFields>[0]) => {
     const access = accessFields(spec, ctx.live.principals, fields);
@@ -316,17 +325,27 @@ async function applyOne(
         uuidOf(ctx, 'dataset', obj.spec.dataset),
         `dataset ${JSON.stringify(obj.spec.dataset)}`,
       );
+      const tags = await tagsField(obj.spec.tags);
       const body = withAccess(chartBody(obj.spec, obj.uuid, datasetId, fields, marking), obj.spec);
       if (existing === undefined) {
         const id = (await port.create('chart', body)).id;
         // Superset makes the caller the owner of a chart created without owners: none means none.
-        if (obj.spec.owners?.length === 0) {
+        // Tags go in a PUT only (POST /chart/ has no `tags`).
+        const after = {
+          ...(obj.spec.owners?.length === 0 ? { owners: [] } : {}),
+          ...(tags.tags && tags.tags.length ? tags : {}),
+        };
+        if (Object.keys(after).length) {
           await created(id);
-          await port.update('chart', id, { owners: [] });
+          await port.update('chart', id, after);
         }
         return id;
       }
-      await port.update('chart', existing, body);
+      await port.update(
+        'chart',
+        existing,
+        Object.keys(tags).length ? withMarking({ ...body, ...tags }, marking) : body,
+      );
       return existing;
     }
     case 'dashboard': {
@@ -367,9 +386,38 @@ async function applyOne(
             ? { owners: [] }
             : {}
           : accessFields(obj.spec, ctx.live.principals, fields);
-      const body = withMarking({ ...plain, ...layout, ...access }, marking);
+      const tags = await tagsField(obj.spec.tags);
+      const body = withMarking({ ...plain, ...layout, ...access, ...tags }, marking);
       if (Object.keys(body).length) await port.update('dashboard', id, body);
       return id;
     }
   }
+}
+
+/**
+ * Tag ids by name, through the port: Superset's custom tags read once per apply, a missing one made
+ * (and its id read back). Names are made one at a time, so two objects naming a new tag make it once.
+ */
+export function tagResolver(port: SupersetPort): (names: readonly string[]) => Promise<number[]> {
+  let known: Promise<Map<string, number>> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  return (names) => {
+    const run = queue.then(async () => {
+      if (!port.tags || !port.createTag)
+        throw new Error('tags need a Superset port with tags (this one has none)');
+      const byName = await (known ??= port.tags().then((all) => new Map(all.map((t) => [t.name, t.id]))));
+      const out: number[] = [];
+      for (const name of new Set(names)) {
+        let id = byName.get(name);
+        if (id === undefined) {
+          id = await port.createTag(name);
+          byName.set(name, id);
+        }
+        out.push(id);
+      }
+      return out;
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
 }

@@ -111,11 +111,13 @@ function importable(
   datasets: boolean,
   takenSlugs: ReadonlySet<string> | undefined,
 ): boolean {
-  // A bundle carries no owners or roles (the import makes the importing user an owner): objects that
-  // name them are created over REST, which writes them.
+  // A bundle carries no owners or roles (the import makes the importing user an owner), and tags only
+  // with Superset's TAGGING_SYSTEM flag on: objects that name any are created over REST, which writes them.
   if (
     obj.kind !== 'database' &&
-    (obj.spec.owners !== undefined || (obj.kind === 'dashboard' && obj.spec.roles !== undefined))
+    (obj.spec.owners !== undefined ||
+      (obj.kind !== 'dataset' && obj.spec.tags !== undefined) ||
+      (obj.kind === 'dashboard' && obj.spec.roles !== undefined))
   )
     return false;
   switch (obj.kind) {

@@ -59,6 +59,15 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     ...(port.capabilities ? { capabilities: () => port.capabilities!() } : {}),
     ...(port.tables ? { tables: (id: number, schema: string) => port.tables!(id, schema) } : {}),
     ...(port.principals ? { principals: () => port.principals!() } : {}),
+    ...(port.tags ? { tags: () => port.tags!() } : {}),
+    ...(port.createTag
+      ? {
+          createTag: async (name: string) => {
+            await fence();
+            return port.createTag!(name, { fence });
+          },
+        }
+      : {}),
     ...(port.listAccess
       ? { listAccess: (kind: 'dataset' | 'chart' | 'dashboard') => port.listAccess!(kind) }
       : {}),

@@ -39,6 +39,10 @@ export function compactSpec<K extends ObjectKind>(
     delete without[key];
     if (same(without as AnySpec, out as AnySpec)) out = without;
   }
+  // No tags and no dashboard roles is what most objects have: an import leaves them to Superset
+  // rather than writing `tags: []` into every file (which would manage them, as none).
+  for (const key of ['tags', 'roles'])
+    if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
   if (kind === 'dataset') out = compactDatasetItems(out as DatasetSpec, (a, b) => same(a, b));
   if (kind === 'dashboard') out = { ...out, layout: compactLayout((out as DashboardSpec).layout) };
   return out as AnySpec;

@@ -1,5 +1,5 @@
 import type { AnySpec } from '../model/object.js';
-import type { Json } from '../model/canonical.js';
+import { canonicalJson, type Json } from '../model/canonical.js';
 import { MANAGED_ATTRIBUTE } from '../model/managed.js';
 import { attributesOf, type AttributeOptions, type Attributes } from '../plan/attributes.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
@@ -82,9 +82,10 @@ export async function listLive(port: SupersetPort, kept?: KeptRows): Promise<Lis
 const ACCESS_KINDS = ['dataset', 'chart', 'dashboard'] as const;
 
 /**
- * Whether the owners or roles a list row shows differ from those the YAML names (by id). Superset keeps
- * `changed_on` when only a dataset's or a dashboard's owners or roles change (measured on 6.1), so the
- * row's `changed_on` cannot say; this can. A name Superset lacks has no id and so always differs.
+ * Whether the owners, roles or tags a list row shows differ from those the YAML names (owners and roles
+ * by id, tags by name). Superset keeps `changed_on` when only a dataset's or a dashboard's owners or
+ * roles change (measured on 6.1), so the row's `changed_on` cannot say; this can. A name Superset
+ * lacks has no id and so always differs.
  */
 export function accessDiffers(
   want: DesiredEntry,
@@ -105,8 +106,13 @@ export function accessDiffers(
     const have = [...new Set(ids ?? [])].sort((a, b) => a - b);
     return wanted.length === have.length && wanted.every((id, i) => id === have[i]);
   };
+  const tags = want.attributes.tags;
+  const sameTags =
+    !Array.isArray(tags) || canonicalJson([...new Set(row.tags ?? [])].sort()) === canonicalJson(tags);
   return (
-    !same(want.attributes.owners, row.owners, userIds) || !same(want.attributes.roles, row.roles, roleIds)
+    !same(want.attributes.owners, row.owners, userIds) ||
+    !same(want.attributes.roles, row.roles, roleIds) ||
+    !sameTags
   );
 }
 
@@ -147,7 +153,11 @@ export async function readLive(
 ): Promise<LiveState> {
   const accessKinds = ACCESS_KINDS.filter((kind) =>
     desired.some(
-      (d) => d.kind === kind && (d.attributes.owners !== undefined || d.attributes.roles !== undefined),
+      (d) =>
+        d.kind === kind &&
+        (d.attributes.owners !== undefined ||
+          d.attributes.roles !== undefined ||
+          d.attributes.tags !== undefined),
     ),
   );
   const [{ listed, listingChanged }, principals, accessLists] = await Promise.all([

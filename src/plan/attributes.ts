@@ -162,6 +162,7 @@ function chart(spec: ChartSpec): Attributes {
     certified_by: orNull(spec.certified_by),
     certification_details: orNull(spec.certification_details),
     owners: nameSet(spec.owners),
+    tags: nameSet(spec.tags),
   };
 }
 
@@ -241,6 +242,7 @@ function dashboard(
     ...computedColors(spec.metadata),
     owners: nameSet(spec.owners),
     roles: nameSet(spec.roles),
+    tags: nameSet(spec.tags),
   };
 }
 

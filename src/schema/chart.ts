@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CacheTimeout, JsonObject, kindField, objectFields, ownersField } from './common.js';
+import { CacheTimeout, JsonObject, kindField, objectFields, ownersField, tagsField } from './common.js';
 
 export const ChartSchema = Type.Object(
   {
@@ -32,6 +32,7 @@ export const ChartSchema = Type.Object(
     certified_by: Type.Optional(Type.String({ description: 'Who certified the chart.' })),
     certification_details: Type.Optional(Type.String({ description: 'Why or how the chart is certified.' })),
     owners: ownersField('chart'),
+    tags: tagsField('chart'),
   },
   { additionalProperties: false, description: 'A chart bound to one dataset.' },
 );

@@ -49,3 +49,24 @@ export function ownersField(kindLabel: string) {
     }),
   );
 }
+
+/**
+ * `tags`: Superset's custom tags by name. Absent: not compared, not written. Present: exactly these
+ * (order does not matter); a tag Superset does not have yet is created by apply.
+ */
+export function tagsField(kindLabel: string) {
+  return Type.Optional(
+    Type.Array(
+      Type.String({
+        minLength: 1,
+        maxLength: 250,
+        pattern: '^[^:]*$',
+        description: 'A tag name (no `:`, which Superset keeps for its own owner: and type: tags).',
+      }),
+      {
+        uniqueItems: true,
+        description: `Custom tags on the ${kindLabel} (Superset's tags, shown and searched by in its lists). Leave out to keep the tags Superset has; a tag Superset does not have yet is created on apply. Order does not matter.`,
+      },
+    ),
+  );
+}

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { JsonObject, kindField, objectFields, ownersField } from './common.js';
+import { JsonObject, kindField, objectFields, ownersField, tagsField } from './common.js';
 
 const Width = Type.Integer({
   minimum: 1,
@@ -203,6 +203,7 @@ export const DashboardSchema = Type.Object(
     native_filters: Type.Optional(Type.Array(NativeFilter, { description: 'Filters in the filter bar.' })),
     metadata: Type.Optional(Metadata),
     owners: ownersField('dashboard'),
+    tags: tagsField('dashboard'),
     roles: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64, description: 'A Superset role name.' }), {
         uniqueItems: true,

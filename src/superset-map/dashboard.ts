@@ -2,7 +2,7 @@ import type { Json } from '../model/canonical.js';
 import { chartsInLayout, chartsInTabs } from '../model/layout.js';
 import type { DashboardSpec } from '../schema/index.js';
 import { DASHBOARD_METADATA_DEFAULTS } from '../plan/attributes.js';
-import { ownersFromSuperset, type NameLookup } from './from-superset.js';
+import { customTags, ownersFromSuperset, type NameLookup } from './from-superset.js';
 import { bool, compact, parseJsonField, str, text } from './json-field.js';
 import {
   chartIdsUnder,
@@ -76,6 +76,7 @@ export function dashboardFromSuperset(
       names.userById && Array.isArray(raw.roles)
         ? (raw.roles as Raw[]).map((r) => text(r?.name)).sort()
         : undefined,
+    tags: customTags(raw.tags),
   });
   return { spec, warnings: [...warnings, ...filters.warnings, ...refWarnings] };
 }

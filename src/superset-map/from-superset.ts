@@ -19,6 +19,25 @@ export interface NameLookup {
   userById?: (id: number) => string | undefined;
 }
 
+/** Whether a tag's `type` is Superset's custom type (1), as a number or by name. */
+export function isCustomTag(type: unknown): boolean {
+  return type === 1 || type === '1' || type === 'custom' || type === 'TagType.custom';
+}
+
+/**
+ * The custom tags of a GET's `tags` (`[{id, name, type}]`), by name, sorted; Superset's own tags (its
+ * `owner:` and `type:` ones, made with its TAGGING_SYSTEM flag) are not ours. Superset 6.1 gives the
+ * type as a number (custom = 1); a name-typed `custom` is read too. `[]` for none.
+ */
+export function customTags(raw: unknown): string[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .filter((t) => isCustomTag((t as Raw | null)?.type))
+    .map((t) => text((t as Raw).name))
+    .filter((n) => n !== '')
+    .sort();
+}
+
 /**
  * `owners` of a GET (`[{id, first_name, last_name}]`) as usernames, sorted. An id Superset's user list
  * did not have reads `#<id>` (never equal to a username in YAML, so the plan shows it). `undefined`
@@ -167,5 +186,6 @@ export function chartFromSuperset(raw: Raw, names: NameLookup): ChartSpec {
     certified_by: str(raw.certified_by),
     certification_details: str(raw.certification_details),
     owners: ownersFromSuperset(raw.owners, names),
+    tags: customTags(raw.tags),
   });
 }

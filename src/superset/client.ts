@@ -32,6 +32,7 @@ import {
   TablesResponse,
 } from './responses.js';
 import { rison } from './rison.js';
+import { customTags, isCustomTag } from '../superset-map/from-superset.js';
 import { DEFAULT_RETRY } from './retry.js';
 import { createTransport, type HttpMethod, type Send } from './transport.js';
 
@@ -68,6 +69,7 @@ export interface SupersetClientOptions {
 /** The port plus what only the HTTP client has. */
 export interface SupersetClient extends SupersetPort {
   list(kind: SupersetKind, options?: ListOptions): Promise<ListedObject[]>;
+  tags(): Promise<{ id: number; name: string }[]>;
   importBundle(zip: Buffer, options: ImportOptions): Promise<void>;
   /** list/get/write as the port defines them, plus `auth` (login, refresh, CSRF) and `retries`. */
   readonly calls: ClientCalls;
@@ -133,20 +135,21 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       );
 
   /**
-   * Every row of a security list (users or roles), 100 to a page (FAB's maximum), by id: the pages
-   * after the first go out at once.
+   * Every row of a list outside the four kinds (users, roles, tags) with the columns asked for, 100 to
+   * a page (FAB's maximum): the pages after the first go out at once.
    */
-  async function readPrincipals(
-    what: 'users' | 'roles',
-    column: 'username' | 'name',
-  ): Promise<{ id: number; label: string }[]> {
-    const ctx: RequestContext = { op: 'list', name: what };
+  async function readRows(
+    path: string,
+    columns: string[],
+    name: string,
+  ): Promise<(Record<string, unknown> & { id: number })[]> {
+    const ctx: RequestContext = { op: 'list', name };
     const page = (n: number) =>
       executor.call(
         {
           method: 'GET',
-          path: `/api/v1/security/${what}/`,
-          query: `q=${encodeURIComponent(rison({ columns: ['id', column], order_column: 'id', order_direction: 'asc', page: n, page_size: 100 }))}`,
+          path,
+          query: `q=${encodeURIComponent(rison({ columns, order_column: 'id', order_direction: 'asc', page: n, page_size: 100 }))}`,
           category: 'list',
           ctx,
         },
@@ -156,13 +159,29 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     const rest = await Promise.all(
       Array.from({ length: Math.max(0, Math.ceil(first.count / 100) - 1) }, (_, i) => page(i + 1)),
     );
-    const byId = new Map<number, string>();
-    for (const res of [first, ...rest])
-      for (const row of res.result) {
-        const label = row[column];
-        if (typeof label === 'string') byId.set(row.id, label);
-      }
-    return [...byId].map(([id, label]) => ({ id, label }));
+    const byId = new Map<number, Record<string, unknown> & { id: number }>();
+    for (const res of [first, ...rest]) for (const row of res.result) byId.set(row.id, row);
+    return [...byId.values()];
+  }
+
+  /** Users (by username) or roles (by name) as id and label. */
+  async function readPrincipals(
+    what: 'users' | 'roles',
+    column: 'username' | 'name',
+  ): Promise<{ id: number; label: string }[]> {
+    const rows = await readRows(`/api/v1/security/${what}/`, ['id', column], what);
+    return rows.flatMap((row) => {
+      const label = row[column];
+      return typeof label === 'string' ? [{ id: row.id, label }] : [];
+    });
+  }
+
+  /** Custom tags by id and name. */
+  async function readTags(): Promise<{ id: number; name: string }[]> {
+    const rows = await readRows('/api/v1/tag/', ['id', 'name', 'type'], 'tags');
+    return rows.flatMap((row) =>
+      typeof row.name === 'string' && isCustomTag(row.type) ? [{ id: row.id, name: row.name }] : [],
+    );
   }
 
   /** Ids go into URL paths: anything but a positive integer is refused before sending. */
@@ -230,6 +249,23 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       );
     },
 
+    tags: readTags,
+
+    async createTag(name, options = {}) {
+      const ctx: RequestContext = { op: 'create', name };
+      await executor.request({
+        method: 'POST',
+        path: '/api/v1/tag/',
+        json: { name, objects_to_tag: [] },
+        category: 'write',
+        ctx,
+        ...(options.fence ? { fence: options.fence } : {}),
+      });
+      const made = (await readTags()).find((t) => t.name === name);
+      if (!made) throw new Error(`Superset took the tag ${JSON.stringify(name)} but does not list it`);
+      return made.id;
+    },
+
     async listAccess(kind) {
       const ids = (v: unknown): number[] =>
         Array.isArray(v)
@@ -240,13 +276,20 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       const rows = await listAll(
         kind,
         listPage(kind, { op: 'list', kind }),
-        { columns: ['owners.id', ...(kind === 'dashboard' ? ['roles.id'] : [])] },
+        {
+          columns: [
+            'owners.id',
+            ...(kind === 'dashboard' ? ['roles.id'] : []),
+            ...(kind === 'dataset' ? [] : ['tags.name', 'tags.type']),
+          ],
+        },
         (message) => log('warn', 'superset.list.unstable', message),
       );
       return rows.map((r): AccessRow => ({
         id: r.id,
         owners: ids(r.raw.owners),
         ...(kind === 'dashboard' ? { roles: ids(r.raw.roles) } : {}),
+        ...(kind === 'dataset' ? {} : { tags: customTags(r.raw.tags) }),
       }));
     },
 

@@ -29,6 +29,8 @@ export interface AccessRow {
   id: number;
   owners: number[];
   roles?: number[];
+  /** A chart's or dashboard's custom tags, by name. */
+  tags?: string[];
 }
 
 export interface CallCounts {
@@ -96,6 +98,10 @@ export interface SupersetPort {
    * them compares these instead of trusting `changed_on`.
    */
   listAccess?(kind: 'dataset' | 'chart' | 'dashboard'): Promise<AccessRow[]>;
+  /** Superset's custom tags (its own `owner:` and `type:` tags left out). */
+  tags?(): Promise<{ id: number; name: string }[]>;
+  /** Makes a custom tag (POST /api/v1/tag/, which answers without the id) and returns its id. */
+  createTag?(name: string, options?: WriteOptions): Promise<number>;
   /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
   capabilities?(): Promise<Capabilities>;
   /** Counters for benchmarks and tests. */

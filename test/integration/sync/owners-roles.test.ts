@@ -24,6 +24,23 @@ const users: Record<'ann' | 'ben', { name: string; id: number }> = {
 };
 let role = { name: '', id: 0 };
 let dashboardName = '';
+/** Two tags Superset does not have before the first apply; the chart's tags as its YAML says now. */
+const tags = { a: '', b: '' };
+let chartTags: string[] = [];
+
+/** Custom tags of an object, by name, as Superset's GET has them. */
+async function tagsOf(kind: 'chart' | 'dashboard', name: string): Promise<string[]> {
+  const raw = await supersetClient().get(kind, await idOf(kind, name));
+  return ((raw.tags ?? []) as { name: string; type: unknown }[])
+    .filter((t) => t.type === 1 || t.type === 'custom')
+    .map((t) => t.name)
+    .sort();
+}
+
+async function tagIds(): Promise<Map<string, number>> {
+  const all = await supersetClient().tags();
+  return new Map(all.filter((t) => t.name.includes(project.suffix)).map((t) => [t.name, t.id]));
+}
 
 async function makeUser(username: string, gammaId: number): Promise<number> {
   const made = (await supersetCall('POST', '/api/v1/security/users/', {
@@ -60,12 +77,13 @@ function dashboardYaml(owners: string[], roles: string[]): string {
     `  - chart: ${project.names.charts[0]}`,
     `owners: [${owners.join(', ')}]`,
     `roles: [${roles.join(', ')}]`,
+    `tags: [${tags.a}, ${tags.b}]`,
     '',
   ].join('\n');
 }
 
 function chartYaml(owners: string[]): string {
-  return `kind: chart\nname: ${project.names.charts[0]}\ndataset: ${project.names.dataset}\nviz_type: table\nparams:\n  groupby: [region]\n  metrics: [count]\n  row_limit: 100\nowners: [${owners.join(', ')}]\n`;
+  return `kind: chart\nname: ${project.names.charts[0]}\ndataset: ${project.names.dataset}\nviz_type: table\nparams:\n  groupby: [region]\n  metrics: [count]\n  row_limit: 100\nowners: [${owners.join(', ')}]\ntags: [${chartTags.join(', ')}]\n`;
 }
 
 function datasetYaml(owners: string[]): string {
@@ -90,6 +108,9 @@ beforeAll(async () => {
     id: ((await supersetCall('POST', '/api/v1/security/roles/', { name })) as { id: number }).id,
   };
   dashboardName = `it dash ${project.suffix}`;
+  tags.a = `it_tag_a_${project.suffix}`;
+  tags.b = `it_tag_b_${project.suffix}`;
+  chartTags = [tags.a];
   project.writeFile('datasets/orders.yaml', datasetYaml([users.ben.name]));
   project.writeFile('charts/chart-1.yaml', chartYaml([users.ann.name, 'admin']));
   project.writeFile('dashboards/dash.yaml', dashboardYaml([users.ann.name], [role.name]));
@@ -100,6 +121,9 @@ afterAll(async () => {
   for (const u of Object.values(users))
     if (u.id) await supersetCall('DELETE', `/api/v1/security/users/${u.id}`).catch(() => undefined);
   if (role.id) await supersetCall('DELETE', `/api/v1/security/roles/${role.id}`).catch(() => undefined);
+  if (project)
+    for (const id of (await tagIds().catch(() => new Map<string, number>())).values())
+      await supersetCall('DELETE', `/api/v1/tag/${id}`).catch(() => undefined);
 }, 60_000);
 
 describe('owners and dashboard roles', () => {
@@ -117,6 +141,10 @@ describe('owners and dashboard roles', () => {
       [users.ann.id, admin].sort((a, b) => a - b),
     );
     expect(await access('dashboard', dashboardName)).toEqual({ owners: [users.ann.id], roles: [role.id] });
+    // The tags did not exist: apply made them, each once, and tagged both objects.
+    expect([...(await tagIds()).keys()].sort()).toEqual([tags.a, tags.b]);
+    expect(await tagsOf('chart', project.names.charts[0]!)).toEqual([tags.a]);
+    expect(await tagsOf('dashboard', dashboardName)).toEqual([tags.a, tags.b]);
     const plan = await project.run(['plan']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes');
@@ -151,6 +179,26 @@ describe('owners and dashboard roles', () => {
     expect((await access('dashboard', dashboardName)).roles).toEqual([role.id]);
   }, 120_000);
 
+  it('one tag more on a chart is one update; a tag taken off a dashboard in Superset is drift', async () => {
+    chartTags = [tags.a, tags.b];
+    project.writeFile('charts/chart-1.yaml', chartYaml([users.ann.name, 'admin']));
+    const applied = await project.run(['apply']);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/~ tags: \[.*\] -> \[.*\]/);
+    expect(applied.stdout).toContain('0 created, 1 updated, 0 deleted');
+    expect(await tagsOf('chart', project.names.charts[0]!)).toEqual([tags.a, tags.b]);
+    const id = await idOf('dashboard', dashboardName);
+    await supersetCall('PUT', `/api/v1/dashboard/${id}`, { tags: [(await tagIds()).get(tags.a)] });
+    const drift = await project.run(['drift']);
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(drift.stdout).toContain(
+      `dashboard "${dashboardName}": tags: expected ["${tags.a}","${tags.b}"], found ["${tags.a}"]`,
+    );
+    const healed = await project.run(['apply']);
+    expect(healed.stdout).toContain('0 created, 1 updated, 0 deleted');
+    expect(await tagsOf('dashboard', dashboardName)).toEqual([tags.a, tags.b]);
+  }, 120_000);
+
   it('a username Superset does not have stops the plan at its file and line, and writes nothing', async () => {
     project.writeFile('charts/chart-1.yaml', chartYaml([users.ann.name, `it_nobody_${project.suffix}`]));
     const plan = await project.run(['apply']);
@@ -173,7 +221,11 @@ describe('owners and dashboard roles', () => {
       .readdirSync(path.join(out, 'dashboards'))
       .map((f) => parse(fs.readFileSync(path.join(out, 'dashboards', f), 'utf8')) as Record<string, unknown>);
     expect(dashboards).toHaveLength(1);
-    expect(dashboards[0]).toMatchObject({ owners: [users.ann.name], roles: [role.name] });
+    expect(dashboards[0]).toMatchObject({
+      owners: [users.ann.name],
+      roles: [role.name],
+      tags: [tags.a, tags.b],
+    });
     const metadata = path.join(project.dir, 'metadata');
     for (const kind of ['databases', 'datasets', 'charts', 'dashboards']) {
       fs.rmSync(path.join(metadata, kind), { recursive: true, force: true });

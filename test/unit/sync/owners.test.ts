@@ -5,7 +5,9 @@ import { desiredEntry } from '../../../src/plan/desired.js';
 import { planChanges } from '../../../src/plan/plan.js';
 import { unknownPrincipals } from '../../../src/plan/principals.js';
 import { accessFields } from '../../../src/superset-map/to-superset.js';
-import { ownersFromSuperset, type NameLookup } from '../../../src/superset-map/from-superset.js';
+import { customTags, ownersFromSuperset, type NameLookup } from '../../../src/superset-map/from-superset.js';
+import { applyPlan, tagResolver } from '../../../src/apply/apply.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import { dashboardFromSuperset } from '../../../src/superset-map/dashboard.js';
 import type { AccessRow, Principals, SupersetKind } from '../../../src/superset/port.js';
 import type { AppliedEntry } from '../../../src/plan/types.js';
@@ -209,5 +211,77 @@ describe('readLive with owners', () => {
     const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS);
     expect(port.calls.get).toBe(0);
     expect(planChanges('t', desired, live.entries, applied, { prune: false }).summary.update).toBe(0);
+  });
+});
+
+describe('tags', () => {
+  it("reads custom tags by name and leaves Superset's own (owner:, type:) out", () => {
+    expect(
+      customTags([
+        { id: 1, name: 'finance', type: 1 },
+        { id: 2, name: 'owner:1', type: 3 },
+        { id: 3, name: 'type:chart', type: 2 },
+        { id: 4, name: 'audited', type: 'custom' },
+      ]),
+    ).toEqual(['audited', 'finance']);
+    expect(customTags(undefined)).toEqual([]);
+  });
+
+  it('a tags-only difference in the list row makes the object read in full', () => {
+    const want = desiredEntry(
+      object('chart', 'c', { dataset: 'd', viz_type: 'table', tags: ['b', 'a'] }),
+      ATTRIBUTE_OPTIONS,
+    );
+    const row = (tags: string[]): AccessRow => ({ id: 1, owners: [], tags });
+    expect(accessDiffers(want, row(['a', 'b']), new Map(), new Map())).toBe(false);
+    expect(accessDiffers(want, row(['a']), new Map(), new Map())).toBe(true);
+    expect(accessDiffers(want, row(['a', 'b', 'c']), new Map(), new Map())).toBe(true);
+  });
+
+  it('resolves names to ids, reading the tags once and making a missing one once', async () => {
+    const made: string[] = [];
+    let reads = 0;
+    const port = Object.assign(new FakePort(), {
+      tags: () => {
+        reads++;
+        return Promise.resolve([{ id: 10, name: 'finance' }]);
+      },
+      createTag: (name: string) => {
+        made.push(name);
+        return Promise.resolve(100 + made.length);
+      },
+    });
+    const resolve = tagResolver(port);
+    const [a, b] = await Promise.all([resolve(['finance', 'new']), resolve(['new', 'finance', 'new'])]);
+    expect([a, b]).toEqual([
+      [10, 101],
+      [101, 10],
+    ]);
+    expect([reads, made]).toEqual([1, ['new']]);
+  });
+
+  it('sends tags in a PUT after a chart create (its POST takes none), and only changed tags on update', async () => {
+    const port = Object.assign(new FakePort(), {
+      tags: () => Promise.resolve([{ id: 10, name: 'finance' }]),
+      createTag: () => Promise.resolve(11),
+    });
+    const db = object('database', 'wh', { sqlalchemy_uri: 'postgresql://u@h/db' });
+    const ds = object('dataset', 'orders', { database: 'wh', schema: 'public' });
+    const chart = object('chart', 'c', { dataset: 'orders', viz_type: 'table', tags: ['finance'] });
+    const objects = [db, ds, chart];
+    const desired = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
+    const registry = new MemoryRegistry();
+    const ctx = (live: Awaited<ReturnType<typeof readLive>>) => ({
+      port,
+      registry,
+      live,
+      desired: new Map(objects.map((o) => [o.uuid, o])),
+      secrets: () => new Map(),
+      commit: 'c1',
+    });
+    const live = await readLive(port, desired, [], ATTRIBUTE_OPTIONS);
+    await applyPlan(planChanges('t', desired, live.entries, [], { prune: false }), ctx(live));
+    expect(port.writes.filter((w) => w.includes('chart'))).toEqual(['create chart', 'update chart tags']);
+    expect(port.objects.get(`chart:3`)?.tags).toEqual([10]);
   });
 });

@@ -90,6 +90,9 @@ export function computeDrift(input: DriftInput): DriftReport {
       continue;
     }
     if (!live.attributes) continue;
+    // Superset's changed_on (and changed_by) did not move since the apply: the edit is one Superset does
+    // not stamp (a dataset's or dashboard's owners, roles or tags), so who made it and when is unknown.
+    const unstamped = applied?.changedOn != null && live.changedOn === applied.changedOn;
     for (const change of diffAttributes(live.attributes, want.attributes)) {
       // Whether Superset shows the object as managed externally is the plan's business (an environment
       // with `mark_managed` re-marks it at the next apply), not a drift finding: drift compares what
@@ -98,14 +101,17 @@ export function computeDrift(input: DriftInput): DriftReport {
       const where: DriftWhere = pending ? 'not-applied' : 'superset';
       findings.push({
         ...base(want, live),
+        ...(unstamped ? { changedBy: null, changedOn: null } : {}),
         attribute: change.path,
         expected: change.after ?? null,
         actual: change.before ?? null,
         where,
         message:
-          where === 'superset'
-            ? `changed in Superset${live.changedBy ? ` by ${live.changedBy}` : ''}${live.changedOn ? ` at ${live.changedOn}` : ''}`
-            : 'differs until the pending change is applied',
+          where !== 'superset'
+            ? 'differs until the pending change is applied'
+            : unstamped
+              ? 'changed in Superset (an edit Superset does not stamp: who and when unknown)'
+              : `changed in Superset${live.changedBy ? ` by ${live.changedBy}` : ''}${live.changedOn ? ` at ${live.changedOn}` : ''}`,
       });
     }
   }

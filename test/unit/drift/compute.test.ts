@@ -94,6 +94,27 @@ describe('computeDrift', () => {
     expect(hasDrift(report)).toBe(true);
   });
 
+  it('superset: an edit Superset did not stamp (changed_on as applied) names no one and no time', () => {
+    const dash = want('sales', { dashboard_title: 'Sales', owners: ['admin', 'bob'] }, 'dashboard');
+    const at = '2026-01-01T09:00:00.000000Z';
+    const report = drift({
+      desired: [dash],
+      applied: [owned(dash, { changedOn: at })],
+      live: [
+        live(dash, { ...dash.attributes, owners: ['admin'] }, { changedBy: 'Ada Lovelace', changedOn: at }),
+      ],
+    });
+    expect(report.findings).toMatchObject([
+      {
+        where: 'superset',
+        attribute: 'owners',
+        changedBy: null,
+        changedOn: null,
+        message: 'changed in Superset (an edit Superset does not stamp: who and when unknown)',
+      },
+    ]);
+  });
+
   it('superset: a key removed inside params is reported with the value git expects', () => {
     const report = drift({
       desired: [chart],

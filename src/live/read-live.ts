@@ -30,6 +30,8 @@ export interface LiveState {
   listingChanged?: boolean;
   /** Superset's users and roles, when read (owners and dashboard roles are compared only then). */
   principals?: Principals;
+  /** Access list rows (owners, roles, tags) by `kind:id`, for kinds the desired objects manage them in. */
+  access?: Map<string, AccessRow>;
 }
 
 export interface ReadOptions {
@@ -78,8 +80,21 @@ export async function listLive(port: SupersetPort, kept?: KeptRows): Promise<Lis
   return { listed, listingChanged: lists.some((l) => l.full || l.changed > 0) };
 }
 
-/** Kinds with owners (and dashboards with roles). */
-const ACCESS_KINDS = ['dataset', 'chart', 'dashboard'] as const;
+/** Kinds with owners (and dashboards with roles, charts and dashboards with tags). */
+export const ACCESS_KINDS = ['dataset', 'chart', 'dashboard'] as const;
+
+/** The kinds some desired object of which names owners, roles or tags: their access rows are listed. */
+export function accessKindsOf(desired: readonly DesiredEntry[]): (typeof ACCESS_KINDS)[number][] {
+  return ACCESS_KINDS.filter((kind) =>
+    desired.some(
+      (d) =>
+        d.kind === kind &&
+        (d.attributes.owners !== undefined ||
+          d.attributes.roles !== undefined ||
+          d.attributes.tags !== undefined),
+    ),
+  );
+}
 
 /**
  * Whether the owners, roles or tags a list row shows differ from those the YAML names (owners and roles
@@ -151,15 +166,7 @@ export async function readLive(
   attributeOptions: AttributeOptions,
   options: ReadOptions = {},
 ): Promise<LiveState> {
-  const accessKinds = ACCESS_KINDS.filter((kind) =>
-    desired.some(
-      (d) =>
-        d.kind === kind &&
-        (d.attributes.owners !== undefined ||
-          d.attributes.roles !== undefined ||
-          d.attributes.tags !== undefined),
-    ),
-  );
+  const accessKinds = accessKindsOf(desired);
   const [{ listed, listingChanged }, principals, accessLists] = await Promise.all([
     options.listing ?? listLive(port, options.kept),
     options.principals ?? (managesPrincipals(desired) && port.principals ? port.principals() : undefined),
@@ -223,7 +230,16 @@ export async function readLive(
       entries.push(liveEntry(kind, row, attrs));
     }
   }
-  return { entries, listed, listingChanged, full, names, ids, ...(principals ? { principals } : {}) };
+  return {
+    entries,
+    listed,
+    listingChanged,
+    full,
+    names,
+    ids,
+    ...(principals ? { principals } : {}),
+    ...(access.size ? { access } : {}),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { AccessPoller } from './access-poll.js';
 import { randomUUID } from 'node:crypto';
 import type { OwnershipSource } from '../engine/plan-run.js';
 import { computeDrift } from '../drift/compute.js';
@@ -9,7 +10,7 @@ import { readLive } from '../live/read-live.js';
 import type { Json } from '../model/canonical.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Registry } from '../registry/registry.js';
-import type { SupersetPort } from '../superset/port.js';
+import type { Principals, SupersetPort } from '../superset/port.js';
 import { evaluatePoll } from './evaluate.js';
 import { FindingBook, groupByKey, type FindingChanges } from './findings.js';
 import { healPlan, type Healer } from './heal.js';
@@ -65,6 +66,9 @@ export class WatchAgent {
   readonly id = randomUUID();
   private readonly session: AgentSession;
   private readonly poller: SupersetPoller;
+  private readonly accessPoller: AccessPoller;
+  /** Superset's users and roles as the last full check read them (owners are named by username). */
+  private principals: Principals | undefined;
   private readonly view: RegistryView;
   /** The environment's attribute options (mark_managed), for desired and live attributes alike. */
   private readonly attributeOptions: AttributeOptions;
@@ -97,6 +101,7 @@ export class WatchAgent {
   constructor(private readonly options: AgentOptions) {
     const root = options.env.zookeeper.root;
     this.poller = new SupersetPoller(options.port);
+    this.accessPoller = new AccessPoller(options.port);
     this.debounce = new ProposalDebounce(options.proposeQuietMs ?? 300_000);
     this.attributeOptions = attributeOptionsFor(options.env.managed);
     this.view = new RegistryView(options.registry, options.gitObjects, options.trust, this.attributeOptions);
@@ -241,6 +246,8 @@ export class WatchAgent {
     const state = this.view.input();
     const live = await readLive(this.options.port, state.desired, state.applied, this.attributeOptions);
     this.poller.seed(live.listed);
+    this.accessPoller.seed(live.access);
+    this.principals = live.principals;
     const report = computeDrift({
       environment: this.options.env.name,
       now: new Date().toISOString(),
@@ -265,6 +272,11 @@ export class WatchAgent {
     const result = await this.poller.poll();
     const now = new Date().toISOString();
     const known = this.view.known(this.options.env.name);
+    // Owners, roles and tags: edits Superset does not stamp with changed_on, so polled on their own.
+    const access = await this.accessPoller.poll(known.desired.values(), this.poller.listed());
+    for (const c of access.changed)
+      if (!result.changed.some((r) => r.row.uuid === c.row.uuid)) result.changed.push(c);
+    result.listCalls += access.listCalls;
     const found = await evaluatePoll(
       this.options.port,
       result,
@@ -272,6 +284,7 @@ export class WatchAgent {
       () => this.poller.listed(),
       this.attributeOptions,
       now,
+      this.principals,
     );
     let dirty = false;
     for (const [uuid, findings] of found) dirty = this.report(this.findings.set(uuid, findings)) || dirty;

@@ -11,7 +11,7 @@ import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
 import { buildNameLookup } from '../live/names.js';
 import type { NameLookup } from '../superset-map/from-superset.js';
-import type { ListedObject, SupersetPort } from '../superset/port.js';
+import type { ListedObject, Principals, SupersetPort } from '../superset/port.js';
 import type { PollResult } from './poller.js';
 import { withListFields } from '../live/read-live.js';
 
@@ -81,11 +81,17 @@ export async function evaluatePoll(
   listed: () => Record<ObjectKind, ListedObject[]>,
   options: AttributeOptions,
   now: string,
+  /** Superset's users and roles as the last full check read them: owners are read by username. */
+  principals?: Principals,
 ): Promise<Map<string, DriftFinding[]>> {
   const out = new Map<string, DriftFinding[]>();
   let names: NameLookup | undefined;
   const lookup = () =>
-    (names ??= buildNameLookup(listed(), new Map([...known.desired.values()].map((d) => [d.uuid, d.name]))));
+    (names ??= buildNameLookup(
+      listed(),
+      new Map([...known.desired.values()].map((d) => [d.uuid, d.name])),
+      principals,
+    ));
   for (const { kind, row } of poll.changed)
     out.set(row.uuid, await evaluateChanged(port, kind, row, known, lookup, options, now));
   for (const { row } of poll.deleted) out.set(row.uuid, evaluateDeleted(known, row.uuid, now));

@@ -62,4 +62,34 @@ describe('watch --heal', () => {
     expect(await extraExists()).toBe(false);
     expect(await rowLimit(fx)).toBe(100);
   });
+
+  it("notices and heals a dataset's owners taken away in Superset, an edit that keeps its changed_on", async () => {
+    fx = createDriftFixture('healowners');
+    const file = path.join(fx.metadataDir, 'datasets/orders.yaml');
+    fs.appendFileSync(file, 'owners: [admin]\n');
+    await applyFixture(fx);
+    const id = await fx.idOf('dataset', fx.names.dataset);
+    const owners = async () =>
+      ((await fx!.admin.get('dataset', id)).owners as { id: number }[]).map((o) => o.id);
+    const before = await owners();
+    expect(before).toHaveLength(1);
+
+    agent = startAgent(fx.argv('watch', '--interval', '1', '--heal'));
+    await agent.waitFor((l) => l.event === 'check', 30_000);
+    const from = agent.lines.length;
+    await fx.admin.update('dataset', id, { owners: [] });
+    expect(await owners()).toEqual([]);
+
+    const found = await agent.waitFor(
+      (l) => l.event === 'drift' && l.name === fx?.names.dataset && l.attribute === 'owners',
+      30_000,
+      from,
+    );
+    expect(found).toMatchObject({ expected: ['admin'], actual: [] });
+    const start = await agent.waitFor((l) => l.event === 'heal-start', 30_000, from);
+    expect(start.targets).toEqual([`dataset/${fx.names.dataset}`]);
+    const done = await agent.waitFor((l) => l.event === 'heal-done', 30_000, from);
+    expect(done).toMatchObject({ updated: 1, created: 0, deleted: 0 });
+    expect(await owners()).toEqual(before);
+  });
 });

@@ -106,17 +106,26 @@ describe('the apply lock fences every write', () => {
     http = await startDelayProxy(serviceEndpoints().supersetUrl, 250);
     const t0 = Date.now();
     const r = await project.run(['apply', '--timeout', '2'], { supersetUrl: http.url });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(
+    // Everything this test saw, in each assertion's message: a failure says which case it was.
+    const seen = () =>
+      JSON.stringify({
+        code: r.code,
+        ms: r.ms,
+        forwarded: http!.forwarded.map((w) => ({ ...w, at: w.at - t0 })),
+        stdout: r.stdout.slice(-1500),
+        stderr: r.stderr.slice(-1500),
+      });
+    expect(r.code, seen()).toBe(1);
+    expect(r.stderr, seen()).toMatch(
       /ran longer than its deadline \(--timeout 2 s\) and stopped before its next write/,
     );
-    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.stderr, seen()).not.toMatch(/internal error/);
     const written = http.writesForwarded;
-    expect(written).toBeGreaterThan(0);
-    expect(written).toBeLessThan(14);
+    expect(written, seen()).toBeGreaterThan(0);
+    expect(written, seen()).toBeLessThan(14);
     // Nothing was sent after the deadline: the last write reached Superset within the 2 s, plus the
     // CLI's start-up and one proxy delay for a write already on its way.
-    expect(Math.max(...http.forwarded.map((w) => w.at)) - t0).toBeLessThan(2_000 + 1_500);
+    expect(Math.max(...http.forwarded.map((w) => w.at)) - t0, seen()).toBeLessThan(2_000 + 1_500);
     const rerun = await project.run(['apply']);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(await project.countInSuperset()).toEqual({ database: 1, dataset: 1, chart: 12, dashboard: 0 });

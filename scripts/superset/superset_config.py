@@ -62,8 +62,8 @@ SQLALCHEMY_DATABASE_URI = _metadata_uri()
 FEATURE_FLAGS = {"SSH_TUNNELING": True}
 
 # Owners and dashboard roles are named in YAML and written by id: the tool reads the ids from
-# /api/v1/security/users/ and /roles/ (FAB's security API). Superset 5.0 and later turn it on by
-# default; 4.1 does not, so it is said here for every version.
+# /api/v1/security/users/ and /roles/ (FAB's security API). Superset 6.1 turns it on by default;
+# 5.0 and 4.1 do not (their config.py leaves FAB's default, off), so it is said here for every version.
 FAB_ADD_SECURITY_API = True
 
 # CSRF stays on, as in production: API writes need X-CSRFToken plus the session

@@ -223,7 +223,7 @@ export async function readPrincipals(port: SupersetPort): Promise<Principals> {
     const status = (e as { status?: unknown } | null)?.status;
     if (status === 404 || status === 405 || status === 403 || status === 401)
       throw new UserError(
-        `owners and dashboard roles are written by id, and reading Superset's users and roles failed (${(e as Error).message}). They need an admin user and Superset's security API (FAB_ADD_SECURITY_API = True, the default from Superset 5.0).`,
+        `owners and dashboard roles are written by id, and reading Superset's users and roles failed (${(e as Error).message}). They need an admin user and Superset's security API (FAB_ADD_SECURITY_API = True in superset_config.py; Superset 6.1 has it on by default, 5.0 and 4.1 off).`,
         'principals-unavailable',
         { cause: e },
       );

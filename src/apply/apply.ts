@@ -289,11 +289,11 @@ async function applyOne(
       ? { tags: await ctx.tagIds(names) }
       : {};
 
-  /** An update or create body with the owners and roles it must carry (and then the marking too). */
-  const withAccess = (body: Record<string, unknown>, spec: Parameters<typeof accessFields>[0]) => {
-    const access = accessFields(spec, ctx.live.principals, fields);
-    return Object.keys(access).length ? withMarking({ ...body, ...access }, marking) : body;
-  };
+  /** A body with more fields (owners, roles, tags) it must carry, and then the marking too. */
+  const withFields = (body: Record<string, unknown>, more: Record<string, unknown>) =>
+    Object.keys(more).length ? withMarking({ ...body, ...more }, marking) : body;
+  const access = (spec: Parameters<typeof accessFields>[0]) =>
+    accessFields(spec, ctx.live.principals, fields);
 
   switch (obj.kind) {
     case 'database': {
@@ -315,7 +315,10 @@ async function applyOne(
         await created(id);
         live = await port.get('dataset', id);
       }
-      const body = withAccess(datasetUpdateBody(obj.spec, live, databaseId, fields, marking), obj.spec);
+      const body = withFields(
+        datasetUpdateBody(obj.spec, live, databaseId, fields, marking),
+        access(obj.spec),
+      );
       if (Object.keys(body).length) await port.update('dataset', id, body);
       return id;
     }
@@ -326,9 +329,9 @@ async function applyOne(
         `dataset ${JSON.stringify(obj.spec.dataset)}`,
       );
       const tags = await tagsField(obj.spec.tags);
-      const body = withAccess(chartBody(obj.spec, obj.uuid, datasetId, fields, marking), obj.spec);
+      const body = chartBody(obj.spec, obj.uuid, datasetId, fields, marking);
       if (existing === undefined) {
-        const id = (await port.create('chart', body)).id;
+        const id = (await port.create('chart', withFields(body, access(obj.spec)))).id;
         // Superset makes the caller the owner of a chart created without owners: none means none.
         // Tags go in a PUT only (POST /chart/ has no `tags`).
         const after = {
@@ -341,11 +344,7 @@ async function applyOne(
         }
         return id;
       }
-      await port.update(
-        'chart',
-        existing,
-        Object.keys(tags).length ? withMarking({ ...body, ...tags }, marking) : body,
-      );
+      await port.update('chart', existing, withFields(body, { ...access(obj.spec), ...tags }));
       return existing;
     }
     case 'dashboard': {

@@ -27,7 +27,7 @@ import {
   ChartDataResponse,
   CreateResponse,
   ListResponse,
-  PrincipalPage,
+  RowsPage,
   ResultResponse,
   TablesResponse,
 } from './responses.js';
@@ -153,7 +153,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
           category: 'list',
           ctx,
         },
-        PrincipalPage,
+        RowsPage,
       );
     const first = await page(0);
     const rest = await Promise.all(

@@ -37,8 +37,8 @@ export const TablesResponse = Type.Object({
 
 export type ListResponse = Static<typeof ListResponse>;
 
-/** A page of `/api/v1/security/users/` or `/roles/` with the columns asked for. */
-export const PrincipalPage = Type.Object({
+/** A page of a list outside the four kinds (security users and roles, tags) with the columns asked for. */
+export const RowsPage = Type.Object({
   count: Type.Integer({ minimum: 0 }),
   result: Type.Array(
     Type.Object(

@@ -202,6 +202,9 @@ const NAME_COLUMN: Record<SupersetKind, string> = {
   dataset: 'table_name',
   chart: 'slice_name',
   dashboard: 'dashboard_title',
+  css_template: 'template_name',
+  saved_query: 'label',
+  row_level_security: 'name',
 };
 
 /** Deletes every object of this run from Superset and our registry root: the next cycle starts empty. */

@@ -15,6 +15,7 @@ import {
   withMarking,
   type DatabaseSecrets,
 } from '../superset-map/to-superset.js';
+import { cssTemplateBody, rowLevelSecurityBody, savedQueryBody } from '../superset-map/named-kinds.js';
 import { changedFields } from './fields.js';
 import { BulkCreateError, bulkCandidates, bulkCreate, type BulkOptions } from './bulk-create.js';
 
@@ -390,7 +391,42 @@ async function applyOne(
       if (Object.keys(body).length) await port.update('dashboard', id, body);
       return id;
     }
+    // Written whole: a create, or one PUT with every field (they are few and small).
+    case 'css_template':
+      return write(port, obj.kind, existing, cssTemplateBody(obj.spec));
+    case 'saved_query': {
+      const databaseId = need(
+        ids,
+        uuidOf(ctx, 'database', obj.spec.database),
+        `database ${JSON.stringify(obj.spec.database)}`,
+      );
+      return write(port, obj.kind, existing, savedQueryBody(obj.spec, databaseId));
+    }
+    case 'row_level_security': {
+      const tables = obj.spec.tables.map((t) =>
+        need(ids, uuidOf(ctx, 'dataset', t), `dataset ${JSON.stringify(t)}`),
+      );
+      const roleIds = new Map(ctx.live.principals?.roles.map((r) => [r.name, r.id]));
+      const roles = obj.spec.roles.map((r) => {
+        const id = roleIds.get(r);
+        if (id === undefined) throw new Error(`Superset has no role ${JSON.stringify(r)}`);
+        return id;
+      });
+      return write(port, obj.kind, existing, rowLevelSecurityBody(obj.spec, tables, roles));
+    }
   }
+}
+
+/** A create, or an update of every field. */
+async function write(
+  port: SupersetPort,
+  kind: ObjectKind,
+  existing: number | undefined,
+  body: Record<string, unknown>,
+): Promise<number> {
+  if (existing === undefined) return (await port.create(kind, body)).id;
+  await port.update(kind, existing, body);
+  return existing;
 }
 
 /**

@@ -113,11 +113,11 @@ function importable(
 ): boolean {
   // A bundle carries no owners or roles (the import makes the importing user an owner), and tags only
   // with Superset's TAGGING_SYSTEM flag on: objects that name any are created over REST, which writes them.
+  if (obj.kind !== 'dataset' && obj.kind !== 'chart' && obj.kind !== 'dashboard') return false;
   if (
-    obj.kind !== 'database' &&
-    (obj.spec.owners !== undefined ||
-      (obj.kind !== 'dataset' && obj.spec.tags !== undefined) ||
-      (obj.kind === 'dashboard' && obj.spec.roles !== undefined))
+    obj.spec.owners !== undefined ||
+    (obj.kind !== 'dataset' && obj.spec.tags !== undefined) ||
+    (obj.kind === 'dashboard' && obj.spec.roles !== undefined)
   )
     return false;
   switch (obj.kind) {

@@ -29,6 +29,10 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
     timed_refresh_immune_slices: ['layout'],
     expanded_slices: ['layout'],
   },
+  // Written whole (a few small fields), create and update alike.
+  css_template: {},
+  saved_query: {},
+  row_level_security: {},
 };
 
 export function changedFields(change: PlannedChange): Set<string> {

@@ -24,7 +24,15 @@ function naturalKey(e: DesiredEntry): string | undefined {
   return undefined;
 }
 
-const KEY_LABEL = { dataset: 'table', dashboard: 'slug', database: 'database name', chart: 'name' };
+const KEY_LABEL: Record<DesiredEntry['kind'], string> = {
+  dataset: 'table',
+  dashboard: 'slug',
+  database: 'database name',
+  chart: 'name',
+  css_template: 'name',
+  saved_query: 'name',
+  row_level_security: 'name',
+};
 
 /**
  * The plan a change makes: `head` planned against `base` as if base were live in Superset and owned

@@ -1,4 +1,5 @@
-import { listLive, readLive, type LiveState } from '../live/read-live.js';
+import { kindsInUse, listLive, readLive, type Listing, type LiveState } from '../live/read-live.js';
+import type { KeptRows } from '../live/cached-list.js';
 import type { AnyDesired } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
 import { planChanges } from '../plan/plan.js';
@@ -148,8 +149,8 @@ export async function runPlan(
 ): Promise<PlanRun> {
   // Superset is listed (the login first) while the registry is read: neither waits on the other.
   const kept = options.readAll ? undefined : services.listStore?.read();
-  const listing = listLive(services.port, kept);
   const ownership = readOwnership(services);
+  const listing = listInUse(services.port, kept, objects, ownership);
   const principals = objects.some(namesPrincipals) ? readPrincipals(services.port) : undefined;
   // The desired side is hashed while those requests are out (handled below; never left unhandled).
   for (const pending of [listing, ownership, principals]) pending?.catch(() => undefined);
@@ -207,9 +208,37 @@ export async function runPlan(
   return { plan, live, entries, applied, untrusted, records, notices };
 }
 
+/**
+ * The listing of the kinds in use: those of the YAML at once, and a kind only owned objects have (a
+ * CSS template taken out of the YAML, say) once the registry says so.
+ */
+async function listInUse(
+  port: SupersetPort,
+  kept: KeptRows | undefined,
+  objects: readonly AnyDesired[],
+  ownership: Promise<{
+    applied: readonly { kind: string }[];
+    untrusted: readonly { record: { kind: string } }[];
+  }>,
+): Promise<Listing> {
+  const first = kindsInUse(objects);
+  const listing = listLive(port, kept, first);
+  listing.catch(() => undefined);
+  const { applied, untrusted } = await ownership;
+  const more = kindsInUse(
+    applied,
+    untrusted.map((u) => u.record),
+  ).filter((k) => !first.includes(k));
+  if (!more.length) return listing;
+  const [base, extra] = await Promise.all([listing, listLive(port, kept, more)]);
+  for (const kind of more) base.listed[kind] = extra.listed[kind];
+  return { listed: base.listed, listingChanged: base.listingChanged || extra.listingChanged };
+}
+
 /** Whether an object names owners or dashboard roles (Superset's users and roles are then read). */
 export function namesPrincipals(o: AnyDesired): boolean {
-  if (o.kind === 'database') return false;
+  if (o.kind === 'row_level_security') return true;
+  if (o.kind !== 'dataset' && o.kind !== 'chart' && o.kind !== 'dashboard') return false;
   return o.spec.owners !== undefined || (o.kind === 'dashboard' && o.spec.roles !== undefined);
 }
 

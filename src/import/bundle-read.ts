@@ -2,13 +2,15 @@ import { parse } from 'yaml';
 import type { ObjectKind } from '../schema/index.js';
 
 /** One YAML document of a Superset export bundle, by kind. */
+export type BundleKind = Extract<ObjectKind, 'database' | 'dataset' | 'chart' | 'dashboard'>;
+
 export interface BundleDoc {
-  kind: ObjectKind;
+  kind: BundleKind;
   path: string;
   doc: Record<string, unknown>;
 }
 
-const FOLDERS: Record<string, ObjectKind> = {
+const FOLDERS: Record<string, BundleKind> = {
   databases: 'database',
   datasets: 'dataset',
   charts: 'chart',

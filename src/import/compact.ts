@@ -41,7 +41,7 @@ export function compactSpec<K extends ObjectKind>(
   }
   // No tags and no dashboard roles is what most objects have: an import leaves them to Superset
   // rather than writing `tags: []` into every file (which would manage them, as none).
-  for (const key of ['tags', 'roles'])
+  for (const key of kind === 'row_level_security' ? ['tags'] : ['tags', 'roles'])
     if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
   if (kind === 'dataset') out = compactDatasetItems(out as DatasetSpec, (a, b) => same(a, b));
   if (kind === 'dashboard') out = { ...out, layout: compactLayout((out as DashboardSpec).layout) };

@@ -4,7 +4,14 @@ import type { AttributeOptions } from '../plan/attributes.js';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { DashboardSchema } from '../schema/dashboard.js';
-import type { ChartSpec, DashboardSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
+import {
+  isNamedKind,
+  OBJECT_KINDS,
+  type ChartSpec,
+  type DashboardSpec,
+  type DatasetSpec,
+  type ObjectKind,
+} from '../schema/index.js';
 import { canonicalJson } from '../model/canonical.js';
 import { buildQueryContext } from '../superset-map/query-context.js';
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
@@ -14,6 +21,11 @@ import {
   datasetFromSuperset,
   type NameLookup,
 } from '../superset-map/from-superset.js';
+import {
+  cssTemplateFromSuperset,
+  rowLevelSecurityFromSuperset,
+  savedQueryFromSuperset,
+} from '../superset-map/named-kinds.js';
 import { compactSpec } from './compact.js';
 
 /** One object to convert: a REST API object or an export document in that shape. */
@@ -34,7 +46,7 @@ export interface Converted {
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v : '');
-const ORDER: ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
+const ORDER: readonly ObjectKind[] = OBJECT_KINDS;
 
 /**
  * Names must be unique per kind in YAML; Superset allows repeats, so later ones get a suffix in their
@@ -42,6 +54,8 @@ const ORDER: ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
  * it is, so importing never renames anything in Superset. An object already in the tree keeps the name
  * it has there (a database's name is what Superset shows, so it always follows Superset).
  */
+const NAME_FIELD = { css_template: 'template_name', saved_query: 'label', row_level_security: 'name' };
+
 function assignNames(
   sources: readonly SourceObject[],
   existing: ReadonlyMap<string, string>,
@@ -57,6 +71,13 @@ function assignNames(
   )) {
     const taken = used.get(s.kind) as Set<string>;
     const database = (s.raw.database as { uuid?: string; database_name?: string } | undefined) ?? {};
+    // A kind Superset keeps no uuid for is known by its name: the name is never changed.
+    if (isNamedKind(s.kind)) {
+      const name = text(s.raw[NAME_FIELD[s.kind]]);
+      if (!taken.has(name)) names.set(s.uuid, name);
+      taken.add(name);
+      continue;
+    }
     const kept = s.kind !== 'database' ? existing.get(s.uuid) : undefined;
     const candidates = kept
       ? [kept]
@@ -119,6 +140,7 @@ export function convertSources(
   );
   const lookup: NameLookup = {
     databaseByUuid: keptName,
+    databaseById: (id) => keptName(uuidById.get(`database:${id}`) ?? outside?.uuidById(`database:${id}`)),
     datasetByUuid: keptName,
     datasetById: (id) => keptName(uuidById.get(`dataset:${id}`) ?? outside?.uuidById(`dataset:${id}`)),
     chartById: (id) => keptName(uuidById.get(`chart:${id}`) ?? outside?.uuidById(`chart:${id}`)),
@@ -131,6 +153,18 @@ export function convertSources(
   const objects: Converted['objects'] = [];
   const ordered = [...sources].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   for (const s of ordered) {
+    if (isNamedKind(s.kind)) {
+      const missing = namedKindMissing(s, names, (key) => {
+        const uuid = uuidById.get(key) ?? outside?.uuidById(key);
+        return uuid !== undefined && (kept.has(uuid) || outside?.nameOf(uuid) !== undefined);
+      });
+      if (missing) {
+        warnings.push(
+          `${s.origin}: ${s.kind} ${JSON.stringify(text(s.raw[NAME_FIELD[s.kind]]))} ${missing}; left out`,
+        );
+        continue;
+      }
+    }
     const dependency = dependencyUuid(s);
     if (dependency !== undefined && !kept.has(dependency) && !outside?.nameOf(dependency)) {
       const what = present.has(dependency) ? 'which was left out' : 'which is not there';
@@ -149,6 +183,30 @@ export function convertSources(
     kept.add(s.uuid);
   }
   return { objects, warnings, secrets: [...secrets].sort() };
+}
+
+/**
+ * Why a CSS template, saved query or RLS rule cannot be imported, if it cannot: another of its kind has
+ * its name (the name is its identity), or its database or a dataset it filters was left out.
+ */
+function namedKindMissing(
+  s: SourceObject,
+  names: ReadonlyMap<string, string>,
+  have: (key: string) => boolean,
+): string | undefined {
+  if (!names.has(s.uuid)) return 'has the name of another one (names identify them)';
+  const ids = (v: unknown) =>
+    Array.isArray(v)
+      ? v.map((r) => (r as { id?: unknown } | null)?.id).filter((id) => typeof id === 'number')
+      : [];
+  if (s.kind === 'saved_query') {
+    const db = (s.raw.database as { id?: unknown } | undefined)?.id ?? s.raw.db_id;
+    if (typeof db !== 'number' || !have(`database:${db}`)) return 'needs a database which is not imported';
+  }
+  if (s.kind === 'row_level_security')
+    for (const id of ids(s.raw.tables))
+      if (!have(`dataset:${id}`)) return `filters dataset id ${id}, which is not imported`;
+  return undefined;
 }
 
 function dependencyUuid(s: SourceObject): string | undefined {
@@ -237,6 +295,12 @@ function convert(
       }
       return spec;
     }
+    case 'css_template':
+      return cssTemplateFromSuperset(s.raw);
+    case 'saved_query':
+      return savedQueryFromSuperset(s.raw, lookup);
+    case 'row_level_security':
+      return rowLevelSecurityFromSuperset(s.raw, lookup);
   }
 }
 

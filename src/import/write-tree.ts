@@ -21,8 +21,14 @@ function defaultPath(kind: ObjectKind, spec: AnySpec): string {
       return `datasets/${slug((spec as { database: string }).database)}/${slug(spec.name)}.yaml`;
     case 'chart':
       return `charts/${slug((spec as { dataset: string }).dataset)}/${slug(spec.name)}.yaml`;
-    default:
+    case 'dashboard':
       return `dashboards/${slug(spec.name)}.yaml`;
+    case 'css_template':
+      return `css-templates/${slug(spec.name)}.yaml`;
+    case 'saved_query':
+      return `saved-queries/${slug(spec.name)}.yaml`;
+    case 'row_level_security':
+      return `row-level-security/${slug(spec.name)}.yaml`;
   }
 }
 

@@ -10,6 +10,7 @@
 // than the look-back window and committed after the last listing can be missed by this check, as
 // by the poller's; `plan --read-all` lists (and reads) everything.
 import type { ObjectKind } from '../schema/index.js';
+import { rowVersion } from '../superset/list-row.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 
 /** How far before the newest kept change a listing looks again (the poller's overlap). */
@@ -64,7 +65,7 @@ export async function listKind(
   let changed = 0;
   for (const r of recent) {
     const before = rows.get(r.uuid);
-    if (before && before.id === r.id && before.changedOn === r.changedOn) continue;
+    if (before && before.id === r.id && rowVersion(before) === rowVersion(r)) continue;
     rows.set(r.uuid, r);
     changed += 1;
   }

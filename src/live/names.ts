@@ -24,6 +24,7 @@ export function buildNameLookup(
   return {
     databaseByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
     datasetByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
+    databaseById: (id) => byId.get(`database:${id}`),
     datasetById: (id) => byId.get(`dataset:${id}`),
     chartById: (id) => byId.get(`chart:${id}`),
     chartByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),

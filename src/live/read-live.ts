@@ -3,7 +3,7 @@ import { canonicalJson, type Json } from '../model/canonical.js';
 import { MANAGED_ATTRIBUTE } from '../model/managed.js';
 import { attributesOf, type AttributeOptions, type Attributes } from '../plan/attributes.js';
 import type { AppliedEntry, DesiredEntry, LiveEntry } from '../plan/types.js';
-import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
+import { isNamedKind, OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import {
   chartFromSuperset,
   databaseFromSuperset,
@@ -11,6 +11,11 @@ import {
   type NameLookup,
 } from '../superset-map/from-superset.js';
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
+import {
+  cssTemplateFromSuperset,
+  rowLevelSecurityFromSuperset,
+  savedQueryFromSuperset,
+} from '../superset-map/named-kinds.js';
 import type { AccessRow, ListedObject, Principals, SupersetPort } from '../superset/port.js';
 import { buildNameLookup } from './names.js';
 import { mapLimit } from './map-limit.js';
@@ -66,13 +71,31 @@ export interface Listing {
   listingChanged: boolean;
 }
 
-/** Lists every kind at once: the kept rows brought up to date when there are any, else in full. */
-export async function listLive(port: SupersetPort, kept?: KeptRows): Promise<Listing> {
+/**
+ * The kinds a run lists: databases, datasets, charts and dashboards always; a kind Superset keeps no
+ * uuid for (CSS templates, saved queries, RLS rules) only when the YAML has one or the tool owns one,
+ * so a run without them makes no list call more. Unmanaged ones are then not reported either.
+ */
+export function kindsInUse(...groups: readonly (readonly { kind: string }[])[]): ObjectKind[] {
+  return OBJECT_KINDS.filter((k) => !isNamedKind(k) || groups.some((g) => g.some((o) => o.kind === k)));
+}
+
+/**
+ * Lists the kinds at once (every kind unless `kinds` says which; the others have no rows): the kept
+ * rows brought up to date when there are any, else in full.
+ */
+export async function listLive(
+  port: SupersetPort,
+  kept?: KeptRows,
+  kinds: readonly ObjectKind[] = OBJECT_KINDS,
+): Promise<Listing> {
   const lists = await Promise.all(
     OBJECT_KINDS.map((kind) =>
-      kept
-        ? listKind(port, kind, kept[kind])
-        : port.list(kind).then((rows) => ({ rows, full: true, changed: 0 })),
+      !kinds.includes(kind)
+        ? Promise.resolve({ rows: [], full: false, changed: 0 })
+        : kept
+          ? listKind(port, kind, kept[kind])
+          : port.list(kind).then((rows) => ({ rows, full: true, changed: 0 })),
     ),
   );
   const listed = {} as Record<ObjectKind, ListedObject[]>;
@@ -154,8 +177,14 @@ export function liveSpecFromRaw(kind: ObjectKind, raw: Raw, names: NameLookup): 
       return datasetFromSuperset(raw, names);
     case 'chart':
       return chartFromSuperset(raw, names);
-    default:
+    case 'dashboard':
       return dashboardFromSuperset(raw, names).spec;
+    case 'css_template':
+      return cssTemplateFromSuperset(raw);
+    case 'saved_query':
+      return savedQueryFromSuperset(raw, names);
+    case 'row_level_security':
+      return rowLevelSecurityFromSuperset(raw, names);
   }
 }
 
@@ -168,7 +197,7 @@ export async function readLive(
 ): Promise<LiveState> {
   const accessKinds = accessKindsOf(desired);
   const [{ listed, listingChanged }, principals, accessLists] = await Promise.all([
-    options.listing ?? listLive(port, options.kept),
+    options.listing ?? listLive(port, options.kept, kindsInUse(desired, applied)),
     options.principals ?? (managesPrincipals(desired) && port.principals ? port.principals() : undefined),
     port.listAccess && !options.fetchAll
       ? Promise.all(accessKinds.map((kind) => port.listAccess!(kind)))
@@ -255,7 +284,7 @@ export function liveAttributes(
 ): Attributes {
   return {
     ...attributesOf(kind, spec as never, options),
-    [MANAGED_ATTRIBUTE]: raw[MANAGED_ATTRIBUTE] === true,
+    ...(isNamedKind(kind) ? {} : { [MANAGED_ATTRIBUTE]: raw[MANAGED_ATTRIBUTE] === true }),
   };
 }
 

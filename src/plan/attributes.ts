@@ -1,10 +1,13 @@
 import type { Json } from '../model/canonical.js';
 import type {
   ChartSpec,
+  CssTemplateSpec,
   DashboardSpec,
   DatabaseSpec,
   DatasetSpec,
   ObjectKind,
+  RowLevelSecuritySpec,
+  SavedQuerySpec,
   SpecByKind,
 } from '../schema/index.js';
 
@@ -246,6 +249,33 @@ function dashboard(
   };
 }
 
+function cssTemplate(spec: CssTemplateSpec): Attributes {
+  return { template_name: spec.name, css: spec.css };
+}
+
+function savedQuery(spec: SavedQuerySpec): Attributes {
+  return {
+    label: spec.name,
+    database: spec.database,
+    catalog: spec.catalog ?? null,
+    schema: orNull(spec.schema),
+    sql: normalizeSql(spec.sql),
+    description: orNull(spec.description),
+  };
+}
+
+function rowLevelSecurity(spec: RowLevelSecuritySpec): Attributes {
+  return {
+    name: spec.name,
+    filter_type: spec.filter_type,
+    tables: nameSet(spec.tables),
+    roles: nameSet(spec.roles),
+    clause: normalizeSql(spec.clause),
+    group_key: orNull(spec.group_key),
+    description: orNull(spec.description),
+  };
+}
+
 export interface AttributeOptions {
   /** Puts a dashboard's layout and filters into the comparable form (defaults filled). */
   normalizeDashboard: (spec: DashboardSpec) => { layout: Json; filters: Json };
@@ -268,7 +298,13 @@ export function attributesOf<K extends ObjectKind>(
       return dataset(spec as DatasetSpec);
     case 'chart':
       return chart(spec as ChartSpec);
-    default:
+    case 'dashboard':
       return dashboard(spec as DashboardSpec, options.normalizeDashboard);
+    case 'css_template':
+      return cssTemplate(spec as CssTemplateSpec);
+    case 'saved_query':
+      return savedQuery(spec as SavedQuerySpec);
+    default:
+      return rowLevelSecurity(spec as RowLevelSecuritySpec);
   }
 }

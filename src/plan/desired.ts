@@ -2,6 +2,7 @@ import { contentHash } from '../model/canonical.js';
 import { chartsInLayout } from '../model/layout.js';
 import { MANAGED_ATTRIBUTE } from '../model/managed.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
+import { isNamedKind } from '../schema/index.js';
 import { attributesOf, type AttributeOptions } from './attributes.js';
 import type { DesiredEntry } from './types.js';
 
@@ -21,6 +22,12 @@ export function dependenciesOf(obj: AnyDesired): string[] {
       );
       return [...new Set([...charts, ...datasets])];
     }
+    case 'css_template':
+      return [];
+    case 'saved_query':
+      return [objectKey('database', obj.spec.database)];
+    case 'row_level_security':
+      return obj.spec.tables.map((t) => objectKey('dataset', t));
   }
 }
 
@@ -33,7 +40,8 @@ export function dependenciesOf(obj: AnyDesired): string[] {
 export function desiredEntry(obj: AnyDesired, options: AttributeOptions): DesiredEntry {
   const attributes = {
     ...attributesOf(obj.kind, obj.spec, options),
-    ...(options.markManaged ? { [MANAGED_ATTRIBUTE]: true } : {}),
+    // Kinds Superset keeps no uuid for have no is_managed_externally either.
+    ...(options.markManaged && !isNamedKind(obj.kind) ? { [MANAGED_ATTRIBUTE]: true } : {}),
   };
   return {
     kind: obj.kind,

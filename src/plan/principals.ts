@@ -47,7 +47,8 @@ export function unknownPrincipals(
     });
   };
   for (const object of objects) {
-    if (object.kind === 'database') continue;
+    if (object.kind === 'row_level_security') check(object, 'roles', object.spec.roles, roles, known.roles);
+    if (object.kind !== 'dataset' && object.kind !== 'chart' && object.kind !== 'dashboard') continue;
     check(object, 'owners', object.spec.owners, users, known.users);
     if (object.kind === 'dashboard') check(object, 'roles', object.spec.roles, roles, known.roles);
   }

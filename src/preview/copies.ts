@@ -19,6 +19,10 @@ export function checkPreviewId(id: string): string | undefined {
     : `--id ${JSON.stringify(id)}: a preview id is 1 to 40 lower-case letters, digits and - (a pull request number, say)`;
 }
 
+/** The kinds a preview copies: a dashboard's own, and what it shows. */
+const copiable = (kind: string): kind is PreviewCopy['kind'] =>
+  kind === 'dataset' || kind === 'chart' || kind === 'dashboard';
+
 export function previewUuid(id: string, uuid: string): string {
   return uuidV5(`preview/${id}/${uuid}`, PREVIEW_NAMESPACE);
 }
@@ -71,8 +75,7 @@ export function previewSet(
   const byKey = new Map(objects.map((o) => [objectKey(o.kind, o.name), o]));
   const copied = new Set<string>();
   for (const o of objects)
-    if (o.kind !== 'database' && touched.has(objectKey(o.kind, o.name)))
-      copied.add(objectKey(o.kind, o.name));
+    if (copiable(o.kind) && touched.has(objectKey(o.kind, o.name))) copied.add(objectKey(o.kind, o.name));
   for (const key of [...copied]) {
     const o = byKey.get(key);
     if (o?.kind === 'dashboard')
@@ -82,6 +85,9 @@ export function previewSet(
   for (const o of objects)
     if (o.kind === 'database' && touched.has(objectKey(o.kind, o.name)))
       notes.push(`database ${JSON.stringify(o.name)} changes too; the preview uses it as Superset has it`);
+    else if (!copiable(o.kind) && touched.has(objectKey(o.kind, o.name)))
+      // A copy of a CSS template, saved query or RLS rule would not show in the copied dashboards.
+      notes.push(`${o.kind} ${JSON.stringify(o.name)} changes too; the preview leaves it out`);
 
   // What the copies use, transitively, that is not copied itself.
   const used = new Set<string>();
@@ -107,7 +113,7 @@ export function previewSet(
   const reused = new Map<string, string>();
   for (const o of objects) {
     const key = objectKey(o.kind, o.name);
-    if (copied.has(key) && o.kind !== 'database') {
+    if (copied.has(key) && copiable(o.kind)) {
       const uuid = previewUuid(id, o.uuid);
       out.push(copyOf(o, uuid, id, renamed));
       copies.push({ kind: o.kind, name: o.name, uuid, original: o.uuid, touched: touched.has(key) });

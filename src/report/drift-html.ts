@@ -17,7 +17,16 @@ td.who{white-space:nowrap}.tag{display:inline-block;border-radius:1em;padding:0 
 .superset{background:#fff1c2}.zookeeper{background:#ffd6d6}.not-applied{background:#ddf4ff}.missing{background:#ffd6d6}.unmanaged{background:#eee}
 .old{color:#cf222e}.new{color:#1a7f37}details{margin-top:2rem}summary{cursor:pointer;font-weight:600}`;
 
-const KIND_ORDER = ['registry', 'database', 'dataset', 'chart', 'dashboard'];
+const KIND_ORDER = [
+  'registry',
+  'database',
+  'dataset',
+  'chart',
+  'dashboard',
+  'css_template',
+  'saved_query',
+  'row_level_security',
+];
 const WHERE_ORDER = Object.keys(WHERE_LABEL) as DriftWhere[];
 
 /** `2026-11-26 01:17:35Z`, the full value on hover. */

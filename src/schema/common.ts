@@ -24,6 +24,21 @@ export function objectFields(kindLabel: string) {
   };
 }
 
+/**
+ * Fields of a kind Superset keeps no uuid for (CSS templates, saved queries, row-level security rules):
+ * its name is its identity, in YAML and in Superset, so there is no `uuid:`. Renaming one replaces it.
+ */
+export function namedObjectFields(kindLabel: string, supersetField: string) {
+  return {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 250,
+      description: `Name of the ${kindLabel} (Superset's \`${supersetField}\`), unique among ${kindLabel}s. Superset keeps no uuid for a ${kindLabel}, so the name is its identity: renaming one deletes the old and creates the new.`,
+    }),
+    protected: objectFields(kindLabel).protected,
+  };
+}
+
 export function kindField(kind: string) {
   return Type.Literal(kind, { description: `Object kind; this file describes a ${kind}.` });
 }

@@ -1,17 +1,43 @@
 import type { TSchema } from '@sinclair/typebox';
 import { ChartSchema, type ChartSpec } from './chart.js';
+import { CssTemplateSchema, type CssTemplateSpec } from './css-template.js';
 import { DashboardSchema, type DashboardSpec } from './dashboard.js';
 import { DatabaseSchema, type DatabaseSpec } from './database.js';
 import { DatasetSchema, type DatasetSpec } from './dataset.js';
 import { EnvironmentSchema, type EnvironmentSpec } from './environment.js';
+import { RowLevelSecuritySchema, type RowLevelSecuritySpec } from './row-level-security.js';
+import { SavedQuerySchema, type SavedQuerySpec } from './saved-query.js';
 
-export type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec, EnvironmentSpec };
+export type {
+  ChartSpec,
+  CssTemplateSpec,
+  DashboardSpec,
+  DatabaseSpec,
+  DatasetSpec,
+  EnvironmentSpec,
+  RowLevelSecuritySpec,
+  SavedQuerySpec,
+};
 export type { ColumnSpec, MetricSpec } from './dataset.js';
 export type { LayoutItem, NativeFilterSpec } from './dashboard.js';
 
-/** The four kinds that become Superset objects, in dependency order. */
-export const OBJECT_KINDS = ['database', 'dataset', 'chart', 'dashboard'] as const;
+/** The kinds that become Superset objects, in dependency order. */
+export const OBJECT_KINDS = [
+  'database',
+  'dataset',
+  'chart',
+  'dashboard',
+  'css_template',
+  'saved_query',
+  'row_level_security',
+] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
+/** Kinds Superset keeps no uuid for: identified by name (see namedObjectFields). */
+export const NAMED_KINDS = ['css_template', 'saved_query', 'row_level_security'] as const;
+export type NamedKind = (typeof NAMED_KINDS)[number];
+export const isNamedKind = (kind: string): kind is NamedKind =>
+  (NAMED_KINDS as readonly string[]).includes(kind);
+
 export const FILE_KINDS = [...OBJECT_KINDS, 'environment'] as const;
 export type FileKind = (typeof FILE_KINDS)[number];
 
@@ -20,6 +46,9 @@ export interface SpecByKind {
   dataset: DatasetSpec;
   chart: ChartSpec;
   dashboard: DashboardSpec;
+  css_template: CssTemplateSpec;
+  saved_query: SavedQuerySpec;
+  row_level_security: RowLevelSecuritySpec;
   environment: EnvironmentSpec;
 }
 
@@ -28,6 +57,9 @@ export const SCHEMAS: Record<FileKind, TSchema> = {
   dataset: DatasetSchema,
   chart: ChartSchema,
   dashboard: DashboardSchema,
+  css_template: CssTemplateSchema,
+  saved_query: SavedQuerySchema,
+  row_level_security: RowLevelSecuritySchema,
   environment: EnvironmentSchema,
 };
 

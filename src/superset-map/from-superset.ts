@@ -7,6 +7,8 @@ type Raw = Record<string, unknown>;
 /** Names of objects Superset knows by id or uuid; the desired tree's names win for the same uuid. */
 export interface NameLookup {
   databaseByUuid(uuid: string): string | undefined;
+  /** A database by Superset id (saved queries name theirs by id); absent in lookups without ids. */
+  databaseById?(id: number): string | undefined;
   datasetByUuid(uuid: string): string | undefined;
   datasetById(id: number): string | undefined;
   chartById(id: number): string | undefined;

@@ -293,8 +293,13 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       }));
     },
 
-    listChangedSince(kind, since, maxRows, expectedRows) {
+    async listChangedSince(kind, since, maxRows, expectedRows) {
       const ctx: RequestContext = { op: 'list', kind };
+      // No changed_on to sort or filter by: every row, which the caller compares by stamp.
+      if (KINDS[kind].changedOnColumn === null) {
+        const rows = await client.list(kind);
+        return { count: rows.length, rows };
+      }
       return listRecent(kind, since, listPage(kind, ctx), maxRows, expectedRows);
     },
 
@@ -355,7 +360,11 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       redactor.addFromBody(body);
       const ctx: RequestContext = { op: 'create', kind, name: nameInBody(kind, body) };
       const json = await fitted('create', kind, body, ctx);
-      if (kind !== 'database' && typeof json.uuid === 'string' && !(await capabilities()).restUuid) {
+      if (
+        (kind === 'dataset' || kind === 'chart' || kind === 'dashboard') &&
+        typeof json.uuid === 'string' &&
+        !(await capabilities()).restUuid
+      ) {
         return createThroughImport(
           {
             executor,

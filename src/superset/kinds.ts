@@ -1,5 +1,6 @@
 // What differs between the four kinds on the REST API.
 
+import { OBJECT_KINDS } from '../schema/index.js';
 import type { SupersetKind } from './port.js';
 
 export interface KindSpec {
@@ -9,8 +10,16 @@ export interface KindSpec {
   nameColumn: string;
   /** Columns a list selects: selecting few makes a 100-row page ~5x faster (notes §7). */
   listColumns: string[];
-  /** Databases return a naive `changed_on`; the others offer `changed_on_utc`. */
-  changedOnColumn: 'changed_on' | 'changed_on_utc';
+  /**
+   * Databases and saved queries return a naive `changed_on`; the others offer `changed_on_utc`. CSS
+   * templates and row-level security rules list none (only `changed_on_delta_humanized`): null.
+   */
+  changedOnColumn: 'changed_on' | 'changed_on_utc' | null;
+  /**
+   * Superset keeps no uuid for the kind: the listing derives one from the name (NAMED_KINDS), and the
+   * list columns say nothing of `uuid`.
+   */
+  named?: boolean;
   /** Databases allow page_size -1 (everything in one page); FAB caps the others at 100. */
   pageSize: number;
   /** A sortable column (FAB adds the primary key as tie-breaker, so pages do not overlap). */
@@ -22,7 +31,7 @@ const CHANGED_BY = ['changed_by.first_name', 'changed_by.last_name'];
 function spec(
   kind: SupersetKind,
   nameColumn: string,
-  changedOn: KindSpec['changedOnColumn'],
+  changedOn: 'changed_on' | 'changed_on_utc',
   pageSize: number,
   extra: string[] = [],
 ): KindSpec {
@@ -36,6 +45,27 @@ function spec(
   };
 }
 
+/**
+ * A kind Superset keeps no uuid for. Without a `changed_on` column, its content columns are listed
+ * instead: the watch agent compares them from poll to poll (list-row.ts `stamp`).
+ */
+function named(
+  base: string,
+  nameColumn: string,
+  changedOn: 'changed_on' | null,
+  content: string[],
+): KindSpec {
+  return {
+    base: `/api/v1/${base}/`,
+    nameColumn,
+    listColumns: ['id', nameColumn, ...(changedOn ? [changedOn] : []), ...CHANGED_BY, ...content],
+    changedOnColumn: changedOn,
+    named: true,
+    pageSize: 100,
+    orderColumn: nameColumn,
+  };
+}
+
 export const KINDS: Record<SupersetKind, KindSpec> = {
   database: spec('database', 'database_name', 'changed_on', -1),
   dataset: spec('dataset', 'table_name', 'changed_on_utc', 100),
@@ -43,9 +73,20 @@ export const KINDS: Record<SupersetKind, KindSpec> = {
   chart: spec('chart', 'slice_name', 'changed_on_utc', 100, ['datasource_id', 'datasource_type']),
   // The slug: a bulk create must know which slugs are taken (the import takes over their dashboard).
   dashboard: spec('dashboard', 'dashboard_title', 'changed_on_utc', 100, ['slug']),
+  css_template: named('css_template', 'template_name', null, ['css']),
+  // Superset lists a saved query only to the user who saved it (its SavedQueryFilter).
+  saved_query: named('saved_query', 'label', 'changed_on', []),
+  // The list has no description: an edit of only that is seen by a plan (it reads every rule), not a poll.
+  row_level_security: named('rowlevelsecurity', 'name', null, [
+    'filter_type',
+    'tables.id',
+    'roles.id',
+    'clause',
+    'group_key',
+  ]),
 };
 
-export const SUPERSET_KINDS: readonly SupersetKind[] = ['database', 'dataset', 'chart', 'dashboard'];
+export const SUPERSET_KINDS: readonly SupersetKind[] = OBJECT_KINDS;
 
 /** The name field in a create/update body, for error messages. */
 export function nameInBody(kind: SupersetKind, body: Record<string, unknown>): string | undefined {

@@ -1,5 +1,7 @@
 // Turns a list row into a ListedObject: one name field, one timestamp format, one display name.
 
+import { contentHash } from '../model/canonical.js';
+import { deriveUuid } from '../model/object.js';
 import { KINDS } from './kinds.js';
 import type { ListedObject, SupersetKind } from './port.js';
 
@@ -46,13 +48,30 @@ export function toListedObject(
 ): ListedObject {
   const spec = KINDS[kind];
   const name = row[spec.nameColumn];
-  const uuid = row.uuid;
+  const uuid = spec.named ? (typeof name === 'string' ? deriveUuid(kind, name) : '') : row.uuid;
   return {
     id: row.id,
     uuid: typeof uuid === 'string' ? uuid : '',
     name: typeof name === 'string' ? name : '',
-    changedOn: toIsoUtc(row[spec.changedOnColumn]),
+    changedOn: spec.changedOnColumn ? toIsoUtc(row[spec.changedOnColumn]) : null,
     changedBy: displayName(row),
+    ...(spec.changedOnColumn === null ? { stamp: rowStamp(row) } : {}),
     raw: row,
   };
+}
+
+/** What tells two listings of one object apart: its changed_on, or for a kind without one its stamp. */
+export function rowVersion(row: Pick<ListedObject, 'changedOn' | 'stamp'>): string | null {
+  return row.changedOn ?? row.stamp ?? null;
+}
+
+/**
+ * What a row without `changed_on` says of its content (every column but the id and who changed it):
+ * equal stamps, unchanged listed content.
+ */
+export function rowStamp(row: Record<string, unknown>): string {
+  const content = Object.fromEntries(
+    Object.entries(row).filter(([k]) => k !== 'id' && k !== 'changed_by' && !k.startsWith('changed_by.')),
+  );
+  return contentHash(content);
 }

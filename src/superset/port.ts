@@ -1,9 +1,10 @@
 // The Superset port: the only surface the sync engine sees. `client.ts` implements it over HTTP;
 // tests and planners may implement it in memory.
 
+import type { ObjectKind } from '../schema/index.js';
 import type { Capabilities } from './capabilities.js';
 
-export type SupersetKind = 'database' | 'dataset' | 'chart' | 'dashboard';
+export type SupersetKind = ObjectKind;
 
 export interface ListedObject {
   id: number;
@@ -14,6 +15,11 @@ export interface ListedObject {
   changedOn: string | null;
   /** Display name when Superset knows it. */
   changedBy: string | null;
+  /**
+   * For a kind whose list has no `changed_on` (CSS templates, row-level security rules): a hash of
+   * the listed content, which a poll compares instead.
+   */
+  stamp?: string;
   /** The list row as returned. */
   raw: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import type { DriftFinding } from '../drift/types.js';
 import { attributeOptionsFor } from '../superset-map/attribute-options.js';
 import type { AttributeOptions } from '../plan/attributes.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
-import { readLive } from '../live/read-live.js';
+import { kindsInUse, readLive } from '../live/read-live.js';
 import type { Json } from '../model/canonical.js';
 import type { AnyDesired } from '../model/object.js';
 import type { Registry } from '../registry/registry.js';
@@ -245,7 +245,7 @@ export class WatchAgent {
   private async fullCheck(): Promise<void> {
     const state = this.view.input();
     const live = await readLive(this.options.port, state.desired, state.applied, this.attributeOptions);
-    this.poller.seed(live.listed);
+    this.poller.seed(live.listed, kindsInUse(state.desired, state.applied));
     this.accessPoller.seed(live.access);
     this.principals = live.principals;
     const report = computeDrift({

@@ -1,6 +1,8 @@
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
+import { rowVersion } from '../superset/list-row.js';
 import { LOOK_BACK_MS, lookBack, newestRow } from '../live/cached-list.js';
+import { kindsInUse } from '../live/read-live.js';
 
 export interface PollResult {
   /** Objects created or changed since the last poll (their list rows). */
@@ -33,9 +35,15 @@ export class SupersetPoller {
     return this.mirror !== undefined;
   }
 
-  /** Starts from a full listing (the one-shot check's): only later changes are reported. */
-  seed(listed: Readonly<Record<ObjectKind, readonly ListedObject[]>>): void {
-    this.mirror = new Map(OBJECT_KINDS.map((kind) => [kind, byUuid(listed[kind])]));
+  /**
+   * Starts from a full listing (the one-shot check's): only later changes are reported. Polls the
+   * `kinds` in use (kindsInUse: the four, and CSS templates, saved queries or RLS rules when managed).
+   */
+  seed(
+    listed: Readonly<Record<ObjectKind, readonly ListedObject[]>>,
+    kinds: readonly ObjectKind[] = kindsInUse(),
+  ): void {
+    this.mirror = new Map(kinds.map((kind) => [kind, byUuid(listed[kind])]));
   }
 
   /** Forgets the baseline: the next poll needs a new seed. */
@@ -54,7 +62,7 @@ export class SupersetPoller {
   async poll(): Promise<PollResult> {
     const mirror = this.mirror;
     if (!mirror) throw new Error('the poller has no baseline: seed it with a full listing first');
-    const perKind = await Promise.all(OBJECT_KINDS.map((kind) => this.pollKind(mirror, kind)));
+    const perKind = await Promise.all([...mirror.keys()].map((kind) => this.pollKind(mirror, kind)));
     return {
       changed: perKind.flatMap((r) => r.changed),
       deleted: perKind.flatMap((r) => r.deleted),
@@ -74,7 +82,8 @@ export class SupersetPoller {
     );
     result.listCalls++;
     for (const row of recent) {
-      if (rows.get(row.uuid)?.changedOn === row.changedOn) continue; // seen in an earlier poll
+      const seen = rows.get(row.uuid);
+      if (seen && rowVersion(seen) === rowVersion(row)) continue; // seen in an earlier poll
       rows.set(row.uuid, row);
       result.changed.push({ kind, row });
     }
@@ -84,7 +93,7 @@ export class SupersetPoller {
       for (const [uuid, row] of rows) if (!full.has(uuid)) result.deleted.push({ kind, row });
       for (const [uuid, row] of full) {
         const known = rows.get(uuid);
-        if (!known || known.changedOn !== row.changedOn) result.changed.push({ kind, row });
+        if (!known || rowVersion(known) !== rowVersion(row)) result.changed.push({ kind, row });
       }
       mirror.set(kind, full);
     } else mirror.set(kind, rows);

@@ -27,6 +27,9 @@ export function references(ctx: RuleContext): Problem[] {
   };
   for (const ds of ofKind(ctx, 'dataset')) check(ds.parsed, ['database'], 'database', ds.spec.database);
   for (const chart of ofKind(ctx, 'chart')) check(chart.parsed, ['dataset'], 'dataset', chart.spec.dataset);
+  for (const q of ofKind(ctx, 'saved_query')) check(q.parsed, ['database'], 'database', q.spec.database);
+  for (const rule of ofKind(ctx, 'row_level_security'))
+    rule.spec.tables.forEach((t, i) => check(rule.parsed, ['tables', i], 'dataset', t));
   for (const dash of ofKind(ctx, 'dashboard')) {
     const placed = new Set<string>();
     walkLayout(dash.spec.layout, (item: LayoutItem, path) => {

@@ -214,6 +214,10 @@ ${authLines}
     async cleanup() {
       for (const reg of opened.splice(0)) await reg.close().catch(() => undefined);
       const client = supersetClient();
+      // Rules, queries and templates first: a rule names a dataset.
+      for (const kind of [...KINDS, 'css_template', 'saved_query', 'row_level_security'] as const)
+        if (!(KINDS as readonly string[]).includes(kind))
+          for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
       for (const kind of [...KINDS].reverse())
         for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
       await removeZkTree(zkConnect, root, options.zkAuth);
@@ -226,11 +230,14 @@ ${authLines}
 }
 
 const KINDS = ['database', 'dataset', 'chart', 'dashboard'] as const;
-const NAME_COLUMN = {
+const NAME_COLUMN: Record<SupersetKind, string> = {
   database: 'database_name',
   dataset: 'table_name',
   chart: 'slice_name',
   dashboard: 'dashboard_title',
+  css_template: 'template_name',
+  saved_query: 'label',
+  row_level_security: 'name',
 };
 
 /**

@@ -16,6 +16,9 @@ import { runDrift } from '../../../src/engine/drift-run.js';
 import { loadProject } from '../../../src/engine/project.js';
 import { headCommit } from '../../../src/git/head.js';
 import type { SupersetKind } from '../../../src/superset/port.js';
+
+/** The kinds Superset marks as managed externally (CSS templates, saved queries, RLS rules have no such field). */
+type MarkedKind = Extract<SupersetKind, 'database' | 'dataset' | 'chart' | 'dashboard'>;
 import { psql } from '../warehouse.js';
 import { environmentYaml, createFixture, listOwn, type Fixture } from './fixture.js';
 import { cli, engine, type Engine } from './harness.js';
@@ -23,7 +26,7 @@ import { actions } from './read-back.js';
 
 const REPO_URL = 'https://github.com/acme/analytics';
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-const TABLE: Record<SupersetKind, string> = {
+const TABLE: Record<MarkedKind, string> = {
   database: 'dbs',
   dataset: 'tables',
   chart: 'slices',
@@ -32,7 +35,7 @@ const TABLE: Record<SupersetKind, string> = {
 
 let fx: Fixture;
 let eng: Engine | undefined;
-let names: Record<SupersetKind, string>;
+let names: Record<MarkedKind, string>;
 let sparse = false;
 /** The commit that turned mark_managed on (its snapshot names each object's file). */
 let markSha = '';
@@ -81,7 +84,7 @@ async function applyAtHead(options: { bulkCreateMin?: number } = {}) {
 }
 
 /** What Superset shows: `is_managed_externally` from its REST API, `external_url` from its table. */
-async function marks(kind: SupersetKind, name: string): Promise<{ managed: unknown; url: string }> {
+async function marks(kind: MarkedKind, name: string): Promise<{ managed: unknown; url: string }> {
   const row = (await listOwn(fx.admin, kind, fx.runId)).find((r) => r.name === name);
   if (!row) throw new Error(`no ${kind} ${name}`);
   const raw = await fx.admin.get(kind, row.id);
@@ -195,7 +198,7 @@ describe('mark_managed on live Superset', () => {
         'update dashboard external_url,is_managed_externally',
       ].sort(),
     );
-    const files: Record<SupersetKind, string> = {
+    const files: Record<MarkedKind, string> = {
       database: 'databases/warehouse.yaml',
       dataset: 'datasets/warehouse/orders.yaml',
       chart: 'charts/revenue.yaml',

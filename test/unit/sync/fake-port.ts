@@ -9,6 +9,9 @@ const NAME: Record<SupersetKind, string> = {
   dataset: 'table_name',
   chart: 'slice_name',
   dashboard: 'dashboard_title',
+  css_template: 'template_name',
+  saved_query: 'label',
+  row_level_security: 'name',
 };
 
 export class FakePort implements SupersetPort {

@@ -27,7 +27,10 @@ const listed = {
   dataset: [],
   chart: [listedRow('chart', 5, chart.uuid)],
   dashboard: [listedRow('dashboard', 9, dash.uuid)],
-} as Record<ObjectKind, ListedObject[]>;
+  css_template: [],
+  saved_query: [],
+  row_level_security: [],
+} satisfies Record<ObjectKind, ListedObject[]>;
 
 class AccessPort {
   calls: string[] = [];

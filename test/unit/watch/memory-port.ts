@@ -36,7 +36,15 @@ export class MemoryPort implements SupersetPort {
 
   /** Rows as of now, per kind (what a full listing returns). */
   snapshot(): Record<SupersetKind, ListedObject[]> {
-    const out: Record<SupersetKind, ListedObject[]> = { database: [], dataset: [], chart: [], dashboard: [] };
+    const out: Record<SupersetKind, ListedObject[]> = {
+      database: [],
+      dataset: [],
+      chart: [],
+      dashboard: [],
+      css_template: [],
+      saved_query: [],
+      row_level_security: [],
+    };
     for (const row of this.rows.values()) out[row.kind].push(row);
     return out;
   }

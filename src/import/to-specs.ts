@@ -203,6 +203,8 @@ function namedKindMissing(
     const db = (s.raw.database as { id?: unknown } | undefined)?.id ?? s.raw.db_id;
     if (typeof db !== 'number' || !have(`database:${db}`)) return 'needs a database which is not imported';
   }
+  if (s.kind === 'row_level_security' && ids(s.raw.tables).length === 0)
+    return 'filters no dataset (Superset keeps such a rule, but it does nothing)';
   if (s.kind === 'row_level_security')
     for (const id of ids(s.raw.tables))
       if (!have(`dataset:${id}`)) return `filters dataset id ${id}, which is not imported`;

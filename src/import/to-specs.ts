@@ -128,7 +128,9 @@ export function convertSources(
   existingNames: ReadonlyMap<string, string> = new Map(),
   around: AroundTree = {},
 ): Converted {
-  const names = assignNames(sources, existingNames, around.taken);
+  const warnings: string[] = [];
+  const unique = withoutRepeatedNames(sources, warnings);
+  const names = assignNames(unique, existingNames, around.taken);
   const present = new Map(sources.map((s) => [s.uuid, s.kind]));
   const kept = new Set<string>();
   // Only objects already converted resolve: a reference to one left out is dropped, not left dangling.
@@ -148,13 +150,12 @@ export function convertSources(
     nameFor: (_kind, uuid, fallback) => names.get(uuid) ?? fallback,
     ...(around.userById ? { userById: around.userById } : {}),
   };
-  const warnings: string[] = [];
   const secrets = new Set<string>();
   const objects: Converted['objects'] = [];
-  const ordered = [...sources].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  const ordered = [...unique].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
   for (const s of ordered) {
     if (isNamedKind(s.kind)) {
-      const missing = namedKindMissing(s, names, (key) => {
+      const missing = namedKindMissing(s, (key) => {
         const uuid = uuidById.get(key) ?? outside?.uuidById(key);
         return uuid !== undefined && (kept.has(uuid) || outside?.nameOf(uuid) !== undefined);
       });
@@ -186,15 +187,31 @@ export function convertSources(
 }
 
 /**
- * Why a CSS template, saved query or RLS rule cannot be imported, if it cannot: another of its kind has
- * its name (the name is its identity), or its database or a dataset it filters was left out.
+ * Two CSS templates (saved queries, RLS rules) of one name are one identity here: the first (lowest
+ * id) is imported, the others are reported.
  */
-function namedKindMissing(
-  s: SourceObject,
-  names: ReadonlyMap<string, string>,
-  have: (key: string) => boolean,
-): string | undefined {
-  if (!names.has(s.uuid)) return 'has the name of another one (names identify them)';
+function withoutRepeatedNames(sources: readonly SourceObject[], warnings: string[]): SourceObject[] {
+  const first = new Map<string, SourceObject>();
+  for (const s of sources) {
+    if (!isNamedKind(s.kind)) continue;
+    const seen = first.get(s.uuid);
+    if (!seen || (s.id ?? 0) < (seen.id ?? 0)) first.set(s.uuid, s);
+  }
+  return sources.filter((s) => {
+    if (!isNamedKind(s.kind) || first.get(s.uuid) === s) return true;
+    const kept = first.get(s.uuid)!;
+    warnings.push(
+      `${s.origin}: ${s.kind} ${JSON.stringify(text(s.raw[NAME_FIELD[s.kind]]))} has the name of ${kept.origin} (names identify them); left out`,
+    );
+    return false;
+  });
+}
+
+/**
+ * Why a CSS template, saved query or RLS rule cannot be imported, if it cannot: its database or a
+ * dataset it filters was left out, or it filters none.
+ */
+function namedKindMissing(s: SourceObject, have: (key: string) => boolean): string | undefined {
   const ids = (v: unknown) =>
     Array.isArray(v)
       ? v.map((r) => (r as { id?: unknown } | null)?.id).filter((id) => typeof id === 'number')

@@ -3,6 +3,7 @@
 // retries, errors), auth (tokens), pagination (lists), bundles (zip export/import), responses
 // (schemas), redact (secrets out of every message).
 
+import { setMaxListeners } from 'node:events';
 import { Auth } from './auth.js';
 import {
   LATEST,
@@ -93,6 +94,9 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   const calls: ClientCalls = { list: 0, get: 0, write: 0, auth: 0, retries: 0 };
   const cookies = new CookieJar();
   const closing = new AbortController();
+  // Every request in flight listens for the close: seven kinds listed at once, with their pages and
+  // reads, pass Node's default warning threshold of 10 listeners without any leak.
+  setMaxListeners(0, closing.signal);
   const log = (level: SupersetLogEvent['level'], code: string, message: string): void => {
     options.log?.({ level, code, message: redactor.redact(message) });
   };

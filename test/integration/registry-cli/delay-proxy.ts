@@ -14,6 +14,8 @@ export interface DelayProxy {
   url: string;
   /** Milliseconds every request waits before it is forwarded; may be changed at any time. */
   delayMs: number;
+  /** Only writes wait `delayMs`; reads go straight through. May be changed at any time. */
+  writesOnly: boolean;
   /** Writes (POST/PUT/DELETE to /api/v1/<kind>/) forwarded so far. */
   writesForwarded: number;
   /** Writes dropped because their client disconnected while they waited. */
@@ -31,7 +33,11 @@ export interface DelayProxy {
 
 const WRITE = /^\/api\/v1\/(database|dataset|chart|dashboard)\//;
 
-export async function startDelayProxy(target: string, delayMs = 0): Promise<DelayProxy> {
+export async function startDelayProxy(
+  target: string,
+  delayMs = 0,
+  options: { writesOnly?: boolean } = {},
+): Promise<DelayProxy> {
   const upstream = new URL(target);
   let hold: { after: number; found: (held: HeldWrite) => void } | undefined;
   const isWrite = (req: http.IncomingMessage) =>
@@ -42,7 +48,7 @@ export async function startDelayProxy(target: string, delayMs = 0): Promise<Dela
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
-        await new Promise((r) => setTimeout(r, proxy.delayMs));
+        if (!proxy.writesOnly || isWrite(req)) await new Promise((r) => setTimeout(r, proxy.delayMs));
         if (isWrite(req) && hold) {
           if (hold.after > 0) hold.after--;
           else {
@@ -93,6 +99,7 @@ export async function startDelayProxy(target: string, delayMs = 0): Promise<Dela
   const proxy: DelayProxy = {
     url: `http://127.0.0.1:${port}`,
     delayMs,
+    writesOnly: options.writesOnly ?? false,
     writesForwarded: 0,
     writesDropped: 0,
     forwarded: [],

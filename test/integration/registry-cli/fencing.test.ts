@@ -103,9 +103,13 @@ describe('the apply lock fences every write', () => {
   it('--timeout: past its deadline the apply stops before its next write, cleanly, and a rerun finishes', async () => {
     project = createTestProject('deadline', { charts: 12 });
     project.commit('first');
-    http = await startDelayProxy(serviceEndpoints().supersetUrl, 250);
+    // Only writes are slow: 14 of 400 ms each cannot all fit in the 4 s. Reads go straight through,
+    // so the plan before the first write takes well under the deadline even on a loaded machine (with
+    // every read delayed 250 ms and a 2 s deadline, one run under load spent 2.5 s before its first
+    // write and wrote nothing).
+    http = await startDelayProxy(serviceEndpoints().supersetUrl, 400, { writesOnly: true });
     const t0 = Date.now();
-    const r = await project.run(['apply', '--timeout', '2'], { supersetUrl: http.url });
+    const r = await project.run(['apply', '--timeout', '4'], { supersetUrl: http.url });
     // Everything this test saw, in each assertion's message: a failure says which case it was.
     const seen = () =>
       JSON.stringify({
@@ -117,15 +121,15 @@ describe('the apply lock fences every write', () => {
       });
     expect(r.code, seen()).toBe(1);
     expect(r.stderr, seen()).toMatch(
-      /ran longer than its deadline \(--timeout 2 s\) and stopped before its next write/,
+      /ran longer than its deadline \(--timeout 4 s\) and stopped before its next write/,
     );
     expect(r.stderr, seen()).not.toMatch(/internal error/);
     const written = http.writesForwarded;
     expect(written, seen()).toBeGreaterThan(0);
     expect(written, seen()).toBeLessThan(14);
-    // Nothing was sent after the deadline: the last write reached Superset within the 2 s, plus the
+    // Nothing was sent after the deadline: the last write reached Superset within the 4 s, plus the
     // CLI's start-up and one proxy delay for a write already on its way.
-    expect(Math.max(...http.forwarded.map((w) => w.at)) - t0, seen()).toBeLessThan(2_000 + 1_500);
+    expect(Math.max(...http.forwarded.map((w) => w.at)) - t0, seen()).toBeLessThan(4_000 + 1_500);
     const rerun = await project.run(['apply']);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(await project.countInSuperset()).toEqual({ database: 1, dataset: 1, chart: 12, dashboard: 0 });

@@ -1,5 +1,7 @@
 // An in-memory SupersetPort for unit tests of the apply step: it stores what it is sent, answers
 // GETs with it, and can be told to refuse the next write of a kind.
+import { KINDS } from '../../../src/superset/kinds.js';
+import { toListedObject } from '../../../src/superset/list-row.js';
 import type { ListedObject, SupersetKind, SupersetPort } from '../../../src/superset/port.js';
 
 type Raw = Record<string, unknown>;
@@ -37,14 +39,23 @@ export class FakePort implements SupersetPort {
     this.calls.list++;
     const rows = [...this.objects.values()].filter((o) => o.kind === kind);
     return Promise.resolve(
-      rows.map((o) => ({
-        id: o.id as number,
-        uuid: o.uuid as string,
-        name: typeof o[NAME[kind]] === 'string' ? (o[NAME[kind]] as string) : '',
-        changedOn: String(o.changed_on),
-        changedBy: null,
-        raw: o,
-      })),
+      rows.map((o) => {
+        // Listed as the client lists them: a kind Superset keeps no uuid for by its name, and one
+        // without changed_on (CSS templates, RLS rules) with a stamp of its content instead.
+        if (KINDS[kind].named) {
+          const { changed_on: _stamp, kind: _kind, ...row } = o;
+          const listed = toListedObject(kind, { ...row, id: o.id as number });
+          return KINDS[kind].changedOnColumn ? { ...listed, changedOn: String(o.changed_on) } : listed;
+        }
+        return {
+          id: o.id as number,
+          uuid: o.uuid as string,
+          name: typeof o[NAME[kind]] === 'string' ? (o[NAME[kind]] as string) : '',
+          changedOn: String(o.changed_on),
+          changedBy: null,
+          raw: o,
+        };
+      }),
     );
   }
 

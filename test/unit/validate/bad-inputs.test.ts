@@ -8,6 +8,7 @@ interface Case {
 }
 
 const chart = (body: string) => `kind: chart\nname: Revenue\ndataset: orders\nviz_type: pie\n${body}`;
+const rls = (body: string) => `kind: row_level_security\nname: north\n${body}`;
 const dash = (layout: string, extra = '') =>
   `kind: dashboard\nname: sales\ntitle: Sales\nlayout:\n${layout}${extra}`;
 
@@ -540,6 +541,100 @@ const CASES: Case[] = [
       col: 9,
       rule: 'wrong-format',
       message: /absolute znode path/,
+    },
+  },
+  {
+    name: 'RLS rule naming a dataset that does not exist',
+    files: {
+      'row-level-security/north.yaml': rls(
+        'filter_type: Regular\ntables: [order]\nroles: [Gamma]\nclause: "x = 1"\n',
+      ),
+    },
+    expect: {
+      file: 'row-level-security/north.yaml',
+      line: 4,
+      col: 10,
+      rule: 'dangling-reference',
+      message: /No dataset is named "order"; did you mean "orders"\?/,
+      path: 'tables[0]',
+    },
+  },
+  {
+    name: 'RLS filter type other than Regular or Base',
+    files: {
+      'row-level-security/north.yaml': rls(
+        'filter_type: Everyone\ntables: [orders]\nroles: []\nclause: "x = 1"\n',
+      ),
+    },
+    expect: {
+      file: 'row-level-security/north.yaml',
+      line: 3,
+      col: 14,
+      rule: 'wrong-type',
+      message: /`filter_type` should be "Regular" or "Base", not the text "Everyone"/,
+    },
+  },
+  {
+    name: 'RLS rule on no dataset',
+    files: {
+      'row-level-security/north.yaml': rls('filter_type: Base\ntables: []\nroles: []\nclause: "x = 1"\n'),
+    },
+    expect: {
+      file: 'row-level-security/north.yaml',
+      line: 4,
+      col: 9,
+      rule: 'schema',
+      message: /`tables` must NOT have fewer than 1 items/,
+    },
+  },
+  {
+    name: 'a uuid on a CSS template (its name is its identity)',
+    files: {
+      'css-templates/brand.yaml':
+        'kind: css_template\nname: brand\nuuid: 5d7c4f0e-2b1a-4c3e-9f6d-8a1b2c3d4e5f\ncss: ".a {}"\n',
+    },
+    expect: {
+      file: 'css-templates/brand.yaml',
+      line: 3,
+      col: 1,
+      rule: 'unknown-field',
+      message: /Unknown field `uuid`; allowed: kind, name, protected, css/,
+    },
+  },
+  {
+    name: 'saved query on a database that does not exist',
+    files: { 'saved-queries/q.yaml': 'kind: saved_query\nname: q\ndatabase: warehous\nsql: SELECT 1\n' },
+    expect: {
+      file: 'saved-queries/q.yaml',
+      line: 3,
+      col: 11,
+      rule: 'dangling-reference',
+      message: /No database is named "warehous"; did you mean "warehouse"\?/,
+    },
+  },
+  {
+    name: 'saved query without SQL',
+    files: { 'saved-queries/q.yaml': 'kind: saved_query\nname: q\ndatabase: warehouse\n' },
+    expect: {
+      file: 'saved-queries/q.yaml',
+      line: 1,
+      col: 1,
+      rule: 'missing-field',
+      message: /Missing required field `sql`/,
+    },
+  },
+  {
+    name: 'two CSS templates with one name',
+    files: {
+      'css-templates/a.yaml': 'kind: css_template\nname: brand\ncss: ".a {}"\n',
+      'css-templates/b.yaml': 'kind: css_template\nname: brand\ncss: ".b {}"\n',
+    },
+    expect: {
+      file: 'css-templates/b.yaml',
+      line: 2,
+      col: 7,
+      rule: 'duplicate-name',
+      message: /Another css_template is already named "brand" \(css-templates\/a.yaml\)/,
     },
   },
 ];

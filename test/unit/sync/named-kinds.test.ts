@@ -1,0 +1,432 @@
+// CSS templates, saved queries and row-level security rules without a server: identity by name on
+// both sides, the mapping both ways, what a plan reads, one write per change, import's refusals, the
+// listing only of kinds in use, and the watch poll's stamp.
+import { describe, expect, it } from 'vitest';
+import { applyPlan } from '../../../src/apply/apply.js';
+import { convertSources, type SourceObject } from '../../../src/import/to-specs.js';
+import { kindsInUse, readLive } from '../../../src/live/read-live.js';
+import { deriveUuid } from '../../../src/model/object.js';
+import { desiredEntry } from '../../../src/plan/desired.js';
+import { planChanges } from '../../../src/plan/plan.js';
+import { unknownPrincipals } from '../../../src/plan/principals.js';
+import type { AppliedEntry } from '../../../src/plan/types.js';
+import { ATTRIBUTE_OPTIONS } from '../../../src/superset-map/attribute-options.js';
+import type { NameLookup } from '../../../src/superset-map/from-superset.js';
+import {
+  cssTemplateFromSuperset,
+  rowLevelSecurityBody,
+  rowLevelSecurityFromSuperset,
+  savedQueryFromSuperset,
+} from '../../../src/superset-map/named-kinds.js';
+import { rowVersion, toListedObject } from '../../../src/superset/list-row.js';
+import type { ListedObject, Principals, SupersetKind } from '../../../src/superset/port.js';
+import { OBJECT_KINDS } from '../../../src/schema/index.js';
+import { SupersetPoller } from '../../../src/watch/poller.js';
+import { MemoryRegistry } from '../../doubles/memory-registry.js';
+import { FakePort } from './fake-port.js';
+import { object } from './objects.js';
+
+type Raw = Record<string, unknown>;
+
+const PRINCIPALS: Principals = {
+  users: [{ id: 1, username: 'admin' }],
+  roles: [
+    { id: 4, name: 'Gamma' },
+    { id: 9, name: 'EMEA' },
+  ],
+};
+
+const lookup = (
+  datasets: Record<number, string> = {},
+  databases: Record<number, string> = {},
+): NameLookup => ({
+  databaseByUuid: () => undefined,
+  databaseById: (id) => databases[id],
+  datasetByUuid: () => undefined,
+  datasetById: (id) => datasets[id],
+  chartById: () => undefined,
+  chartByUuid: () => undefined,
+  nameFor: (_k, _u, fallback) => fallback,
+});
+
+const db = object('database', 'wh', { sqlalchemy_uri: 'postgresql://u@h/db' });
+const orders = object('dataset', 'orders', { database: 'wh', schema: 'public' });
+const css = object('css_template', 'brand', { css: '.brand { color: red; }' });
+const query = object('saved_query', 'by region', {
+  database: 'wh',
+  schema: 'public',
+  sql: 'SELECT region FROM orders\n',
+  description: 'Revenue by region',
+});
+const rule = object('row_level_security', 'emea only', {
+  filter_type: 'Regular',
+  tables: ['orders'],
+  roles: ['EMEA', 'Gamma'],
+  clause: "region = 'EMEA'",
+});
+
+/**
+ * A fake Superset with roles, whose RLS GET names tables and roles as objects (as Superset's does)
+ * and whose saved query GET names its database: what the real GET answers, from what was written.
+ */
+class NamedPort extends FakePort {
+  principals(): Promise<Principals> {
+    return Promise.resolve(PRINCIPALS);
+  }
+  override async get(kind: SupersetKind, id: number): Promise<Raw> {
+    const raw = await super.get(kind, id);
+    if (kind === 'row_level_security')
+      return {
+        ...raw,
+        tables: (raw.tables as number[]).map((t) => ({ id: t, table_name: `table ${t}` })),
+        roles: (raw.roles as number[]).map((r) => ({
+          id: r,
+          name: PRINCIPALS.roles.find((p) => p.id === r)?.name,
+        })),
+      };
+    if (kind === 'saved_query') return { ...raw, database: { id: raw.db_id, database_name: 'wh' } };
+    return raw;
+  }
+}
+
+async function applyAll(port: NamedPort, objects: ReturnType<typeof object>[], applied: AppliedEntry[] = []) {
+  const desired = objects.map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
+  const live = await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, {
+    principals: port.principals(),
+  });
+  const plan = planChanges('t', desired, live.entries, applied, { prune: true });
+  const registry = new MemoryRegistry();
+  const outcome = await applyPlan(plan, {
+    port,
+    registry,
+    live,
+    desired: new Map(objects.map((o) => [o.uuid, o])),
+    secrets: () => new Map(),
+    commit: 'c1',
+  });
+  return { plan, outcome, live };
+}
+
+describe('identity by name', () => {
+  it('a listed row gets the uuid the YAML object derives from the same name', () => {
+    const row = toListedObject('css_template', { id: 3, template_name: 'brand', css: '.a {}' });
+    expect(row.uuid).toBe(css.uuid);
+    expect(row.uuid).toBe(deriveUuid('css_template', 'brand'));
+    expect(toListedObject('saved_query', { id: 3, label: 'by region' }).uuid).toBe(query.uuid);
+    expect(toListedObject('row_level_security', { id: 3, name: 'emea only' }).uuid).toBe(rule.uuid);
+  });
+
+  it('a kind without changed_on is stamped by its content, not by who changed it', () => {
+    const a = toListedObject('css_template', { id: 3, template_name: 'brand', css: '.a {}' });
+    const b = toListedObject('css_template', {
+      id: 3,
+      template_name: 'brand',
+      css: '.a {}',
+      changed_by: { first_name: 'Someone', last_name: 'Else' },
+    });
+    const c = toListedObject('css_template', { id: 3, template_name: 'brand', css: '.b {}' });
+    expect(a.changedOn).toBeNull();
+    expect(rowVersion(a)).toBe(rowVersion(b));
+    expect(rowVersion(a)).not.toBe(rowVersion(c));
+    // A saved query has a changed_on (naive, taken as UTC): that is its version.
+    const q = toListedObject('saved_query', { id: 1, label: 'q', changed_on: '2026-12-06T16:30:08.217336' });
+    expect(q.changedOn).toBe('2026-12-06T16:30:08.217336Z');
+    expect(q.stamp).toBeUndefined();
+  });
+});
+
+describe('mapping both ways', () => {
+  it('what Superset stores reads back as the YAML said, so attributes compare equal', () => {
+    const sameAttributes = (o: ReturnType<typeof object>, spec: unknown) =>
+      expect(desiredEntry({ ...o, spec } as never, ATTRIBUTE_OPTIONS).attributes).toEqual(
+        desiredEntry(o, ATTRIBUTE_OPTIONS).attributes,
+      );
+    sameAttributes(
+      css,
+      cssTemplateFromSuperset({ id: 1, template_name: 'brand', css: '.brand { color: red; }' }),
+    );
+    sameAttributes(
+      query,
+      savedQueryFromSuperset(
+        {
+          label: 'by region',
+          database: { id: 2, database_name: 'warehouse in Superset' },
+          schema: 'public',
+          catalog: null,
+          sql: 'SELECT region FROM orders',
+          description: 'Revenue by region',
+        },
+        lookup({}, { 2: 'wh' }),
+      ),
+    );
+    sameAttributes(
+      rule,
+      rowLevelSecurityFromSuperset(
+        {
+          name: 'emea only',
+          filter_type: 'Regular',
+          tables: [{ id: 5, table_name: 'orders_table' }],
+          roles: [
+            { id: 4, name: 'Gamma' },
+            { id: 9, name: 'EMEA' },
+          ],
+          clause: "region = 'EMEA'",
+          group_key: null,
+          description: null,
+        },
+        lookup({ 5: 'orders' }),
+      ),
+    );
+  });
+
+  it("a table without a name of ours reads as Superset's table name, which then differs", () => {
+    const spec = rowLevelSecurityFromSuperset(
+      { name: 'r', filter_type: 'Base', tables: [{ id: 6, table_name: 'other' }], roles: [], clause: 'x' },
+      lookup(),
+    );
+    expect(spec).toEqual({
+      kind: 'row_level_security',
+      name: 'r',
+      filter_type: 'Base',
+      tables: ['other'],
+      roles: [],
+      clause: 'x',
+    });
+  });
+
+  it('an RLS body always carries its tables and roles (a PUT without them empties them)', () => {
+    const body = rowLevelSecurityBody(rule.spec as never, [5], [9, 4]);
+    expect(body).toEqual({
+      name: 'emea only',
+      filter_type: 'Regular',
+      tables: [5],
+      roles: [9, 4],
+      clause: "region = 'EMEA'",
+      group_key: null,
+      description: null,
+    });
+  });
+});
+
+describe('plan and apply', () => {
+  it('creates each once, then plans no changes; one changed attribute is one PUT', async () => {
+    const port = new NamedPort();
+    const first = await applyAll(port, [db, orders, css, query, rule]);
+    expect(first.outcome.failed).toBeUndefined();
+    expect(port.writes.filter((w) => /css|saved|row_level/.test(w))).toEqual([
+      'create css_template',
+      'create saved_query',
+      'create row_level_security',
+    ]);
+    const stored = [...port.objects.values()];
+    expect(stored.find((o) => o.kind === 'row_level_security')).toMatchObject({ tables: [2], roles: [9, 4] });
+    expect(stored.find((o) => o.kind === 'saved_query')).toMatchObject({ db_id: 1, label: 'by region' });
+
+    const applied: AppliedEntry[] = await Promise.all(
+      [db, orders, css, query, rule].map(async (o) => {
+        const row = (await port.list(o.kind)).find((r) => r.uuid === o.uuid)!;
+        return {
+          kind: o.kind,
+          name: o.name,
+          uuid: o.uuid,
+          supersetId: row.id,
+          hash: desiredEntry(o, ATTRIBUTE_OPTIONS).hash,
+          changedOn: row.changedOn,
+        };
+      }),
+    );
+    port.writes.length = 0;
+    const again = await applyAll(port, [db, orders, css, query, rule], applied);
+    expect(again.plan.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+    expect(port.writes).toEqual([]);
+
+    const edited = object('css_template', 'brand', { css: '.brand { color: blue; }' });
+    const changed = await applyAll(port, [db, orders, edited, query, rule], applied);
+    expect(
+      changed.plan.changes
+        .filter((c) => c.action === 'update')
+        .map((c) => [c.kind, c.changes.map((a) => a.path)]),
+    ).toEqual([['css_template', ['css']]]);
+    expect(port.writes).toEqual(['update css_template css,template_name']);
+  });
+
+  it('a CSS template or RLS rule is read in full by every plan (no changed_on says it is unchanged)', async () => {
+    const port = new NamedPort();
+    await applyAll(port, [db, orders, css, query, rule]);
+    const desired = [db, orders, css, query, rule].map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
+    const applied: AppliedEntry[] = await Promise.all(
+      desired.map(async (d) => {
+        const row = (await port.list(d.kind)).find((r) => r.uuid === d.uuid)!;
+        return {
+          kind: d.kind,
+          name: d.name,
+          uuid: d.uuid,
+          supersetId: row.id,
+          hash: d.hash,
+          changedOn: row.changedOn,
+        };
+      }),
+    );
+    port.calls.get = 0;
+    await readLive(port, desired, applied, ATTRIBUTE_OPTIONS, { principals: port.principals() });
+    // The saved query's changed_on did not move: no GET. The template and the rule: one each.
+    expect(port.calls.get).toBe(2);
+  });
+
+  it('an RLS role Superset does not have is a plan error at the role, with the closest name', () => {
+    const bad = object('row_level_security', 'r', { ...rule.spec, roles: ['Gama'] });
+    const found = unknownPrincipals([bad], { users: ['admin'], roles: ['Gamma', 'EMEA'] });
+    expect(found.map((u) => [u.path, u.message])).toEqual([
+      [['roles', 0], 'Superset has no role "Gama"; did you mean "Gamma"?'],
+    ]);
+  });
+});
+
+describe('kinds in use', () => {
+  it('lists a named kind only when the YAML has one or the tool owns one', () => {
+    expect(kindsInUse()).toEqual(['database', 'dataset', 'chart', 'dashboard']);
+    expect(kindsInUse([css])).toEqual(['database', 'dataset', 'chart', 'dashboard', 'css_template']);
+    expect(kindsInUse([db], [{ kind: 'row_level_security' }])).toEqual([
+      'database',
+      'dataset',
+      'chart',
+      'dashboard',
+      'row_level_security',
+    ]);
+  });
+
+  it('a plan without them makes no list call for them', async () => {
+    const port = new NamedPort();
+    await readLive(port, [desiredEntry(db, ATTRIBUTE_OPTIONS)], [], ATTRIBUTE_OPTIONS);
+    expect(port.calls.list).toBe(4);
+  });
+});
+
+describe('import', () => {
+  const source = (kind: SourceObject['kind'], id: number, raw: Raw, name: string): SourceObject => ({
+    kind,
+    uuid: deriveUuid(kind, name),
+    id,
+    raw,
+    origin: `Superset ${kind} id ${id}`,
+  });
+  const dbSource = source(
+    'database',
+    1,
+    { uuid: db.uuid, database_name: 'wh', sqlalchemy_uri: 'postgresql://u@h/db' },
+    'wh',
+  );
+  dbSource.uuid = db.uuid;
+  const dsSource: SourceObject = {
+    kind: 'dataset',
+    uuid: orders.uuid,
+    id: 2,
+    raw: {
+      uuid: orders.uuid,
+      table_name: 'orders',
+      schema: 'public',
+      database: { uuid: db.uuid, database_name: 'wh' },
+      columns: [],
+      metrics: [],
+    },
+    origin: 'Superset dataset id 2',
+  };
+
+  it('keeps names as they are, and leaves out a repeat name, a rule on no dataset and one on a dataset not imported', () => {
+    const converted = convertSources(
+      [
+        dbSource,
+        dsSource,
+        source('css_template', 3, { template_name: 'brand', css: '.a {}' }, 'brand'),
+        source('css_template', 4, { template_name: 'brand', css: '.b {}' }, 'brand'),
+        source(
+          'saved_query',
+          5,
+          { label: 'q', database: { id: 1, database_name: 'wh' }, sql: 'SELECT 1' },
+          'q',
+        ),
+        source('saved_query', 6, { label: 'elsewhere', database: { id: 77 }, sql: 'SELECT 1' }, 'elsewhere'),
+        source(
+          'row_level_security',
+          7,
+          {
+            name: 'ok',
+            filter_type: 'Regular',
+            tables: [{ id: 2, table_name: 'orders' }],
+            roles: [{ id: 4, name: 'Gamma' }],
+            clause: 'x',
+          },
+          'ok',
+        ),
+        source(
+          'row_level_security',
+          8,
+          { name: 'none', filter_type: 'Base', tables: [], roles: [], clause: 'x' },
+          'none',
+        ),
+        source(
+          'row_level_security',
+          9,
+          {
+            name: 'gone',
+            filter_type: 'Base',
+            tables: [{ id: 88, table_name: 't' }],
+            roles: [],
+            clause: 'x',
+          },
+          'gone',
+        ),
+      ],
+      ATTRIBUTE_OPTIONS,
+    );
+    const named = converted.objects.filter((o) => !['database', 'dataset'].includes(o.kind));
+    expect(named.map((o) => [o.kind, o.spec.name])).toEqual([
+      ['css_template', 'brand'],
+      ['saved_query', 'q'],
+      ['row_level_security', 'ok'],
+    ]);
+    expect(named.find((o) => o.kind === 'css_template')?.spec).toMatchObject({ css: '.a {}' });
+    expect(named.find((o) => o.kind === 'saved_query')?.spec).toMatchObject({
+      database: 'wh',
+      sql: 'SELECT 1',
+    });
+    expect(named.find((o) => o.kind === 'row_level_security')?.spec).toMatchObject({
+      tables: ['orders'],
+      roles: ['Gamma'],
+    });
+    expect(converted.warnings).toEqual([
+      'Superset css_template id 4: css_template "brand" has the name of Superset css_template id 3 (names identify them); left out',
+      'Superset saved_query id 6: saved_query "elsewhere" needs a database which is not imported; left out',
+      'Superset row_level_security id 8: row_level_security "none" filters no dataset (Superset keeps such a rule, but it does nothing); left out',
+      'Superset row_level_security id 9: row_level_security "gone" filters dataset id 88, which is not imported; left out',
+    ]);
+  });
+});
+
+describe('watch poll', () => {
+  it('reports a CSS template whose content changed (it has no changed_on), once', async () => {
+    const port = new NamedPort();
+    port.objects.set('css_template:1', {
+      kind: 'css_template',
+      id: 1,
+      template_name: 'brand',
+      css: '.a {}',
+      changed_on: 'x',
+    });
+    const poller = new SupersetPoller(port);
+    const listed = {} as Record<SupersetKind, ListedObject[]>;
+    for (const kind of OBJECT_KINDS) listed[kind] = await port.list(kind);
+    poller.seed(listed, kindsInUse([css]));
+    expect((await poller.poll()).changed).toEqual([]);
+    port.objects.set('css_template:1', {
+      kind: 'css_template',
+      id: 1,
+      template_name: 'brand',
+      css: '.b {}',
+      changed_on: 'x',
+    });
+    const polled = await poller.poll();
+    expect(polled.changed.map((c) => [c.kind, c.row.name])).toEqual([['css_template', 'brand']]);
+    expect((await poller.poll()).changed).toEqual([]);
+  });
+});

@@ -205,6 +205,7 @@ const NAME_COLUMN: Record<SupersetKind, string> = {
   css_template: 'template_name',
   saved_query: 'label',
   row_level_security: 'name',
+  report: 'name',
 };
 
 /** Deletes every object of this run from Superset and our registry root: the next cycle starts empty. */

@@ -15,7 +15,12 @@ import {
   withMarking,
   type DatabaseSecrets,
 } from '../superset-map/to-superset.js';
-import { cssTemplateBody, rowLevelSecurityBody, savedQueryBody } from '../superset-map/named-kinds.js';
+import {
+  cssTemplateBody,
+  reportBody,
+  rowLevelSecurityBody,
+  savedQueryBody,
+} from '../superset-map/named-kinds.js';
 import { changedFields } from './fields.js';
 import { BulkCreateError, bulkCandidates, bulkCreate, type BulkOptions } from './bulk-create.js';
 
@@ -413,6 +418,25 @@ async function applyOne(
         return id;
       });
       return write(port, obj.kind, existing, rowLevelSecurityBody(obj.spec, tables, roles));
+    }
+    case 'report': {
+      const id = (kind: 'chart' | 'dashboard' | 'database', name: string | undefined) =>
+        name === undefined
+          ? undefined
+          : need(ids, uuidOf(ctx, kind, name), `${kind} ${JSON.stringify(name)}`);
+      const chart = id('chart', obj.spec.chart);
+      const dashboard = id('dashboard', obj.spec.dashboard);
+      const database = obj.spec.type === 'Alert' ? id('database', obj.spec.database) : undefined;
+      return write(
+        port,
+        obj.kind,
+        existing,
+        reportBody(obj.spec, {
+          ...(chart !== undefined ? { chart } : {}),
+          ...(dashboard !== undefined ? { dashboard } : {}),
+          ...(database !== undefined ? { database } : {}),
+        }),
+      );
     }
   }
 }

@@ -33,6 +33,7 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
   css_template: {},
   saved_query: {},
   row_level_security: {},
+  report: {},
 };
 
 export function changedFields(change: PlannedChange): Set<string> {

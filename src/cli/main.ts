@@ -221,6 +221,7 @@ export async function main(argv: string[], given: Output = processOutput): Promi
     .option('--out <dir>', 'where to write the YAML files', 'metadata')
     .option('--kinds <list>', 'only these kinds (comma-separated), with what they depend on')
     .option('--dashboard <slug>', 'only this dashboard and what it depends on (repeatable)', collect)
+    .option('--target <kind/name>', 'only this object and what it depends on (repeatable)', collect)
     .action(async (opts: import('./commands/import.js').ImportOptions) => {
       const { importCommand } = await import('./commands/import.js');
       code = await importCommand(opts, out);

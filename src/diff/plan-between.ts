@@ -32,6 +32,7 @@ const KEY_LABEL: Record<DesiredEntry['kind'], string> = {
   css_template: 'name',
   saved_query: 'name',
   row_level_security: 'name',
+  report: 'name',
 };
 
 /**

@@ -54,6 +54,8 @@ export function convertBundle(
 export interface LiveImportOptions {
   kinds?: ObjectKind[];
   dashboards?: string[];
+  /** `kind/name` keys of single objects (with what they depend on). */
+  targets?: string[];
 }
 
 /** Reads every object of Superset in full and converts them; a selection keeps what it depends on. */
@@ -99,9 +101,12 @@ export async function convertLive(
   return { ...selectObjects(converted, options), listed };
 }
 
-/** The chosen objects (--kinds, --dashboard) plus everything they need, so the tree is valid on its own. */
+/**
+ * The chosen objects (--kinds, --dashboard, --target) plus everything they need, so the tree is valid
+ * on its own.
+ */
 export function selectObjects(converted: Converted, options: LiveImportOptions): Converted {
-  if (!options.kinds?.length && !options.dashboards?.length) return converted;
+  if (!options.kinds?.length && !options.dashboards?.length && !options.targets?.length) return converted;
   const asDesired = converted.objects.map(
     (o) => ({ ...o, name: o.spec.name, source: { file: '', line: 1, col: 1 } }) as AnyDesired,
   );
@@ -123,7 +128,17 @@ export function selectObjects(converted: Converted, options: LiveImportOptions):
       'unknown-dashboard',
     );
   }
+  const unknown = (options.targets ?? []).filter((t) => !byKey.has(t));
+  if (unknown.length) {
+    const keys = [...byKey.keys()];
+    throw new UserError(
+      `--target names nothing Superset has: ${unknown.map((t) => `${t}${closestName(t, keys) ? ` (did you mean ${closestName(t, keys)}?)` : ''}`).join(', ')}.`,
+      'unknown-target',
+    );
+  }
+  options.targets?.forEach(visit);
   for (const o of asDesired) {
+    if (options.targets?.length && !options.kinds?.length && !options.dashboards?.length) break;
     const slug = o.kind === 'dashboard' ? ((o.spec as { slug?: string }).slug ?? o.name) : undefined;
     if (
       options.dashboards?.length

@@ -23,6 +23,7 @@ import {
 } from '../superset-map/from-superset.js';
 import {
   cssTemplateFromSuperset,
+  reportFromSuperset,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
 } from '../superset-map/named-kinds.js';
@@ -54,7 +55,12 @@ const ORDER: readonly ObjectKind[] = OBJECT_KINDS;
  * it is, so importing never renames anything in Superset. An object already in the tree keeps the name
  * it has there (a database's name is what Superset shows, so it always follows Superset).
  */
-const NAME_FIELD = { css_template: 'template_name', saved_query: 'label', row_level_security: 'name' };
+const NAME_FIELD = {
+  css_template: 'template_name',
+  saved_query: 'label',
+  row_level_security: 'name',
+  report: 'name',
+};
 
 function assignNames(
   sources: readonly SourceObject[],
@@ -147,6 +153,7 @@ export function convertSources(
     datasetById: (id) => keptName(uuidById.get(`dataset:${id}`) ?? outside?.uuidById(`dataset:${id}`)),
     chartById: (id) => keptName(uuidById.get(`chart:${id}`) ?? outside?.uuidById(`chart:${id}`)),
     chartByUuid: keptName,
+    dashboardById: (id) => keptName(uuidById.get(`dashboard:${id}`) ?? outside?.uuidById(`dashboard:${id}`)),
     nameFor: (_kind, uuid, fallback) => names.get(uuid) ?? fallback,
     ...(around.userById ? { userById: around.userById } : {}),
   };
@@ -219,6 +226,15 @@ function namedKindMissing(s: SourceObject, have: (key: string) => boolean): stri
   if (s.kind === 'saved_query') {
     const db = (s.raw.database as { id?: unknown } | undefined)?.id ?? s.raw.db_id;
     if (typeof db !== 'number' || !have(`database:${db}`)) return 'needs a database which is not imported';
+  }
+  if (s.kind === 'report') {
+    const ref = (v: unknown, kind: string) => {
+      const id = (v as { id?: unknown } | null)?.id ?? v;
+      return typeof id === 'number' && !have(`${kind}:${id}`) ? `${kind} id ${id}` : undefined;
+    };
+    const gone =
+      ref(s.raw.chart, 'chart') ?? ref(s.raw.dashboard, 'dashboard') ?? ref(s.raw.database, 'database');
+    if (gone) return `needs ${gone}, which is not imported`;
   }
   if (s.kind === 'row_level_security' && ids(s.raw.tables).length === 0)
     return 'filters no dataset (Superset keeps such a rule, but it does nothing)';
@@ -320,6 +336,8 @@ function convert(
       return savedQueryFromSuperset(s.raw, lookup);
     case 'row_level_security':
       return rowLevelSecurityFromSuperset(s.raw, lookup);
+    case 'report':
+      return reportFromSuperset(s.raw, lookup);
   }
 }
 

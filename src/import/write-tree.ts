@@ -29,6 +29,8 @@ function defaultPath(kind: ObjectKind, spec: AnySpec): string {
       return `saved-queries/${slug(spec.name)}.yaml`;
     case 'row_level_security':
       return `row-level-security/${slug(spec.name)}.yaml`;
+    case 'report':
+      return `reports/${slug(spec.name)}.yaml`;
   }
 }
 

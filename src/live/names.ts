@@ -27,6 +27,7 @@ export function buildNameLookup(
     databaseById: (id) => byId.get(`database:${id}`),
     datasetById: (id) => byId.get(`dataset:${id}`),
     chartById: (id) => byId.get(`chart:${id}`),
+    dashboardById: (id) => byId.get(`dashboard:${id}`),
     chartByUuid: (uuid) => byUuid.get(uuid) ?? desiredNames.get(uuid),
     nameFor: (_kind, uuid, fallback) => desiredNames.get(uuid) ?? fallback,
     ...(users ? { userById: (id: number) => users.get(id) } : {}),

@@ -13,6 +13,7 @@ import {
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
 import {
   cssTemplateFromSuperset,
+  reportFromSuperset,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
 } from '../superset-map/named-kinds.js';
@@ -185,6 +186,8 @@ export function liveSpecFromRaw(kind: ObjectKind, raw: Raw, names: NameLookup): 
       return savedQueryFromSuperset(raw, names);
     case 'row_level_security':
       return rowLevelSecurityFromSuperset(raw, names);
+    case 'report':
+      return reportFromSuperset(raw, names);
   }
 }
 

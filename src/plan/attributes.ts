@@ -1,4 +1,4 @@
-import type { Json } from '../model/canonical.js';
+import { canonicalJson, type Json } from '../model/canonical.js';
 import type {
   ChartSpec,
   CssTemplateSpec,
@@ -6,6 +6,7 @@ import type {
   DatabaseSpec,
   DatasetSpec,
   ObjectKind,
+  ReportSpec,
   RowLevelSecuritySpec,
   SavedQuerySpec,
   SpecByKind,
@@ -276,6 +277,42 @@ function rowLevelSecurity(spec: RowLevelSecuritySpec): Attributes {
   };
 }
 
+/** Superset's defaults for a report's settings: a missing YAML value compares as these. */
+export const REPORT_DEFAULTS = {
+  timezone: 'UTC',
+  format: 'PNG',
+  active: true,
+  grace_period: 14400,
+  working_timeout: 3600,
+  log_retention: 90,
+} as const;
+
+function report(spec: ReportSpec): Attributes {
+  const alert = spec.type === 'Alert';
+  return {
+    name: spec.name,
+    type: spec.type,
+    description: orNull(spec.description),
+    // Optional chaining: import's compaction asks what the attributes are without each field.
+    crontab: spec.crontab?.trim().replace(/\s+/g, ' '),
+    timezone: spec.timezone ?? REPORT_DEFAULTS.timezone,
+    chart: spec.chart ?? null,
+    dashboard: spec.dashboard ?? null,
+    format: spec.format ?? REPORT_DEFAULTS.format,
+    // Superset keeps recipients as rows of their own, in no order of ours.
+    recipients: [...(spec.recipients ?? [])]
+      .map((r) => ({ type: r.type, target: r.target }))
+      .sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b))),
+    active: spec.active ?? REPORT_DEFAULTS.active,
+    grace_period: spec.grace_period ?? REPORT_DEFAULTS.grace_period,
+    working_timeout: spec.working_timeout ?? REPORT_DEFAULTS.working_timeout,
+    log_retention: spec.log_retention ?? REPORT_DEFAULTS.log_retention,
+    database: alert ? (spec.database ?? null) : undefined,
+    sql: alert ? normalizeSql(spec.sql) : undefined,
+    validator: alert ? (spec.validator ?? null) : undefined,
+  };
+}
+
 export interface AttributeOptions {
   /** Puts a dashboard's layout and filters into the comparable form (defaults filled). */
   normalizeDashboard: (spec: DashboardSpec) => { layout: Json; filters: Json };
@@ -304,7 +341,9 @@ export function attributesOf<K extends ObjectKind>(
       return cssTemplate(spec as CssTemplateSpec);
     case 'saved_query':
       return savedQuery(spec as SavedQuerySpec);
-    default:
+    case 'row_level_security':
       return rowLevelSecurity(spec as RowLevelSecuritySpec);
+    default:
+      return report(spec as ReportSpec);
   }
 }

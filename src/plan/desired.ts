@@ -28,6 +28,12 @@ export function dependenciesOf(obj: AnyDesired): string[] {
       return [objectKey('database', obj.spec.database)];
     case 'row_level_security':
       return obj.spec.tables.map((t) => objectKey('dataset', t));
+    case 'report':
+      return [
+        ...(obj.spec.chart !== undefined ? [objectKey('chart', obj.spec.chart)] : []),
+        ...(obj.spec.dashboard !== undefined ? [objectKey('dashboard', obj.spec.dashboard)] : []),
+        ...(obj.spec.database !== undefined ? [objectKey('database', obj.spec.database)] : []),
+      ];
   }
 }
 

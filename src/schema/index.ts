@@ -5,6 +5,7 @@ import { DashboardSchema, type DashboardSpec } from './dashboard.js';
 import { DatabaseSchema, type DatabaseSpec } from './database.js';
 import { DatasetSchema, type DatasetSpec } from './dataset.js';
 import { EnvironmentSchema, type EnvironmentSpec } from './environment.js';
+import { ReportSchema, type ReportSpec } from './report.js';
 import { RowLevelSecuritySchema, type RowLevelSecuritySpec } from './row-level-security.js';
 import { SavedQuerySchema, type SavedQuerySpec } from './saved-query.js';
 
@@ -15,6 +16,7 @@ export type {
   DatabaseSpec,
   DatasetSpec,
   EnvironmentSpec,
+  ReportSpec,
   RowLevelSecuritySpec,
   SavedQuerySpec,
 };
@@ -30,10 +32,11 @@ export const OBJECT_KINDS = [
   'css_template',
   'saved_query',
   'row_level_security',
+  'report',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 /** Kinds Superset keeps no uuid for: identified by name (see namedObjectFields). */
-export const NAMED_KINDS = ['css_template', 'saved_query', 'row_level_security'] as const;
+export const NAMED_KINDS = ['css_template', 'saved_query', 'row_level_security', 'report'] as const;
 export type NamedKind = (typeof NAMED_KINDS)[number];
 export const isNamedKind = (kind: string): kind is NamedKind =>
   (NAMED_KINDS as readonly string[]).includes(kind);
@@ -49,6 +52,7 @@ export interface SpecByKind {
   css_template: CssTemplateSpec;
   saved_query: SavedQuerySpec;
   row_level_security: RowLevelSecuritySpec;
+  report: ReportSpec;
   environment: EnvironmentSpec;
 }
 
@@ -60,6 +64,7 @@ export const SCHEMAS: Record<FileKind, TSchema> = {
   css_template: CssTemplateSchema,
   saved_query: SavedQuerySchema,
   row_level_security: RowLevelSecuritySchema,
+  report: ReportSchema,
   environment: EnvironmentSchema,
 };
 

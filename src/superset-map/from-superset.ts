@@ -13,6 +13,8 @@ export interface NameLookup {
   datasetById(id: number): string | undefined;
   chartById(id: number): string | undefined;
   chartByUuid(uuid: string): string | undefined;
+  /** A dashboard by Superset id (reports name theirs by id); absent in lookups without ids. */
+  dashboardById?(id: number): string | undefined;
   nameFor(kind: 'database' | 'dataset' | 'chart' | 'dashboard', uuid: string, fallback: string): string;
   /**
    * A username by Superset user id. Absent when Superset's users were not read (no object manages

@@ -1,6 +1,7 @@
 // CSS templates, saved queries and row-level security rules, both ways: Superset's REST objects to
 // our specs, and our specs to REST bodies. Superset keeps no uuid for them; their name is their identity.
-import type { CssTemplateSpec, RowLevelSecuritySpec, SavedQuerySpec } from '../schema/index.js';
+import type { CssTemplateSpec, ReportSpec, RowLevelSecuritySpec, SavedQuerySpec } from '../schema/index.js';
+import { REPORT_DEFAULTS } from '../plan/attributes.js';
 import type { NameLookup } from './from-superset.js';
 import { compact, int, str, text } from './json-field.js';
 
@@ -83,5 +84,108 @@ export function rowLevelSecurityBody(
     clause: spec.clause,
     group_key: spec.group_key ?? null,
     description: spec.description ?? null,
+  };
+}
+
+const jsonObject = (v: unknown): Raw => {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Raw;
+  if (typeof v !== 'string' || v === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Raw) : {};
+  } catch {
+    return {};
+  }
+};
+
+const RECIPIENT_TYPES = ['Email', 'Slack', 'SlackV2'] as const;
+const OPS = ['<', '<=', '>', '>=', '==', '!='] as const;
+
+/**
+ * `GET /api/v1/report/<id>` `result` -> our spec: the chart, dashboard and database by our names for
+ * them, recipients as type and target, and an alert's SQL and validator (a report's are not read).
+ */
+export function reportFromSuperset(raw: Raw, names: NameLookup): ReportSpec {
+  const ref = (v: unknown, byId: (id: number) => string | undefined, label: string) => {
+    const o = (v ?? null) as Raw | null;
+    const id = o === null ? undefined : (int(o.id) ?? int(v));
+    if (id === undefined) return undefined;
+    return byId(id) ?? (str(o?.[label]) || `#${id}`);
+  };
+  const alert = raw.type === 'Alert';
+  const recipients = rows(raw.recipients).map((r) => {
+    // A type the YAML has no name for (6.1's Webhook) is kept as Superset says it: it then differs.
+    const type = RECIPIENT_TYPES.find((t) => t === r.type) ?? (text(r.type) as 'Email');
+    return { type, target: text(jsonObject(r.recipient_config_json).target) };
+  });
+  const config = jsonObject(raw.validator_config_json);
+  const op = OPS.find((o) => o === config.op);
+  const threshold = typeof config.threshold === 'number' ? config.threshold : undefined;
+  const validator =
+    raw.validator_type === 'not null'
+      ? { type: 'not null' as const }
+      : raw.validator_type === 'operator' && op !== undefined && threshold !== undefined
+        ? { type: 'operator' as const, op, threshold }
+        : undefined;
+  const format = (['PNG', 'CSV', 'PDF', 'TEXT'] as const).find((f) => f === raw.report_format);
+  return compact({
+    kind: 'report' as const,
+    name: text(raw.name),
+    type: alert ? ('Alert' as const) : ('Report' as const),
+    description: str(raw.description),
+    crontab: text(raw.crontab),
+    timezone: str(raw.timezone),
+    chart: ref(raw.chart, (id) => names.chartById(id), 'slice_name'),
+    dashboard: ref(raw.dashboard, (id) => names.dashboardById?.(id), 'dashboard_title'),
+    format,
+    recipients,
+    active: typeof raw.active === 'boolean' ? raw.active : undefined,
+    grace_period: int(raw.grace_period),
+    working_timeout: int(raw.working_timeout),
+    log_retention: int(raw.log_retention),
+    ...(alert
+      ? {
+          database: ref(raw.database, (id) => names.databaseById?.(id), 'database_name'),
+          sql: str(raw.sql),
+          validator,
+        }
+      : {}),
+  });
+}
+
+/** Ids of the chart, dashboard and database come from the caller. Every field is sent. */
+export function reportBody(
+  spec: ReportSpec,
+  ids: { chart?: number; dashboard?: number; database?: number },
+): Raw {
+  const alert = spec.type === 'Alert';
+  return {
+    type: spec.type,
+    name: spec.name,
+    description: spec.description ?? '',
+    crontab: spec.crontab,
+    timezone: spec.timezone ?? REPORT_DEFAULTS.timezone,
+    chart: ids.chart ?? null,
+    dashboard: ids.dashboard ?? null,
+    report_format: spec.format ?? REPORT_DEFAULTS.format,
+    recipients: spec.recipients.map((r) => ({ type: r.type, recipient_config_json: { target: r.target } })),
+    active: spec.active ?? REPORT_DEFAULTS.active,
+    grace_period: spec.grace_period ?? REPORT_DEFAULTS.grace_period,
+    working_timeout: spec.working_timeout ?? REPORT_DEFAULTS.working_timeout,
+    log_retention: spec.log_retention ?? REPORT_DEFAULTS.log_retention,
+    // Reports and alerts made in Superset's own list (not from a chart's or dashboard's menu, which
+    // allows one per object: creating a second there fails).
+    creation_method: 'alerts_reports',
+    ...(alert
+      ? {
+          database: ids.database ?? null,
+          sql: spec.sql ?? null,
+          validator_type: spec.validator?.type ?? null,
+          validator_config_json:
+            spec.validator?.type === 'operator'
+              ? { op: spec.validator.op, threshold: spec.validator.threshold }
+              : {},
+        }
+      : {}),
   };
 }

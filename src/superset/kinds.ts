@@ -84,6 +84,18 @@ export const KINDS: Record<SupersetKind, KindSpec> = {
     'clause',
     'group_key',
   ]),
+  // A report's changed_on stays when only its recipients (rows of their own) change: none is trusted.
+  report: named('report', 'name', null, [
+    'type',
+    'active',
+    'crontab',
+    'timezone',
+    'description',
+    'chart_id',
+    'dashboard_id',
+    'recipients.id',
+    'recipients.type',
+  ]),
 };
 
 export const SUPERSET_KINDS: readonly SupersetKind[] = OBJECT_KINDS;

@@ -7,6 +7,7 @@ import { datasets } from './rules/datasets.js';
 import { environments } from './rules/environment.js';
 import { layout } from './rules/layout.js';
 import { references } from './rules/references.js';
+import { reports } from './rules/reports.js';
 import { secrets } from './rules/secrets.js';
 import { templates } from './rules/templates.js';
 import { uniqueness } from './rules/uniqueness.js';
@@ -20,6 +21,7 @@ export const RULES: Record<string, Rule> = {
   templates,
   datasets,
   environments,
+  reports,
 };
 
 export interface EnvironmentEntry {

@@ -23,6 +23,7 @@ export interface ImportOptions {
   bundle?: string;
   kinds?: string;
   dashboard?: string[];
+  target?: string[];
 }
 
 /** `import --env E` reads live Superset and adopts what it writes; `import --bundle F` converts an export offline. */
@@ -43,6 +44,7 @@ export async function importCommand(options: ImportOptions, out: Output): Promis
       converted = convertBundle(readBundleFiles(options.bundle), await existingNames(options.out), {
         ...(kinds ? { kinds: kinds as ObjectKind[] } : {}),
         ...(options.dashboard?.length ? { dashboards: options.dashboard } : {}),
+        ...(options.target?.length ? { targets: options.target } : {}),
       });
     } catch (e) {
       throw new UserError(`Cannot read the bundle ${options.bundle}: ${(e as Error).message}`);
@@ -61,6 +63,7 @@ export async function importCommand(options: ImportOptions, out: Output): Promis
         {
           ...(kinds ? { kinds: kinds as ObjectKind[] } : {}),
           ...(options.dashboard?.length ? { dashboards: options.dashboard } : {}),
+          ...(options.target?.length ? { targets: options.target } : {}),
         },
         await existingNames(options.out),
       );

@@ -11,7 +11,7 @@ export function references(ctx: RuleContext): Problem[] {
   const check = (
     file: Parameters<typeof problemFor>[0],
     path: PathSegment[],
-    kind: 'database' | 'dataset' | 'chart',
+    kind: 'database' | 'dataset' | 'chart' | 'dashboard',
     name: string,
   ) => {
     if (ctx.names[kind].has(name)) return;
@@ -28,6 +28,11 @@ export function references(ctx: RuleContext): Problem[] {
   for (const ds of ofKind(ctx, 'dataset')) check(ds.parsed, ['database'], 'database', ds.spec.database);
   for (const chart of ofKind(ctx, 'chart')) check(chart.parsed, ['dataset'], 'dataset', chart.spec.dataset);
   for (const q of ofKind(ctx, 'saved_query')) check(q.parsed, ['database'], 'database', q.spec.database);
+  for (const r of ofKind(ctx, 'report')) {
+    if (r.spec.chart !== undefined) check(r.parsed, ['chart'], 'chart', r.spec.chart);
+    if (r.spec.dashboard !== undefined) check(r.parsed, ['dashboard'], 'dashboard', r.spec.dashboard);
+    if (r.spec.database !== undefined) check(r.parsed, ['database'], 'database', r.spec.database);
+  }
   for (const rule of ofKind(ctx, 'row_level_security'))
     rule.spec.tables.forEach((t, i) => check(rule.parsed, ['tables', i], 'dataset', t));
   for (const dash of ofKind(ctx, 'dashboard')) {

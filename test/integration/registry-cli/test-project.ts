@@ -215,7 +215,7 @@ ${authLines}
       for (const reg of opened.splice(0)) await reg.close().catch(() => undefined);
       const client = supersetClient();
       // Rules, queries and templates first: a rule names a dataset.
-      for (const kind of [...KINDS, 'css_template', 'saved_query', 'row_level_security'] as const)
+      for (const kind of [...KINDS, 'report', 'css_template', 'saved_query', 'row_level_security'] as const)
         if (!(KINDS as readonly string[]).includes(kind))
           for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
       for (const kind of [...KINDS].reverse())
@@ -238,6 +238,7 @@ const NAME_COLUMN: Record<SupersetKind, string> = {
   css_template: 'template_name',
   saved_query: 'label',
   row_level_security: 'name',
+  report: 'name',
 };
 
 /**

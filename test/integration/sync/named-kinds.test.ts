@@ -182,10 +182,15 @@ describe('CSS templates, saved queries and row-level security rules', () => {
     fs.cpSync(metadata, out, { recursive: true });
     for (const dir of ['css-templates', 'saved-queries', 'row-level-security'])
       fs.rmSync(path.join(out, dir), { recursive: true, force: true });
+    // Only this test's objects: an import adopts what it brings in, and the server is shared.
     const imported = await project.run([
       'import',
-      '--kinds',
-      'css_template,saved_query,row_level_security',
+      '--target',
+      `css_template/${names.css}`,
+      '--target',
+      `saved_query/${names.query}`,
+      '--target',
+      `row_level_security/${names.rls}`,
       '--out',
       out,
     ]);

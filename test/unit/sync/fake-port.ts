@@ -14,6 +14,7 @@ const NAME: Record<SupersetKind, string> = {
   css_template: 'template_name',
   saved_query: 'label',
   row_level_security: 'name',
+  report: 'name',
 };
 
 export class FakePort implements SupersetPort {

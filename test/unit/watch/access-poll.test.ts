@@ -30,6 +30,7 @@ const listed = {
   css_template: [],
   saved_query: [],
   row_level_security: [],
+  report: [],
 } satisfies Record<ObjectKind, ListedObject[]>;
 
 class AccessPort {

@@ -44,6 +44,7 @@ export class MemoryPort implements SupersetPort {
       css_template: [],
       saved_query: [],
       row_level_security: [],
+      report: [],
     };
     for (const row of this.rows.values()) out[row.kind].push(row);
     return out;

@@ -16,31 +16,23 @@ const Recipient = Type.Object(
   { additionalProperties: false, description: 'Where the report or alert is sent.' },
 );
 
-const Validator = Type.Union(
-  [
-    Type.Object(
-      {
-        type: Type.Literal('not null', {
-          description: 'Fires when the SQL returns a value that is not null.',
-        }),
-      },
-      { additionalProperties: false },
+const Validator = Type.Object(
+  {
+    type: Type.Union([Type.Literal('not null'), Type.Literal('operator')], {
+      description:
+        '`not null`: fires when the SQL returns a value that is not null. `operator`: when the SQL value compared with `threshold` by `op` holds.',
+    }),
+    op: Type.Optional(
+      Type.Union(
+        ['<', '<=', '>', '>=', '==', '!='].map((op) => Type.Literal(op)),
+        { description: '`operator` only: the comparison of the SQL value with the threshold.' },
+      ),
     ),
-    Type.Object(
-      {
-        type: Type.Literal('operator', {
-          description: 'Fires when the SQL value compared with `threshold` holds.',
-        }),
-        op: Type.Union(
-          ['<', '<=', '>', '>=', '==', '!='].map((op) => Type.Literal(op)),
-          { description: 'Comparison of the SQL value with the threshold.' },
-        ),
-        threshold: Type.Number({ description: 'The number the SQL value is compared with.' }),
-      },
-      { additionalProperties: false },
+    threshold: Type.Optional(
+      Type.Number({ description: '`operator` only: the number the SQL value is compared with.' }),
     ),
-  ],
-  { description: "An alert's condition on the single value its SQL returns." },
+  },
+  { additionalProperties: false, description: "An alert's condition on the single value its SQL returns." },
 );
 
 export const ReportSchema = Type.Object(

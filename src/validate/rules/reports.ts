@@ -52,6 +52,15 @@ export function reports(ctx: RuleContext): Problem[] {
         'report-format',
         `\`format: ${spec.format}\` sends a chart's data; a dashboard is sent as PNG or PDF.`,
       );
+    const v = spec.validator;
+    if (v?.type === 'operator')
+      for (const field of ['op', 'threshold'] as const)
+        if (v[field] === undefined)
+          say(['validator'], 'alert-fields', `An \`operator\` validator needs \`${field}\`.`);
+    if (v?.type === 'not null')
+      for (const field of ['op', 'threshold'] as const)
+        if (v[field] !== undefined)
+          say(['validator', field], 'alert-fields', `A \`not null\` validator has no \`${field}\`.`);
     if (spec.type === 'Alert') {
       for (const field of ['database', 'sql', 'validator'] as const)
         if (spec[field] === undefined) say([], 'alert-fields', `An alert needs \`${field}\`.`);

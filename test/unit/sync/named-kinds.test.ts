@@ -14,6 +14,8 @@ import { ATTRIBUTE_OPTIONS } from '../../../src/superset-map/attribute-options.j
 import type { NameLookup } from '../../../src/superset-map/from-superset.js';
 import {
   cssTemplateFromSuperset,
+  reportBody,
+  reportFromSuperset,
   rowLevelSecurityBody,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
@@ -205,6 +207,109 @@ describe('mapping both ways', () => {
       group_key: null,
       description: null,
     });
+  });
+});
+
+describe('reports', () => {
+  const weekly = object('report', 'weekly', {
+    type: 'Report',
+    crontab: '0  9 * * 1',
+    chart: 'Revenue',
+    recipients: [
+      { type: 'Email', target: 'b@example.com' },
+      { type: 'Slack', target: '#sales' },
+    ],
+  });
+  const alert = object('report', 'big order', {
+    type: 'Alert',
+    crontab: '*/30 * * * *',
+    dashboard: 'sales',
+    database: 'wh',
+    sql: 'SELECT max(amount) FROM orders',
+    validator: { type: 'operator', op: '>', threshold: 1000 },
+    recipients: [{ type: 'Email', target: 'a@example.com' }],
+    active: false,
+  });
+  const names: NameLookup = {
+    ...lookup({}, { 2: 'wh' }),
+    chartById: (id) => (id === 8 ? 'Revenue' : undefined),
+    dashboardById: (id) => (id === 3 ? 'sales' : undefined),
+  };
+  const attributes = (o: ReturnType<typeof object>) => desiredEntry(o, ATTRIBUTE_OPTIONS).attributes;
+
+  it("what Superset stores reads back as the YAML said, with Superset's defaults and in any recipient order", () => {
+    const raw = {
+      name: 'weekly',
+      type: 'Report',
+      crontab: '0 9 * * 1',
+      timezone: 'UTC',
+      chart: { id: 8, slice_name: 'Revenue (Superset title)' },
+      dashboard: null,
+      database: null,
+      report_format: 'PNG',
+      active: true,
+      grace_period: 14400,
+      working_timeout: 3600,
+      log_retention: 90,
+      description: null,
+      sql: null,
+      validator_type: null,
+      validator_config_json: '{}',
+      recipients: [
+        { id: 2, type: 'Slack', recipient_config_json: '{"target": "#sales"}' },
+        { id: 1, type: 'Email', recipient_config_json: '{"target": "b@example.com"}' },
+      ],
+    };
+    const spec = reportFromSuperset(raw, names);
+    expect(attributes({ ...weekly, spec } as never)).toEqual(attributes(weekly));
+    expect(spec.chart).toBe('Revenue');
+    // Another time zone is a difference.
+    const berlin = reportFromSuperset({ ...raw, timezone: 'Europe/Berlin' }, names);
+    expect(attributes({ ...weekly, spec: berlin } as never).timezone).toBe('Europe/Berlin');
+  });
+
+  it("an alert's database, SQL and validator are read; a report's are not", () => {
+    const raw = {
+      name: 'big order',
+      type: 'Alert',
+      crontab: '*/30 * * * *',
+      dashboard: { id: 3, dashboard_title: 'Sales' },
+      database: { id: 2, database_name: 'warehouse' },
+      sql: 'SELECT max(amount) FROM orders',
+      validator_type: 'operator',
+      validator_config_json: '{"op": ">", "threshold": 1000.0}',
+      active: false,
+      recipients: [{ type: 'Email', recipient_config_json: '{"target": "a@example.com"}' }],
+    };
+    expect(attributes({ ...alert, spec: reportFromSuperset(raw, names) } as never)).toEqual(
+      attributes(alert),
+    );
+    const asReport = reportFromSuperset({ ...raw, type: 'Report' }, names);
+    expect([asReport.database, asReport.sql, asReport.validator]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('a body has every field, the ids given, and is made in the Alerts & Reports list', () => {
+    expect(reportBody(alert.spec as never, { dashboard: 3, database: 2 })).toEqual({
+      type: 'Alert',
+      name: 'big order',
+      description: '',
+      crontab: '*/30 * * * *',
+      timezone: 'UTC',
+      chart: null,
+      dashboard: 3,
+      report_format: 'PNG',
+      recipients: [{ type: 'Email', recipient_config_json: { target: 'a@example.com' } }],
+      active: false,
+      grace_period: 14400,
+      working_timeout: 3600,
+      log_retention: 90,
+      creation_method: 'alerts_reports',
+      database: 2,
+      sql: 'SELECT max(amount) FROM orders',
+      validator_type: 'operator',
+      validator_config_json: { op: '>', threshold: 1000 },
+    });
+    expect(reportBody(weekly.spec as never, { chart: 8 })).not.toHaveProperty('sql');
   });
 });
 

@@ -8,6 +8,9 @@ interface Case {
 }
 
 const chart = (body: string) => `kind: chart\nname: Revenue\ndataset: orders\nviz_type: pie\n${body}`;
+const RECIPIENTS = 'recipients:\n  - type: Email\n    target: sales@example.com\n';
+const report = (body: string) =>
+  `kind: report\nname: weekly\ntype: Report\ndescription: Weekly\ncrontab: '0 9 * * 1'\nchart: Revenue\n${body}`;
 const rls = (body: string) => `kind: row_level_security\nname: north\n${body}`;
 const dash = (layout: string, extra = '') =>
   `kind: dashboard\nname: sales\ntitle: Sales\nlayout:\n${layout}${extra}`;
@@ -83,13 +86,13 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown kind',
-    files: { 'charts/odd.yaml': 'name: x\nkind: report\n' },
+    files: { 'charts/odd.yaml': 'name: x\nkind: theme\n' },
     expect: {
       file: 'charts/odd.yaml',
       line: 2,
       col: 7,
       rule: 'unknown-kind',
-      message: /Unknown kind "report"/,
+      message: /Unknown kind "theme"/,
     },
   },
   {
@@ -635,6 +638,142 @@ const CASES: Case[] = [
       col: 7,
       rule: 'duplicate-name',
       message: /Another css_template is already named "brand" \(css-templates\/a.yaml\)/,
+    },
+  },
+  {
+    name: 'report recipient that is not an e-mail address',
+    files: {
+      'reports/weekly.yaml': report('recipients:\n  - type: Email\n    target: a@example.com; bob@example\n'),
+    },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 9,
+      col: 13,
+      rule: 'recipient',
+      message: /"bob@example" is not an e-mail address/,
+      path: 'recipients[0].target',
+    },
+  },
+  {
+    name: 'report Slack target that is not a channel',
+    files: { 'reports/weekly.yaml': report('recipients:\n  - type: Slack\n    target: "#Sales Team"\n') },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 9,
+      col: 13,
+      rule: 'recipient',
+      message: /"#Sales Team" is not a Slack channel/,
+    },
+  },
+  {
+    name: 'report crontab that is not one',
+    files: {
+      'reports/weekly.yaml': report(RECIPIENTS).replace("crontab: '0 9 * * 1'", "crontab: '61 9 * * 1'"),
+    },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 5,
+      col: 10,
+      rule: 'crontab',
+      message: /`61 9 \* \* 1` is not a cron expression: Constraint error/,
+    },
+  },
+  {
+    name: 'report crontab with seconds (Superset takes five fields)',
+    files: {
+      'reports/weekly.yaml': report(RECIPIENTS).replace("crontab: '0 9 * * 1'", "crontab: '0 0 9 * * 1'"),
+    },
+    expect: { file: 'reports/weekly.yaml', line: 5, col: 10, rule: 'crontab', message: /not five fields/ },
+  },
+  {
+    name: 'report time zone that does not exist',
+    files: { 'reports/weekly.yaml': report(RECIPIENTS + 'timezone: Europe/Atlantis\n') },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 10,
+      col: 11,
+      rule: 'timezone',
+      message: /Unknown time zone "Europe\/Atlantis"/,
+    },
+  },
+  {
+    name: 'report of both a chart and a dashboard',
+    files: { 'reports/weekly.yaml': report(RECIPIENTS + 'dashboard: sales\n') },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 10,
+      col: 12,
+      rule: 'report-target',
+      message: /either a chart or a dashboard, not both/,
+    },
+  },
+  {
+    name: 'report with an alert field',
+    files: { 'reports/weekly.yaml': report(RECIPIENTS + 'sql: SELECT 1\n') },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 10,
+      col: 6,
+      rule: 'alert-fields',
+      message: /`sql` is for alerts/,
+    },
+  },
+  {
+    name: 'alert without a validator',
+    files: {
+      'reports/weekly.yaml': report(RECIPIENTS + 'database: warehouse\nsql: SELECT 1\n').replace(
+        'type: Report',
+        'type: Alert',
+      ),
+    },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 1,
+      col: 1,
+      rule: 'alert-fields',
+      message: /An alert needs `validator`/,
+    },
+  },
+  {
+    name: 'report of a chart that does not exist',
+    files: { 'reports/weekly.yaml': report(RECIPIENTS).replace('chart: Revenue', 'chart: Revenu') },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 6,
+      col: 8,
+      rule: 'dangling-reference',
+      message: /No chart is named "Revenu"; did you mean "Revenue"\?/,
+    },
+  },
+  {
+    name: 'alert validator operator that Superset does not know',
+    files: {
+      'reports/weekly.yaml': report(
+        RECIPIENTS +
+          "database: warehouse\nsql: SELECT 1\nvalidator:\n  type: operator\n  op: '=>'\n  threshold: 1\n",
+      ).replace('type: Report', 'type: Alert'),
+    },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 14,
+      col: 7,
+      rule: 'wrong-type',
+      message: /`op` should be "<" or "<=" or ">" or ">=" or "==" or "!=", not the text "=>"/,
+    },
+  },
+  {
+    name: 'alert operator validator without a threshold',
+    files: {
+      'reports/weekly.yaml': report(
+        RECIPIENTS + "database: warehouse\nsql: SELECT 1\nvalidator:\n  type: operator\n  op: '>'\n",
+      ).replace('type: Report', 'type: Alert'),
+    },
+    expect: {
+      file: 'reports/weekly.yaml',
+      line: 13,
+      col: 3,
+      rule: 'alert-fields',
+      message: /An `operator` validator needs `threshold`/,
     },
   },
 ];

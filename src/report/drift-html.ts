@@ -1,6 +1,7 @@
 import type { DriftFinding, DriftReport, DriftWhere } from '../drift/types.js';
 import { driftSummaryLine, WHERE_LABEL } from './drift-text.js';
 import { showValue } from './plan-text.js';
+import { OBJECT_KINDS } from '../schema/index.js';
 
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -17,16 +18,7 @@ td.who{white-space:nowrap}.tag{display:inline-block;border-radius:1em;padding:0 
 .superset{background:#fff1c2}.zookeeper{background:#ffd6d6}.not-applied{background:#ddf4ff}.missing{background:#ffd6d6}.unmanaged{background:#eee}
 .old{color:#cf222e}.new{color:#1a7f37}details{margin-top:2rem}summary{cursor:pointer;font-weight:600}`;
 
-const KIND_ORDER = [
-  'registry',
-  'database',
-  'dataset',
-  'chart',
-  'dashboard',
-  'css_template',
-  'saved_query',
-  'row_level_security',
-];
+const KIND_ORDER: readonly string[] = ['registry', ...OBJECT_KINDS];
 const WHERE_ORDER = Object.keys(WHERE_LABEL) as DriftWhere[];
 
 /** `2026-11-26 01:17:35Z`, the full value on hover. */

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import {
   createTestProject,
   ownRows,
@@ -16,6 +15,7 @@ import {
 import { fetchSuperset, supersetCall } from './raw-http.js';
 import { serviceEndpoints } from '../endpoints.js';
 import { warehouseSql } from '../warehouse.js';
+import { importOwn, replaceWithImported } from './import-own.js';
 import type { SupersetKind } from '../../../src/superset/port.js';
 
 let project: TestProject;
@@ -176,43 +176,21 @@ describe('CSS templates, saved queries and row-level security rules', () => {
   }, 120_000);
 
   it('come back from an import of live Superset as the same YAML: no changes', async () => {
-    // The import goes into a copy of the project's tree, so the names it has are kept.
-    const out = path.join(project.dir, 'imported');
-    const metadata = path.join(project.dir, 'metadata');
-    fs.cpSync(metadata, out, { recursive: true });
-    for (const dir of ['css-templates', 'saved-queries', 'row-level-security'])
-      fs.rmSync(path.join(out, dir), { recursive: true, force: true });
-    // Only this test's objects: an import adopts what it brings in, and the server is shared.
-    const imported = await project.run([
-      'import',
-      '--target',
-      `css_template/${names.css}`,
-      '--target',
-      `saved_query/${names.query}`,
-      '--target',
-      `row_level_security/${names.rls}`,
-      '--out',
-      out,
-    ]);
-    expect(imported.code, imported.stderr).toBe(0);
-    const ours = (dir: string) =>
-      fs
-        .readdirSync(path.join(out, dir))
-        .map((f) => path.join(dir, f))
-        .filter((f) => fs.readFileSync(path.join(out, f), 'utf8').includes(project.suffix));
-    const files = ['css-templates', 'saved-queries', 'row-level-security'].flatMap(ours);
-    expect(files).toHaveLength(3);
-    const specs = files.map(
-      (f) => parse(fs.readFileSync(path.join(out, f), 'utf8')) as Record<string, unknown>,
+    const folders = ['css-templates', 'saved-queries', 'row-level-security'];
+    const imported = await importOwn(
+      project,
+      [`css_template/${names.css}`, `saved_query/${names.query}`, `row_level_security/${names.rls}`],
+      folders,
     );
+    expect(imported.result.code, imported.result.stderr).toBe(0);
+    const specs = imported.files.map((f) => f.spec);
     expect(specs.map((s) => s.name).sort()).toEqual([names.css, names.query, names.rls].sort());
     expect(specs.find((s) => s.kind === 'row_level_security')).toMatchObject({
       tables: [project.names.dataset],
       roles: [role.name],
       clause: "region = 'south'",
     });
-    for (const file of Object.values(FILES)) fs.rmSync(path.join(metadata, file));
-    for (const f of files) project.writeFile(f, fs.readFileSync(path.join(out, f), 'utf8'));
+    replaceWithImported(project, imported, folders);
     const plan = await project.run(['plan']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes');

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import {
   createTestProject,
   ownRows,
@@ -15,6 +14,7 @@ import {
   type TestProject,
 } from '../registry-cli/test-project.js';
 import { supersetCall } from './raw-http.js';
+import { importOwn, replaceWithImported } from './import-own.js';
 
 let project: TestProject;
 const names = { report: '', alert: '' };
@@ -155,36 +155,19 @@ describe('alerts and reports', () => {
   }, 60_000);
 
   it('come back from an import of live Superset as the same YAML: no changes', async () => {
-    const out = path.join(project.dir, 'imported');
-    const metadata = path.join(project.dir, 'metadata');
-    fs.cpSync(metadata, out, { recursive: true });
-    fs.rmSync(path.join(out, 'reports'), { recursive: true, force: true });
-    // Only this test's reports: an import adopts what it brings in, and the server is shared.
-    const imported = await project.run([
-      'import',
-      '--target',
-      `report/${names.report}`,
-      '--target',
-      `report/${names.alert}`,
-      '--out',
-      out,
-    ]);
-    expect(imported.code, imported.stderr).toBe(0);
-    const files = fs
-      .readdirSync(path.join(out, 'reports'))
-      .map((f) => path.join('reports', f))
-      .filter((f) => fs.readFileSync(path.join(out, f), 'utf8').includes(project.suffix));
-    expect(files).toHaveLength(2);
-    const specs = files.map(
-      (f) => parse(fs.readFileSync(path.join(out, f), 'utf8')) as Record<string, unknown>,
+    const imported = await importOwn(
+      project,
+      [`report/${names.report}`, `report/${names.alert}`],
+      ['reports'],
     );
-    expect(specs.find((s) => s.type === 'Alert')).toMatchObject({
+    expect(imported.result.code, imported.result.stderr).toBe(0);
+    expect(imported.files).toHaveLength(2);
+    expect(imported.files.map((f) => f.spec).find((s) => s.type === 'Alert')).toMatchObject({
       validator: { type: 'operator', op: '>', threshold: 1000 },
       database: project.names.database,
       active: false,
     });
-    fs.rmSync(path.join(metadata, 'reports'), { recursive: true, force: true });
-    for (const f of files) project.writeFile(f, fs.readFileSync(path.join(out, f), 'utf8'));
+    replaceWithImported(project, imported, ['reports']);
     const plan = await project.run(['plan']);
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toContain('No changes');

@@ -206,6 +206,7 @@ const NAME_COLUMN: Record<SupersetKind, string> = {
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',
+  role: 'name',
 };
 
 /** Deletes every object of this run from Superset and our registry root: the next cycle starts empty. */

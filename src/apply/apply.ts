@@ -18,6 +18,7 @@ import {
 import {
   cssTemplateBody,
   reportBody,
+  roleBody,
   rowLevelSecurityBody,
   savedQueryBody,
 } from '../superset-map/named-kinds.js';
@@ -49,6 +50,8 @@ export interface ApplyContext {
    * carries. Absent: nothing is marked.
    */
   marking?: (obj: AnyDesired) => Marking | undefined;
+  /** Permission ids by name for roles (default: read through `port` once, when a role is written). */
+  permissionIds?: Promise<Map<string, number>>;
   /** Ids of custom tags by name, made in Superset when missing (default: through `port`, cached). */
   tagIds?: (names: readonly string[]) => Promise<number[]>;
   /** Whole listings of a kind made while applying (a bulk create's read-back), for the kept listing. */
@@ -419,6 +422,19 @@ async function applyOne(
       });
       return write(port, obj.kind, existing, rowLevelSecurityBody(obj.spec, tables, roles));
     }
+    case 'role': {
+      const byName = await (ctx.permissionIds ??= readPermissionIds(port));
+      const ids = obj.spec.permissions.map((p) => {
+        const id = byName.get(p);
+        if (id === undefined) throw new Error(`Superset has no permission ${JSON.stringify(p)}`);
+        return id;
+      });
+      const id = await write(port, obj.kind, existing, roleBody(obj.spec, ids));
+      // Dashboards and RLS rules written after it name it: they find its id with Superset's roles.
+      const roles = ctx.live.principals?.roles;
+      if (roles && !roles.some((r) => r.name === obj.name)) roles.push({ id, name: obj.name });
+      return id;
+    }
     case 'report': {
       const id = (kind: 'chart' | 'dashboard' | 'database', name: string | undefined) =>
         name === undefined
@@ -439,6 +455,12 @@ async function applyOne(
       );
     }
   }
+}
+
+/** Superset's permissions on resources by `<permission> on <resource>`, read once per apply. */
+async function readPermissionIds(port: SupersetPort): Promise<Map<string, number>> {
+  if (!port.permissions) throw new Error('roles need a Superset port with permissions (this one has none)');
+  return new Map((await port.permissions()).map((p) => [p.name, p.id]));
 }
 
 /** A create, or an update of every field. */

@@ -34,6 +34,7 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
   saved_query: {},
   row_level_security: {},
   report: {},
+  role: {},
 };
 
 export function changedFields(change: PlannedChange): Set<string> {

@@ -33,6 +33,7 @@ const KEY_LABEL: Record<DesiredEntry['kind'], string> = {
   saved_query: 'name',
   row_level_security: 'name',
   report: 'name',
+  role: 'name',
 };
 
 /**

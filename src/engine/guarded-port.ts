@@ -1,4 +1,6 @@
-import type { AnyDesired } from '../model/object.js';
+import { deriveUuid, type AnyDesired } from '../model/object.js';
+import { isNamedKind } from '../schema/index.js';
+import { nameInBody } from '../superset/kinds.js';
 import type { AppliedRecord, Registry } from '../registry/registry.js';
 import { SupersetApiError } from '../superset/errors.js';
 import type { SupersetPort } from '../superset/port.js';
@@ -35,7 +37,15 @@ export function guardedPort(options: GuardOptions): SupersetPort {
   const now = options.now ?? (() => new Date());
   const create: SupersetPort['create'] = async (kind, body) => {
     await fence();
-    const obj = typeof body.uuid === 'string' ? desired.get(body.uuid) : undefined;
+    // A kind Superset keeps no uuid for is claimed by the uuid its name gives (list-row.ts).
+    const name = nameInBody(kind, body);
+    const uuid =
+      typeof body.uuid === 'string'
+        ? body.uuid
+        : isNamedKind(kind) && name !== undefined
+          ? deriveUuid(kind, name)
+          : undefined;
+    const obj = uuid !== undefined ? desired.get(uuid) : undefined;
     if (obj) await registry.recordApplied(claim(obj, commit, now()));
     try {
       return await port.create(kind, body, { fence });
@@ -60,6 +70,7 @@ export function guardedPort(options: GuardOptions): SupersetPort {
     ...(port.tables ? { tables: (id: number, schema: string) => port.tables!(id, schema) } : {}),
     ...(port.principals ? { principals: () => port.principals!() } : {}),
     ...(port.tags ? { tags: () => port.tags!() } : {}),
+    ...(port.permissions ? { permissions: () => port.permissions!() } : {}),
     ...(port.createTag
       ? {
           createTag: async (name: string) => {

@@ -152,8 +152,13 @@ export async function runPlan(
   const ownership = readOwnership(services);
   const listing = listInUse(services.port, kept, objects, ownership);
   const principals = objects.some(namesPrincipals) ? readPrincipals(services.port) : undefined;
+  // Roles are written by permission ids: Superset's permissions are read with its users and roles.
+  const permissions =
+    objects.some((o) => o.kind === 'role') && services.port.permissions
+      ? services.port.permissions()
+      : undefined;
   // The desired side is hashed while those requests are out (handled below; never left unhandled).
-  for (const pending of [listing, ownership, principals]) pending?.catch(() => undefined);
+  for (const pending of [listing, ownership, principals, permissions]) pending?.catch(() => undefined);
   const entries = objects.map((o) => entryWithSecrets(o, services));
   options.onEntries?.(entries);
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
@@ -169,6 +174,7 @@ export async function runPlan(
     const unknown = unknownPrincipals(objects, {
       users: known.users.map((u) => u.username),
       roles: known.roles.map((r) => r.name),
+      ...(permissions ? { permissions: (await permissions).map((p) => p.name) } : {}),
     });
     if (unknown.length) throw new UserError(await describeUnknownPrincipals(unknown), 'unknown-principal');
   }
@@ -237,7 +243,7 @@ async function listInUse(
 
 /** Whether an object names owners or dashboard roles (Superset's users and roles are then read). */
 export function namesPrincipals(o: AnyDesired): boolean {
-  if (o.kind === 'row_level_security') return true;
+  if (o.kind === 'row_level_security' || o.kind === 'role') return true;
   if (o.kind !== 'dataset' && o.kind !== 'chart' && o.kind !== 'dashboard') return false;
   return o.spec.owners !== undefined || (o.kind === 'dashboard' && o.spec.roles !== undefined);
 }

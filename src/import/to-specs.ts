@@ -24,6 +24,7 @@ import {
 import {
   cssTemplateFromSuperset,
   reportFromSuperset,
+  roleFromSuperset,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
 } from '../superset-map/named-kinds.js';
@@ -60,6 +61,7 @@ const NAME_FIELD = {
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',
+  role: 'name',
 };
 
 function assignNames(
@@ -338,6 +340,8 @@ function convert(
       return rowLevelSecurityFromSuperset(s.raw, lookup);
     case 'report':
       return reportFromSuperset(s.raw, lookup);
+    case 'role':
+      return roleFromSuperset(s.raw);
   }
 }
 

@@ -31,6 +31,8 @@ function defaultPath(kind: ObjectKind, spec: AnySpec): string {
       return `row-level-security/${slug(spec.name)}.yaml`;
     case 'report':
       return `reports/${slug(spec.name)}.yaml`;
+    case 'role':
+      return `roles/${slug(spec.name)}.yaml`;
   }
 }
 

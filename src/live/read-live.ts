@@ -14,6 +14,7 @@ import { dashboardFromSuperset } from '../superset-map/dashboard.js';
 import {
   cssTemplateFromSuperset,
   reportFromSuperset,
+  roleFromSuperset,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
 } from '../superset-map/named-kinds.js';
@@ -188,6 +189,8 @@ export function liveSpecFromRaw(kind: ObjectKind, raw: Raw, names: NameLookup): 
       return rowLevelSecurityFromSuperset(raw, names);
     case 'report':
       return reportFromSuperset(raw, names);
+    case 'role':
+      return roleFromSuperset(raw);
   }
 }
 

@@ -7,6 +7,7 @@ import type {
   DatasetSpec,
   ObjectKind,
   ReportSpec,
+  RoleSpec,
   RowLevelSecuritySpec,
   SavedQuerySpec,
   SpecByKind,
@@ -343,6 +344,8 @@ export function attributesOf<K extends ObjectKind>(
       return savedQuery(spec as SavedQuerySpec);
     case 'row_level_security':
       return rowLevelSecurity(spec as RowLevelSecuritySpec);
+    case 'role':
+      return { name: spec.name, permissions: nameSet((spec as RoleSpec).permissions) };
     default:
       return report(spec as ReportSpec);
   }

@@ -15,19 +15,26 @@ export function dependenciesOf(obj: AnyDesired): string[] {
       return [objectKey('database', obj.spec.database)];
     case 'chart':
       return [objectKey('dataset', obj.spec.dataset)];
+    case 'role':
+      return [];
     case 'dashboard': {
       const charts = chartsInLayout(obj.spec.layout).map((n) => objectKey('chart', n));
       const datasets = (obj.spec.native_filters ?? []).flatMap((f) =>
         (f.targets ?? []).map((t) => objectKey('dataset', t.dataset)),
       );
-      return [...new Set([...charts, ...datasets])];
+      // A role the YAML has is made first; one it has not is Superset's (checked by the plan).
+      const roles = (obj.spec.roles ?? []).map((r) => objectKey('role', r));
+      return [...new Set([...charts, ...datasets, ...roles])];
     }
     case 'css_template':
       return [];
     case 'saved_query':
       return [objectKey('database', obj.spec.database)];
     case 'row_level_security':
-      return obj.spec.tables.map((t) => objectKey('dataset', t));
+      return [
+        ...obj.spec.tables.map((t) => objectKey('dataset', t)),
+        ...obj.spec.roles.map((r) => objectKey('role', r)),
+      ];
     case 'report':
       return [
         ...(obj.spec.chart !== undefined ? [objectKey('chart', obj.spec.chart)] : []),

@@ -6,6 +6,8 @@ import { closestName } from '../model/suggest.js';
 export interface KnownPrincipals {
   users: readonly string[];
   roles: readonly string[];
+  /** Superset's permissions on resources (`<permission> on <resource>`), when YAML has roles. */
+  permissions?: readonly string[];
 }
 
 /** A username or role name in YAML that Superset does not have. */
@@ -26,11 +28,13 @@ export function unknownPrincipals(
   known: KnownPrincipals,
 ): UnknownPrincipal[] {
   const users = new Set(known.users);
-  const roles = new Set(known.roles);
+  // A role the YAML has is made by the apply before what names it.
+  const roles = new Set([...known.roles, ...objects.filter((o) => o.kind === 'role').map((o) => o.name)]);
+  const permissions = new Set(known.permissions);
   const out: UnknownPrincipal[] = [];
   const check = (
     object: AnyDesired,
-    field: 'owners' | 'roles',
+    field: 'owners' | 'roles' | 'permissions',
     names: readonly string[] | undefined,
     have: ReadonlySet<string>,
     all: readonly string[],
@@ -38,7 +42,7 @@ export function unknownPrincipals(
     (names ?? []).forEach((name, i) => {
       if (have.has(name)) return;
       const hint = closestName(name, all);
-      const what = field === 'owners' ? 'user' : 'role';
+      const what = field === 'owners' ? 'user' : field === 'roles' ? 'role' : 'permission';
       out.push({
         object,
         path: [field, i],
@@ -47,6 +51,8 @@ export function unknownPrincipals(
     });
   };
   for (const object of objects) {
+    if (object.kind === 'role' && known.permissions)
+      check(object, 'permissions', object.spec.permissions, permissions, known.permissions);
     if (object.kind === 'row_level_security') check(object, 'roles', object.spec.roles, roles, known.roles);
     if (object.kind !== 'dataset' && object.kind !== 'chart' && object.kind !== 'dashboard') continue;
     check(object, 'owners', object.spec.owners, users, known.users);

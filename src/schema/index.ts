@@ -6,6 +6,7 @@ import { DatabaseSchema, type DatabaseSpec } from './database.js';
 import { DatasetSchema, type DatasetSpec } from './dataset.js';
 import { EnvironmentSchema, type EnvironmentSpec } from './environment.js';
 import { ReportSchema, type ReportSpec } from './report.js';
+import { RoleSchema, type RoleSpec } from './role.js';
 import { RowLevelSecuritySchema, type RowLevelSecuritySpec } from './row-level-security.js';
 import { SavedQuerySchema, type SavedQuerySpec } from './saved-query.js';
 
@@ -17,6 +18,7 @@ export type {
   DatasetSpec,
   EnvironmentSpec,
   ReportSpec,
+  RoleSpec,
   RowLevelSecuritySpec,
   SavedQuerySpec,
 };
@@ -25,6 +27,8 @@ export type { LayoutItem, NativeFilterSpec } from './dashboard.js';
 
 /** The kinds that become Superset objects, in dependency order. */
 export const OBJECT_KINDS = [
+  // Roles first: dashboards and RLS rules name them.
+  'role',
   'database',
   'dataset',
   'chart',
@@ -36,7 +40,7 @@ export const OBJECT_KINDS = [
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 /** Kinds Superset keeps no uuid for: identified by name (see namedObjectFields). */
-export const NAMED_KINDS = ['css_template', 'saved_query', 'row_level_security', 'report'] as const;
+export const NAMED_KINDS = ['role', 'css_template', 'saved_query', 'row_level_security', 'report'] as const;
 export type NamedKind = (typeof NAMED_KINDS)[number];
 export const isNamedKind = (kind: string): kind is NamedKind =>
   (NAMED_KINDS as readonly string[]).includes(kind);
@@ -53,6 +57,7 @@ export interface SpecByKind {
   saved_query: SavedQuerySpec;
   row_level_security: RowLevelSecuritySpec;
   report: ReportSpec;
+  role: RoleSpec;
   environment: EnvironmentSpec;
 }
 
@@ -65,6 +70,7 @@ export const SCHEMAS: Record<FileKind, TSchema> = {
   saved_query: SavedQuerySchema,
   row_level_security: RowLevelSecuritySchema,
   report: ReportSchema,
+  role: RoleSchema,
   environment: EnvironmentSchema,
 };
 

@@ -1,6 +1,13 @@
-// CSS templates, saved queries and row-level security rules, both ways: Superset's REST objects to
-// our specs, and our specs to REST bodies. Superset keeps no uuid for them; their name is their identity.
-import type { CssTemplateSpec, ReportSpec, RowLevelSecuritySpec, SavedQuerySpec } from '../schema/index.js';
+// Roles, CSS templates, saved queries, row-level security rules and reports, both ways: Superset's
+// REST objects to our specs, and our specs to REST bodies. Superset keeps no uuid for them; their name
+// is their identity.
+import type {
+  CssTemplateSpec,
+  ReportSpec,
+  RoleSpec,
+  RowLevelSecuritySpec,
+  SavedQuerySpec,
+} from '../schema/index.js';
 import { REPORT_DEFAULTS } from '../plan/attributes.js';
 import type { NameLookup } from './from-superset.js';
 import { compact, int, str, text } from './json-field.js';
@@ -188,4 +195,17 @@ export function reportBody(
         }
       : {}),
   };
+}
+
+/** A role with its permissions, as client.ts reads it (`permissions`: FAB's role permission rows). */
+export function roleFromSuperset(raw: Raw): RoleSpec {
+  const permissions = rows(raw.permissions)
+    .map((p) => `${text(p.permission_name)} on ${text(p.view_menu_name)}`)
+    .sort();
+  return { kind: 'role', name: text(raw.name), permissions: [...new Set(permissions)] };
+}
+
+/** `permission_view_menu_ids`: the ids of the role's permissions in this Superset. */
+export function roleBody(spec: RoleSpec, permissionIds: readonly number[]): Raw {
+  return { name: spec.name, permission_view_menu_ids: [...permissionIds] };
 }

@@ -22,7 +22,14 @@ import { Executor, type ApiRequest, type ClientCalls } from './executor.js';
 import { KINDS, nameInBody } from './kinds.js';
 import { emptyResultError, refusal } from './make-error.js';
 import { listAll, listRecent, type FetchPage, type ListOptions } from './pagination.js';
-import type { AccessRow, ListedObject, Principals, SupersetKind, SupersetPort } from './port.js';
+import type {
+  AccessRow,
+  ListedObject,
+  Principals,
+  SupersetKind,
+  SupersetPort,
+  WriteOptions,
+} from './port.js';
 import { Redactor } from './redact.js';
 import {
   ChartDataResponse,
@@ -30,6 +37,7 @@ import {
   ListResponse,
   RowsPage,
   ResultResponse,
+  RolePermissions,
   TablesResponse,
 } from './responses.js';
 import { rison } from './rison.js';
@@ -180,6 +188,23 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     });
   }
 
+  /** Replaces a role's permissions (FAB's POST .../permissions sets the whole list). */
+  async function setRolePermissions(
+    id: number,
+    ids: unknown,
+    ctx: RequestContext,
+    options: WriteOptions,
+  ): Promise<void> {
+    await executor.request({
+      method: 'POST',
+      path: `${KINDS.role.base}${id}/permissions`,
+      json: { permission_view_menu_ids: Array.isArray(ids) ? ids : [] },
+      category: 'write',
+      ctx,
+      ...(options.fence ? { fence: options.fence } : {}),
+    });
+  }
+
   /** Custom tags by id and name. */
   async function readTags(): Promise<{ id: number; name: string }[]> {
     const rows = await readRows('/api/v1/tag/', ['id', 'name', 'type'], 'tags');
@@ -254,6 +279,16 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     },
 
     tags: readTags,
+
+    async permissions() {
+      const rows = await readRows(
+        '/api/v1/security/permissions-resources/',
+        ['id', 'permission.name', 'view_menu.name'],
+        'permissions',
+      );
+      const name = (v: unknown) => ((v as { name?: unknown } | null)?.name as string | undefined) ?? '';
+      return rows.map((r) => ({ id: r.id, name: `${name(r.permission)} on ${name(r.view_menu)}` }));
+    },
 
     async createTag(name, options = {}) {
       const ctx: RequestContext = { op: 'create', name };
@@ -337,6 +372,17 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     async get(kind, id) {
       const ctx: RequestContext = { op: 'get', kind, id };
       checkId('GET', kind, id, ctx);
+      if (kind === 'role') {
+        // FAB's role has its name only; its permissions are a list of their own.
+        const [role, permissions] = await Promise.all([
+          executor.call({ method: 'GET', path: objectPath(kind, id), category: 'get', ctx }, ResultResponse),
+          executor.call(
+            { method: 'GET', path: `${objectPath(kind, id)}/permissions/`, category: 'get', ctx },
+            RolePermissions,
+          ),
+        ]);
+        return { ...role.result, id, permissions: permissions.result };
+      }
       if (kind !== 'database') {
         return (
           await executor.call(
@@ -363,6 +409,23 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     async create(kind, body, options = {}) {
       redactor.addFromBody(body);
       const ctx: RequestContext = { op: 'create', kind, name: nameInBody(kind, body) };
+      if (kind === 'role') {
+        // FAB makes a role by name, then takes its permissions in a call of their own.
+        const { permission_view_menu_ids: ids, ...role } = body;
+        const made = await executor.call(
+          {
+            method: 'POST',
+            path: KINDS.role.base,
+            json: role,
+            category: 'write',
+            ctx,
+            ...(options.fence ? { fence: options.fence } : {}),
+          },
+          CreateResponse,
+        );
+        await setRolePermissions(made.id, ids, ctx, options);
+        return { id: made.id, result: { ...made.result, permission_view_menu_ids: ids } };
+      }
       const json = await fitted('create', kind, body, ctx);
       if (
         (kind === 'dataset' || kind === 'chart' || kind === 'dashboard') &&
@@ -398,6 +461,11 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     async update(kind, id, body, options = {}) {
       const ctx: RequestContext = { op: 'update', kind, id, name: nameInBody(kind, body) };
       checkId('PUT', kind, id, ctx);
+      if (kind === 'role') {
+        // A role's name is its identity here: only its permissions are written (replaced whole).
+        await setRolePermissions(id, body.permission_view_menu_ids, ctx, options);
+        return body;
+      }
       redactor.addFromBody(body);
       const req: ApiRequest = {
         method: 'PUT',

@@ -84,6 +84,16 @@ export const KINDS: Record<SupersetKind, KindSpec> = {
     'clause',
     'group_key',
   ]),
+  // FAB's roles: no changed_on, and the permissions are read with each role (client.ts).
+  role: {
+    base: '/api/v1/security/roles/',
+    nameColumn: 'name',
+    listColumns: ['id', 'name'],
+    changedOnColumn: null,
+    named: true,
+    pageSize: 100,
+    orderColumn: 'name',
+  },
   // A report's changed_on stays when only its recipients (rows of their own) change: none is trusted.
   report: named('report', 'name', null, [
     'type',

@@ -104,6 +104,11 @@ export interface SupersetPort {
    * them compares these instead of trusting `changed_on`.
    */
   listAccess?(kind: 'dataset' | 'chart' | 'dashboard'): Promise<AccessRow[]>;
+  /**
+   * Every permission on a resource Superset has, by id, named `<permission> on <resource>` (FAB's
+   * /api/v1/security/permissions-resources/): what a role's permissions are written by.
+   */
+  permissions?(): Promise<{ id: number; name: string }[]>;
   /** Superset's custom tags (its own `owner:` and `type:` tags left out). */
   tags?(): Promise<{ id: number; name: string }[]>;
   /** Makes a custom tag (POST /api/v1/tag/, which answers without the id) and returns its id. */

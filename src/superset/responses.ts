@@ -37,6 +37,16 @@ export const TablesResponse = Type.Object({
 
 export type ListResponse = Static<typeof ListResponse>;
 
+/** GET /api/v1/security/roles/<id>/permissions/: the role's permissions on resources, by name. */
+export const RolePermissions = Type.Object({
+  result: Type.Array(
+    Type.Object(
+      { id: Type.Integer(), permission_name: Type.String(), view_menu_name: Type.String() },
+      { additionalProperties: true },
+    ),
+  ),
+});
+
 /** A page of a list outside the four kinds (security users and roles, tags) with the columns asked for. */
 export const RowsPage = Type.Object({
   count: Type.Integer({ minimum: 0 }),

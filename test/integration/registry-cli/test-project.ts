@@ -239,6 +239,7 @@ const NAME_COLUMN: Record<SupersetKind, string> = {
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',
+  role: 'name',
 };
 
 /**

@@ -85,6 +85,31 @@ describe('guardedPort', () => {
     expect(claim).toMatchObject({ kind: 'chart', name: 'Revenue', uuid: chart.uuid, commit: 'c1' });
   });
 
+  it('claims a kind Superset keeps no uuid for by the uuid its name gives', async () => {
+    const registry = new MemoryRegistry();
+    const { port, seenAtCreate } = fakePort(registry);
+    const template: AnyDesired = {
+      kind: 'css_template',
+      name: 'brand',
+      uuid: deriveUuid('css_template', 'brand'),
+      spec: { kind: 'css_template', name: 'brand', css: '.a {}' },
+      source: { file: 'css-templates/brand.yaml', line: 1, col: 1 },
+    };
+    const guarded = guardedPort({
+      port,
+      fence: () => Promise.resolve(),
+      registry,
+      desired: new Map([[template.uuid, template]]),
+      owned: new Set(),
+      commit: 'c1',
+    });
+    await guarded.create('css_template', { template_name: 'brand', css: '.a {}' });
+    expect(seenAtCreate).toEqual([['css_template/0/']]);
+    // A template of another name (not in the YAML) is not claimed.
+    await guarded.create('css_template', { template_name: 'other', css: '' });
+    expect((await registry.readApplied()).map((r) => r.uuid)).toEqual([template.uuid]);
+  });
+
   it('drops the claim when Superset refused the create, keeps it when the outcome is unknown', async () => {
     const refused = setup('invalid');
     await expect(refused.guarded.create('chart', { uuid: chart.uuid })).rejects.toThrow('refused');

@@ -15,6 +15,7 @@ const NAME: Record<SupersetKind, string> = {
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',
+  role: 'name',
 };
 
 export class FakePort implements SupersetPort {

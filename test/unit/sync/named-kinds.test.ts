@@ -16,6 +16,7 @@ import {
   cssTemplateFromSuperset,
   reportBody,
   reportFromSuperset,
+  roleFromSuperset,
   rowLevelSecurityBody,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
@@ -383,6 +384,77 @@ describe('plan and apply', () => {
     const found = unknownPrincipals([bad], { users: ['admin'], roles: ['Gamma', 'EMEA'] });
     expect(found.map((u) => [u.path, u.message])).toEqual([
       [['roles', 0], 'Superset has no role "Gama"; did you mean "Gamma"?'],
+    ]);
+  });
+});
+
+describe('roles', () => {
+  const viewer = object('role', 'viewer', { permissions: ['can_read on Dashboard', 'can_read on Chart'] });
+
+  it('reads permissions as `<permission> on <resource>`, in any order', () => {
+    const spec = roleFromSuperset({
+      id: 4,
+      name: 'viewer',
+      permissions: [
+        { id: 9, permission_name: 'can_read', view_menu_name: 'Dashboard' },
+        { id: 8, permission_name: 'can_read', view_menu_name: 'Chart' },
+      ],
+    });
+    expect(spec).toEqual({
+      kind: 'role',
+      name: 'viewer',
+      permissions: ['can_read on Chart', 'can_read on Dashboard'],
+    });
+    expect(desiredEntry({ ...viewer, spec } as never, ATTRIBUTE_OPTIONS).attributes).toEqual(
+      desiredEntry(viewer, ATTRIBUTE_OPTIONS).attributes,
+    );
+  });
+
+  it('a permission Superset lacks is a plan error; a role the YAML has may be named before Superset has it', () => {
+    const bad = object('role', 'viewer', { permissions: ['can_raed on Dashboard'] });
+    const rls = object('row_level_security', 'r', { ...rule.spec, roles: ['viewer'] });
+    const found = unknownPrincipals([bad, rls], {
+      users: [],
+      roles: ['Gamma'],
+      permissions: ['can_read on Dashboard', 'can_read on Chart'],
+    });
+    expect(found.map((u) => [u.object.kind, u.path, u.message])).toEqual([
+      [
+        'role',
+        ['permissions', 0],
+        'Superset has no permission "can_raed on Dashboard"; did you mean "can_read on Dashboard"?',
+      ],
+    ]);
+  });
+
+  it('are made before the dashboards and rules that name them, and deleted after', () => {
+    const rls = object('row_level_security', 'r', { ...rule.spec, roles: ['viewer'] });
+    expect(desiredEntry(rls, ATTRIBUTE_OPTIONS).dependsOn).toContain('role/viewer');
+    const want = [viewer, db, orders, rls].map((o) => desiredEntry(o, ATTRIBUTE_OPTIONS));
+    const made = planChanges('t', want, [], [], { prune: true });
+    expect(made.changes.map((c) => c.kind)).toEqual(['role', 'database', 'dataset', 'row_level_security']);
+    const owned: AppliedEntry[] = want.map((d, i) => ({
+      kind: d.kind,
+      name: d.name,
+      uuid: d.uuid,
+      supersetId: i + 1,
+      hash: d.hash,
+      changedOn: null,
+    }));
+    const live = owned.map((a) => ({
+      kind: a.kind,
+      uuid: a.uuid,
+      id: a.supersetId,
+      name: a.name,
+      changedOn: null,
+      changedBy: null,
+    }));
+    const gone = planChanges('t', [], live, owned, { prune: true });
+    expect(gone.changes.map((c) => `${c.action} ${c.kind}`)).toEqual([
+      'delete row_level_security',
+      'delete dataset',
+      'delete database',
+      'delete role',
     ]);
   });
 });

@@ -31,6 +31,7 @@ const listed = {
   saved_query: [],
   row_level_security: [],
   report: [],
+  role: [],
 } satisfies Record<ObjectKind, ListedObject[]>;
 
 class AccessPort {

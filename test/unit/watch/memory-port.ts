@@ -45,6 +45,7 @@ export class MemoryPort implements SupersetPort {
       saved_query: [],
       row_level_security: [],
       report: [],
+      role: [],
     };
     for (const row of this.rows.values()) out[row.kind].push(row);
     return out;

@@ -112,11 +112,15 @@ export function selectObjects(converted: Converted, options: LiveImportOptions):
   );
   const byKey = new Map(asDesired.map((o) => [objectKey(o.kind, o.name), o]));
   const keep = new Set<string>();
+  // A role a dashboard or an RLS rule names is not brought along: the import would take ownership of
+  // it (Superset's Gamma, say), and a later --prune could delete it. Roles come in when chosen.
   const visit = (key: string) => {
     const o = byKey.get(key);
     if (!o || keep.has(key)) return;
     keep.add(key);
-    dependenciesOf(o).forEach(visit);
+    dependenciesOf(o)
+      .filter((dep) => !dep.startsWith('role/'))
+      .forEach(visit);
   };
   const slugs = asDesired
     .filter((o) => o.kind === 'dashboard')

@@ -3,7 +3,8 @@
 // listing only of kinds in use, and the watch poll's stamp.
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/apply.js';
-import { convertSources, type SourceObject } from '../../../src/import/to-specs.js';
+import { convertSources, type Converted, type SourceObject } from '../../../src/import/to-specs.js';
+import { selectObjects } from '../../../src/engine/import-run.js';
 import { kindsInUse, readLive } from '../../../src/live/read-live.js';
 import { deriveUuid } from '../../../src/model/object.js';
 import { desiredEntry } from '../../../src/plan/desired.js';
@@ -577,6 +578,41 @@ describe('import', () => {
       'Superset row_level_security id 8: row_level_security "none" filters no dataset (Superset keeps such a rule, but it does nothing); left out',
       'Superset row_level_security id 9: row_level_security "gone" filters dataset id 88, which is not imported; left out',
     ]);
+  });
+});
+
+describe('import selection', () => {
+  const converted = {
+    objects: [
+      {
+        kind: 'role' as const,
+        uuid: deriveUuid('role', 'Gamma'),
+        spec: { kind: 'role', name: 'Gamma', permissions: [] },
+      },
+      { kind: 'database' as const, uuid: db.uuid, spec: db.spec },
+      { kind: 'dataset' as const, uuid: orders.uuid, spec: orders.spec },
+      { kind: 'row_level_security' as const, uuid: rule.uuid, spec: { ...rule.spec, roles: ['Gamma'] } },
+    ],
+    warnings: [],
+    secrets: [],
+  } as unknown as Converted;
+  const chosen = (options: Parameters<typeof selectObjects>[1]) =>
+    selectObjects(converted, options).objects.map((o) => o.kind);
+
+  it('brings what a chosen object needs, but not a role it names (the import would own it)', () => {
+    expect(chosen({ targets: ['row_level_security/emea only'] })).toEqual([
+      'database',
+      'dataset',
+      'row_level_security',
+    ]);
+    expect(chosen({ targets: ['row_level_security/emea only', 'role/Gamma'] })).toContain('role');
+    expect(chosen({ kinds: ['role'] })).toEqual(['role']);
+  });
+
+  it('a target Superset does not have is an error with the closest name', () => {
+    expect(() => chosen({ targets: ['row_level_security/emea onyl'] })).toThrow(
+      /--target names nothing Superset has: row_level_security\/emea onyl \(did you mean row_level_security\/emea only\?\)/,
+    );
   });
 });
 

@@ -21,13 +21,7 @@ import {
   datasetFromSuperset,
   type NameLookup,
 } from '../superset-map/from-superset.js';
-import {
-  cssTemplateFromSuperset,
-  reportFromSuperset,
-  roleFromSuperset,
-  rowLevelSecurityFromSuperset,
-  savedQueryFromSuperset,
-} from '../superset-map/named-kinds.js';
+import { namedFromSuperset } from '../superset-map/named-kinds.js';
 import { compactSpec } from './compact.js';
 
 /** One object to convert: a REST API object or an export document in that shape. */
@@ -332,16 +326,8 @@ function convert(
       }
       return spec;
     }
-    case 'css_template':
-      return cssTemplateFromSuperset(s.raw);
-    case 'saved_query':
-      return savedQueryFromSuperset(s.raw, lookup);
-    case 'row_level_security':
-      return rowLevelSecurityFromSuperset(s.raw, lookup);
-    case 'report':
-      return reportFromSuperset(s.raw, lookup);
-    case 'role':
-      return roleFromSuperset(s.raw);
+    default:
+      return namedFromSuperset(s.kind, s.raw, lookup);
   }
 }
 

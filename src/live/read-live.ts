@@ -11,13 +11,7 @@ import {
   type NameLookup,
 } from '../superset-map/from-superset.js';
 import { dashboardFromSuperset } from '../superset-map/dashboard.js';
-import {
-  cssTemplateFromSuperset,
-  reportFromSuperset,
-  roleFromSuperset,
-  rowLevelSecurityFromSuperset,
-  savedQueryFromSuperset,
-} from '../superset-map/named-kinds.js';
+import { namedFromSuperset } from '../superset-map/named-kinds.js';
 import type { AccessRow, ListedObject, Principals, SupersetPort } from '../superset/port.js';
 import { buildNameLookup } from './names.js';
 import { mapLimit } from './map-limit.js';
@@ -181,16 +175,8 @@ export function liveSpecFromRaw(kind: ObjectKind, raw: Raw, names: NameLookup): 
       return chartFromSuperset(raw, names);
     case 'dashboard':
       return dashboardFromSuperset(raw, names).spec;
-    case 'css_template':
-      return cssTemplateFromSuperset(raw);
-    case 'saved_query':
-      return savedQueryFromSuperset(raw, names);
-    case 'row_level_security':
-      return rowLevelSecurityFromSuperset(raw, names);
-    case 'report':
-      return reportFromSuperset(raw, names);
-    case 'role':
-      return roleFromSuperset(raw);
+    default:
+      return namedFromSuperset(kind, raw, names);
   }
 }
 

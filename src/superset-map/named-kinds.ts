@@ -6,13 +6,31 @@ import type {
   ReportSpec,
   RoleSpec,
   RowLevelSecuritySpec,
+  NamedKind,
   SavedQuerySpec,
 } from '../schema/index.js';
+import type { AnySpec } from '../model/object.js';
 import { REPORT_DEFAULTS } from '../plan/attributes.js';
 import type { NameLookup } from './from-superset.js';
 import { compact, int, str, text } from './json-field.js';
 
 type Raw = Record<string, unknown>;
+
+/** Superset's object of a kind it keeps no uuid for, as our spec. */
+export function namedFromSuperset(kind: NamedKind, raw: Raw, names: NameLookup): AnySpec {
+  switch (kind) {
+    case 'css_template':
+      return cssTemplateFromSuperset(raw);
+    case 'saved_query':
+      return savedQueryFromSuperset(raw, names);
+    case 'row_level_security':
+      return rowLevelSecurityFromSuperset(raw, names);
+    case 'report':
+      return reportFromSuperset(raw, names);
+    case 'role':
+      return roleFromSuperset(raw);
+  }
+}
 
 const rows = (v: unknown): Raw[] =>
   Array.isArray(v) ? v.filter((r): r is Raw => r !== null && typeof r === 'object') : [];

@@ -175,6 +175,21 @@ describe('CSS templates, saved queries and row-level security rules', () => {
     expect((await project.run(['plan'])).stdout).toContain('No changes');
   }, 120_000);
 
+  it("`pull` writes a person's edit in Superset into the YAML, and the plan then has no changes", async () => {
+    const query = await one('saved_query', names.query);
+    await supersetCall('PUT', `/api/v1/saved_query/${query.id as number}`, {
+      description: 'Edited in Superset',
+    });
+    const pulled = await project.run(['pull']);
+    expect(pulled.code, pulled.stdout + pulled.stderr).toBe(2);
+    const file = fs.readFileSync(path.join(project.dir, 'metadata', FILES.query), 'utf8');
+    expect(file).toContain('description: Edited in Superset');
+    expect(file).not.toContain('Revenue per region');
+    const plan = await project.run(['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes');
+  }, 120_000);
+
   it('come back from an import of live Superset as the same YAML: no changes', async () => {
     const folders = ['css-templates', 'saved-queries', 'row-level-security'];
     const imported = await importOwn(

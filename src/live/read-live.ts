@@ -69,7 +69,8 @@ export interface Listing {
 
 /**
  * The kinds a run lists: databases, datasets, charts and dashboards always; a kind Superset keeps no
- * uuid for (CSS templates, saved queries, RLS rules) only when the YAML has one or the tool owns one,
+ * uuid for (roles, CSS templates, saved queries, RLS rules, reports) only when the YAML has one or the
+ * tool owns one,
  * so a run without them makes no list call more. Unmanaged ones are then not reported either.
  */
 export function kindsInUse(...groups: readonly (readonly { kind: string }[])[]): ObjectKind[] {

@@ -1,4 +1,4 @@
-// What differs between the four kinds on the REST API.
+// What differs between the kinds on the REST API.
 
 import { OBJECT_KINDS } from '../schema/index.js';
 import type { SupersetKind } from './port.js';
@@ -11,8 +11,9 @@ export interface KindSpec {
   /** Columns a list selects: selecting few makes a 100-row page ~5x faster (notes §7). */
   listColumns: string[];
   /**
-   * Databases and saved queries return a naive `changed_on`; the others offer `changed_on_utc`. CSS
-   * templates and row-level security rules list none (only `changed_on_delta_humanized`): null.
+   * Databases and saved queries return a naive `changed_on`; datasets, charts and dashboards offer
+   * `changed_on_utc`. CSS templates, RLS rules and roles list none (only `changed_on_delta_humanized`,
+   * or nothing), and a report's is not trusted (kinds.ts `report`): null.
    */
   changedOnColumn: 'changed_on' | 'changed_on_utc' | null;
   /**

@@ -1,5 +1,5 @@
 import type { Marking } from '../model/managed.js';
-import { objectKey, type AnyDesired } from '../model/object.js';
+import { objectKey, type AnyDesired, type AnySpec } from '../model/object.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { LiveState } from '../live/read-live.js';
 import type { Plan, PlannedChange } from '../plan/types.js';
@@ -408,7 +408,21 @@ async function applyOne(
         uuidOf(ctx, 'database', obj.spec.database),
         `database ${JSON.stringify(obj.spec.database)}`,
       );
-      return write(port, obj.kind, existing, savedQueryBody(obj.spec, databaseId));
+      const body = savedQueryBody(obj.spec, databaseId);
+      // Its PUT takes no tags: they go through the tag API, and a change of tags alone is no PUT.
+      const tagsOnly = fields !== undefined && [...fields].every((f) => f === 'tags');
+      const id = tagsOnly && existing !== undefined ? existing : await write(port, obj.kind, existing, body);
+      const want = obj.spec.tags;
+      if (want !== undefined && (existing === undefined ? want.length > 0 : !fields || fields.has('tags'))) {
+        if (!port.retag)
+          throw new Error('tags on saved queries need a Superset port that tags (this one does not)');
+        const have = existing === undefined ? [] : liveTags(ctx.live.full.get(obj.uuid)?.spec);
+        const add = want.filter((t) => !have.includes(t));
+        const remove = have.filter((t) => !want.includes(t));
+        if (existing === undefined) await created(id);
+        if (add.length || remove.length) await port.retag('saved_query', id, { add, remove });
+      }
+      return id;
     }
     case 'row_level_security': {
       const tables = obj.spec.tables.map((t) =>
@@ -455,6 +469,12 @@ async function applyOne(
       );
     }
   }
+}
+
+/** The tags a live spec read in full has (none when it was not read). */
+function liveTags(spec: AnySpec | undefined): string[] {
+  const tags = (spec as { tags?: unknown } | undefined)?.tags;
+  return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
 }
 
 /** Superset's permissions on resources by `<permission> on <resource>`, read once per apply. */

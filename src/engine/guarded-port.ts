@@ -79,8 +79,22 @@ export function guardedPort(options: GuardOptions): SupersetPort {
           },
         }
       : {}),
+    ...(port.retag
+      ? {
+          retag: async (
+            kind: 'saved_query',
+            id: number,
+            change: { add: readonly string[]; remove: readonly string[] },
+          ) => {
+            await fence();
+            return port.retag!(kind, id, change, { fence });
+          },
+        }
+      : {}),
     ...(port.listAccess
-      ? { listAccess: (kind: 'dataset' | 'chart' | 'dashboard') => port.listAccess!(kind) }
+      ? {
+          listAccess: (kind: 'dataset' | 'chart' | 'dashboard' | 'saved_query') => port.listAccess!(kind),
+        }
       : {}),
     get calls() {
       return port.calls;

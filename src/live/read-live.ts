@@ -100,8 +100,9 @@ export async function listLive(
   return { listed, listingChanged: lists.some((l) => l.full || l.changed > 0) };
 }
 
-/** Kinds with owners (and dashboards with roles, charts and dashboards with tags). */
-export const ACCESS_KINDS = ['dataset', 'chart', 'dashboard'] as const;
+/** Kinds with owners (and dashboards with roles, charts and dashboards with tags), and saved queries' tags. */
+export const ACCESS_KINDS = ['dataset', 'chart', 'dashboard', 'saved_query'] as const;
+export type AccessKind = (typeof ACCESS_KINDS)[number];
 
 /** The kinds some desired object of which names owners, roles or tags: their access rows are listed. */
 export function accessKindsOf(desired: readonly DesiredEntry[]): (typeof ACCESS_KINDS)[number][] {
@@ -329,11 +330,12 @@ export function withoutInheritedCacheTimeout(
 
 /**
  * What the list row knows and the GET may lack (a chart's GET on Superset 4.1 and 5.0 has no uuid and
- * no dataset; a dataset's and a dashboard's have no uuid before 6.0). The GET wins where it has a value.
+ * no dataset; a dataset's and a dashboard's have no uuid before 6.0; a saved query's has no tags). The
+ * GET wins where it has a value.
  */
 export function withListFields(row: ListedObject, raw: Raw): Raw {
   const fromList: Raw = { uuid: row.uuid };
-  for (const key of ['datasource_id', 'datasource_type'])
+  for (const key of ['datasource_id', 'datasource_type', 'tags'])
     if (row.raw[key] !== undefined && row.raw[key] !== null) fromList[key] = row.raw[key];
   return { ...fromList, ...Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)) };
 }

@@ -263,6 +263,7 @@ function savedQuery(spec: SavedQuerySpec): Attributes {
     schema: orNull(spec.schema),
     sql: normalizeSql(spec.sql),
     description: orNull(spec.description),
+    tags: nameSet(spec.tags),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { kindField, namedObjectFields } from './common.js';
+import { kindField, namedObjectFields, tagsField } from './common.js';
 
 export const SavedQuerySchema = Type.Object(
   {
@@ -18,6 +18,7 @@ export const SavedQuerySchema = Type.Object(
     ),
     sql: Type.String({ minLength: 1, description: 'The SQL.' }),
     description: Type.Optional(Type.String({ description: 'What the query is for.' })),
+    tags: tagsField('saved query'),
   },
   {
     additionalProperties: false,

@@ -11,7 +11,7 @@ import type {
 } from '../schema/index.js';
 import type { AnySpec } from '../model/object.js';
 import { REPORT_DEFAULTS } from '../plan/attributes.js';
-import type { NameLookup } from './from-superset.js';
+import { customTags, type NameLookup } from './from-superset.js';
 import { compact, int, str, text } from './json-field.js';
 
 type Raw = Record<string, unknown>;
@@ -55,6 +55,8 @@ export function savedQueryFromSuperset(raw: Raw, names: NameLookup): SavedQueryS
     schema: str(raw.schema),
     sql: text(raw.sql),
     description: str(raw.description),
+    // The GET has no tags: the listing's (read-live.ts withListFields).
+    tags: customTags(raw.tags),
   });
 }
 

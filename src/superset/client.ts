@@ -130,6 +130,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   executor.attach(auth);
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
+  const TAG_OBJECT_TYPE = { saved_query: 1 } as const;
 
   /** One page of a kind's list endpoint, for a rison query the pagination code builds. */
   const listPage =
@@ -305,6 +306,31 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       return made.id;
     },
 
+    async retag(kind, id, change, options = {}) {
+      const ctx: RequestContext = { op: 'update', kind, id };
+      checkId('PUT', kind, id, ctx);
+      // The tag API's object types (Superset's ObjectType): a saved query is 1.
+      const path = `/api/v1/tag/${TAG_OBJECT_TYPE[kind]}/${id}/`;
+      const fence = options.fence ? { fence: options.fence } : {};
+      if (change.add.length)
+        await executor.request({
+          method: 'POST',
+          path,
+          json: { properties: { tags: [...change.add] } },
+          category: 'write',
+          ctx,
+          ...fence,
+        });
+      for (const name of change.remove)
+        await executor.request({
+          method: 'DELETE',
+          path: `${path}${encodeURIComponent(name)}/`,
+          category: 'write',
+          ctx,
+          ...fence,
+        });
+    },
+
     async listAccess(kind) {
       const ids = (v: unknown): number[] =>
         Array.isArray(v)
@@ -316,8 +342,9 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
         kind,
         listPage(kind, { op: 'list', kind }),
         {
+          // A saved query has no owners: its tags only.
           columns: [
-            'owners.id',
+            ...(kind === 'saved_query' ? [] : ['owners.id']),
             ...(kind === 'dashboard' ? ['roles.id'] : []),
             ...(kind === 'dataset' ? [] : ['tags.name', 'tags.type']),
           ],

@@ -76,7 +76,8 @@ export const KINDS: Record<SupersetKind, KindSpec> = {
   dashboard: spec('dashboard', 'dashboard_title', 'changed_on_utc', 100, ['slug']),
   css_template: named('css_template', 'template_name', null, ['css']),
   // Superset lists a saved query only to the user who saved it (its SavedQueryFilter).
-  saved_query: named('saved_query', 'label', 'changed_on', []),
+  // Its GET has no tags: the list has them (read-live.ts withListFields).
+  saved_query: named('saved_query', 'label', 'changed_on', ['tags.name', 'tags.type']),
   // The list has no description: an edit of only that is seen by a plan (it reads every rule), not a poll.
   row_level_security: named('rowlevelsecurity', 'name', null, [
     'filter_type',

@@ -35,7 +35,7 @@ export interface AccessRow {
   id: number;
   owners: number[];
   roles?: number[];
-  /** A chart's or dashboard's custom tags, by name. */
+  /** A chart's, dashboard's or saved query's custom tags, by name. */
   tags?: string[];
 }
 
@@ -103,7 +103,7 @@ export interface SupersetPort {
    * `changed_on` when only a dataset's or dashboard's owners or roles change, so a plan that manages
    * them compares these instead of trusting `changed_on`.
    */
-  listAccess?(kind: 'dataset' | 'chart' | 'dashboard'): Promise<AccessRow[]>;
+  listAccess?(kind: 'dataset' | 'chart' | 'dashboard' | 'saved_query'): Promise<AccessRow[]>;
   /**
    * Every permission on a resource Superset has, by id, named `<permission> on <resource>` (FAB's
    * /api/v1/security/permissions-resources/): what a role's permissions are written by.
@@ -113,6 +113,16 @@ export interface SupersetPort {
   tags?(): Promise<{ id: number; name: string }[]>;
   /** Makes a custom tag (POST /api/v1/tag/, which answers without the id) and returns its id. */
   createTag?(name: string, options?: WriteOptions): Promise<number>;
+  /**
+   * Tags a saved query (its PUT takes no tags) through the tag API's object routes: one POST for every
+   * tag to add (made when missing), one DELETE per tag to take off.
+   */
+  retag?(
+    kind: 'saved_query',
+    id: number,
+    change: { add: readonly string[]; remove: readonly string[] },
+    options?: WriteOptions,
+  ): Promise<void>;
   /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
   capabilities?(): Promise<Capabilities>;
   /** Counters for benchmarks and tests. */

@@ -2,9 +2,7 @@ import { canonicalJson } from '../model/canonical.js';
 import type { DesiredEntry } from '../plan/types.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { AccessRow, ListedObject, SupersetPort } from '../superset/port.js';
-import { ACCESS_KINDS, accessKindsOf } from '../live/read-live.js';
-
-type AccessKind = (typeof ACCESS_KINDS)[number];
+import { accessKindsOf, type AccessKind } from '../live/read-live.js';
 
 /** Owners, roles and tags of a list row, in one comparable string (ids and names sorted). */
 export function accessSignature(row: AccessRow): string {

@@ -1,5 +1,5 @@
-// CSS templates, saved queries and row-level security rules as code, against the real Superset. Each
-// is created from YAML, plans no changes, takes a one-attribute change as one update, shows a person's
+// CSS templates, saved queries (with their tags) and row-level security rules as code, against the
+// real Superset. Each is created from YAML, plans no changes, takes a one-attribute change as one update, shows a person's
 // edit in Superset as drift, comes back from an import unchanged, and is deleted by --prune only when
 // the tool owns it. An RLS rule applied from YAML filters the rows a user of its role gets from a
 // chart's data endpoint.
@@ -17,6 +17,7 @@ import { serviceEndpoints } from '../endpoints.js';
 import { warehouseSql } from '../warehouse.js';
 import { importOwn, replaceWithImported } from './import-own.js';
 import type { SupersetKind } from '../../../src/superset/port.js';
+import { rison } from '../../../src/superset/rison.js';
 
 let project: TestProject;
 const role = { name: '', id: 0 };
@@ -29,8 +30,26 @@ const FILES = {
 };
 
 const cssYaml = (css: string) => `kind: css_template\nname: ${names.css}\ncss: |\n  ${css}\n`;
+/** The saved query's tags as its YAML says now (none: no `tags:`). */
+let queryTags: string[] = [];
 const queryYaml = (description: string) =>
-  `kind: saved_query\nname: ${names.query}\ndatabase: ${project.names.database}\nschema: public\nsql: SELECT region, sum(amount) FROM "${project.names.table}" GROUP BY region\ndescription: ${description}\n`;
+  `kind: saved_query\nname: ${names.query}\ndatabase: ${project.names.database}\nschema: public\nsql: SELECT region, sum(amount) FROM "${project.names.table}" GROUP BY region\ndescription: ${description}\n` +
+  (queryTags.length ? `tags: [${queryTags.join(', ')}]\n` : '');
+
+/** A saved query's custom tags, by name, from Superset's list (its GET has none). */
+async function savedQueryTags(id: number): Promise<string[]> {
+  const q = rison({
+    columns: ['id', 'tags.name', 'tags.type'],
+    filters: [{ col: 'id', opr: 'eq', value: id }],
+  });
+  const res = (await supersetCall('GET', `/api/v1/saved_query/?q=${encodeURIComponent(q)}`)) as {
+    result: { tags?: { name: string; type: unknown }[] }[];
+  };
+  return (res.result[0]?.tags ?? [])
+    .filter((t) => t.type === 1 || t.type === 'custom')
+    .map((t) => t.name)
+    .sort();
+}
 const rlsYaml = (clause: string) =>
   `kind: row_level_security\nname: ${names.rls}\nfilter_type: Regular\ntables: [${project.names.dataset}]\nroles: [${role.name}]\nclause: ${clause}\n`;
 
@@ -97,6 +116,12 @@ afterAll(async () => {
   await project?.cleanup();
   if (user.id) await supersetCall('DELETE', `/api/v1/security/users/${user.id}`).catch(() => undefined);
   if (role.id) await supersetCall('DELETE', `/api/v1/security/roles/${role.id}`).catch(() => undefined);
+  if (project)
+    for (const t of await supersetClient()
+      .tags()
+      .catch(() => []))
+      if (t.name.includes(project.suffix))
+        await supersetCall('DELETE', `/api/v1/tag/${t.id}`).catch(() => undefined);
 }, 60_000);
 
 describe('CSS templates, saved queries and row-level security rules', () => {
@@ -142,6 +167,41 @@ describe('CSS templates, saved queries and row-level security rules', () => {
     expect(applied.stdout).toContain('0 created, 2 updated, 0 deleted');
     expect(await one('css_template', names.css)).toMatchObject({ css: '.brand { color: #654321; }\n' });
     expect(await one('saved_query', names.query)).toMatchObject({ description: 'Revenue per region' });
+    expect((await project.run(['plan'])).stdout).toContain('No changes');
+  }, 120_000);
+
+  it("a saved query's tags: made and set by apply, one tag more is one write, one taken off in Superset is drift", async () => {
+    const [a, b] = [`it_qtag_a_${project.suffix}`, `it_qtag_b_${project.suffix}`];
+    queryTags = [a];
+    project.writeFile(FILES.query, queryYaml('Revenue per region'));
+    const first = await project.run(['apply']);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout).toContain('0 created, 1 updated, 0 deleted');
+    const { id } = (await one('saved_query', names.query)) as { id: number };
+    expect(await savedQueryTags(id)).toEqual([a]);
+    expect((await project.run(['plan'])).stdout).toContain('No changes');
+
+    // One tag more: one update, through the tag API only (no PUT: the query's changed_on stays).
+    const before = (await one('saved_query', names.query)).changed_on;
+    queryTags = [a, b];
+    project.writeFile(FILES.query, queryYaml('Revenue per region'));
+    const more = await project.run(['apply']);
+    expect(more.code, more.stderr).toBe(0);
+    expect(more.stdout).toMatch(/~ tags: \[.*\] -> \[.*\]/);
+    expect(more.stdout).toContain('0 created, 1 updated, 0 deleted');
+    expect(await savedQueryTags(id)).toEqual([a, b]);
+    expect((await one('saved_query', names.query)).changed_on).toBe(before);
+
+    // Taken off in Superset (the tag API's object route, as Superset's tag editor does).
+    await supersetCall('DELETE', `/api/v1/tag/1/${id}/${encodeURIComponent(b)}/`);
+    const drift = await project.run(['drift']);
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(drift.stdout).toContain(
+      `saved_query "${names.query}": tags: expected ["${a}","${b}"], found ["${a}"]`,
+    );
+    const healed = await project.run(['apply']);
+    expect(healed.stdout).toContain('0 created, 1 updated, 0 deleted');
+    expect(await savedQueryTags(id)).toEqual([a, b]);
     expect((await project.run(['plan'])).stdout).toContain('No changes');
   }, 120_000);
 
@@ -205,6 +265,7 @@ describe('CSS templates, saved queries and row-level security rules', () => {
       roles: [role.name],
       clause: "region = 'south'",
     });
+    expect(specs.find((s) => s.kind === 'saved_query')).toMatchObject({ tags: queryTags });
     replaceWithImported(project, imported, folders);
     const plan = await project.run(['plan']);
     expect(plan.code, plan.stderr).toBe(0);

@@ -8,6 +8,7 @@ import { selectObjects } from '../../../src/engine/import-run.js';
 import { kindsInUse, readLive } from '../../../src/live/read-live.js';
 import { deriveUuid } from '../../../src/model/object.js';
 import { desiredEntry } from '../../../src/plan/desired.js';
+import { diffAttributes } from '../../../src/plan/diff.js';
 import { planChanges } from '../../../src/plan/plan.js';
 import { unknownPrincipals } from '../../../src/plan/principals.js';
 import type { AppliedEntry } from '../../../src/plan/types.js';
@@ -88,8 +89,39 @@ class NamedPort extends FakePort {
           name: PRINCIPALS.roles.find((p) => p.id === r)?.name,
         })),
       };
-    if (kind === 'saved_query') return { ...raw, database: { id: raw.db_id, database_name: 'wh' } };
+    // Like Superset's, a saved query's GET has no tags (its list has).
+    if (kind === 'saved_query') {
+      const { tags: _tags, ...rest } = raw;
+      return { ...rest, database: { id: raw.db_id, database_name: 'wh' } };
+    }
     return raw;
+  }
+  /** The tag API's object routes: tags kept as Superset lists them (`{name, type}`, custom = 1). */
+  retag(
+    kind: 'saved_query',
+    id: number,
+    change: { add: readonly string[]; remove: readonly string[] },
+  ): Promise<void> {
+    this.calls.write++;
+    this.writes.push(
+      `retag ${kind} ${[...change.add.map((t) => `+${t}`), ...change.remove.map((t) => `-${t}`)].join(',')}`,
+    );
+    const o = this.objects.get(`${kind}:${id}`);
+    if (!o) return Promise.reject(new Error(`no ${kind} ${id}`));
+    const have = ((o.tags ?? []) as { name: string }[]).map((t) => t.name);
+    const next = [
+      ...have.filter((t) => !change.remove.includes(t)),
+      ...change.add.filter((t) => !have.includes(t)),
+    ];
+    o.tags = next.map((name) => ({ name, type: 1 }));
+    return Promise.resolve();
+  }
+  async listAccess(kind: 'dataset' | 'chart' | 'dashboard' | 'saved_query') {
+    return (await this.list(kind)).map((r) => ({
+      id: r.id,
+      owners: [],
+      tags: ((r.raw.tags ?? []) as { name: string }[]).map((t) => t.name).sort(),
+    }));
   }
 }
 
@@ -109,6 +141,17 @@ async function applyAll(port: NamedPort, objects: ReturnType<typeof object>[], a
     commit: 'c1',
   });
   return { plan, outcome, live };
+}
+
+function appliedOf(o: ReturnType<typeof object>, row: ListedObject): AppliedEntry {
+  return {
+    kind: o.kind,
+    name: o.name,
+    uuid: o.uuid,
+    supersetId: row.id,
+    hash: desiredEntry(o, ATTRIBUTE_OPTIONS).hash,
+    changedOn: row.changedOn,
+  };
 }
 
 describe('identity by name', () => {
@@ -141,10 +184,14 @@ describe('identity by name', () => {
 
 describe('mapping both ways', () => {
   it('what Superset stores reads back as the YAML said, so attributes compare equal', () => {
+    // As the plan compares them: the attributes the YAML leaves out (no `tags:`) are not compared.
     const sameAttributes = (o: ReturnType<typeof object>, spec: unknown) =>
-      expect(desiredEntry({ ...o, spec } as never, ATTRIBUTE_OPTIONS).attributes).toEqual(
-        desiredEntry(o, ATTRIBUTE_OPTIONS).attributes,
-      );
+      expect(
+        diffAttributes(
+          desiredEntry({ ...o, spec } as never, ATTRIBUTE_OPTIONS).attributes,
+          desiredEntry(o, ATTRIBUTE_OPTIONS).attributes,
+        ),
+      ).toEqual([]);
     sameAttributes(
       css,
       cssTemplateFromSuperset({ id: 1, template_name: 'brand', css: '.brand { color: red; }' }),
@@ -355,6 +402,54 @@ describe('plan and apply', () => {
         .map((c) => [c.kind, c.changes.map((a) => a.path)]),
     ).toEqual([['css_template', ['css']]]);
     expect(port.writes).toEqual(['update css_template css,template_name']);
+  });
+
+  it("a saved query's tags go through the tag API: a change of tags alone is no PUT, and an edit in Superset is drift", async () => {
+    const tagged = object('saved_query', 'by region', { ...query.spec, tags: ['weekly', 'finance'] });
+    const port = new NamedPort();
+    await applyAll(port, [db, tagged]);
+    expect(port.writes).toEqual([
+      'create database',
+      'create saved_query',
+      'retag saved_query +weekly,+finance',
+    ]);
+    const row = (await port.list('saved_query'))[0]!;
+    const applied: AppliedEntry[] = [
+      { ...appliedOf(tagged, row) },
+      { ...appliedOf(db, (await port.list('database'))[0]!) },
+    ];
+
+    port.writes.length = 0;
+    const calls = port.calls.get;
+    const same = await applyAll(port, [db, tagged], applied);
+    expect(same.plan.summary).toMatchObject({ create: 0, update: 0, delete: 0 });
+    expect(port.writes).toEqual([]);
+    // The tags listed are the YAML's: nothing is read in full.
+    expect(port.calls.get).toBe(calls);
+
+    const retagged = object('saved_query', 'by region', { ...query.spec, tags: ['finance', 'monthly'] });
+    const changed = await applyAll(port, [db, retagged], applied);
+    expect(
+      changed.plan.changes.filter((c) => c.action === 'update').map((c) => c.changes.map((a) => a.path)),
+    ).toEqual([['tags']]);
+    expect(port.writes).toEqual(['retag saved_query +monthly,-weekly']);
+
+    // A person takes a tag off in Superset: the plan reads the query and names its tags.
+    port.writes.length = 0;
+    const stored = port.objects.get(`saved_query:${row.id}`)!;
+    stored.tags = [{ name: 'finance', type: 1 }];
+    const drift = await applyAll(port, [db, retagged], [appliedOf(retagged, row), applied[1]!]);
+    expect(drift.plan.changes.find((c) => c.action === 'update')?.changes).toEqual([
+      expect.objectContaining({ path: 'tags' }),
+    ]);
+    expect(port.writes).toEqual(['retag saved_query +monthly']);
+    // Superset's own tags (owner:, type:) are not ours to compare.
+    stored.tags = [...(stored.tags as object[]), { name: 'owner:1', type: 3 }];
+    expect(
+      (await applyAll(port, [db, retagged], [appliedOf(retagged, row), applied[1]!])).plan.summary,
+    ).toMatchObject({
+      update: 0,
+    });
   });
 
   it('a CSS template or RLS rule is read in full by every plan (no changed_on says it is unchanged)', async () => {

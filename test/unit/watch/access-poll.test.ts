@@ -37,7 +37,7 @@ const listed = {
 class AccessPort {
   calls: string[] = [];
   rows: Record<string, AccessRow[]> = {};
-  listAccess(kind: 'dataset' | 'chart' | 'dashboard') {
+  listAccess(kind: 'dataset' | 'chart' | 'dashboard' | 'saved_query') {
     this.calls.push(kind);
     return Promise.resolve(structuredClone(this.rows[kind] ?? []));
   }
@@ -67,6 +67,22 @@ describe('AccessPoller', () => {
       port.rows.dashboard = [seedRow];
       expect((await poller.poll(desired, listed)).changed).toHaveLength(1); // put back: a change too
     }
+  });
+
+  it('reports a saved query whose tags changed (its changed_on stays when only they do)', async () => {
+    const query = object('saved_query', 'q', { database: 'wh', sql: 'SELECT 1', tags: ['weekly'] });
+    const port = new AccessPort();
+    port.rows.saved_query = [{ id: 3, owners: [], tags: ['weekly'] }];
+    const poller = new AccessPoller(port);
+    poller.seed(new Map([['saved_query:3', port.rows.saved_query[0]!]]));
+    const withQuery = { ...listed, saved_query: [listedRow('saved_query', 3, query.uuid)] };
+    const wants = [...desired, desiredEntry(query, ATTRIBUTE_OPTIONS)];
+    expect((await poller.poll(wants, withQuery)).changed).toEqual([]);
+    expect(port.calls).toEqual(['dashboard', 'saved_query']);
+    port.rows.saved_query = [{ id: 3, owners: [], tags: [] }];
+    expect((await poller.poll(wants, withQuery)).changed.map((c) => [c.kind, c.row.uuid])).toEqual([
+      ['saved_query', query.uuid],
+    ]);
   });
 
   it('takes a row it never saw as its baseline, and the order of ids as no change', async () => {

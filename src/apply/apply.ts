@@ -17,6 +17,7 @@ import {
 } from '../superset-map/to-superset.js';
 import {
   cssTemplateBody,
+  themeBody,
   reportBody,
   roleBody,
   rowLevelSecurityBody,
@@ -402,6 +403,8 @@ async function applyOne(
     // Written whole: a create, or one PUT with every field (they are few and small).
     case 'css_template':
       return write(port, obj.kind, existing, cssTemplateBody(obj.spec));
+    case 'theme':
+      return write(port, obj.kind, existing, themeBody(obj.spec));
     case 'saved_query': {
       const databaseId = need(
         ids,

@@ -31,6 +31,7 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
   },
   // Written whole (a few small fields), create and update alike.
   css_template: {},
+  theme: {},
   saved_query: {},
   row_level_security: {},
   report: {},

@@ -30,6 +30,7 @@ const KEY_LABEL: Record<DesiredEntry['kind'], string> = {
   database: 'database name',
   chart: 'name',
   css_template: 'name',
+  theme: 'name',
   saved_query: 'name',
   row_level_security: 'name',
   report: 'name',

@@ -11,6 +11,7 @@ import { objectKey, type AnyDesired } from '../model/object.js';
 import { desiredEntry, dependenciesOf } from '../plan/desired.js';
 import type { Registry } from '../registry/registry.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
+import { kindRefusal } from '../superset/capabilities.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 import { ATTRIBUTE_OPTIONS } from '../superset-map/attribute-options.js';
 import { UserError } from '../errors/user-error.js';
@@ -69,7 +70,14 @@ export async function convertLive(
   // Owners and dashboard roles come along when Superset lets this user read its users (an admin).
   const principals = port.principals ? await port.principals().catch(() => undefined) : undefined;
   const users = new Map(principals?.users.map((u) => [u.id, u.username]));
-  for (const kind of OBJECT_KINDS) {
+  // A kind the server is too old for (themes before 6.0) has nothing to import, unless it was asked for.
+  const caps = port.capabilities ? await port.capabilities() : undefined;
+  const refused = (kind: ObjectKind) => (caps ? kindRefusal(kind, caps) : undefined);
+  for (const kind of options.kinds ?? []) {
+    const why = refused(kind);
+    if (why) throw new Error(why);
+  }
+  for (const kind of OBJECT_KINDS.filter((k) => !refused(k))) {
     const rows = await port.list(kind);
     for (const row of rows) listed.set(row.uuid, row);
     await mapLimit(rows, 8, async (row) => {

@@ -52,6 +52,7 @@ const ORDER: readonly ObjectKind[] = OBJECT_KINDS;
  */
 const NAME_FIELD = {
   css_template: 'template_name',
+  theme: 'theme_name',
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',

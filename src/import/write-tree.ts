@@ -25,6 +25,8 @@ function defaultPath(kind: ObjectKind, spec: AnySpec): string {
       return `dashboards/${slug(spec.name)}.yaml`;
     case 'css_template':
       return `css-templates/${slug(spec.name)}.yaml`;
+    case 'theme':
+      return `themes/${slug(spec.name)}.yaml`;
     case 'saved_query':
       return `saved-queries/${slug(spec.name)}.yaml`;
     case 'row_level_security':

@@ -2,6 +2,7 @@ import { canonicalJson, type Json } from '../model/canonical.js';
 import type {
   ChartSpec,
   CssTemplateSpec,
+  ThemeSpec,
   DashboardSpec,
   DatabaseSpec,
   DatasetSpec,
@@ -255,6 +256,11 @@ function cssTemplate(spec: CssTemplateSpec): Attributes {
   return { template_name: spec.name, css: spec.css };
 }
 
+/** The configuration as JSON: compared key by key, so order and formatting do not count. */
+function theme(spec: ThemeSpec): Attributes {
+  return { theme_name: spec.name, config: spec.config as Json };
+}
+
 function savedQuery(spec: SavedQuerySpec): Attributes {
   return {
     label: spec.name,
@@ -341,6 +347,8 @@ export function attributesOf<K extends ObjectKind>(
       return dashboard(spec as DashboardSpec, options.normalizeDashboard);
     case 'css_template':
       return cssTemplate(spec as CssTemplateSpec);
+    case 'theme':
+      return theme(spec as ThemeSpec);
     case 'saved_query':
       return savedQuery(spec as SavedQuerySpec);
     case 'row_level_security':

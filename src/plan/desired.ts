@@ -27,6 +27,7 @@ export function dependenciesOf(obj: AnyDesired): string[] {
       return [...new Set([...charts, ...datasets, ...roles])];
     }
     case 'css_template':
+    case 'theme':
       return [];
     case 'saved_query':
       return [objectKey('database', obj.spec.database)];

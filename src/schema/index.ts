@@ -9,6 +9,7 @@ import { ReportSchema, type ReportSpec } from './report.js';
 import { RoleSchema, type RoleSpec } from './role.js';
 import { RowLevelSecuritySchema, type RowLevelSecuritySpec } from './row-level-security.js';
 import { SavedQuerySchema, type SavedQuerySpec } from './saved-query.js';
+import { ThemeSchema, type ThemeSpec } from './theme.js';
 
 export type {
   ChartSpec,
@@ -21,6 +22,7 @@ export type {
   RoleSpec,
   RowLevelSecuritySpec,
   SavedQuerySpec,
+  ThemeSpec,
 };
 export type { ColumnSpec, MetricSpec } from './dataset.js';
 export type { LayoutItem, NativeFilterSpec } from './dashboard.js';
@@ -29,6 +31,7 @@ export type { LayoutItem, NativeFilterSpec } from './dashboard.js';
 export const OBJECT_KINDS = [
   // Roles first: dashboards and RLS rules name them.
   'role',
+  'theme',
   'database',
   'dataset',
   'chart',
@@ -39,8 +42,18 @@ export const OBJECT_KINDS = [
   'report',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
-/** Kinds Superset keeps no uuid for: identified by name (see namedObjectFields). */
-export const NAMED_KINDS = ['role', 'css_template', 'saved_query', 'row_level_security', 'report'] as const;
+/**
+ * Kinds Superset keeps no uuid for (or, for themes, makes its own on create): identified by name (see
+ * namedObjectFields).
+ */
+export const NAMED_KINDS = [
+  'role',
+  'theme',
+  'css_template',
+  'saved_query',
+  'row_level_security',
+  'report',
+] as const;
 export type NamedKind = (typeof NAMED_KINDS)[number];
 export const isNamedKind = (kind: string): kind is NamedKind =>
   (NAMED_KINDS as readonly string[]).includes(kind);
@@ -58,6 +71,7 @@ export interface SpecByKind {
   row_level_security: RowLevelSecuritySpec;
   report: ReportSpec;
   role: RoleSpec;
+  theme: ThemeSpec;
   environment: EnvironmentSpec;
 }
 
@@ -71,6 +85,7 @@ export const SCHEMAS: Record<FileKind, TSchema> = {
   row_level_security: RowLevelSecuritySchema,
   report: ReportSchema,
   role: RoleSchema,
+  theme: ThemeSchema,
   environment: EnvironmentSchema,
 };
 

@@ -8,6 +8,7 @@ import type {
   RowLevelSecuritySpec,
   NamedKind,
   SavedQuerySpec,
+  ThemeSpec,
 } from '../schema/index.js';
 import type { AnySpec } from '../model/object.js';
 import { REPORT_DEFAULTS } from '../plan/attributes.js';
@@ -29,6 +30,8 @@ export function namedFromSuperset(kind: NamedKind, raw: Raw, names: NameLookup):
       return reportFromSuperset(raw, names);
     case 'role':
       return roleFromSuperset(raw);
+    case 'theme':
+      return themeFromSuperset(raw);
   }
 }
 
@@ -80,6 +83,16 @@ export function rowLevelSecurityFromSuperset(raw: Raw, names: NameLookup): RowLe
     group_key: str(raw.group_key),
     description: str(raw.description),
   });
+}
+
+/** `GET /api/v1/theme/<id>` `result` -> our spec: `json_data` (a JSON string) as an object. */
+export function themeFromSuperset(raw: Raw): ThemeSpec {
+  return { kind: 'theme', name: text(raw.theme_name), config: jsonObject(raw.json_data) };
+}
+
+/** Superset takes `json_data` as a JSON string. */
+export function themeBody(spec: ThemeSpec): Raw {
+  return { theme_name: spec.name, json_data: JSON.stringify(spec.config) };
 }
 
 export function cssTemplateBody(spec: CssTemplateSpec): Raw {

@@ -18,6 +18,8 @@ export interface Capabilities {
   restUuid: boolean;
   /** The assets import takes `sparse=true`: a bundle may name existing objects by uuid without carrying them. */
   sparseImport: boolean;
+  /** Themes and their API (`/api/v1/theme/`): Superset 6.0 on. */
+  themes: boolean;
 }
 
 /** A field (or a json_metadata key) a version does not have, and the values that mean "not set". */
@@ -88,7 +90,20 @@ const BUNDLE_RULES: readonly FieldRule[] = [
 const at = (family: SupersetFamily, since: SupersetFamily) => ORDER.indexOf(family) >= ORDER.indexOf(since);
 
 export function capabilitiesOf(family: SupersetFamily, version: string = family): Capabilities {
-  return { family, version, restUuid: at(family, '6.0'), sparseImport: at(family, '6.0') };
+  return {
+    family,
+    version,
+    restUuid: at(family, '6.0'),
+    sparseImport: at(family, '6.0'),
+    themes: at(family, '6.0'),
+  };
+}
+
+/** Why this server cannot hold objects of `kind` (a kind newer than it), or undefined when it can. */
+export function kindRefusal(kind: string, caps: Capabilities): string | undefined {
+  if (kind === 'theme' && !caps.themes)
+    return `Superset ${caps.version} has no themes (they came with 6.0): take the theme files out of the YAML for this environment, or upgrade Superset`;
+  return undefined;
 }
 
 /** The newest behaviour this tool knows: what a server of unknown or newer version is taken to be. */

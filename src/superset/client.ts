@@ -10,6 +10,7 @@ import {
   capabilitiesOf,
   familyOf,
   fitBody,
+  kindRefusal,
   refusalMessage,
   type Capabilities,
 } from './capabilities.js';
@@ -272,11 +273,17 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       closing.abort();
     },
 
-    list(kind, listOptions = {}) {
+    async list(kind, listOptions = {}) {
       const ctx: RequestContext = { op: 'list', kind };
-      return listAll(kind, listPage(kind, ctx), listOptions, (message) =>
+      if (kind === 'theme') {
+        const refused = kindRefusal(kind, await capabilities());
+        if (refused) throw refusal({ method: 'GET', path: KINDS[kind].base, ctx }, refused);
+      }
+      const rows = await listAll(kind, listPage(kind, ctx), listOptions, (message) =>
         log('warn', 'superset.list.unstable', message),
       );
+      // Superset's own themes (THEME_DEFAULT, THEME_DARK) can be neither changed nor deleted over REST.
+      return kind === 'theme' ? rows.filter((r) => r.raw.is_system !== true) : rows;
     },
 
     tags: readTags,

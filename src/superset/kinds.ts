@@ -75,6 +75,9 @@ export const KINDS: Record<SupersetKind, KindSpec> = {
   // The slug: a bulk create must know which slugs are taken (the import takes over their dashboard).
   dashboard: spec('dashboard', 'dashboard_title', 'changed_on_utc', 100, ['slug']),
   css_template: named('css_template', 'template_name', null, ['css']),
+  // Superset 6.0 on. Its list has no changed_on (only changed_on_delta_humanized); `is_system` marks
+  // Superset's own themes, which the client leaves out of every listing (client.ts list).
+  theme: named('theme', 'theme_name', null, ['json_data', 'is_system']),
   // Superset lists a saved query only to the user who saved it (its SavedQueryFilter).
   // Its GET has no tags: the list has them (read-live.ts withListFields).
   saved_query: named('saved_query', 'label', 'changed_on', ['tags.name', 'tags.type']),

@@ -56,13 +56,21 @@ const PATTERN_SENTENCES: Record<string, string> = {
   '^[a-z][a-z0-9_-]*$': 'must start with a lower-case letter and hold only a-z, 0-9, `_` and `-`',
   '^(/[A-Za-z0-9_.-]+)+$': 'must be an absolute znode path such as `/superset-gitops/staging`',
   '^NATIVE_FILTER-[A-Za-z0-9_-]+$': 'must look like `NATIVE_FILTER-<letters, digits, _ or ->`',
+  '^https://\\S+$': 'must be an https address (Superset refuses any other)',
   [REPOSITORY_URL_PATTERN]:
     'must be the http(s) address of the repository, like `https://github.com/acme/analytics`, without credentials, `?` query or `#` fragment',
 };
 
 function toProblem(parsed: ParsedFile, err: ErrorObject): Problem {
   const path = segments(parsed, err.instancePath);
-  const field = path.length ? `\`${path[path.length - 1]}\`` : 'The object';
+  // A list item by its list: `fontUrls[0]`, not `0`.
+  const last = path[path.length - 1];
+  const field =
+    last === undefined
+      ? 'The object'
+      : typeof last === 'number' && path.length > 1
+        ? `\`${String(path[path.length - 2])}[${last}]\``
+        : `\`${String(last)}\``;
   const params = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case 'required': {

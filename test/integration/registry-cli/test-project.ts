@@ -214,9 +214,10 @@ ${authLines}
     async cleanup() {
       for (const reg of opened.splice(0)) await reg.close().catch(() => undefined);
       const client = supersetClient();
-      // Rules, queries and templates first: a rule names a dataset.
-      for (const kind of [...KINDS, 'report', 'css_template', 'saved_query', 'row_level_security'] as const)
-        if (!(KINDS as readonly string[]).includes(kind))
+      // Rules, queries, templates and themes first: a rule names a dataset. Themes from 6.0 on.
+      const themes = (await client.capabilities()).themes;
+      for (const kind of ['report', 'css_template', 'saved_query', 'row_level_security', 'theme'] as const)
+        if (kind !== 'theme' || themes)
           for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
       for (const kind of [...KINDS].reverse())
         for (const row of await ownRows(client, kind, suffix)) await client.remove(kind, row.id);
@@ -236,6 +237,7 @@ const NAME_COLUMN: Record<SupersetKind, string> = {
   chart: 'slice_name',
   dashboard: 'dashboard_title',
   css_template: 'template_name',
+  theme: 'theme_name',
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',

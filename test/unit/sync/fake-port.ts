@@ -12,6 +12,7 @@ const NAME: Record<SupersetKind, string> = {
   chart: 'slice_name',
   dashboard: 'dashboard_title',
   css_template: 'template_name',
+  theme: 'theme_name',
   saved_query: 'label',
   row_level_security: 'name',
   report: 'name',

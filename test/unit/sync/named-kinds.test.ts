@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/apply/apply.js';
 import { convertSources, type Converted, type SourceObject } from '../../../src/import/to-specs.js';
-import { selectObjects } from '../../../src/engine/import-run.js';
+import { convertLive, selectObjects } from '../../../src/engine/import-run.js';
 import { kindsInUse, readLive } from '../../../src/live/read-live.js';
 import { deriveUuid } from '../../../src/model/object.js';
 import { desiredEntry } from '../../../src/plan/desired.js';
@@ -22,7 +22,10 @@ import {
   rowLevelSecurityBody,
   rowLevelSecurityFromSuperset,
   savedQueryFromSuperset,
+  themeBody,
+  themeFromSuperset,
 } from '../../../src/superset-map/named-kinds.js';
+import { capabilitiesOf, kindRefusal } from '../../../src/superset/capabilities.js';
 import { rowVersion, toListedObject } from '../../../src/superset/list-row.js';
 import type { ListedObject, Principals, SupersetKind } from '../../../src/superset/port.js';
 import { OBJECT_KINDS } from '../../../src/schema/index.js';
@@ -552,6 +555,82 @@ describe('roles', () => {
       'delete database',
       'delete role',
     ]);
+  });
+});
+
+describe('themes', () => {
+  const theme = object('theme', 'brand', {
+    config: { token: { colorPrimary: '#0b3d91', borderRadius: 4 }, algorithm: ['dark', 'compact'] },
+  });
+
+  it('json_data is a JSON string in Superset and an object in YAML; key order and spacing do not count', () => {
+    const body = themeBody(theme.spec as never);
+    expect(body).toEqual({ theme_name: 'brand', json_data: expect.any(String) });
+    expect(JSON.parse(body.json_data as string)).toEqual((theme.spec as { config: unknown }).config);
+    const reordered =
+      '{ "algorithm": ["dark", "compact"],\n  "token": {"borderRadius": 4, "colorPrimary": "#0b3d91"} }';
+    const live = themeFromSuperset({ id: 3, theme_name: 'brand', json_data: reordered, uuid: 'random' });
+    expect(
+      diffAttributes(
+        desiredEntry({ ...theme, spec: live } as never, ATTRIBUTE_OPTIONS).attributes,
+        desiredEntry(theme, ATTRIBUTE_OPTIONS).attributes,
+      ),
+    ).toEqual([]);
+    // Unreadable JSON reads as an empty configuration: a difference, not a crash.
+    expect(themeFromSuperset({ theme_name: 'brand', json_data: '{not json' }).config).toEqual({});
+  });
+
+  it('is known by its name, not by the uuid Superset made for it', () => {
+    const row = toListedObject('theme', {
+      id: 3,
+      theme_name: 'brand',
+      json_data: '{}',
+      uuid: 'f0e1d2c3-0000-4000-8000-000000000000',
+    });
+    expect(row.uuid).toBe(theme.uuid);
+    expect(row.changedOn).toBeNull();
+    expect(row.stamp).toBeDefined();
+  });
+
+  it('one changed token is one PUT naming it', async () => {
+    const port = new NamedPort();
+    await applyAll(port, [theme]);
+    expect(port.writes).toEqual(['create theme']);
+    const row = (await port.list('theme'))[0]!;
+    port.writes.length = 0;
+    const changed = object('theme', 'brand', {
+      config: { token: { colorPrimary: '#ff6600', borderRadius: 4 }, algorithm: ['dark', 'compact'] },
+    });
+    const { plan } = await applyAll(port, [changed], [appliedOf(theme, row)]);
+    expect(
+      plan.changes.filter((c) => c.action === 'update').map((c) => c.changes.map((a) => a.path)),
+    ).toEqual([['config.token.colorPrimary']]);
+    expect(port.writes).toEqual(['update theme json_data,theme_name']);
+  });
+
+  it('a Superset before 6.0 has none: a clear refusal, and an import leaves the kind out', async () => {
+    expect(kindRefusal('theme', capabilitiesOf('5.0', '5.0.0'))).toBe(
+      'Superset 5.0.0 has no themes (they came with 6.0): take the theme files out of the YAML for this environment, or upgrade Superset',
+    );
+    expect(kindRefusal('theme', capabilitiesOf('6.0'))).toBeUndefined();
+    expect(kindRefusal('css_template', capabilitiesOf('4.1'))).toBeUndefined();
+    class OldPort extends NamedPort {
+      listed: string[] = [];
+      capabilities() {
+        return Promise.resolve(capabilitiesOf('5.0', '5.0.0'));
+      }
+      override list(kind: SupersetKind) {
+        this.listed.push(kind);
+        return super.list(kind);
+      }
+    }
+    const port = new OldPort();
+    await convertLive(port, {});
+    expect(port.listed).not.toContain('theme');
+    expect(port.listed).toContain('css_template');
+    await expect(convertLive(new OldPort(), { kinds: ['theme'] })).rejects.toThrow(
+      'Superset 5.0.0 has no themes',
+    );
   });
 });
 

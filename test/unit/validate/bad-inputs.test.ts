@@ -86,13 +86,13 @@ const CASES: Case[] = [
   },
   {
     name: 'unknown kind',
-    files: { 'charts/odd.yaml': 'name: x\nkind: theme\n' },
+    files: { 'charts/odd.yaml': 'name: x\nkind: annotation_layer\n' },
     expect: {
       file: 'charts/odd.yaml',
       line: 2,
       col: 7,
       rule: 'unknown-kind',
-      message: /Unknown kind "theme"/,
+      message: /Unknown kind "annotation_layer"/,
     },
   },
   {
@@ -624,6 +624,60 @@ const CASES: Case[] = [
       col: 1,
       rule: 'missing-field',
       message: /Missing required field `sql`/,
+    },
+  },
+  {
+    name: 'theme algorithm Superset does not have',
+    files: {
+      'themes/brand.yaml':
+        'kind: theme\nname: brand\nconfig:\n  token:\n    colorPrimary: "#0b3d91"\n  algorithm: darkk\n',
+    },
+    expect: {
+      file: 'themes/brand.yaml',
+      line: 6,
+      col: 14,
+      rule: 'wrong-type',
+      message:
+        /`algorithm` should be "default" or "dark" or "compact" or "system" or a list, not the text "darkk"/,
+    },
+  },
+  {
+    name: 'theme font URL over http (Superset takes https only)',
+    files: {
+      'themes/brand.yaml':
+        'kind: theme\nname: brand\nconfig:\n  token:\n    fontUrls:\n      - http://fonts.example.com/a.css\n',
+    },
+    expect: {
+      file: 'themes/brand.yaml',
+      line: 6,
+      col: 9,
+      rule: 'wrong-format',
+      message: /`fontUrls\[0\]` must be an https address/,
+    },
+  },
+  {
+    name: 'theme without config',
+    files: { 'themes/brand.yaml': 'kind: theme\nname: brand\n' },
+    expect: {
+      file: 'themes/brand.yaml',
+      line: 1,
+      col: 1,
+      rule: 'missing-field',
+      message: /Missing required field `config`/,
+    },
+  },
+  {
+    name: 'two themes with one name',
+    files: {
+      'themes/a.yaml': 'kind: theme\nname: brand\nconfig: {}\n',
+      'themes/b.yaml': 'kind: theme\nname: brand\nconfig: {algorithm: dark}\n',
+    },
+    expect: {
+      file: 'themes/b.yaml',
+      line: 2,
+      col: 7,
+      rule: 'duplicate-name',
+      message: /Another theme is already named "brand" \(themes\/a.yaml\)/,
     },
   },
   {

@@ -28,6 +28,7 @@ const listed = {
   chart: [listedRow('chart', 5, chart.uuid)],
   dashboard: [listedRow('dashboard', 9, dash.uuid)],
   css_template: [],
+  theme: [],
   saved_query: [],
   row_level_security: [],
   report: [],

@@ -42,6 +42,7 @@ export class MemoryPort implements SupersetPort {
       chart: [],
       dashboard: [],
       css_template: [],
+      theme: [],
       saved_query: [],
       row_level_security: [],
       report: [],

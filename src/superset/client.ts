@@ -132,6 +132,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
   const TAG_OBJECT_TYPE = { saved_query: 1 } as const;
+  const TAG_OBJECT_NAME = { saved_query: 'query' } as const;
 
   /** One page of a kind's list endpoint, for a rison query the pagination code builds. */
   const listPage =
@@ -316,18 +317,32 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
     async retag(kind, id, change, options = {}) {
       const ctx: RequestContext = { op: 'update', kind, id };
       checkId('PUT', kind, id, ctx);
-      // The tag API's object types (Superset's ObjectType): a saved query is 1.
-      const path = `/api/v1/tag/${TAG_OBJECT_TYPE[kind]}/${id}/`;
       const fence = options.fence ? { fence: options.fence } : {};
-      if (change.add.length)
-        await executor.request({
-          method: 'POST',
-          path,
-          json: { properties: { tags: [...change.add] } },
-          category: 'write',
-          ctx,
-          ...fence,
-        });
+      // Added through bulk_create, which only adds: the object route (`POST /tag/<type>/<id>/`) tags
+      // the object twice on 4.1 and 5.0 and fails on the unique key of tagged_object (HTTP 500).
+      if (change.add.length) {
+        const res = await executor.call(
+          {
+            method: 'POST',
+            path: '/api/v1/tag/bulk_create',
+            json: {
+              tags: change.add.map((name) => ({ name, objects_to_tag: [[TAG_OBJECT_NAME[kind], id]] })),
+            },
+            category: 'write',
+            ctx,
+            ...fence,
+          },
+          ResultResponse,
+        );
+        const skipped = res.result.objects_skipped;
+        if (Array.isArray(skipped) && skipped.length)
+          throw refusal(
+            { method: 'POST', path: '/api/v1/tag/bulk_create', ctx },
+            `Superset did not tag ${kind} ${id}: the user the tool logs in as does not own it`,
+          );
+      }
+      // Taken off through the object route (Superset's ObjectType: a saved query is 1).
+      const path = `/api/v1/tag/${TAG_OBJECT_TYPE[kind]}/${id}/`;
       for (const name of change.remove)
         await executor.request({
           method: 'DELETE',

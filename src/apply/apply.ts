@@ -423,9 +423,6 @@ async function applyOne(
         const add = want.filter((t) => !have.includes(t));
         const remove = have.filter((t) => !want.includes(t));
         if (existing === undefined) await created(id);
-        // The tag route makes a missing tag itself, but on 4.1 and 5.0 it then tags the object twice
-        // and fails (a unique key of tagged_object): missing tags are made first, as for charts.
-        if (add.length && port.tags && port.createTag) await ctx.tagIds?.(add);
         if (add.length || remove.length) await port.retag('saved_query', id, { add, remove });
       }
       return id;

@@ -396,7 +396,21 @@ async function applyOne(
             : {}
           : accessFields(obj.spec, ctx.live.principals, fields);
       const tags = await tagsField(obj.spec.tags);
-      const body = withMarking({ ...plain, ...layout, ...access, ...tags }, marking);
+      // The theme by its id in this Superset (a theme of the YAML, made before the dashboard).
+      const theme =
+        obj.spec.theme !== undefined && (!fields || fields.has('theme_id'))
+          ? {
+              theme_id:
+                obj.spec.theme === null
+                  ? null
+                  : need(
+                      ids,
+                      uuidOf(ctx, 'theme', obj.spec.theme),
+                      `theme ${JSON.stringify(obj.spec.theme)}`,
+                    ),
+            }
+          : {};
+      const body = withMarking({ ...plain, ...layout, ...access, ...tags, ...theme }, marking);
       if (Object.keys(body).length) await port.update('dashboard', id, body);
       return id;
     }

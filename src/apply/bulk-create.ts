@@ -111,13 +111,14 @@ function importable(
   datasets: boolean,
   takenSlugs: ReadonlySet<string> | undefined,
 ): boolean {
-  // A bundle carries no owners or roles (the import makes the importing user an owner), and tags only
-  // with Superset's TAGGING_SYSTEM flag on: objects that name any are created over REST, which writes them.
+  // A bundle carries no owners or roles (the import makes the importing user an owner), tags only
+  // with Superset's TAGGING_SYSTEM flag on, and a theme by Superset's uuid for it (ours is the name's):
+  // objects that name any are created over REST, which writes them.
   if (obj.kind !== 'dataset' && obj.kind !== 'chart' && obj.kind !== 'dashboard') return false;
   if (
     obj.spec.owners !== undefined ||
     (obj.kind !== 'dataset' && obj.spec.tags !== undefined) ||
-    (obj.kind === 'dashboard' && obj.spec.roles !== undefined)
+    (obj.kind === 'dashboard' && (obj.spec.roles !== undefined || typeof obj.spec.theme === 'string'))
   )
     return false;
   switch (obj.kind) {

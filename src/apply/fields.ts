@@ -28,6 +28,7 @@ const FIELDS: Record<ObjectKind, Record<string, string[]>> = {
     global_chart_configuration: ['layout'],
     timed_refresh_immune_slices: ['layout'],
     expanded_slices: ['layout'],
+    theme: ['theme_id'],
   },
   // Written whole (a few small fields), create and update alike.
   css_template: {},

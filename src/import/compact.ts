@@ -43,6 +43,8 @@ export function compactSpec<K extends ObjectKind>(
   // rather than writing `tags: []` into every file (which would manage them, as none).
   for (const key of kind === 'row_level_security' ? ['tags'] : ['tags', 'roles'])
     if (Array.isArray(out[key]) && (out[key] as unknown[]).length === 0) delete out[key];
+  // Likewise a dashboard without a theme: `theme: null` would manage it, as none.
+  if (kind === 'dashboard' && out.theme === null) delete out.theme;
   if (kind === 'dataset') out = compactDatasetItems(out as DatasetSpec, (a, b) => same(a, b));
   if (kind === 'dashboard') out = { ...out, layout: compactLayout((out as DashboardSpec).layout) };
   return out as AnySpec;

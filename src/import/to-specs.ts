@@ -151,6 +151,7 @@ export function convertSources(
     chartById: (id) => keptName(uuidById.get(`chart:${id}`) ?? outside?.uuidById(`chart:${id}`)),
     chartByUuid: keptName,
     dashboardById: (id) => keptName(uuidById.get(`dashboard:${id}`) ?? outside?.uuidById(`dashboard:${id}`)),
+    themeById: (id) => keptName(uuidById.get(`theme:${id}`) ?? outside?.uuidById(`theme:${id}`)),
     nameFor: (_kind, uuid, fallback) => names.get(uuid) ?? fallback,
     ...(around.userById ? { userById: around.userById } : {}),
   };

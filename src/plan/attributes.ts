@@ -249,6 +249,7 @@ function dashboard(
     owners: nameSet(spec.owners),
     roles: nameSet(spec.roles),
     tags: nameSet(spec.tags),
+    theme: spec.theme,
   };
 }
 

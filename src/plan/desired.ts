@@ -24,7 +24,8 @@ export function dependenciesOf(obj: AnyDesired): string[] {
       );
       // A role the YAML has is made first; one it has not is Superset's (checked by the plan).
       const roles = (obj.spec.roles ?? []).map((r) => objectKey('role', r));
-      return [...new Set([...charts, ...datasets, ...roles])];
+      const theme = typeof obj.spec.theme === 'string' ? [objectKey('theme', obj.spec.theme)] : [];
+      return [...new Set([...charts, ...datasets, ...roles, ...theme])];
     }
     case 'css_template':
     case 'theme':

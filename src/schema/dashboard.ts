@@ -204,6 +204,12 @@ export const DashboardSchema = Type.Object(
     metadata: Type.Optional(Metadata),
     owners: ownersField('dashboard'),
     tags: tagsField('dashboard'),
+    theme: Type.Optional(
+      Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+        description:
+          "The theme the dashboard shows in (Superset 6.0 and newer), by the name of a theme in the YAML. `null`: none (Superset's default theme). Leave out to keep what Superset has.",
+      }),
+    ),
     roles: Type.Optional(
       Type.Array(Type.String({ minLength: 1, maxLength: 64, description: 'A Superset role name.' }), {
         uniqueItems: true,

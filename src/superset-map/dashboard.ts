@@ -77,8 +77,27 @@ export function dashboardFromSuperset(
         ? (raw.roles as Raw[]).map((r) => text(r?.name)).sort()
         : undefined,
     tags: customTags(raw.tags),
+    theme: themeOf(raw, names, (m) => refWarnings.push(m)),
   });
   return { spec, warnings: [...warnings, ...filters.warnings, ...refWarnings] };
+}
+
+/**
+ * The dashboard's theme by name (6.0 on: the GET's `theme`), null for none (and before 6.0, which has
+ * no themes). An import names only a theme it imports (`themeById`): another (Superset's own) is left
+ * out, with a word.
+ */
+function themeOf(raw: Raw, names: NameLookup, warn: (message: string) => void): string | null | undefined {
+  const theme = raw.theme as Raw | null | undefined;
+  if (!theme || typeof theme !== 'object') return null;
+  const id = typeof theme.id === 'number' ? theme.id : undefined;
+  if (!names.themeById) return text(theme.theme_name);
+  const name = id !== undefined ? names.themeById(id) : undefined;
+  if (name === undefined)
+    warn(
+      `theme ${JSON.stringify(text(theme.theme_name))} is not imported (Superset's own themes never are); not kept`,
+    );
+  return name;
 }
 
 export function normalizeDashboard(spec: DashboardSpec): { layout: Json; filters: Json } {

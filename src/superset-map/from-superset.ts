@@ -15,6 +15,11 @@ export interface NameLookup {
   chartByUuid(uuid: string): string | undefined;
   /** A dashboard by Superset id (reports name theirs by id); absent in lookups without ids. */
   dashboardById?(id: number): string | undefined;
+  /**
+   * A theme by Superset id, for an import: undefined when the theme is not imported (Superset's own
+   * system themes never are). Absent in a plan's lookup, which takes the theme's name as Superset has it.
+   */
+  themeById?(id: number): string | undefined;
   nameFor(kind: 'database' | 'dataset' | 'chart' | 'dashboard', uuid: string, fallback: string): string;
   /**
    * A username by Superset user id. Absent when Superset's users were not read (no object manages

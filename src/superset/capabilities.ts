@@ -208,7 +208,8 @@ export function refusalMessage(
 ): string {
   const what = `${kind}${name ? ` "${name}"` : ''}`;
   const uuid = refused.some((f) => f.startsWith('uuid'));
-  const fields = refused.filter((f) => !f.startsWith('uuid'));
+  // Named as the YAML names them: a dashboard's `theme` is sent as `theme_id`.
+  const fields = refused.filter((f) => !f.startsWith('uuid')).map((f) => (f === 'theme_id' ? 'theme' : f));
   const parts: string[] = [];
   if (fields.length)
     parts.push(

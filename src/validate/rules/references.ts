@@ -11,7 +11,7 @@ export function references(ctx: RuleContext): Problem[] {
   const check = (
     file: Parameters<typeof problemFor>[0],
     path: PathSegment[],
-    kind: 'database' | 'dataset' | 'chart' | 'dashboard',
+    kind: 'database' | 'dataset' | 'chart' | 'dashboard' | 'theme',
     name: string,
   ) => {
     if (ctx.names[kind].has(name)) return;
@@ -36,6 +36,7 @@ export function references(ctx: RuleContext): Problem[] {
   for (const rule of ofKind(ctx, 'row_level_security'))
     rule.spec.tables.forEach((t, i) => check(rule.parsed, ['tables', i], 'dataset', t));
   for (const dash of ofKind(ctx, 'dashboard')) {
+    if (typeof dash.spec.theme === 'string') check(dash.parsed, ['theme'], 'theme', dash.spec.theme);
     const placed = new Set<string>();
     walkLayout(dash.spec.layout, (item: LayoutItem, path) => {
       if (item.chart === undefined) return;

@@ -18,11 +18,25 @@ import { importOwn, replaceWithImported } from './import-own.js';
 let project: TestProject;
 // Which tests exist depends on the server: those of the theme API from 6.0 on, the refusal before.
 const { themes, version } = await supersetClient().capabilities();
-const names = { theme: '' };
+const names = { theme: '', dashboard: '', slug: '' };
 const FILE = 'themes/brand.yaml';
+const DASHBOARD = 'dashboards/themed.yaml';
 
 const themeYaml = (primary: string) =>
   `kind: theme\nname: ${names.theme}\nconfig:\n  token:\n    colorPrimary: "${primary}"\n    borderRadius: 4\n  algorithm: [dark, compact]\n`;
+
+const dashboardYaml = (theme: string) =>
+  `kind: dashboard\nname: ${names.dashboard}\ntitle: ${names.dashboard}\nslug: ${names.slug}\nlayout:\n  - chart: ${project.names.charts[0]}\ntheme: ${theme}\n`;
+
+/** The dashboard's id and its theme as Superset's GET names it. */
+async function dashboardTheme(): Promise<{ id: number; theme: { id: number; theme_name: string } | null }> {
+  const row = (await ownRows(supersetClient(), 'dashboard', project.suffix)).find(
+    (r) => r.name === names.dashboard,
+  );
+  if (!row) throw new Error(`dashboard ${names.dashboard} is not in Superset`);
+  const raw = await supersetClient().get('dashboard', row.id);
+  return { id: row.id, theme: (raw.theme ?? null) as { id: number; theme_name: string } | null };
+}
 
 async function stored(): Promise<{ id: number; config: unknown }> {
   const row = (await ownRows(supersetClient(), 'theme', project.suffix)).find((r) => r.name === names.theme);
@@ -34,6 +48,8 @@ async function stored(): Promise<{ id: number; config: unknown }> {
 beforeAll(() => {
   project = createTestProject('themes', { charts: 1 });
   names.theme = `it theme ${project.suffix}`;
+  names.dashboard = `it themed ${project.suffix}`;
+  names.slug = `it-themed-${project.suffix.replace(/_/g, '-')}`;
   project.writeFile(FILE, themeYaml('#0b3d91'));
 }, 60_000);
 
@@ -88,6 +104,27 @@ else
       expect((await project.run(['plan'])).stdout).toContain('No changes');
     }, 120_000);
 
+    it('a dashboard names the theme: written by its id; taken off in Superset, it is drift', async () => {
+      project.writeFile(DASHBOARD, dashboardYaml(JSON.stringify(names.theme)));
+      const applied = await project.run(['apply']);
+      expect(applied.code, applied.stderr + applied.stdout).toBe(0);
+      expect(applied.stdout).toContain('1 created, 0 updated, 0 deleted');
+      const { id, theme } = await dashboardTheme();
+      expect(theme?.theme_name).toBe(names.theme);
+      expect(theme?.id).toBe((await stored()).id);
+      expect((await project.run(['plan'])).stdout).toContain('No changes');
+      // As Superset's dashboard properties dialog saves "no theme".
+      await supersetCall('PUT', `/api/v1/dashboard/${id}`, { theme_id: null });
+      const drift = await project.run(['drift']);
+      expect(drift.code, drift.stderr).toBe(2);
+      expect(drift.stdout).toContain(
+        `dashboard "${names.dashboard}": theme: expected "${names.theme}", found (none)`,
+      );
+      const healed = await project.run(['apply']);
+      expect(healed.stdout).toContain('0 created, 1 updated, 0 deleted');
+      expect((await dashboardTheme()).theme?.theme_name).toBe(names.theme);
+    }, 120_000);
+
     it("a person's edit in Superset is drift that names the token, and apply puts it back", async () => {
       const { id, config } = await stored();
       const edited = {
@@ -110,16 +147,24 @@ else
     }, 120_000);
 
     it('come back from an import of live Superset as the same YAML: no changes', async () => {
-      const imported = await importOwn(project, [`theme/${names.theme}`], ['themes']);
+      const imported = await importOwn(
+        project,
+        // An import names a dashboard by its slug.
+        [`theme/${names.theme}`, `dashboard/${names.slug}`],
+        ['themes', 'dashboards'],
+      );
       expect(imported.result.code, imported.result.stderr).toBe(0);
-      expect(imported.files.map((f) => f.spec)).toEqual([
+      expect(imported.files.find((f) => f.spec.kind === 'dashboard')?.spec).toMatchObject({
+        theme: names.theme,
+      });
+      expect(imported.files.filter((f) => f.spec.kind === 'theme').map((f) => f.spec)).toEqual([
         {
           kind: 'theme',
           name: names.theme,
           config: { token: { colorPrimary: '#ff6600', borderRadius: 4 }, algorithm: ['dark', 'compact'] },
         },
       ]);
-      replaceWithImported(project, imported, ['themes']);
+      replaceWithImported(project, imported, ['themes', 'dashboards']);
       const plan = await project.run(['plan']);
       expect(plan.code, plan.stderr).toBe(0);
       expect(plan.stdout).toContain('No changes');
@@ -132,9 +177,13 @@ else
         json_data: '{"algorithm": "dark"}',
       });
       fs.rmSync(path.join(project.dir, 'metadata', 'themes'), { recursive: true, force: true });
+      fs.rmSync(path.join(project.dir, 'metadata', 'dashboards'), { recursive: true, force: true });
+      project.writeFile(DASHBOARD, dashboardYaml('null'));
       const pruned = await project.run(['apply', '--prune']);
       expect(pruned.code, pruned.stderr).toBe(0);
-      expect(pruned.stdout).toContain('0 created, 0 updated, 1 deleted');
+      // The dashboard lets go of the theme before the theme is deleted.
+      expect(pruned.stdout).toContain('0 created, 1 updated, 1 deleted');
+      expect((await dashboardTheme()).theme).toBeNull();
       expect((await ownRows(supersetClient(), 'theme', project.suffix)).map((r) => r.name)).toEqual([
         stranger,
       ]);

@@ -13,6 +13,7 @@ import { planChanges } from '../../../src/plan/plan.js';
 import { unknownPrincipals } from '../../../src/plan/principals.js';
 import type { AppliedEntry } from '../../../src/plan/types.js';
 import { ATTRIBUTE_OPTIONS } from '../../../src/superset-map/attribute-options.js';
+import { dashboardFromSuperset } from '../../../src/superset-map/dashboard.js';
 import type { NameLookup } from '../../../src/superset-map/from-superset.js';
 import {
   cssTemplateFromSuperset,
@@ -92,6 +93,11 @@ class NamedPort extends FakePort {
           name: PRINCIPALS.roles.find((p) => p.id === r)?.name,
         })),
       };
+    // Like Superset's from 6.0 on, a dashboard's GET names its theme.
+    if (kind === 'dashboard') {
+      const theme = typeof raw.theme_id === 'number' ? this.objects.get(`theme:${raw.theme_id}`) : undefined;
+      return { ...raw, theme: theme ? { id: raw.theme_id, theme_name: theme.theme_name } : null };
+    }
     // Like Superset's, a saved query's GET has no tags (its list has).
     if (kind === 'saved_query') {
       const { tags: _tags, ...rest } = raw;
@@ -608,6 +614,60 @@ describe('themes', () => {
       plan.changes.filter((c) => c.action === 'update').map((c) => c.changes.map((a) => a.path)),
     ).toEqual([['config.token.colorPrimary']]);
     expect(port.writes).toEqual(['update theme json_data,theme_name']);
+  });
+
+  it('a dashboard names its theme: made after it, written by id; `null` takes it off', async () => {
+    const dash = (t: string | null) => object('dashboard', 'sales', { title: 'Sales', layout: [], theme: t });
+    const port = new NamedPort();
+    await applyAll(port, [dash('brand'), theme]);
+    expect(port.writes.map((w) => w.split(' ').slice(0, 2).join(' '))).toEqual([
+      'create theme',
+      'create dashboard',
+      'update dashboard',
+    ]);
+    const themeId = (await port.list('theme'))[0]!.id;
+    const stored = () => [...port.objects.values()].find((o) => o.kind === 'dashboard')!;
+    expect(stored().theme_id).toBe(themeId);
+    // Superset's GET names the theme (6.0 on): the plan then has nothing to do.
+    const row = (await port.list('dashboard'))[0]!;
+    const live = dashboardFromSuperset(
+      { ...stored(), theme: { id: themeId, theme_name: 'brand' } },
+      lookup(),
+    ).spec;
+    expect(live.theme).toBe('brand');
+    port.writes.length = 0;
+    const off = await applyAll(
+      port,
+      [dash(null), theme],
+      [appliedOf(dash('brand'), row), appliedOf(theme, (await port.list('theme'))[0]!)],
+    );
+    expect(off.plan.changes.find((c) => c.kind === 'dashboard')?.changes.map((c) => c.path)).toEqual([
+      'theme',
+    ]);
+    expect(port.writes).toEqual(['update dashboard theme_id']);
+    expect(stored().theme_id).toBeNull();
+  });
+
+  it("an import keeps a dashboard's theme only when it imports the theme (Superset's own are never)", () => {
+    const raw = {
+      id: 4,
+      dashboard_title: 'Sales',
+      position_json: '{}',
+      json_metadata: '{}',
+      theme: { id: 2, theme_name: 'THEME_DARK' },
+    };
+    const { spec, warnings } = dashboardFromSuperset(raw, { ...lookup(), themeById: () => undefined });
+    expect(spec.theme).toBeUndefined();
+    expect(warnings).toContain(
+      `theme "THEME_DARK" is not imported (Superset's own themes never are); not kept`,
+    );
+    expect(
+      dashboardFromSuperset(raw, { ...lookup(), themeById: (id) => (id === 2 ? 'dark' : undefined) }).spec
+        .theme,
+    ).toBe('dark');
+    // No theme (and every dashboard before 6.0): null, which an import does not write.
+    expect(dashboardFromSuperset({ ...raw, theme: null }, lookup()).spec.theme).toBeNull();
+    expect(dashboardFromSuperset({ id: 4, dashboard_title: 'Sales' }, lookup()).spec.theme).toBeNull();
   });
 
   it('a Superset before 6.0 has none: a clear refusal, and an import leaves the kind out', async () => {

@@ -656,6 +656,20 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'dashboard theme the YAML does not have',
+    files: {
+      'themes/brand.yaml': 'kind: theme\nname: Brand\nconfig: {}\n',
+      'dashboards/sales.yaml': 'kind: dashboard\nname: sales\ntitle: Sales\nlayout: []\ntheme: Brnad\n',
+    },
+    expect: {
+      file: 'dashboards/sales.yaml',
+      line: 5,
+      col: 8,
+      rule: 'dangling-reference',
+      message: /No theme is named "Brnad"; did you mean "Brand"\?/,
+    },
+  },
+  {
     name: 'theme without config',
     files: { 'themes/brand.yaml': 'kind: theme\nname: brand\n' },
     expect: {

@@ -386,17 +386,12 @@ describe('plan and apply', () => {
     expect(stored.find((o) => o.kind === 'saved_query')).toMatchObject({ db_id: 1, label: 'by region' });
 
     const applied: AppliedEntry[] = await Promise.all(
-      [db, orders, css, query, rule].map(async (o) => {
-        const row = (await port.list(o.kind)).find((r) => r.uuid === o.uuid)!;
-        return {
-          kind: o.kind,
-          name: o.name,
-          uuid: o.uuid,
-          supersetId: row.id,
-          hash: desiredEntry(o, ATTRIBUTE_OPTIONS).hash,
-          changedOn: row.changedOn,
-        };
-      }),
+      [db, orders, css, query, rule].map(async (o) =>
+        appliedOf(
+          o,
+          (await port.list(o.kind)).find((r) => r.uuid === o.uuid)!,
+        ),
+      ),
     );
     port.writes.length = 0;
     const again = await applyAll(port, [db, orders, css, query, rule], applied);

@@ -114,8 +114,8 @@ export interface SupersetPort {
   /** Makes a custom tag (POST /api/v1/tag/, which answers without the id) and returns its id. */
   createTag?(name: string, options?: WriteOptions): Promise<number>;
   /**
-   * Tags a saved query (its PUT takes no tags) through the tag API's object routes: one POST for every
-   * tag to add (made when missing), one DELETE per tag to take off.
+   * Tags a saved query (its PUT takes no tags) through the tag API: one `bulk_create` POST adds every
+   * tag to add (made when missing), one DELETE per tag takes one off.
    */
   retag?(
     kind: 'saved_query',

@@ -3,7 +3,7 @@ import type { Marking } from '../model/managed.js';
 import type { AnyDesired } from '../model/object.js';
 import { objectKey } from '../model/object.js';
 import { DASHBOARD_METADATA_DEFAULTS, databaseSettings, uriWithoutPassword } from '../plan/attributes.js';
-import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec } from '../schema/index.js';
+import type { ChartSpec, DashboardSpec, DatabaseSpec, DatasetSpec, ObjectKind } from '../schema/index.js';
 import { chartIdsUnder, layoutToPosition, tabsHolding } from '../superset-map/layout/layout.js';
 import { filtersToConfig } from '../superset-map/filters/native-filters.js';
 import { chartRefMetadataToSuperset, tabNames } from '../superset-map/metadata-refs.js';
@@ -16,6 +16,19 @@ import { UserError } from '../errors/user-error.js';
 const VERSION = '1.0.0';
 /** Superset's own mask: an import asks for the real password (its `passwords` field). */
 const MASK = 'XXXXXXXXXX';
+
+/** The kinds a bundle of this export carries (Superset's has saved queries too, which it does not write). */
+export const BUNDLE_KINDS: readonly ObjectKind[] = ['database', 'dataset', 'chart', 'dashboard'];
+
+/**
+ * The objects a bundle leaves out, as `kind "name"`: roles, themes, CSS templates, saved queries, RLS
+ * rules and reports (an export says so rather than dropping them without a word).
+ */
+export function notInBundle(objects: readonly AnyDesired[]): string[] {
+  return objects
+    .filter((o) => !BUNDLE_KINDS.includes(o.kind))
+    .map((o) => `${o.kind} ${JSON.stringify(o.name)}`);
+}
 
 /**
  * Desired objects (resolved for an environment) as a Superset assets bundle that stock Superset

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { loadProject } from '../../engine/project.js';
-import { toBundle } from '../../export/to-bundle.js';
+import { notInBundle, toBundle } from '../../export/to-bundle.js';
 import { writeZip } from '../../import/zip.js';
 import type { Output } from '../output.js';
 import { LATEST, capabilitiesOf, familyOf } from '../../superset/capabilities.js';
@@ -30,9 +30,14 @@ export async function exportCommand(options: ExportOptions, out: Output): Promis
   const secrets = project.objects.flatMap((o) =>
     o.kind === 'database' && o.spec.password ? [`${o.name}: ${o.spec.password}`] : [],
   );
+  const left = notInBundle(project.objects);
   out.stdout(
-    `wrote ${options.bundle}: ${project.objects.length} objects (${files.size - 1} files) for environment ${project.env.name}, Superset ${caps.version}.\n`,
+    `wrote ${options.bundle}: ${project.objects.length - left.length} objects (${files.size - 1} files) for environment ${project.env.name}, Superset ${caps.version}.\n`,
   );
+  if (left.length)
+    out.stdout(
+      `Not in the bundle (it carries databases, datasets, charts and dashboards only; apply writes the others): ${left.join(', ')}.\n`,
+    );
   const bare = project.objects
     .filter((o) => o.kind === 'dataset' && !o.spec.columns?.length)
     .map((o) => o.name);

@@ -178,6 +178,8 @@ describe('export --bundle', () => {
       'dashboards/exp.yaml',
       `kind: dashboard\nname: exp_${r}\ntitle: Exported ${r}\nlayout:\n  - row:\n      - chart: Segments ${r}\n`,
     );
+    // A kind the bundle has no place for: left out, and the export says so.
+    write('css-templates/exp.yaml', `kind: css_template\nname: exp css ${r}\ncss: ".a {}"\n`);
     const zip = path.join(fx.dir, 'ours.zip');
     // For the Superset that imports it (a 6.1 bundle has keys older import schemas refuse).
     const { version } = await admin.capabilities();
@@ -194,6 +196,10 @@ describe('export --bundle', () => {
     ]);
     expect(exported.code, exported.stdout + exported.stderr).toBe(0);
     expect(exported.stdout).not.toMatch(/lists no columns/);
+    expect(exported.stdout).toMatch(/: 4 objects \(5 files\)/);
+    expect(exported.stdout).toContain(
+      `Not in the bundle (it carries databases, datasets, charts and dashboards only; apply writes the others): css_template "exp css ${r}".`,
+    );
     // Stock Superset wants the password of a new database whose URI the bundle masks, as for any export.
     const bytes = fs.readFileSync(zip);
     const databaseFile = [...readZip(bytes).keys()]

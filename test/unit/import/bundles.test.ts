@@ -5,7 +5,7 @@ import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { convertBundle, readBundleFiles } from '../../../src/engine/import-run.js';
 import { ATTRIBUTE_OPTIONS } from '../../../src/superset-map/attribute-options.js';
-import { toBundle } from '../../../src/export/to-bundle.js';
+import { notInBundle, toBundle } from '../../../src/export/to-bundle.js';
 import { writeObjects } from '../../../src/import/write-tree.js';
 import { readZip, writeZip } from '../../../src/import/zip.js';
 import { parseFile } from '../../../src/load/parse-file.js';
@@ -179,6 +179,11 @@ describe('export --bundle', () => {
       checked++;
     }
     expect(checked).toBe(tree.objects.filter((o) => !isNamedKind(o.kind)).length);
+    // What the bundle leaves out is named, each object by kind and name (the export prints them).
+    expect(notInBundle(tree.objects)).toEqual(
+      tree.objects.filter((o) => isNamedKind(o.kind)).map((o) => `${o.kind} ${JSON.stringify(o.name)}`),
+    );
+    expect(notInBundle(tree.objects)).toContain('saved_query "Revenue by region, shipped orders"');
   });
 
   it('writes the layout Superset expects: metadata.yaml of type assets, one file per object', () => {

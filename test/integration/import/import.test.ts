@@ -196,7 +196,7 @@ describe('export --bundle', () => {
     ]);
     expect(exported.code, exported.stdout + exported.stderr).toBe(0);
     expect(exported.stdout).not.toMatch(/lists no columns/);
-    expect(exported.stdout).toMatch(/: 4 objects \(5 files\)/);
+    expect(exported.stdout).toMatch(/: 4 objects \(4 files\)/);
     expect(exported.stdout).toContain(
       `Not in the bundle (it carries databases, datasets, charts and dashboards only; apply writes the others): css_template "exp css ${r}".`,
     );

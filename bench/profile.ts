@@ -1,7 +1,7 @@
 // Where the time of a no-change apply of N objects goes: process start, module loading, reading,
 // YAML parsing, schema validation, rules, hashing, ZooKeeper and every Superset call.
 //
-//   npx tsx bench/profile.ts [N] [--first | --change [--keep K]]   (default 1000; needs the services of `npm run demo` and `npm run build`)
+//   npx tsx bench/profile.ts [N] [--first | --change [--keep K]] [--cpu-out FILE]   (default 1000; needs the services of `npm run demo` and `npm run build`)
 //
 // With --first, the first apply itself (from an empty registry) is run in this process and timed by
 // HTTP route and registry operation, and nothing else. With --change, every measured apply changes one
@@ -36,12 +36,17 @@ import { timeRegistry, type OperationTimes } from './registry-timing.js';
 const REPO = path.resolve(import.meta.dirname, '..');
 const CLI = path.join(REPO, 'bin/superset-gitops.js');
 const N = Number(
-  process.argv.slice(2).find((a, i, all) => /^\d+$/.test(a) && all[i - 1] !== '--keep') ?? 1000,
+  process.argv
+    .slice(2)
+    .find((a, i, all) => /^\d+$/.test(a) && all[i - 1] !== '--keep' && all[i - 1] !== '--cpu-out') ?? 1000,
 );
 const FIRST = process.argv.includes('--first');
 const CHANGE = process.argv.includes('--change');
 const keepAt = process.argv.indexOf('--keep');
 const KEEP = keepAt > 0 ? Number(process.argv[keepAt + 1]) : undefined;
+const cpuOutAt = process.argv.indexOf('--cpu-out');
+/** Where to keep the CPU profile of view 1 (for Chrome's DevTools or a timeline), else it goes with the work folder. */
+const CPU_OUT = cpuOutAt > 0 ? process.argv[cpuOutAt + 1] : undefined;
 const runId = `prof_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 const bundleDir = path.join(work, 'bundle');
@@ -219,6 +224,7 @@ async function main(): Promise<void> {
     `\n1. ${what} apply through the CLI: ${ms(median(walls))} wall (median of 3); unbundled with the CPU profiler ${ms(profiled.ms)}`,
   );
   const [profileFile] = fs.readdirSync(profDir);
+  if (CPU_OUT) fs.copyFileSync(path.join(profDir, profileFile!), CPU_OUT);
   for (const { area, ms: t } of cpuAreas(path.join(profDir, profileFile!)))
     if (t >= 1) console.log(`   ${area.padEnd(58)} ${ms(t)}`);
   console.log('   the functions with the most self time:');

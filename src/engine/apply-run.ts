@@ -15,6 +15,7 @@ import { guardedPort } from './guarded-port.js';
 import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
+import { mapLimit } from '../zookeeper/pool.js';
 
 export interface ApplyRunOptions extends PlanOptions {
   environment: string;
@@ -179,6 +180,8 @@ export async function runApplyOf(
     const first = await runPlan(options.environment, objects, services, {
       ...options,
       ...(snapshotId === undefined && !targeted ? { onEntries: publish } : {}),
+      // What the first write waits for is fetched while the objects that may differ are read.
+      onFullRead: () => services.port.warmWrites?.(),
     });
     for (const notice of first.notices) options.onNotice?.(notice);
     const conflicts = first.plan.changes.filter((c) => c.action === 'conflict');
@@ -261,24 +264,32 @@ export async function runApplyOf(
         if (r) records.set(uuid, r);
         else records.delete(uuid);
       }
-      await recordChangedOn(
-        { ...services, registry, port },
-        first.plan,
-        outcome,
-        first.live.full,
-        hashes,
-        records,
-      );
-      await clearFindingsOf(registry, outcome);
-      if (moveCurrent) {
-        const before = await registry.readPointer();
-        // Already there (an apply of the same commit and content): nothing to move or prune.
-        if (before?.snapshotId !== snapshot) {
+      // The records and findings, and `current`, touch different nodes: written side by side. The
+      // history entry, which says where `current` is, comes after both.
+      const settled = await Promise.allSettled([
+        (async () => {
+          await recordChangedOn(
+            { ...services, registry, port },
+            first.plan,
+            outcome,
+            first.live.full,
+            hashes,
+            records,
+          );
+          await clearFindingsOf(registry, outcome);
+        })(),
+        (async () => {
+          if (!moveCurrent) return;
+          const before = await registry.readPointer();
+          // Already there (an apply of the same commit and content): nothing to move or prune.
+          if (before?.snapshotId === snapshot) return;
           // Written by this apply under this lock: its manifest and objects are checked, not re-read.
           await registry.repoint(snapshot, { expectCurrent: before?.snapshotId ?? null, shallow: true });
           await registry.pruneSnapshots();
-        }
-      }
+        })(),
+      ]);
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) throw failed.reason;
       await registry.appendHistory({
         commit: commit.sha,
         author: commit.author,
@@ -356,21 +367,30 @@ async function recordChangedOn(
     .map((c) => c.uuid);
   const refresh = new Set([...written, ...noopRead]);
   if (refresh.size === 0) return;
-  const kinds = new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind));
-  for (const kind of kinds) {
-    const mine = new Set(
-      plan.changes.filter((c) => c.kind === kind && refresh.has(c.uuid)).map((c) => c.uuid),
-    );
-    for (const row of await rowsOf(services.port, kind, mine)) {
-      const record = records.get(row.uuid);
-      if (!record || !refresh.has(row.uuid)) continue;
-      const hash = hashes.get(row.uuid) ?? record.hash;
-      if (record.changedOn === row.changedOn && record.hash === hash) continue;
-      const updated: AppliedRecord = { ...record, hash, changedOn: row.changedOn };
-      await services.registry.recordApplied(updated);
-    }
+  const kinds = [...new Set(plan.changes.filter((c) => refresh.has(c.uuid)).map((c) => c.kind))];
+  // Each kind's rows are listed at the same time; the records then go a few at a time.
+  const listed = await Promise.all(
+    kinds.map((kind) =>
+      rowsOf(
+        services.port,
+        kind,
+        new Set(plan.changes.filter((c) => c.kind === kind && refresh.has(c.uuid)).map((c) => c.uuid)),
+      ),
+    ),
+  );
+  const updated: AppliedRecord[] = [];
+  for (const row of listed.flat()) {
+    const record = records.get(row.uuid);
+    if (!record || !refresh.has(row.uuid)) continue;
+    const hash = hashes.get(row.uuid) ?? record.hash;
+    if (record.changedOn === row.changedOn && record.hash === hash) continue;
+    updated.push({ ...record, hash, changedOn: row.changedOn });
   }
+  await mapLimit(updated, RECORD_WRITES_AT_ONCE, (record) => services.registry.recordApplied(record));
 }
+
+/** Applied records rewritten at once after an apply (each is one fenced ZooKeeper write). */
+const RECORD_WRITES_AT_ONCE = 8;
 
 /** List rows of `uuids`: the page of most recently changed objects usually has all those just written. */
 async function rowsOf(

@@ -145,6 +145,8 @@ export async function runPlan(
     reuse?: ReadonlyMap<string, string>;
     /** Called with the desired entries (hashed) while Superset and the registry are being read. */
     onEntries?: (entries: readonly DesiredEntry[]) => void;
+    /** Called when some objects may differ (they are read in full): an apply is then likely to write. */
+    onFullRead?: () => void;
   },
 ): Promise<PlanRun> {
   // Superset is listed (the login first) while the registry is read: neither waits on the other.
@@ -159,6 +161,8 @@ export async function runPlan(
       : undefined;
   // The desired side is hashed while those requests are out (handled below; never left unhandled).
   for (const pending of [listing, ownership, principals, permissions]) pending?.catch(() => undefined);
+  // One turn of the event loop first, so those requests are on the wire before the hashing holds it.
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const entries = objects.map((o) => entryWithSecrets(o, services));
   options.onEntries?.(entries);
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
@@ -183,6 +187,7 @@ export async function runPlan(
     fetchAll: options.readAll ?? false,
     listing,
     ...(principals ? { principals } : {}),
+    ...(options.onFullRead ? { onFullRead: options.onFullRead } : {}),
   });
   if (live.listingChanged) services.listStore?.write(live.listed);
   // An object whose record is unreadable or not trusted is left alone, and the plan says why.

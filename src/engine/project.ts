@@ -1,8 +1,8 @@
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import { resolveEnvironment, substituteVariables, type ResolvedEnvironment } from '../environment/resolve.js';
-import type { ParsedFile } from '../load/parse-file.js';
+import { parseFile, type ParsedFile } from '../load/parse-file.js';
 import { readTree } from '../load/read-tree.js';
 import type { AnyDesired } from '../model/object.js';
 import { validateTree, type ValidationResult } from '../validate/validate-tree.js';
@@ -29,9 +29,23 @@ export async function loadProject(
   processEnv = process.env,
   onEnvironment?: (env: ResolvedEnvironment) => void,
 ): Promise<Project> {
-  const files = await readTree(metadataDir);
+  const projectDir = path.resolve(metadataDir, '..');
+  // The environment's file where `init` and the docs put it is read first, alone, so the login can
+  // start before the whole tree is read. A guess that turns out wrong (another file of the same name
+  // decides) costs nothing: EarlyLogin.take keeps the client only for the environment loaded below.
+  let started = false;
   if (onEnvironment) {
-    const env = environmentAlone(files, envName, processEnv, path.resolve(metadataDir, '..'));
+    const env = conventionalEnvironment(metadataDir, envName, processEnv, projectDir);
+    if (env) {
+      onEnvironment(env);
+      started = true;
+      // One turn of the event loop: the login is on the wire before the reads below hold the loop.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+  const files = await readTree(metadataDir);
+  if (onEnvironment && !started) {
+    const env = environmentAlone(files, envName, processEnv, projectDir);
     if (env) {
       onEnvironment(env);
       // One turn of the event loop, so that a request it started is on the wire before the
@@ -53,13 +67,33 @@ export async function loadProject(
       `No environment named ${JSON.stringify(envName)} in ${metadataDir} (known: ${known}).`,
     );
   }
-  const projectDir = path.resolve(metadataDir, '..');
   const env = resolveOrExplain(spec, processEnv, projectDir);
   const resolved = validation.objects.map(
     (o) => ({ ...o, spec: substituteVariables(o.spec, env.variables) }) as AnyDesired,
   );
   const objects = env.managed ? await withRepositoryPaths(resolved, metadataDir, projectDir) : resolved;
   return { metadataDir, projectDir, validation, env, objects };
+}
+
+/** The environment from `environments/<name>.yaml` (or `.yml`) alone, when that file names it and is valid. */
+function conventionalEnvironment(
+  metadataDir: string,
+  envName: string,
+  processEnv: Record<string, string | undefined>,
+  projectDir: string,
+): ResolvedEnvironment | undefined {
+  if (!/^[A-Za-z0-9_.-]+$/.test(envName) || envName.startsWith('.')) return undefined;
+  for (const ext of ['yaml', 'yml']) {
+    const file = path.join(metadataDir, 'environments', `${envName}.${ext}`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      continue;
+    }
+    return environmentAlone([parseFile(file, bytes)], envName, processEnv, projectDir);
+  }
+  return undefined;
 }
 
 /** The environment from its own file, when that file is the only one of its name and valid alone. */

@@ -54,6 +54,8 @@ export interface ReadOptions {
    * usernames and dashboard roles as names. Without them, neither is read.
    */
   principals?: Promise<Principals | undefined>;
+  /** Called once, before reading, when some objects are to be read in full (they may differ). */
+  onFullRead?: () => void;
 }
 
 /** Whether any desired object names owners or dashboard roles: only then are users and roles read. */
@@ -222,6 +224,7 @@ export async function readLive(
     }
   }
   const vanished = new Set<string>();
+  if (toRead.length > 0) options.onFullRead?.();
   await mapLimit(toRead, options.concurrency ?? 8, async ({ kind, row }) => {
     let raw: Raw;
     try {

@@ -60,6 +60,17 @@ export function encodeObject({ kind, name, uuid, body }: SnapshotObject): Buffer
   return Buffer.from(canonicalJson({ kind, name, uuid, body }), 'utf8');
 }
 
+/**
+ * encodeObject's bytes from the body's canonical JSON, already made: the keys body, kind, name and
+ * uuid are in canonical (sorted) order, so the body is not sorted and written a second time.
+ */
+function encodeWithBody(o: { kind: string; name: string; uuid: string; bodyJson: string }): Buffer {
+  return Buffer.from(
+    `{"body":${o.bodyJson},"kind":${JSON.stringify(o.kind)},"name":${JSON.stringify(o.name)},"uuid":${JSON.stringify(o.uuid)}}`,
+    'utf8',
+  );
+}
+
 /** sha256 over the manifest sorted by (kind, uuid): the content hash of a layout-2 snapshot. */
 export function manifestContentHash(manifest: readonly ManifestEntry[]): string {
   const sorted = [...manifest].sort(compareObjects);
@@ -111,7 +122,7 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
   }
   if (!Array.isArray(input.objects)) throw new InvalidInputError('snapshot objects must be an array');
   const seen = new Set<string>();
-  const objects: SnapshotObject[] = [];
+  const objects: (SnapshotObject & { bodyJson: string })[] = [];
   for (const o of input.objects) {
     if (!o || [o.kind, o.name, o.uuid].some((v) => typeof v !== 'string') || o.kind === '' || o.uuid === '') {
       throw new InvalidInputError(
@@ -128,11 +139,11 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     if (seen.has(key)) throw new InvalidInputError(`snapshot has two ${o.kind} objects with uuid ${o.uuid}`);
     seen.add(key);
     // Through canonical JSON and back: what we return is exactly what a reader will read.
-    const body = JSON.parse(canonicalJson(o.body ?? null)) as Json;
-    objects.push({ kind: o.kind, name: o.name, uuid: o.uuid, body });
+    const bodyJson = canonicalJson(o.body ?? null);
+    objects.push({ kind: o.kind, name: o.name, uuid: o.uuid, body: JSON.parse(bodyJson) as Json, bodyJson });
   }
   objects.sort(compareObjects);
-  const encoded = objects.map(encodeObject);
+  const encoded = objects.map(encodeWithBody);
   encoded.forEach((bytes, i) => {
     if (bytes.length > MAX_NODE_BYTES) {
       const o = objects[i] as SnapshotObject;
@@ -164,7 +175,7 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     id,
     contentHash: hash,
     meta,
-    objects,
+    objects: objects.map(({ bodyJson: _, ...o }) => o),
     encoded,
     manifest,
     manifestChunks: manifestChunks(manifest),

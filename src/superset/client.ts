@@ -266,6 +266,14 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
       auth.warmUp();
     },
 
+    warmWrites() {
+      const probe = capabilities();
+      probe.catch(() => {
+        if (probed === probe) probed = undefined;
+      });
+      auth.csrfToken().catch(() => undefined);
+    },
+
     addSecrets(values) {
       for (const value of values) redactor.add(value);
     },

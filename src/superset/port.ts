@@ -125,6 +125,12 @@ export interface SupersetPort {
   ): Promise<void>;
   /** What the server takes (learned once per run); absent in ports that do not know (fakes). */
   capabilities?(): Promise<Capabilities>;
+  /**
+   * Starts what the first write waits for (the server's version, a CSRF token) without waiting for
+   * it: called when writes are likely, so those requests overlap the reads before them. A failure
+   * here is not kept; the write asks again.
+   */
+  warmWrites?(): void;
   /** Counters for benchmarks and tests. */
   readonly calls: CallCounts;
 }

@@ -42,6 +42,55 @@ async function load(
 }
 
 describe('loadProject and the early environment', () => {
+  it('reads environments/<name>.yaml before the rest of the tree', async () => {
+    // The callback adds a broken file to the tree: the load reads it (and fails) only if the
+    // environment was given before the tree was read.
+    const dir = tree({ 'environments/it.yaml': ENV, 'databases/wh.yaml': DATABASE });
+    const seen: ResolvedEnvironment[] = [];
+    const error = await loadProject(dir, 'it', { EARLY_TEST_PASSWORD: 'pw' }, (e) => {
+      seen.push(e);
+      writeFileSync(path.join(dir, 'databases', 'late.yaml'), 'kind: database\nname: [unclosed\n');
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(seen).toHaveLength(1);
+    expect(error?.message).toMatch(/late\.yaml/);
+  });
+
+  it('finds the environment in any other file once the tree is read', async () => {
+    const dir = tree({ 'config/the-it-env.yml': ENV, 'databases/wh.yaml': DATABASE });
+    const seen: ResolvedEnvironment[] = [];
+    const project = await loadProject(dir, 'it', { EARLY_TEST_PASSWORD: 'pw' }, (e) => {
+      seen.push(e);
+      writeFileSync(path.join(dir, 'databases', 'late.yaml'), 'kind: database\nname: [unclosed\n');
+    });
+    expect(seen).toHaveLength(1);
+    expect(project.objects.map((o) => o.name)).toEqual(['wh']);
+  });
+
+  it('gives the file at environments/<name>.yaml early even when another file names it too; the load fails', async () => {
+    const { seen, error } = await load({
+      'environments/it.yaml': ENV,
+      'environments/again.yaml': ENV,
+      'databases/wh.yaml': DATABASE,
+    });
+    expect(seen).toHaveLength(1);
+    expect(error?.message).toMatch(/error\(s\)/);
+  });
+
+  it('does not look outside environments/ for a name that is a path', async () => {
+    const { seen, error } = await load({ 'environments/it.yaml': ENV, 'databases/wh.yaml': DATABASE });
+    expect(error).toBeUndefined();
+    expect(seen).toHaveLength(1);
+    const dir = tree({ 'environments/it.yaml': ENV });
+    const none: ResolvedEnvironment[] = [];
+    await loadProject(dir, '../environments/it', { EARLY_TEST_PASSWORD: 'pw' }, (e) => none.push(e)).catch(
+      () => undefined,
+    );
+    expect(none).toEqual([]);
+  });
+
   it('gives the environment once, the same as the project gets', async () => {
     const { seen, project } = await load({ 'environments/it.yaml': ENV, 'databases/wh.yaml': DATABASE });
     expect(seen).toHaveLength(1);
@@ -65,7 +114,11 @@ describe('loadProject and the early environment', () => {
       { 'environments/it.yaml': ENV.replace('root: /early-test', 'root: 5') },
       true,
     ],
-    ['two files name the environment', { 'environments/it.yaml': ENV, 'environments/again.yaml': ENV }, true],
+    [
+      'two files name it, neither at environments/it.yaml',
+      { 'environments/one.yaml': ENV, 'environments/again.yaml': ENV },
+      true,
+    ],
     ['a variable it needs is not set', { 'environments/it.yaml': ENV }, false],
     [
       'there is no such environment',

@@ -75,6 +75,32 @@ describe('prepareSnapshot', () => {
     );
   });
 
+  it('writes each object as encodeObject does, whatever its name and body', () => {
+    // prepareSnapshot builds the bytes from the body's canonical JSON; a reader checks them with
+    // encodeObject's. Names with quotes, backslashes and unicode; bodies with unsorted keys.
+    const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as SnapshotObject['body']);
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 0, maxLength: 20 }),
+        fc.string({ maxLength: 30 }),
+        json,
+        (name, kind, body) => {
+          const o = { kind: `k${kind}`, name, uuid: 'u-1', body };
+          let p: ReturnType<typeof prepareSnapshot>;
+          try {
+            p = prepareSnapshot(input([o]));
+          } catch (e) {
+            // Names and kinds that cannot become znode names are refused, as before.
+            expect(e).toBeInstanceOf(InvalidInputError);
+            return;
+          }
+          expect(p.encoded[0]?.equals(encodeObject(p.objects[0]!))).toBe(true);
+          expect(Object.keys(p.objects[0]!).sort()).toEqual(['body', 'kind', 'name', 'uuid']);
+        },
+      ),
+    );
+  });
+
   it('rejects two objects of one kind with one uuid', () => {
     expect(() => prepareSnapshot(input([obj('chart', '1'), obj('chart', '1', 2)]))).toThrow(
       InvalidInputError,

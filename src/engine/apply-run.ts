@@ -389,6 +389,9 @@ async function recordChangedOn(
   await mapLimit(updated, RECORD_WRITES_AT_ONCE, (record) => services.registry.recordApplied(record));
 }
 
+/** Rows more than those just written that a read-back asks for. */
+const READ_BACK_SLACK = 10;
+
 /** Applied records rewritten at once after an apply (each is one fenced ZooKeeper write). */
 const RECORD_WRITES_AT_ONCE = 8;
 
@@ -398,7 +401,8 @@ async function rowsOf(
   kind: ObjectKind,
   uuids: ReadonlySet<string>,
 ): Promise<ListedObject[]> {
-  const recent = (await port.listChangedSince(kind, null)).rows;
+  // The page asks for those rows and a few more (someone else's write since), not a full page of 100.
+  const recent = (await port.listChangedSince(kind, null, uuids.size + READ_BACK_SLACK)).rows;
   const seen = new Set(recent.map((r) => r.uuid));
   return [...uuids].every((u) => seen.has(u)) ? recent : port.list(kind);
 }

@@ -143,7 +143,7 @@ export async function runPlan(
      * never created, changed or deleted, by uuid with why.
      */
     reuse?: ReadonlyMap<string, string>;
-    /** Called with the desired entries (hashed) while Superset and the registry are being read. */
+    /** Called with the desired entries (hashed) once the registry is read, while Superset may still be listed. */
     onEntries?: (entries: readonly DesiredEntry[]) => void;
     /** Called when some objects may differ (they are read in full): an apply is then likely to write. */
     onFullRead?: () => void;
@@ -164,7 +164,14 @@ export async function runPlan(
   // One turn of the event loop first, so those requests are on the wire before the hashing holds it.
   await new Promise((resolve) => setTimeout(resolve, 0));
   const entries = objects.map((o) => entryWithSecrets(o, services));
-  options.onEntries?.(entries);
+  // Handed over once the applied records are read: what it starts (an apply writing its snapshot)
+  // then does not hold the event loop while the thousand record reads come back.
+  const { onEntries } = options;
+  if (onEntries)
+    void ownership.then(
+      () => onEntries(entries),
+      () => undefined,
+    );
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
   if (options.targets?.length) {
     const known = [...entries, ...applied, ...untrusted.map((u) => u.record)].map(

@@ -104,13 +104,13 @@ export async function listAll(
 export const RECENT_PAGE_SIZE = 100;
 
 /** One page of a kind's objects, most recently changed first (`changed_on_delta_humanized` sorts by changed_on). */
-export function recentQuery(kind: SupersetKind, page: number): string {
+export function recentQuery(kind: SupersetKind, page: number, pageSize = RECENT_PAGE_SIZE): string {
   return rison({
     columns: KINDS[kind].listColumns,
     order_column: 'changed_on_delta_humanized',
     order_direction: 'desc',
     page,
-    page_size: RECENT_PAGE_SIZE,
+    page_size: pageSize,
   });
 }
 
@@ -127,27 +127,31 @@ export async function listRecent(
   expectedRows = 0,
 ): Promise<{ count: number; rows: ListedObject[] }> {
   const rows: ListedObject[] = [];
-  const atOnce =
-    since === null
-      ? 1
-      : Math.max(
-          1,
-          Math.min(
-            PAGE_CONCURRENCY,
-            Math.ceil((expectedRows + 1) / RECENT_PAGE_SIZE),
-            Math.ceil(maxRows / RECENT_PAGE_SIZE),
-          ),
-        );
+  // Without `since` only the first page is read: no more rows than `maxRows` are asked for.
+  if (since === null) {
+    const size = Number.isFinite(maxRows)
+      ? Math.min(RECENT_PAGE_SIZE, Math.max(1, maxRows))
+      : RECENT_PAGE_SIZE;
+    const res = await fetchPage(recentQuery(kind, 0, size), 0);
+    return { count: res.count, rows: res.result.map((row) => toListedObject(kind, row)) };
+  }
+  const atOnce = Math.max(
+    1,
+    Math.min(
+      PAGE_CONCURRENCY,
+      Math.ceil((expectedRows + 1) / RECENT_PAGE_SIZE),
+      Math.ceil(maxRows / RECENT_PAGE_SIZE),
+    ),
+  );
   const ahead = Array.from({ length: atOnce }, (_, page) => fetchPage(recentQuery(kind, page), page));
   // A page read ahead and not needed (an early stop) is waited for, and its failure does not matter.
   for (const pending of ahead) pending.catch(() => undefined);
   for (let page = 0; ; page += 1) {
     const res = await (ahead[page] ?? fetchPage(recentQuery(kind, page), page));
     const listed = res.result.map((row) => toListedObject(kind, row));
-    const newer = listed.filter((r) => since === null || (r.changedOn !== null && r.changedOn > since));
+    const newer = listed.filter((r) => r.changedOn !== null && r.changedOn > since);
     rows.push(...newer);
     if (
-      since === null ||
       newer.length < listed.length ||
       listed.length < RECENT_PAGE_SIZE ||
       rows.length >= res.count ||

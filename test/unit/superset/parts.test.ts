@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { CookieJar } from '../../../src/superset/cookies.js';
 import { parseErrorBody } from '../../../src/superset/error-body.js';
 import { displayName, toIsoUtc, toListedObject } from '../../../src/superset/list-row.js';
-import { PAGE_CONCURRENCY, listAll, listQuery, listRecent } from '../../../src/superset/pagination.js';
+import {
+  FIRST_PAGE_SLACK,
+  PAGE_CONCURRENCY,
+  listAll,
+  listQuery,
+  listRecent,
+} from '../../../src/superset/pagination.js';
 import { Redactor } from '../../../src/superset/redact.js';
 import type { ListResponse } from '../../../src/superset/responses.js';
 import { backoffMs, parseRetryAfter, shouldRetryStatus } from '../../../src/superset/retry.js';
@@ -247,16 +253,18 @@ describe('listRecent reads the pages the caller expects at once', () => {
   const since = (newer: number) =>
     `2026-01-01T00:${String(Math.floor((1000 - newer) / 60)).padStart(2, '0')}:${String((1000 - newer) % 60).padStart(2, '0')}.000000Z`;
   function server(fail: (page: number) => boolean = () => false) {
-    const seen = { pages: [] as number[], inFlight: 0, most: 0 };
-    const fetch = async (_q: string, page: number): Promise<ListResponse> => {
+    const seen = { pages: [] as number[], sizes: [] as number[], inFlight: 0, most: 0 };
+    const fetch = async (q: string, page: number): Promise<ListResponse> => {
+      const size = Number(/page_size:(\d+)/.exec(q)?.[1]);
       seen.pages.push(page);
+      seen.sizes.push(size);
       seen.inFlight += 1;
       seen.most = Math.max(seen.most, seen.inFlight);
       await new Promise((r) => setTimeout(r, 2));
       seen.inFlight -= 1;
       if (fail(page)) throw new Error(`page ${page} failed`);
-      const result = Array.from({ length: 100 }, (_, i) => {
-        const n = page * 100 + i + 1;
+      const result = Array.from({ length: size }, (_, i) => {
+        const n = page * size + i + 1;
         return { id: n, uuid: `u${n}`, slice_name: `c${n}`, changed_on_utc: stamp(1000 - n) };
       });
       return { count: 1000, result };
@@ -264,10 +272,37 @@ describe('listRecent reads the pages the caller expects at once', () => {
     return { seen, fetch };
   }
 
-  it('without expected rows, one page at a time until a page reaches back past `since`', async () => {
+  it('a first page of the expected rows and ten more settles a listing where little changed', async () => {
+    const s = server();
+    const out = await listRecent('chart', since(4), s.fetch, 400, 1);
+    expect([out.rows.map((r) => r.id), out.count, s.seen.pages, s.seen.sizes]).toEqual([
+      [1, 2, 3],
+      1000,
+      [0],
+      [FIRST_PAGE_SLACK + 1],
+    ]);
+    const none = server();
+    expect((await listRecent('chart', since(1), none.fetch, 400)).rows).toEqual([]);
+    expect(none.seen.sizes).toEqual([FIRST_PAGE_SLACK]);
+  });
+
+  it('when the small first page is all newer, reads again in pages of 100, one at a time', async () => {
     const s = server();
     const out = await listRecent('chart', since(250), s.fetch, 400);
-    expect([out.rows.length, out.count, s.seen.pages, s.seen.most]).toEqual([249, 1000, [0, 1, 2], 1]);
+    expect([out.rows.length, out.count, s.seen.pages, s.seen.sizes, s.seen.most]).toEqual([
+      249,
+      1000,
+      [0, 0, 1, 2],
+      [FIRST_PAGE_SLACK, 100, 100, 100],
+      1,
+    ]);
+    expect(out.rows.map((r) => r.id)).toEqual(Array.from({ length: 249 }, (_, i) => i + 1));
+  });
+
+  it('a small first page stops at maxRows', async () => {
+    const s = server();
+    const out = await listRecent('chart', since(700), s.fetch, 5);
+    expect([out.rows.length, s.seen.sizes]).toEqual([5, [5]]);
   });
 
   it('reads the expected pages at once and returns the same rows', async () => {

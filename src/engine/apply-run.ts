@@ -139,6 +139,8 @@ export async function runApplyOf(
   }
   const holder = lockHolder();
   const lock = await services.registry.acquireLock({ holder, timeoutMs: options.lockTimeoutMs });
+  // Reads started before the lock (EarlyReads) count only if no other apply came in between.
+  await services.early?.confirm(services.registry).catch(() => false);
   const fence = async () => {
     if (deadline !== undefined && Date.now() > deadline) throw new ApplyDeadlineError(options.timeoutMs ?? 0);
     await lock.fence();

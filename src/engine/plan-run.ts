@@ -4,10 +4,11 @@ import type { AnyDesired } from '../model/object.js';
 import { desiredEntry } from '../plan/desired.js';
 import { planChanges } from '../plan/plan.js';
 import type { AppliedEntry, DesiredEntry, Plan, PlanOptions } from '../plan/types.js';
-import type { AppliedRecord } from '../registry/registry.js';
+import type { AppliedRecord, AppliedState } from '../registry/registry.js';
 import { checkRecord, type RecordTrust } from '../registry/record-mac.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { Services } from './services.js';
+import type { EarlyListing } from './early-reads.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
@@ -57,8 +58,11 @@ export type OwnershipSource = Pick<Services, 'registry' | 'registryRoot'> & {
   secrets: Pick<Services['secrets'], 'key'>;
 };
 
-export async function readOwnership(services: OwnershipSource): Promise<Ownership> {
-  const { records, unreadable } = await services.registry.readAppliedState();
+export async function readOwnership(
+  services: OwnershipSource,
+  read: Promise<AppliedState> = services.registry.readAppliedState(),
+): Promise<Ownership> {
+  const { records, unreadable } = await read;
   const key = services.secrets.key?.key;
   const applied: AppliedEntry[] = [];
   const trusted: AppliedRecord[] = [];
@@ -149,10 +153,13 @@ export async function runPlan(
     onFullRead?: () => void;
   },
 ): Promise<PlanRun> {
-  // Superset is listed (the login first) while the registry is read: neither waits on the other.
-  const kept = options.readAll ? undefined : services.listStore?.read();
-  const ownership = readOwnership(services);
-  const listing = listInUse(services.port, kept, objects, ownership);
+  // Superset is listed (the login first) while the registry is read: neither waits on the other. Both
+  // may have started before the tree was read (EarlyReads); --read-all lists afresh.
+  const early = services.early?.take() ?? {};
+  const ahead = options.readAll ? undefined : early.listing;
+  const kept = options.readAll ? undefined : (ahead?.kept ?? services.listStore?.read());
+  const ownership = readOwnership(services, early.records);
+  const listing = listInUse(services.port, kept, objects, ownership, ahead);
   const principals = objects.some(namesPrincipals) ? readPrincipals(services.port) : undefined;
   // Roles are written by permission ids: Superset's permissions are read with its users and roles.
   const permissions =
@@ -226,9 +233,10 @@ export async function runPlan(
 
 /**
  * The listing of the kinds in use: those of the YAML at once, and a kind only owned objects have (a
- * CSS template taken out of the YAML, say) once the registry says so.
+ * CSS template taken out of the YAML, say) once the registry says so. With a listing started early
+ * (`ahead`), only the kinds it lacks are listed; a kind it listed that is not in use is left out.
  */
-async function listInUse(
+export async function listInUse(
   port: SupersetPort,
   kept: KeptRows | undefined,
   objects: readonly AnyDesired[],
@@ -236,19 +244,37 @@ async function listInUse(
     applied: readonly { kind: string }[];
     untrusted: readonly { record: { kind: string } }[];
   }>,
+  ahead?: EarlyListing,
 ): Promise<Listing> {
+  const listed: readonly ObjectKind[] = ahead?.kinds ?? [];
   const first = kindsInUse(objects);
-  const listing = listLive(port, kept, first);
-  listing.catch(() => undefined);
+  const parts: { kinds: readonly ObjectKind[]; listing: Promise<Listing> }[] = [];
+  const list = (kinds: readonly ObjectKind[]) => {
+    const listing = listLive(port, kept, kinds);
+    listing.catch(() => undefined);
+    parts.push({ kinds, listing });
+  };
+  if (ahead) parts.push({ kinds: ahead.kinds, listing: ahead.listing });
+  const missing = first.filter((k) => !listed.includes(k));
+  if (!ahead || missing.length) list(missing);
   const { applied, untrusted } = await ownership;
-  const more = kindsInUse(
+  const inUse = kindsInUse(
+    objects,
     applied,
     untrusted.map((u) => u.record),
-  ).filter((k) => !first.includes(k));
-  if (!more.length) return listing;
-  const [base, extra] = await Promise.all([listing, listLive(port, kept, more)]);
-  for (const kind of more) base.listed[kind] = extra.listed[kind];
-  return { listed: base.listed, listingChanged: base.listingChanged || extra.listingChanged };
+  );
+  const more = inUse.filter((k) => !first.includes(k) && !listed.includes(k));
+  if (more.length) list(more);
+  const done = await Promise.all(parts.map((p) => p.listing));
+  const out: Listing = { listed: {} as Listing['listed'], listingChanged: false };
+  for (const kind of OBJECT_KINDS) out.listed[kind] = [];
+  done.forEach((listing, i) => {
+    for (const kind of parts[i]!.kinds) if (inUse.includes(kind)) out.listed[kind] = listing.listed[kind];
+    out.listingChanged ||= listing.listingChanged;
+  });
+  // A kind listed early that is no longer in use leaves the kept rows, so the next run lists it no more.
+  if (listed.some((k) => !inUse.includes(k))) out.listingChanged = true;
+  return out;
 }
 
 /** Whether an object names owners or dashboard roles (Superset's users and roles are then read). */

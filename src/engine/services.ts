@@ -12,6 +12,7 @@ import { connectSuperset, type LogFn } from './superset-login.js';
 import type { SupersetPort } from '../superset/port.js';
 import { UserError } from '../errors/user-error.js';
 import { openListStore, type ListStore } from './list-store.js';
+import type { EarlyReads } from './early-reads.js';
 
 export interface Services {
   port: SupersetPort;
@@ -25,6 +26,8 @@ export interface Services {
   listStore?: ListStore;
   /** The environment's `mark_managed` settings: what the tool writes is marked (absent: nothing is). */
   managed?: ManagedSettings;
+  /** Reads started before the metadata was read (open-run.ts), for the run's first plan. */
+  early?: EarlyReads;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,10 @@ export interface ServiceOptions {
   processEnv?: Record<string, string | undefined>;
   /** A client made (and logged in) for this environment before its objects were read (EarlyLogin). */
   superset?: SupersetClient;
+  /** The registry, connected for this environment before its objects were read (with `screen`). */
+  registry?: Registry;
+  /** Reads started on those two. */
+  early?: EarlyReads;
 }
 
 /**
@@ -55,6 +62,7 @@ export async function connectRegistry(
   env: ResolvedEnvironment,
   log?: LogFn,
   screen?: SecretScreen,
+  signal?: AbortSignal,
 ): Promise<Registry> {
   requireRegistryCredentials(env);
   try {
@@ -63,6 +71,7 @@ export async function connectRegistry(
       root: env.zookeeper.root,
       sessionTimeoutMs: env.zookeeper.sessionTimeoutMs,
       connectTimeoutMs: 10_000,
+      ...(signal ? { signal } : {}),
       keepSnapshots: env.zookeeper.snapshotsKeep,
       keepHistory: env.zookeeper.historyKeep,
       ...(env.zookeeper.auth
@@ -101,7 +110,7 @@ export async function connectServices(
     withEnvDefaults(env, options.processEnv ?? process.env),
     screen,
   );
-  const inner = await connectRegistry(env, log, screen);
+  const inner = options.registry ?? (await connectRegistry(env, log, screen));
   const registry = new SigningRegistry(inner, secrets.key?.key, env.zookeeper.root);
   const listStore = openListStore(env.superset.url, env.superset.username);
   options.superset?.addSecrets(secrets.knownValues);
@@ -112,6 +121,7 @@ export async function connectServices(
     registryRoot: env.zookeeper.root,
     ...(listStore ? { listStore } : {}),
     ...(env.managed ? { managed: env.managed } : {}),
+    ...(options.early ? { early: options.early } : {}),
     close: () => registry.close(),
   };
 }

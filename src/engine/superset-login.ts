@@ -32,11 +32,13 @@ export class EarlyLogin {
   private client: SupersetClient | undefined;
   private madeFor: ResolvedEnvironment | undefined;
 
-  start(env: ResolvedEnvironment): void {
-    if (this.client) return;
+  /** The client, logging in; none when one was started already. */
+  start(env: ResolvedEnvironment): SupersetClient | undefined {
+    if (this.client) return undefined;
     this.madeFor = env;
     this.client = connectSuperset(env);
     this.client.warmUp();
+    return this.client;
   }
 
   /** The client, when it was made for the same Superset and user as `env`; otherwise none (closed). */

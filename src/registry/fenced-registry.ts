@@ -30,6 +30,7 @@ export function fencedRegistry(inner: Registry, fence: () => Promise<void>): Reg
     readDriftFindings: () => inner.readDriftFindings(),
     readHistory: (...a) => inner.readHistory(...a),
     readLockHolder: () => inner.readLockHolder(),
+    ...(inner.peekLock ? { peekLock: () => inner.peekLock!() } : {}),
     acquireLock: (...a) => inner.acquireLock(...a),
     forceUnlock: () => inner.forceUnlock(),
     close: () => inner.close(),

@@ -46,7 +46,11 @@ export class SigningRegistry implements Registry {
     private readonly inner: Registry,
     private readonly key: Buffer | undefined,
     private readonly root: string,
-  ) {}
+  ) {
+    if (inner.peekLock) this.peekLock = () => inner.peekLock!();
+  }
+
+  peekLock?: Registry['peekLock'];
 
   recordApplied(record: AppliedRecord): Promise<void> {
     const clean: AppliedRecord = { ...record };

@@ -116,6 +116,16 @@ export interface AppliedState {
   unreadable: UnreadableRecord[];
 }
 
+/**
+ * The apply lock's folder as it is at one moment: how many contenders it has (holder and waiters), and
+ * how many changes its children have seen so far (ZooKeeper's `cversion`: every node created or
+ * deleted in it counts one).
+ */
+export interface LockPeek {
+  contenders: number;
+  changes: number;
+}
+
 export interface LockHolder {
   host: string;
   pid: number;
@@ -202,6 +212,11 @@ export interface Registry {
 
   acquireLock(options: AcquireLockOptions): Promise<LockHandle>;
   readLockHolder(): Promise<LockHolderInfo | null>;
+  /**
+   * The lock's folder now (LockPeek). Reads made before the lock is taken are as good as reads made
+   * under it when no apply held it then, and taking it was the only change since (EarlyReads).
+   */
+  peekLock?(): Promise<LockPeek>;
   /** Removes every holder and waiter; returns who they were. */
   forceUnlock(): Promise<LockHolderInfo[]>;
 

@@ -8,7 +8,7 @@ import { HolderSchema, decode, encode } from './codec.js';
 import { CorruptNodeError, LockLostError, LockTimeoutError } from './errors.js';
 import { checkHolder, checkTimeout } from './inputs.js';
 import { sequenceOf } from './paths.js';
-import type { AcquireLockOptions, LockHandle, LockHolderInfo } from './registry.js';
+import type { AcquireLockOptions, LockHandle, LockHolderInfo, LockPeek } from './registry.js';
 import type { ZkContext } from './zk-context.js';
 import { lockHandle } from './zk-lock-handle.js';
 import { retryOnConnectionLoss } from './zk-nodes.js';
@@ -78,6 +78,12 @@ export async function holderOf(zk: ZkClient, dir: string): Promise<LockHolderInf
     return { ...decode(`${dir}/${first}`, node.data, HolderSchema), sequence: sequenceOf(first) ?? -1 };
   }
   return null;
+}
+
+export async function peekLock(ctx: ZkContext): Promise<LockPeek> {
+  const stat = await (await ctx.client()).stat(ctx.paths.lock);
+  if (!stat) throw new CorruptNodeError(ctx.paths.lock, 'the lock folder is missing');
+  return { contenders: stat.numChildren, changes: stat.cversion };
 }
 
 export async function readLockHolder(ctx: ZkContext): Promise<LockHolderInfo | null> {

@@ -46,6 +46,8 @@ export interface ZkRegistryOptions {
   screen?: (path: string, data: Buffer) => void;
   sessionTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Gives up the first connect when aborted (a run that stopped before it needed the registry). */
+  signal?: AbortSignal;
   keepSnapshots?: number;
   keepHistory?: number;
   /** Requests in flight for bulk reads and writes (default 64). */
@@ -96,9 +98,17 @@ export class ZkRegistry implements r.Registry {
   }
 
   private async openSession(): Promise<ZkClient> {
-    const { connect, auth, reader, sessionTimeoutMs, connectTimeoutMs, screen } = this.options;
+    const { connect, auth, reader, sessionTimeoutMs, connectTimeoutMs, screen, signal } = this.options;
     const acl = auth ? writerReaderAcl(auth, reader) : undefined;
-    const zk = await ZkClient.connect({ connect, auth, acl, sessionTimeoutMs, connectTimeoutMs, screen });
+    const zk = await ZkClient.connect({
+      connect,
+      auth,
+      acl,
+      sessionTimeoutMs,
+      connectTimeoutMs,
+      screen,
+      ...(signal && !this.live ? { signal } : {}),
+    });
     try {
       await ensureLayout(zk, this.paths);
     } catch (err) {
@@ -156,6 +166,9 @@ export class ZkRegistry implements r.Registry {
   }
   readLockHolder(): Promise<r.LockHolderInfo | null> {
     return lock.readLockHolder(this.ctx);
+  }
+  peekLock(): Promise<r.LockPeek> {
+    return lock.peekLock(this.ctx);
   }
   forceUnlock(): Promise<r.LockHolderInfo[]> {
     return lock.forceUnlock(this.ctx);

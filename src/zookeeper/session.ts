@@ -14,6 +14,8 @@ export interface ZkConnectOptions {
   sessionTimeoutMs?: number;
   connectTimeoutMs?: number;
   auth?: DigestCredentials;
+  /** Gives the connect up (closing the client) when aborted before the session is open. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
@@ -23,6 +25,7 @@ export async function openSession(
   options: ZkConnectOptions,
   onState: (state: ZkState) => void,
 ): Promise<RawZk> {
+  if (options.signal?.aborted) throw new ZkError(ZK_CODES.CLOSING, `connect ${options.connect}: given up`);
   const raw = newRawClient();
   const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   let connected = false;
@@ -30,19 +33,28 @@ export async function openSession(
   raw.on('connecting', () => connected && onState('disconnected'));
   raw.on('close', (_self, code) => onState(closeState(code)));
 
+  const { signal } = options;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       const msg = `no ZooKeeper session with ${options.connect} within ${timeoutMs} ms (is the server up and reachable?)`;
       reject(new ZkError(ZK_CODES.CONNECTIONLOSS, msg));
       raw.close();
     }, timeoutMs);
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(new ZkError(ZK_CODES.CLOSING, `connect ${options.connect}: given up`));
+      raw.close();
+    };
+    signal?.addEventListener('abort', aborted, { once: true });
     raw.on('connect', () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       connected = true;
       resolve();
     });
     raw.on('close', (_self, code) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', aborted);
       reject(new ZkError(code || ZK_CODES.CLOSING, `connect ${options.connect}: session closed (${code})`));
     });
     try {

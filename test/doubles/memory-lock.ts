@@ -14,6 +14,12 @@ interface Contender {
 export class MemoryLock {
   private queue: Contender[] = [];
   private counter = 0;
+  /** Contenders added and removed so far (ZooKeeper's cversion of the lock folder). */
+  private changes = 0;
+
+  peek(): { contenders: number; changes: number } {
+    return { contenders: this.queue.length, changes: this.changes };
+  }
 
   holder(): LockHolderInfo | null {
     return this.queue[0] ? { ...this.queue[0].info } : null;
@@ -37,6 +43,7 @@ export class MemoryLock {
       },
     };
     this.queue.push(me);
+    this.changes += 1;
     while (this.queue[0] !== me) {
       if (state.lost) throw new LockLostError(state.reason);
       const remaining = timeoutMs - (Date.now() - started);
@@ -72,6 +79,7 @@ export class MemoryLock {
   forceUnlock(): LockHolderInfo[] {
     const removed = this.queue;
     this.queue = [];
+    this.changes += removed.length;
     removed.forEach((c) => c.lose('removed by force-unlock'));
     return removed.map((c) => ({ ...c.info }));
   }
@@ -87,6 +95,7 @@ export class MemoryLock {
 
   private remove(c: Contender): void {
     const wasFirst = this.queue[0] === c;
+    if (this.queue.includes(c)) this.changes += 1;
     this.queue = this.queue.filter((x) => x !== c);
     if (wasFirst) this.queue[0]?.wake();
   }

@@ -25,6 +25,7 @@ import {
   type HistoryInput,
   type LockHandle,
   type LockHolderInfo,
+  type LockPeek,
   type PointerOptions,
   type PublishResult,
   type Registry,
@@ -180,6 +181,11 @@ export class MemoryRegistry implements Registry {
   async readLockHolder(): Promise<LockHolderInfo | null> {
     this.open();
     return Promise.resolve(this.store.lock.holder());
+  }
+
+  async peekLock(): Promise<LockPeek> {
+    this.open();
+    return Promise.resolve(this.store.lock.peek());
   }
 
   async forceUnlock(): Promise<LockHolderInfo[]> {

@@ -21,6 +21,7 @@ export interface ApplyCommandOptions {
 export async function applyCommand(options: ApplyCommandOptions, out: Output): Promise<number> {
   const { project, commit, services } = await openRun(options.dir, options.env, {
     commit: true,
+    early: 'apply',
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {

@@ -27,6 +27,7 @@ export function renderPlan(plan: Plan, format: PlanCommandOptions['format'], col
 /** Exit 0: no changes; 2: changes (or conflicts to resolve); 1: error. */
 export async function planCommand(options: PlanCommandOptions, out: Output): Promise<number> {
   const { project, services } = await openRun(options.dir, options.env, {
+    early: options.readAll ? 'records' : 'plan',
     ...(out.screen ? { screen: out.screen } : {}),
   });
   try {

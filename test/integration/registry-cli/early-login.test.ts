@@ -2,7 +2,9 @@
 // validated and the registry connects (engine/open-run.ts). When the run gives up before it uses
 // Superset, that login is abandoned: a Superset that never answers must not keep the process alive
 // for its request timeout (30 s) and retries.
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, looksLikeCleanFailure } from './cli-process.js';
@@ -56,5 +58,20 @@ describe('the login made while the project loads', () => {
     // ...and was not waited for: no 30 s request timeout, no retries after it.
     expect(result.ms).toBeLessThan(20_000);
     expect(superset.received.filter((r) => r.startsWith('POST ')).length).toBe(1);
+  });
+
+  it('an error in a file is said at once, not after a registry connect started meanwhile', async () => {
+    project = createTestProject('earlybad');
+    const zookeeper = await silentServer();
+    servers.push(zookeeper);
+    fs.writeFileSync(
+      path.join(project.dir, 'metadata', 'charts', 'chart-1.yaml'),
+      'kind: chart\nname: [broken\n',
+    );
+    const result = await project.run(['plan'], { extra: { IT_ZK_CONNECT: `127.0.0.1:${zookeeper.port}` } });
+    expect(looksLikeCleanFailure(result), result.stderr).toBe(true);
+    expect(result.stderr).toContain('chart-1.yaml');
+    // A registry connect started meanwhile (it would wait 10 s for this silent server) is given up.
+    expect(result.ms).toBeLessThan(5_000);
   });
 });

@@ -120,6 +120,40 @@ describe('ZkRegistry on a live ZooKeeper', () => {
     expect(current?.objects).toHaveLength(40);
   });
 
+  it('peekLock: taking a free lock is the one change its folder sees; another apply between is more', async () => {
+    const reg = await open();
+    const other = await open();
+    const before = await reg.peekLock();
+    expect(before.contenders).toBe(0);
+    const lock = await reg.acquireLock({ holder: holder('h'), timeoutMs: 1000 });
+    const held = await reg.peekLock();
+    expect([held.contenders, held.changes]).toEqual([1, before.changes + 1]);
+    await lock.release();
+
+    const start = await reg.peekLock();
+    const between = await other.acquireLock({ holder: holder('other'), timeoutMs: 1000 });
+    await between.release();
+    const mine = await reg.acquireLock({ holder: holder('h'), timeoutMs: 1000 });
+    const after = await reg.peekLock();
+    expect(after.changes).toBe(start.changes + 3);
+    await mine.release();
+  });
+
+  it('a connect given up by its signal fails at once and leaves nothing open', async () => {
+    const abort = new AbortController();
+    const started = Date.now();
+    // Nothing listens on port 1: the connect would wait for its whole timeout.
+    const pending = ZkRegistry.connect({
+      connect: '127.0.0.1:1',
+      root,
+      connectTimeoutMs: 20_000,
+      signal: abort.signal,
+    });
+    setTimeout(() => abort.abort(), 50);
+    await expect(pending).rejects.toThrow(/given up/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   describe('access control', () => {
     it('gives every node it creates the digest ACL: ALL for the writer, READ for the world', async () => {
       const reg = await open();

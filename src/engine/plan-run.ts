@@ -9,6 +9,7 @@ import { checkRecord, type RecordTrust } from '../registry/record-mac.js';
 import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { Services } from './services.js';
 import type { EarlyListing } from './early-reads.js';
+import { nextTurn } from './next-turn.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
@@ -169,7 +170,7 @@ export async function runPlan(
   // The desired side is hashed while those requests are out (handled below; never left unhandled).
   for (const pending of [listing, ownership, principals, permissions]) pending?.catch(() => undefined);
   // One turn of the event loop first, so those requests are on the wire before the hashing holds it.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await nextTurn();
   const entries = objects.map((o) => entryWithSecrets(o, services));
   // Handed over once the applied records are read: what it starts (an apply writing its snapshot)
   // then does not hold the event loop while the thousand record reads come back.

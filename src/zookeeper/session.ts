@@ -37,6 +37,7 @@ export async function openSession(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       const msg = `no ZooKeeper session with ${options.connect} within ${timeoutMs} ms (is the server up and reachable?)`;
+      signal?.removeEventListener('abort', aborted);
       reject(new ZkError(ZK_CODES.CONNECTIONLOSS, msg));
       raw.close();
     }, timeoutMs);

@@ -8,7 +8,7 @@
 // change since, this apply's own node. Otherwise they are dropped, and the plan reads again under the
 // lock. (Every apply writes to Superset and the registry only while it holds the lock.)
 import type { KeptRows } from '../live/cached-list.js';
-import { kindsInUse, listLive, type Listing } from '../live/read-live.js';
+import type { Listing } from '../live/read-live.js';
 import type { AppliedState, LockPeek, Registry } from '../registry/registry.js';
 import type { ObjectKind } from '../schema/index.js';
 import type { SupersetPort } from '../superset/port.js';
@@ -51,6 +51,8 @@ export class EarlyReads {
     this.records = registry.readAppliedState();
     this.records.catch(() => undefined);
     if (!kept) return;
+    // Loaded here, once the login is on its way, not with the modules that send it.
+    const { kindsInUse, listLive } = await import('../live/read-live.js');
     const kinds = kindsInUse(
       ...Object.entries(kept).map(([kind, rows]) => (rows && rows.length > 0 ? [{ kind }] : [])),
     );

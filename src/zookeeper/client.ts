@@ -98,20 +98,21 @@ export class ZkClient {
 
   /**
    * set_acl on a node just made, then reads the ACL back: a node left open (the set_acl failed, or
-   * someone changed the ACL in between) is deleted and the write stops, never left world-writable.
+   * someone changed the ACL in between to anything but ours) is deleted and the write stops, never
+   * left world-writable. A BADVERSION whose ACL reads back as exactly ours is another writer with
+   * our credentials that found the node (NODEEXISTS) and restricted it first: the outcome asked for.
    */
   private async restrict(created: string): Promise<void> {
     const acl = this.acl ?? [];
     try {
-      await this.setAcl(created, 0, acl).catch((err: unknown) => {
-        if (isZkError(err, 'BADVERSION')) {
-          throw new ZkError(
-            ZK_CODES.BADVERSION,
-            `set_acl ${created}: ACL changed between create and set_acl`,
-            created,
-          );
-        }
-        throw err;
+      await this.setAcl(created, 0, acl).catch(async (err: unknown) => {
+        if (!isZkError(err, 'BADVERSION')) throw err;
+        if (sameAcl((await this.getAcl(created)).acl, acl)) return;
+        throw new ZkError(
+          ZK_CODES.BADVERSION,
+          `set_acl ${created}: ACL changed between create and set_acl`,
+          created,
+        );
       });
       const { acl: actual } = await this.getAcl(created);
       if (!sameAcl(actual, acl)) {
@@ -201,13 +202,22 @@ export class ZkClient {
   /**
    * Gives an existing node this client's ACL if it has another one (e.g. left open by a create whose
    * set_acl never ran because the connection dropped in between). Returns true when it changed it.
+   * The set_acl expects the ACL version just read; a BADVERSION means someone set the ACL in
+   * between (typically the node's creator restricting it): read it again and decide on that.
    */
   async ensureAcl(path: string): Promise<boolean> {
-    if (!this.acl) return false;
-    const { acl, stat } = await this.getAcl(path);
-    if (sameAcl(acl, this.acl)) return false;
-    await this.setAcl(path, stat.aversion, this.acl);
-    return true;
+    const mine = this.acl;
+    if (!mine) return false;
+    for (let attempt = 1; ; attempt++) {
+      const { acl, stat } = await this.getAcl(path);
+      if (sameAcl(acl, mine)) return false;
+      try {
+        await this.setAcl(path, stat.aversion, mine);
+        return true;
+      } catch (err) {
+        if (!isZkError(err, 'BADVERSION') || attempt >= ENSURE_ACL_ATTEMPTS) throw err;
+      }
+    }
   }
 
   /** get + data watch; null (and no watch left behind) when the node does not exist. */
@@ -227,6 +237,9 @@ export class ZkClient {
     return this.watched.nextEvent(path, timeoutMs);
   }
 }
+
+/** Rounds of read-then-set an ensureAcl tries when the ACL keeps changing under it. */
+const ENSURE_ACL_ATTEMPTS = 3;
 
 function checkVersion(version: number): void {
   if (!Number.isInteger(version) || version < -1) {

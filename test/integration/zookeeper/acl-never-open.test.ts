@@ -5,7 +5,15 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZkRegistry } from '../../../src/registry/index.js';
-import { ZkClient, digestId, listTree, mkdirp, type ZkAcl } from '../../../src/zookeeper/index.js';
+import { createIfAbsent } from '../../../src/registry/zk-nodes.js';
+import {
+  ZkClient,
+  digestId,
+  listTree,
+  mkdirp,
+  writerReaderAcl,
+  type ZkAcl,
+} from '../../../src/zookeeper/index.js';
 import { connect, removeTree, uniqueRoot, zkConnect } from './helpers.js';
 
 const writer = { user: 'gitops-writer', password: `w-${randomBytes(8).toString('hex')}` };
@@ -164,5 +172,76 @@ describe('registry ACLs with credentials', () => {
     await expect(
       ZkClient.connect({ connect: zkConnect, auth: writer, acl: other, connectTimeoutMs: 10_000 }),
     ).rejects.toThrow(/must let this client read them/);
+  });
+});
+
+/** Two writers with the same credentials and ACL, as two applies or publishers would have. */
+async function writers(): Promise<[ZkClient, ZkClient]> {
+  const opts = { connect: zkConnect, auth: writer, acl: writerReaderAcl(writer), connectTimeoutMs: 10_000 };
+  return [await ZkClient.connect(opts), await ZkClient.connect(opts)];
+}
+
+/** Runs `before` once, just before `zk`'s next set_acl leaves: an interleaving made certain. */
+function beforeNextSetAcl(zk: ZkClient, before: () => Promise<unknown>): void {
+  const setAcl = zk.setAcl.bind(zk);
+  zk.setAcl = async (...args) => {
+    zk.setAcl = setAcl;
+    await before();
+    return setAcl(...args);
+  };
+}
+
+describe('two writers making the same node at once (both find it restricted to them)', () => {
+  it('the creator, when the other found the node and restricted it before the creator could', async () => {
+    const root = uniqueRoot('acl-race-a');
+    roots.push(root);
+    const [a, b] = await writers();
+    try {
+      await mkdirp(a, root);
+      beforeNextSetAcl(a, async () => expect(await createIfAbsent(b, `${root}/n`, '')).toBe(false));
+      expect(await createIfAbsent(a, `${root}/n`, 'data')).toBe(true);
+      const { acl, stat } = await a.getAcl(`${root}/n`);
+      expect(acl).toEqual(writerReaderAcl(writer));
+      expect(stat.aversion).toBe(1);
+      expect((await a.get(`${root}/n`)).data.toString()).toBe('data');
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('the other, when the creator restricted the node between its read of the ACL and its set_acl', async () => {
+    const root = uniqueRoot('acl-race-b');
+    roots.push(root);
+    const [a, b] = await writers();
+    try {
+      await mkdirp(a, root);
+      await a.create(`${root}/n`, 'data', { acl: false }); // created, not yet restricted
+      beforeNextSetAcl(b, () => a.setAcl(`${root}/n`, 0, writerReaderAcl(writer)));
+      expect(await createIfAbsent(b, `${root}/n`, '')).toBe(false);
+      const { acl, stat } = await b.getAcl(`${root}/n`);
+      expect(acl).toEqual(writerReaderAcl(writer));
+      expect(stat.aversion).toBe(1);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('but an ACL set to anything else in that moment still fails the create and removes the node', async () => {
+    const root = uniqueRoot('acl-race-other');
+    roots.push(root);
+    const [a] = await writers();
+    const stranger = await connect();
+    try {
+      await mkdirp(a, root);
+      const open: ZkAcl[] = [{ perms: ['ALL'], scheme: 'world', id: 'anyone' }];
+      beforeNextSetAcl(a, () => stranger.setAcl(`${root}/n`, 0, open));
+      await expect(a.create(`${root}/n`, 'data')).rejects.toThrow(/ACL changed between create and set_acl/);
+      expect(await a.exists(`${root}/n`)).toBe(false);
+    } finally {
+      a.close();
+      stranger.close();
+    }
   });
 });

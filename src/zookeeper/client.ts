@@ -200,24 +200,15 @@ export class ZkClient {
   }
 
   /**
-   * Gives an existing node this client's ACL if it has another one (e.g. left open by a create whose
-   * set_acl never ran because the connection dropped in between). Returns true when it changed it.
-   * The set_acl expects the ACL version just read; a BADVERSION means someone set the ACL in
-   * between (typically the node's creator restricting it): read it again and decide on that.
+   * Gives an existing node this client's ACL (e.g. one left open by a create whose set_acl never
+   * ran because the connection dropped in between, or one another writer is about to restrict).
+   * It sets the ACL without reading it first and without an expected version: get_acl crashes the
+   * process when it fails (see getAcl), and a node found by NODEEXISTS may be gone by now or owned
+   * by someone else; set_acl then fails with NONODE or NOAUTH like any call. Setting an ACL equal to
+   * the one there is harmless, and a writer racing this one sets the same ACL.
    */
-  async ensureAcl(path: string): Promise<boolean> {
-    const mine = this.acl;
-    if (!mine) return false;
-    for (let attempt = 1; ; attempt++) {
-      const { acl, stat } = await this.getAcl(path);
-      if (sameAcl(acl, mine)) return false;
-      try {
-        await this.setAcl(path, stat.aversion, mine);
-        return true;
-      } catch (err) {
-        if (!isZkError(err, 'BADVERSION') || attempt >= ENSURE_ACL_ATTEMPTS) throw err;
-      }
-    }
+  async ensureAcl(path: string): Promise<void> {
+    if (this.acl) await this.setAcl(path, -1, this.acl);
   }
 
   /** get + data watch; null (and no watch left behind) when the node does not exist. */
@@ -237,9 +228,6 @@ export class ZkClient {
     return this.watched.nextEvent(path, timeoutMs);
   }
 }
-
-/** Rounds of read-then-set an ensureAcl tries when the ACL keeps changing under it. */
-const ENSURE_ACL_ATTEMPTS = 3;
 
 function checkVersion(version: number): void {
   if (!Number.isInteger(version) || version < -1) {

@@ -221,7 +221,7 @@ describe('two writers making the same node at once (both find it restricted to t
       expect(await createIfAbsent(b, `${root}/n`, '')).toBe(false);
       const { acl, stat } = await b.getAcl(`${root}/n`);
       expect(acl).toEqual(writerReaderAcl(writer));
-      expect(stat.aversion).toBe(1);
+      expect(stat.aversion).toBe(2); // both set it, to the same ACL
     } finally {
       a.close();
       b.close();
@@ -242,6 +242,32 @@ describe('two writers making the same node at once (both find it restricted to t
     } finally {
       a.close();
       stranger.close();
+    }
+  });
+
+  it('a node found but gone, or owned by someone else, by the time its ACL is set is an error, not a crash', async () => {
+    // get_acl on such a node would end the process (see ZkClient.getAcl); set_acl fails like any call.
+    const root = uniqueRoot('acl-gone');
+    roots.push(root);
+    const [a] = await writers();
+    const other = { user: 'someone-else', password: `o-${randomBytes(8).toString('hex')}` };
+    const stranger = await ZkClient.connect({
+      connect: zkConnect,
+      auth: other,
+      acl: writerReaderAcl(other),
+      connectTimeoutMs: 10_000,
+    });
+    const anyone = await connect();
+    try {
+      await mkdirp(anyone, root); // open, so both may create below it
+      await expect(a.ensureAcl(`${root}/gone`)).rejects.toMatchObject({ codeName: 'NONODE' });
+      await stranger.create(`${root}/theirs`, 'x');
+      await expect(createIfAbsent(a, `${root}/theirs`, 'y')).rejects.toMatchObject({ codeName: 'NOAUTH' });
+      expect((await a.get(`${root}/theirs`)).data.toString()).toBe('x');
+    } finally {
+      a.close();
+      stranger.close();
+      anyone.close();
     }
   });
 });

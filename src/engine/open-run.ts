@@ -2,6 +2,7 @@ import type { CommitInfo } from '../git/head.js';
 import type { ResolvedEnvironment } from '../environment/resolve.js';
 import { SecretScreen } from '../environment/screen.js';
 import type { Registry } from '../registry/registry.js';
+import type { ListStore } from './list-store.js';
 import { EarlyReads } from './early-reads.js';
 import { loadProject, type Project } from './project.js';
 import type { Services } from './services.js';
@@ -61,7 +62,7 @@ export async function openRun(
     // The early registry and reads serve only the environment they were made for. Its connect having
     // failed is this run's error: connecting again would only wait as long once more.
     const kept = started && superset && sameRegistry(started.env, project.env) ? started : undefined;
-    const registry = await kept?.registry;
+    const opened = await kept?.opened;
     if (started && !kept) await started.close();
     const [commit, services] = await Promise.allSettled([
       reading,
@@ -69,7 +70,7 @@ export async function openRun(
         objects: project.objects,
         screen,
         ...(superset ? { superset } : {}),
-        ...(registry ? { registry, early: kept!.reads } : {}),
+        ...(opened ? { registry: opened.registry, early: kept!.reads, listStore: opened.listStore } : {}),
       }),
     ]);
     if (services.status === 'rejected') throw services.reason;
@@ -88,8 +89,11 @@ export async function openRun(
 interface EarlyStart {
   env: ResolvedEnvironment;
   reads: EarlyReads;
-  /** The registry once connected and the reads begun; rejects as connectRegistry does. */
-  registry: Promise<Registry>;
+  /**
+   * The registry once connected and the reads begun, with the list store opened for them (undefined:
+   * not opened; null: the environment has none); rejects as connectRegistry does.
+   */
+  opened: Promise<{ registry: Registry; listStore?: ListStore | null }>;
   close(): Promise<void>;
 }
 
@@ -101,26 +105,29 @@ function startEarly(
 ): EarlyStart {
   const reads = new EarlyReads(mode === 'apply');
   const abort = new AbortController();
-  const registry = (async () => {
+  const opened = (async () => {
     const [{ connectRegistry }, { openListStore }] = await Promise.all([
       import('./services.js'),
       import('./list-store.js'),
     ]);
-    const connected = await connectRegistry(env, undefined, screen, abort.signal);
+    const registry = await connectRegistry(env, undefined, screen, abort.signal);
+    if (mode === 'records') {
+      await reads.begin(registry, port, undefined).catch(() => undefined);
+      return { registry };
+    }
+    const listStore = openListStore(env.superset.url, env.superset.username) ?? null;
     // A peek or read that fails here is made again by the plan, which then says what is wrong.
-    const kept =
-      mode === 'records' ? undefined : openListStore(env.superset.url, env.superset.username)?.read();
-    await reads.begin(connected, port, kept).catch(() => undefined);
-    return connected;
+    await reads.begin(registry, port, listStore?.read()).catch(() => undefined);
+    return { registry, listStore };
   })();
-  registry.catch(() => undefined);
+  opened.catch(() => undefined);
   return {
     env,
     reads,
-    registry,
+    opened,
     async close() {
       abort.abort();
-      await registry.then((r) => r.close()).catch(() => undefined);
+      await opened.then((o) => o.registry.close()).catch(() => undefined);
     },
   };
 }

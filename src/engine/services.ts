@@ -43,6 +43,8 @@ export interface ServiceOptions {
   registry?: Registry;
   /** Reads started on those two. */
   early?: EarlyReads;
+  /** The environment's list store, opened already for those reads (null: it has none). */
+  listStore?: ListStore | null;
 }
 
 /**
@@ -112,7 +114,10 @@ export async function connectServices(
   );
   const inner = options.registry ?? (await connectRegistry(env, log, screen));
   const registry = new SigningRegistry(inner, secrets.key?.key, env.zookeeper.root);
-  const listStore = openListStore(env.superset.url, env.superset.username);
+  const listStore =
+    options.listStore === undefined
+      ? openListStore(env.superset.url, env.superset.username)
+      : (options.listStore ?? undefined);
   options.superset?.addSecrets(secrets.knownValues);
   return {
     port: options.superset ?? connectSuperset(env, log, secrets.knownValues),

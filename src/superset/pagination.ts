@@ -146,13 +146,19 @@ export async function listRecent(
   // Done when a page reaches back past `since`, the list ends, or every row (or maxRows) is in.
   const settled = (listed: number, newer: number, total: number, size: number, count: number) =>
     newer < listed || listed < size || total >= count || total >= maxRows;
+  const newerOf = (res: ListResponse) => {
+    const listed = res.result.map((row) => toListedObject(kind, row));
+    return {
+      listed: listed.length,
+      newer: listed.filter((r) => r.changedOn !== null && r.changedOn > since),
+    };
+  };
   const firstSize = Math.min(expectedRows + FIRST_PAGE_SLACK, maxRows);
   if (firstSize < RECENT_PAGE_SIZE) {
     const size = Math.max(1, firstSize);
     const res = await fetchPage(recentQuery(kind, 0, size), 0);
-    const listed = res.result.map((row) => toListedObject(kind, row));
-    const newer = listed.filter((r) => r.changedOn !== null && r.changedOn > since);
-    if (settled(listed.length, newer.length, newer.length, size, res.count))
+    const { listed, newer } = newerOf(res);
+    if (settled(listed, newer.length, newer.length, size, res.count))
       return { count: res.count, rows: newer };
     // More changed than expected: read again in pages of RECENT_PAGE_SIZE (the small page's rows
     // come again with the first of them).
@@ -170,10 +176,9 @@ export async function listRecent(
   for (const pending of ahead) pending.catch(() => undefined);
   for (let page = 0; ; page += 1) {
     const res = await (ahead[page] ?? fetchPage(recentQuery(kind, page), page));
-    const listed = res.result.map((row) => toListedObject(kind, row));
-    const newer = listed.filter((r) => r.changedOn !== null && r.changedOn > since);
+    const { listed, newer } = newerOf(res);
     rows.push(...newer);
-    if (settled(listed.length, newer.length, rows.length, RECENT_PAGE_SIZE, res.count)) {
+    if (settled(listed, newer.length, rows.length, RECENT_PAGE_SIZE, res.count)) {
       await Promise.allSettled(ahead);
       return { count: res.count, rows };
     }

@@ -6,6 +6,7 @@
 import { ATTRIBUTE_OPTIONS } from '../src/superset-map/attribute-options.js';
 import { readLive } from '../src/live/read-live.js';
 import { OBJECT_KINDS } from '../src/schema/index.js';
+import { mapLimit } from '../src/util/map-limit.js';
 import { SupersetPoller } from '../src/watch/poller.js';
 import { startAgent, stopAgent, type AgentProcess } from '../test/integration/drift/agent-process.js';
 import { applyFixture, createDriftFixture } from '../test/integration/drift/fixture.js';
@@ -19,15 +20,6 @@ function stats(label: string, values: number[]): void {
   const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
   console.log(
     `${label}: median ${median} ms, worst ${sorted.at(-1)} ms, best ${sorted[0]} ms (n=${values.length})`,
-  );
-}
-
-async function mapLimit<T>(items: T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
   );
 }
 

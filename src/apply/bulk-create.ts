@@ -15,7 +15,7 @@
 // An environment that marks objects (mark_managed) marks these too: the import schemas of every
 // version take `is_managed_externally` and `external_url` and store them, as a REST create does.
 import { writeZip } from '../import/zip.js';
-import { mapLimit } from '../live/map-limit.js';
+import { mapLimit } from '../util/map-limit.js';
 import type { Marking } from '../model/managed.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
 import { dependenciesOf } from '../plan/desired.js';

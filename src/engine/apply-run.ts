@@ -15,7 +15,7 @@ import { guardedPort } from './guarded-port.js';
 import { runPlan } from './plan-run.js';
 import type { Services } from './services.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
-import { mapLimit } from '../zookeeper/pool.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export interface ApplyRunOptions extends PlanOptions {
   environment: string;

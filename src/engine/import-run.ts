@@ -5,7 +5,7 @@ import path from 'node:path';
 import { bundleDocAsApiObject, readBundle } from '../import/bundle-read.js';
 import { convertSources, type Converted, type SourceObject } from '../import/to-specs.js';
 import { readZip } from '../import/zip.js';
-import { mapLimit } from '../live/map-limit.js';
+import { mapLimit } from '../util/map-limit.js';
 import { isNotFound } from '../live/read-live.js';
 import { objectKey, type AnyDesired } from '../model/object.js';
 import { desiredEntry, dependenciesOf } from '../plan/desired.js';

@@ -14,7 +14,7 @@ import { dashboardFromSuperset } from '../superset-map/dashboard.js';
 import { namedFromSuperset } from '../superset-map/named-kinds.js';
 import type { AccessRow, ListedObject, Principals, SupersetPort } from '../superset/port.js';
 import { buildNameLookup } from './names.js';
-import { mapLimit } from './map-limit.js';
+import { mapLimit } from '../util/map-limit.js';
 import { listKind, type KeptRows } from './cached-list.js';
 
 type Raw = Record<string, unknown>;

@@ -3,7 +3,8 @@
 // forward, then older generations go. Readers follow the pointer and read again when the set they
 // read was replaced meanwhile, so they see one whole set: the old one or the new one.
 import { contentHash, type Json } from '../model/canonical.js';
-import { deleteTree, isZkError, mapLimit } from '../zookeeper/index.js';
+import { mapLimit } from '../util/map-limit.js';
+import { deleteTree, isZkError } from '../zookeeper/index.js';
 import { DriftPointerSchema, decode, decodeJson, encode, type DriftPointer } from './codec.js';
 import { CorruptNodeError, InvalidInputError } from './errors.js';
 import { MAX_NODE_BYTES } from './snapshot.js';

@@ -1,5 +1,6 @@
 // Applied state (what the tool owns) and apply history.
-import { isZkError, mapLimit } from '../zookeeper/index.js';
+import { mapLimit } from '../util/map-limit.js';
+import { isZkError } from '../zookeeper/index.js';
 import { AppliedSchema, HistorySchema, decode, encode } from './codec.js';
 import { checkApplied, checkHistory, compareApplied } from './inputs.js';
 import { sequenceOf } from './paths.js';

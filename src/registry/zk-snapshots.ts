@@ -4,7 +4,8 @@
 // objects were shared keep one znode per object under snapshots/<id>, and are read as they were.
 // Every write and prune of snapshots runs under the apply lock, so a prune never removes an object
 // that a snapshot being written is about to name.
-import { deleteTree, isZkError, mapLimit, type ZkClient } from '../zookeeper/index.js';
+import { mapLimit } from '../util/map-limit.js';
+import { deleteTree, isZkError, type ZkClient } from '../zookeeper/index.js';
 import {
   ManifestSchema,
   SnapshotMetaSchema,

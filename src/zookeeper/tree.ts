@@ -1,7 +1,7 @@
 // Whole-tree helpers built from single-node calls (the binding has no multi).
 import type { ZkClient } from './client.js';
 import { isZkError } from './errors.js';
-import { mapLimit } from './pool.js';
+import { mapLimit } from '../util/map-limit.js';
 
 const IN_FLIGHT = 64;
 

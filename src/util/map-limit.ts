@@ -1,7 +1,8 @@
 /**
- * Runs `work` over `items` with at most `limit` promises in flight, results in input order. ZooKeeper
- * pipelines requests on one connection: 64 in flight is ~3-4x faster than one at a time.
- * The first failure stops new work and is thrown once the work in flight has settled.
+ * Runs `work` over `items` with at most `limit` promises in flight, results in input order. The first
+ * failure stops new work and is thrown once the work in flight has settled, so nothing started here
+ * still runs when the caller hears of it. (ZooKeeper pipelines requests on one connection: 64 in
+ * flight is ~3-4x faster than one at a time; Superset has few workers and gets a handful.)
  */
 export async function mapLimit<T, R>(
   items: readonly T[],

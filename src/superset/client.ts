@@ -131,8 +131,8 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
   executor.attach(auth);
 
   const objectPath = (kind: SupersetKind, id: number): string => `${KINDS[kind].base}${id}`;
-  const TAG_OBJECT_TYPE = { saved_query: 1 } as const;
-  const TAG_OBJECT_NAME = { saved_query: 'query' } as const;
+  /** How the tag routes name a kind: bulk_create by name, the object route by Superset's ObjectType. */
+  const TAG_OBJECT = { saved_query: { name: 'query', type: 1 } } as const;
 
   /** One page of a kind's list endpoint, for a rison query the pagination code builds. */
   const listPage =
@@ -334,7 +334,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
             method: 'POST',
             path: '/api/v1/tag/bulk_create',
             json: {
-              tags: change.add.map((name) => ({ name, objects_to_tag: [[TAG_OBJECT_NAME[kind], id]] })),
+              tags: change.add.map((name) => ({ name, objects_to_tag: [[TAG_OBJECT[kind].name, id]] })),
             },
             category: 'write',
             ctx,
@@ -350,7 +350,7 @@ export function createSupersetClient(options: SupersetClientOptions): SupersetCl
           );
       }
       // Taken off through the object route (Superset's ObjectType: a saved query is 1).
-      const path = `/api/v1/tag/${TAG_OBJECT_TYPE[kind]}/${id}/`;
+      const path = `/api/v1/tag/${TAG_OBJECT[kind].type}/${id}/`;
       for (const name of change.remove)
         await executor.request({
           method: 'DELETE',

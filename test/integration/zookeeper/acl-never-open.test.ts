@@ -175,10 +175,25 @@ describe('registry ACLs with credentials', () => {
   });
 });
 
-/** Two writers with the same credentials and ACL, as two applies or publishers would have. */
-async function writers(): Promise<[ZkClient, ZkClient]> {
+/** Two writers with the same credentials and ACL, as two applies or publishers would have, on a fresh root. */
+async function withWriters(
+  label: string,
+  work: (root: string, a: ZkClient, b: ZkClient) => Promise<void>,
+): Promise<void> {
+  const root = uniqueRoot(label);
+  roots.push(root);
   const opts = { connect: zkConnect, auth: writer, acl: writerReaderAcl(writer), connectTimeoutMs: 10_000 };
-  return [await ZkClient.connect(opts), await ZkClient.connect(opts)];
+  const a = await ZkClient.connect(opts);
+  const b = await ZkClient.connect(opts).catch((e: unknown) => {
+    a.close();
+    throw e;
+  });
+  try {
+    await work(root, a, b);
+  } finally {
+    a.close();
+    b.close();
+  }
 }
 
 /** Runs `before` once, just before `zk`'s next set_acl leaves: an interleaving made certain. */
@@ -192,11 +207,8 @@ function beforeNextSetAcl(zk: ZkClient, before: () => Promise<unknown>): void {
 }
 
 describe('two writers making the same node at once (both find it restricted to them)', () => {
-  it('the creator, when the other found the node and restricted it before the creator could', async () => {
-    const root = uniqueRoot('acl-race-a');
-    roots.push(root);
-    const [a, b] = await writers();
-    try {
+  it('the creator, when the other found the node and restricted it before the creator could', () =>
+    withWriters('acl-race-a', async (root, a, b) => {
       await mkdirp(a, root);
       beforeNextSetAcl(a, async () => expect(await createIfAbsent(b, `${root}/n`, '')).toBe(false));
       expect(await createIfAbsent(a, `${root}/n`, 'data')).toBe(true);
@@ -204,17 +216,10 @@ describe('two writers making the same node at once (both find it restricted to t
       expect(acl).toEqual(writerReaderAcl(writer));
       expect(stat.aversion).toBe(1);
       expect((await a.get(`${root}/n`)).data.toString()).toBe('data');
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
+    }));
 
-  it('the other, when the creator restricted the node between its read of the ACL and its set_acl', async () => {
-    const root = uniqueRoot('acl-race-b');
-    roots.push(root);
-    const [a, b] = await writers();
-    try {
+  it('the other, when the creator restricted the node between its read of the ACL and its set_acl', () =>
+    withWriters('acl-race-b', async (root, a, b) => {
       await mkdirp(a, root);
       await a.create(`${root}/n`, 'data', { acl: false }); // created, not yet restricted
       beforeNextSetAcl(b, () => a.setAcl(`${root}/n`, 0, writerReaderAcl(writer)));
@@ -222,52 +227,42 @@ describe('two writers making the same node at once (both find it restricted to t
       const { acl, stat } = await b.getAcl(`${root}/n`);
       expect(acl).toEqual(writerReaderAcl(writer));
       expect(stat.aversion).toBe(2); // both set it, to the same ACL
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
+    }));
 
-  it('but an ACL set to anything else in that moment still fails the create and removes the node', async () => {
-    const root = uniqueRoot('acl-race-other');
-    roots.push(root);
-    const [a] = await writers();
-    const stranger = await connect();
-    try {
-      await mkdirp(a, root);
-      const open: ZkAcl[] = [{ perms: ['ALL'], scheme: 'world', id: 'anyone' }];
-      beforeNextSetAcl(a, () => stranger.setAcl(`${root}/n`, 0, open));
-      await expect(a.create(`${root}/n`, 'data')).rejects.toThrow(/ACL changed between create and set_acl/);
-      expect(await a.exists(`${root}/n`)).toBe(false);
-    } finally {
-      a.close();
-      stranger.close();
-    }
-  });
+  it('but an ACL set to anything else in that moment still fails the create and removes the node', () =>
+    withWriters('acl-race-other', async (root, a) => {
+      const stranger = await connect();
+      try {
+        await mkdirp(a, root);
+        const open: ZkAcl[] = [{ perms: ['ALL'], scheme: 'world', id: 'anyone' }];
+        beforeNextSetAcl(a, () => stranger.setAcl(`${root}/n`, 0, open));
+        await expect(a.create(`${root}/n`, 'data')).rejects.toThrow(/ACL changed between create and set_acl/);
+        expect(await a.exists(`${root}/n`)).toBe(false);
+      } finally {
+        stranger.close();
+      }
+    }));
 
-  it('a node found but gone, or owned by someone else, by the time its ACL is set is an error, not a crash', async () => {
+  it('a node found but gone, or owned by someone else, by the time its ACL is set is an error, not a crash', () =>
     // get_acl on such a node would end the process (see ZkClient.getAcl); set_acl fails like any call.
-    const root = uniqueRoot('acl-gone');
-    roots.push(root);
-    const [a] = await writers();
-    const other = { user: 'someone-else', password: `o-${randomBytes(8).toString('hex')}` };
-    const stranger = await ZkClient.connect({
-      connect: zkConnect,
-      auth: other,
-      acl: writerReaderAcl(other),
-      connectTimeoutMs: 10_000,
-    });
-    const anyone = await connect();
-    try {
-      await mkdirp(anyone, root); // open, so both may create below it
-      await expect(a.ensureAcl(`${root}/gone`)).rejects.toMatchObject({ codeName: 'NONODE' });
-      await stranger.create(`${root}/theirs`, 'x');
-      await expect(createIfAbsent(a, `${root}/theirs`, 'y')).rejects.toMatchObject({ codeName: 'NOAUTH' });
-      expect((await a.get(`${root}/theirs`)).data.toString()).toBe('x');
-    } finally {
-      a.close();
-      stranger.close();
-      anyone.close();
-    }
-  });
+    withWriters('acl-gone', async (root, a) => {
+      const other = { user: 'someone-else', password: `o-${randomBytes(8).toString('hex')}` };
+      const anyone = await connect();
+      const stranger = await ZkClient.connect({
+        connect: zkConnect,
+        auth: other,
+        acl: writerReaderAcl(other),
+        connectTimeoutMs: 10_000,
+      });
+      try {
+        await mkdirp(anyone, root); // open, so both may create below it
+        await expect(a.ensureAcl(`${root}/gone`)).rejects.toMatchObject({ codeName: 'NONODE' });
+        await stranger.create(`${root}/theirs`, 'x');
+        await expect(createIfAbsent(a, `${root}/theirs`, 'y')).rejects.toMatchObject({ codeName: 'NOAUTH' });
+        expect((await a.get(`${root}/theirs`)).data.toString()).toBe('x');
+      } finally {
+        stranger.close();
+        anyone.close();
+      }
+    }));
 });

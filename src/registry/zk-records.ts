@@ -54,13 +54,34 @@ export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
   return { records: records.filter((r) => r !== null).sort(compareApplied), unreadable };
 }
 
-/** Written under the apply lock, so the version check is "any" (-1). */
+/**
+ * Written under the apply lock, so the version check is "any" (-1). Most writes replace a record (an
+ * update, or the claim a bulk create wrote): one set. A record whose ACL was never set (aversion 0:
+ * its create's set_acl never ran) is given ours. Only a new record is created, and its kind's folder
+ * only when that is missing too.
+ */
 export async function recordApplied(ctx: ZkContext, record: AppliedRecord): Promise<void> {
   const rec = checkApplied(record);
   const zk = await ctx.client();
   const path = ctx.paths.appliedRecord(rec.kind, rec.uuid);
-  await createIfAbsent(zk, ctx.paths.appliedKind(rec.kind), '');
-  if (!(await createIfAbsent(zk, path, encode(rec)))) await zk.set(path, encode(rec), -1);
+  const data = encode(rec);
+  const replaced = await zk.set(path, data, -1).catch((err: unknown) => {
+    if (isZkError(err, 'NONODE')) return null;
+    throw err;
+  });
+  if (replaced) {
+    if (replaced.aversion === 0) await zk.ensureAcl(path);
+    return;
+  }
+  let created: boolean;
+  try {
+    created = await createIfAbsent(zk, path, data);
+  } catch (err) {
+    if (!isZkError(err, 'NONODE')) throw err;
+    await createIfAbsent(zk, ctx.paths.appliedKind(rec.kind), '');
+    created = await createIfAbsent(zk, path, data);
+  }
+  if (!created) await zk.set(path, data, -1);
 }
 
 export async function forgetApplied(ctx: ZkContext, kind: string, uuid: string): Promise<boolean> {

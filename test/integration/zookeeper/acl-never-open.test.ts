@@ -206,6 +206,40 @@ function beforeNextSetAcl(zk: ZkClient, before: () => Promise<unknown>): void {
   };
 }
 
+describe('a record left open by a create whose set_acl never ran', () => {
+  it("is given the writer's ACL by the next write of that record", async () => {
+    const root = uniqueRoot('acl-record-open');
+    roots.push(root);
+    const registry = await ZkRegistry.connect({ connect: zkConnect, root, auth: writer });
+    const plain = await connect(writer); // no ACL configured: its creates stay open
+    try {
+      const uuid = '00000000-0000-4000-8000-000000000002';
+      const path = registry.paths.appliedRecord('chart', uuid);
+      await mkdirp(plain, path.slice(0, path.lastIndexOf('/')));
+      await plain.create(path, '{}', { acl: false });
+      expect((await plain.getAcl(path)).acl).toEqual([{ perms: ['ALL'], scheme: 'world', id: 'anyone' }]);
+      const record = {
+        kind: 'chart',
+        name: 'c',
+        uuid,
+        supersetId: 2,
+        hash: 'h',
+        appliedAt: 't',
+        commit: 'c1',
+      };
+      await registry.recordApplied(record);
+      expect((await plain.getAcl(path)).acl).toEqual(writerReaderAcl(writer));
+      expect((await registry.readApplied()).map((r) => r.uuid)).toEqual([uuid]);
+      // A later write of a record already restricted sets no ACL again.
+      await registry.recordApplied({ ...record, hash: 'h2' });
+      expect((await plain.getAcl(path)).stat.aversion).toBe(1);
+    } finally {
+      plain.close();
+      await registry.close();
+    }
+  });
+});
+
 describe('two writers making the same node at once (both find it restricted to them)', () => {
   it('the creator, when the other found the node and restricted it before the creator could', () =>
     withWriters('acl-race-a', async (root, a, b) => {

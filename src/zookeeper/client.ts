@@ -105,17 +105,22 @@ export class ZkClient {
   private async restrict(created: string): Promise<void> {
     const acl = this.acl ?? [];
     try {
-      await this.setAcl(created, 0, acl).catch(async (err: unknown) => {
-        if (!isZkError(err, 'BADVERSION')) throw err;
-        if (sameAcl((await this.getAcl(created)).acl, acl)) return;
-        throw new ZkError(
-          ZK_CODES.BADVERSION,
-          `set_acl ${created}: ACL changed between create and set_acl`,
-          created,
-        );
-      });
+      const raced = await this.setAcl(created, 0, acl).then(
+        () => false,
+        (err: unknown) => {
+          if (isZkError(err, 'BADVERSION')) return true;
+          throw err;
+        },
+      );
       const { acl: actual } = await this.getAcl(created);
       if (!sameAcl(actual, acl)) {
+        if (raced) {
+          throw new ZkError(
+            ZK_CODES.BADVERSION,
+            `set_acl ${created}: ACL changed between create and set_acl`,
+            created,
+          );
+        }
         throw new ZkError(
           ZK_CODES.NOAUTH,
           `the ACL of ${created} is not the one asked for after set_acl (${actual.map((a) => `${a.scheme}:${a.scheme === 'digest' ? a.id.split(':')[0] : a.id}`).join(', ')})`,

@@ -106,15 +106,13 @@ function startEarly(
   const reads = new EarlyReads(mode === 'apply');
   const abort = new AbortController();
   const opened = (async () => {
-    const [{ connectRegistry }, { openListStore }] = await Promise.all([
-      import('./services.js'),
-      import('./list-store.js'),
-    ]);
+    const { connectRegistry } = await import('./services.js');
     const registry = await connectRegistry(env, undefined, screen, abort.signal);
     if (mode === 'records') {
       await reads.begin(registry, port, undefined).catch(() => undefined);
       return { registry };
     }
+    const { openListStore } = await import('./list-store.js');
     const listStore = openListStore(env.superset.url, env.superset.username) ?? null;
     // A peek or read that fails here is made again by the plan, which then says what is wrong.
     await reads.begin(registry, port, listStore?.read()).catch(() => undefined);

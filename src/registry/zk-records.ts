@@ -1,6 +1,6 @@
 // Applied state (what the tool owns) and apply history.
 import { mapLimit } from '../util/map-limit.js';
-import { isZkError } from '../zookeeper/index.js';
+import { isZkError, nullOnNoNode } from '../zookeeper/index.js';
 import { AppliedSchema, HistorySchema, decode, encode } from './codec.js';
 import { checkApplied, checkHistory, compareApplied } from './inputs.js';
 import { sequenceOf } from './paths.js';
@@ -65,10 +65,7 @@ export async function recordApplied(ctx: ZkContext, record: AppliedRecord): Prom
   const zk = await ctx.client();
   const path = ctx.paths.appliedRecord(rec.kind, rec.uuid);
   const data = encode(rec);
-  const replaced = await zk.set(path, data, -1).catch((err: unknown) => {
-    if (isZkError(err, 'NONODE')) return null;
-    throw err;
-  });
+  const replaced = await zk.set(path, data, -1).catch(nullOnNoNode);
   if (replaced) {
     if (replaced.aversion === 0) await zk.ensureAcl(path);
     return;

@@ -13,3 +13,4 @@ export type { ZkStat } from './stat.js';
 export type { WatchEvent, WatchEventType, WatchKind, WatchListener } from './watches.js';
 export type { NextEvent } from './watched.js';
 export { mkdirp, deleteTree, listTree, joinPath } from './tree.js';
+export { nullOnNoNode } from './watched.js';

@@ -14,6 +14,7 @@
 // Databases always keep theirs: a REST create tests the connection.
 // An environment that marks objects (mark_managed) marks these too: the import schemas of every
 // version take `is_managed_externally` and `external_url` and store them, as a REST create does.
+import { setTimeout as delay } from 'node:timers/promises';
 import { writeZip } from '../import/zip.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { Marking } from '../model/managed.js';
@@ -35,6 +36,8 @@ const RECORD_CONCURRENCY = 64;
  * other, so the lock's fencing window stays one request.
  */
 export const IMPORT_CHUNK = 500;
+/** How long after an import is sent the next chunk's bundle is made. */
+const BUNDLE_AHEAD_MS = 50;
 const BULK_KINDS = new Set(['dataset', 'chart', 'dashboard']);
 /**
  * Viz types Superset's chart importer rewrites (legacy types it migrates to their ECharts successors,
@@ -252,17 +255,30 @@ export async function bulkCreate(
   // Loaded here, not at start: the bundle writer (and the slug library it uses) costs every other
   // apply about 15 ms of module loading (bench/profile.ts).
   const { toBundle } = await import('../export/to-bundle.js');
-  for (const chunk of chunks) {
-    const zip = writeZip(
-      toBundle([...desired.values()], deps.now(), caps, new Set(chunk.map((c) => c.uuid)), deps.marking),
+  const bundleOf = (chunk: readonly PlannedChange[]) =>
+    Buffer.from(
+      writeZip(
+        toBundle([...desired.values()], deps.now(), caps, new Set(chunk.map((c) => c.uuid)), deps.marking),
+        { store: true },
+      ),
     );
+  let zip = bundleOf(chunks[0]!);
+  for (let i = 0; i < chunks.length; i++) {
+    const importing = port.importBundle(zip, { sparse: true });
+    // The next chunk's bundle is made while Superset imports this one (tens of ms of CPU each), a
+    // moment after this request is on its way: it waits for the fence's round trip first.
+    const following = chunks[i + 1];
+    const making = following && delay(BUNDLE_AHEAD_MS).then(() => bundleOf(following));
+    making?.catch(() => undefined); // not needed once this import fails; thrown where it is
     try {
-      await port.importBundle(Buffer.from(zip), { sparse: true });
+      await importing;
       sent += 1;
     } catch (e) {
       failure = { error: e, refused: e instanceof SupersetApiError && REFUSED.has(e.code) };
+      await making?.catch(() => undefined); // nothing started here runs on once the caller hears
       break;
     }
+    if (making) zip = await making;
   }
   if (failure) {
     // Chunks never sent, and a refused one (its transaction rolled back), made nothing: their claims

@@ -8,8 +8,13 @@ export function readZip(data: Uint8Array): Map<string, string> {
   return out;
 }
 
-export function writeZip(files: ReadonlyMap<string, string>): Uint8Array {
+/**
+ * A ZIP of the files. `store` leaves them uncompressed: for a bundle sent to Superset's import,
+ * where deflating a thousand small YAML files costs 50 to 100 ms of CPU and saves about a third of
+ * the request (the 1,000-object bench bundle: 1,001 files, 439 KB deflated, 643 KB stored).
+ */
+export function writeZip(files: ReadonlyMap<string, string>, options: { store?: boolean } = {}): Uint8Array {
   const entries: Record<string, Uint8Array> = {};
   for (const [path, text] of files) entries[path] = strToU8(text);
-  return zipSync(entries, { level: 6 });
+  return zipSync(entries, { level: options.store ? 0 : 6 });
 }

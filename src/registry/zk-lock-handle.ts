@@ -43,28 +43,56 @@ export function lockHandle(zk: ZkClient, path: string, sequence: number, holder:
     offWatch();
     offState();
   };
-  const fence = async () => {
+  const assertHeld = () => {
     if (released) throw new LockLostError('released');
     if (lost) throw new LockLostError(reason);
     if (zk.dead) {
       lose(`ZooKeeper session ${zk.state}`);
       throw new LockLostError(reason);
     }
+  };
+  const confirm = async () => {
     const bound = fenceBoundMs(zk);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>(
       (resolve) => (timer = setTimeout(() => resolve('timeout'), bound)),
     );
     try {
+      assertHeld(); // lost while the check waited to be sent
       const answer = await Promise.race([zk.stat(path), timeout]);
       if (answer === 'timeout') lose(`ZooKeeper did not confirm the lock within ${bound} ms`);
       else if (answer === null) lose(`lock node ${path} is gone`);
     } catch (err) {
+      if (err instanceof LockLostError) throw err;
       lose(`ZooKeeper could not confirm the lock: ${(err as Error).message}`);
     } finally {
       clearTimeout(timer);
     }
-    if (lost) throw new LockLostError(reason);
+    assertHeld();
+  };
+  // One check on its way at a time. Fences asked for meanwhile share the next check, sent once that
+  // one is answered: it is still sent after each of them was asked for and answered before any of
+  // their writes goes, as a check of its own would be, and writes in flight need not each add one.
+  let sending: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const fence = async (): Promise<void> => {
+    assertHeld();
+    if (queued) return queued;
+    const check: Promise<void> = (sending ?? Promise.resolve())
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        queued = null;
+        sending = check;
+        return confirm();
+      })
+      .finally(() => {
+        if (sending === check) sending = null;
+      });
+    queued = check;
+    return check;
   };
   void watchOwnNode();
 

@@ -120,7 +120,7 @@ export async function createThroughImport(
   const form = new FormData();
   form.append(
     'formData',
-    new Blob([new Uint8Array(writeZip(files))], { type: 'application/zip' }),
+    new Blob([new Uint8Array(writeZip(files, { store: true }))], { type: 'application/zip' }),
     `${kind}.zip`,
   );
   form.append('overwrite', 'false');

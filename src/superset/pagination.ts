@@ -7,6 +7,7 @@ import { toListedObject } from './list-row.js';
 import type { ListedObject, SupersetKind } from './port.js';
 import type { ListResponse } from './responses.js';
 import { rison } from './rison.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export type FetchPage = (query: string, page: number) => Promise<ListResponse>;
 
@@ -61,16 +62,16 @@ async function readPass(kind: SupersetKind, fetchPage: FetchPage, options: ListO
   const first = await fetchPage(listQuery(kind, 0, options), 0);
   take(first);
   const pageSize = first.result.length;
-  // The pages the first one's count says there are, read a few at a time; results are taken in page
-  // order, so a row that moved between two pages is still seen twice (a duplicate) and caught below.
+  // The pages the first one's count says there are, a few in flight at a time (a slow page holds up
+  // only its own slot); results are taken in page order, so a row that moved between two pages is
+  // still seen twice (a duplicate) and caught below.
   const planned = pageSize > 0 && first.count > pageSize ? Math.ceil(first.count / pageSize) : 1;
-  let last: ListResponse = first;
-  for (let start = 1; start < planned; start += PAGE_CONCURRENCY) {
-    const pages = Array.from({ length: Math.min(PAGE_CONCURRENCY, planned - start) }, (_, i) => start + i);
-    const results = await Promise.all(pages.map((page) => fetchPage(listQuery(kind, page, options), page)));
-    for (const res of results) take(res);
-    last = results[results.length - 1]!;
-  }
+  const pages = Array.from({ length: planned - 1 }, (_, i) => i + 1);
+  const results = await mapLimit(pages, PAGE_CONCURRENCY, (page) =>
+    fetchPage(listQuery(kind, page, options), page),
+  );
+  for (const res of results) take(res);
+  let last: ListResponse = results[results.length - 1] ?? first;
   // Rows added while reading: go on one page at a time until a short page or `count` rows; the page
   // bound guards a server bug.
   for (let page = planned; ; page += 1) {

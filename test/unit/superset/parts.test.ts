@@ -227,6 +227,23 @@ describe('listAll reads pages after the first a few at a time', () => {
     expect(most).toBe(PAGE_CONCURRENCY);
   });
 
+  it('a slow page holds up only its own slot: the pages after it are read meanwhile', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const started: number[] = [];
+    const fetch = async (_q: string, page: number): Promise<ListResponse> => {
+      started.push(page);
+      if (page === 1) await slow;
+      else await new Promise((r) => setTimeout(r, 1));
+      return { count: 1000, result: rowsOf(page * 100 + 1, 100) };
+    };
+    const listing = listAll('chart', fetch);
+    while (!started.includes(9)) await new Promise((r) => setTimeout(r, 1));
+    release();
+    const out = await listing;
+    expect(out.map((r) => r.id)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+  });
+
   it('a row added while the pages are read makes a second pass that sees it', async () => {
     let pass = 0;
     const warnings: string[] = [];

@@ -265,11 +265,11 @@ export async function bulkCreate(
   let zip = bundleOf(chunks[0]!);
   for (let i = 0; i < chunks.length; i++) {
     const importing = port.importBundle(zip, { sparse: true });
-    // The next chunk's bundle is made while Superset imports this one (tens of ms of CPU each), a
-    // moment after this request is on its way: it waits for the fence's round trip first.
+    // The next chunk's bundle (tens of ms of CPU) is made while Superset imports this one: a moment
+    // after the request goes, which is once the fence's round trip is answered.
     const following = chunks[i + 1];
     const making = following && delay(BUNDLE_AHEAD_MS).then(() => bundleOf(following));
-    making?.catch(() => undefined); // not needed once this import fails; thrown where it is
+    making?.catch(() => undefined); // a failure of its own is thrown by the `await making` below
     try {
       await importing;
       sent += 1;

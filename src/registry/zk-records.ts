@@ -56,19 +56,22 @@ export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
 
 /**
  * Written under the apply lock, so the version check is "any" (-1). Most writes replace a record (an
- * update, or the claim a bulk create wrote): one set. A record whose ACL was never set (aversion 0:
- * its create's set_acl never ran) is given ours. Only a new record is created, and its kind's folder
- * only when that is missing too.
+ * update, or the claim a bulk create wrote): one set. A claim (made just before a create: id 0, no
+ * hash) is for an object with no record yet, so it is created first; one left by a killed run is
+ * found by NODEEXISTS and replaced. A record whose ACL was never set (aversion 0: its create's
+ * set_acl never ran) is given ours either way. Its kind's folder is created only when missing.
  */
 export async function recordApplied(ctx: ZkContext, record: AppliedRecord): Promise<void> {
   const rec = checkApplied(record);
   const zk = await ctx.client();
   const path = ctx.paths.appliedRecord(rec.kind, rec.uuid);
   const data = encode(rec);
-  const replaced = await zk.set(path, data, -1).catch(nullOnNoNode);
-  if (replaced) {
-    if (replaced.aversion === 0) await zk.ensureAcl(path);
-    return;
+  if (!isClaim(rec)) {
+    const replaced = await zk.set(path, data, -1).catch(nullOnNoNode);
+    if (replaced) {
+      if (replaced.aversion === 0) await zk.ensureAcl(path);
+      return;
+    }
   }
   let created: boolean;
   try {
@@ -78,7 +81,11 @@ export async function recordApplied(ctx: ZkContext, record: AppliedRecord): Prom
     await createIfAbsent(zk, ctx.paths.appliedKind(rec.kind), '');
     created = await createIfAbsent(zk, path, data);
   }
-  if (!created) await zk.set(path, data, -1);
+  if (!created) await zk.set(path, data, -1); // found: createIfAbsent made its ACL ours
+}
+
+function isClaim(record: AppliedRecord): boolean {
+  return record.supersetId === 0 && record.hash === '';
 }
 
 export async function forgetApplied(ctx: ZkContext, kind: string, uuid: string): Promise<boolean> {

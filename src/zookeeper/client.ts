@@ -20,6 +20,8 @@ export type { StateListener };
 export class ZkClient {
   private readonly watches = new WatchTable();
   private readonly watched: WatchedReads;
+  /** Set once a node this client restricted has read back with exactly its ACL (restrict). */
+  private aclReadBack = false;
 
   private constructor(
     private readonly conn: ZkConnection,
@@ -40,8 +42,8 @@ export class ZkClient {
     },
   ): Promise<ZkClient> {
     if (options.acl && !readableBy(options.acl, options.auth)) {
-      // The binding crashes the process on a failed get_acl (it frees a NULL ACL vector), and the
-      // check after each create reads the ACL back: an ACL that locks this client out is refused here.
+      // The binding crashes the process on a failed get_acl (it frees a NULL ACL vector), and
+      // restrict reads a created node's ACL back: an ACL that locks this client out is refused here.
       throw new ZkError(
         ZK_CODES.BADARGUMENTS,
         'the ACL for new nodes must let this client read them (its own digest identity, or world READ)',
@@ -97,10 +99,13 @@ export class ZkClient {
   }
 
   /**
-   * set_acl on a node just made, then reads the ACL back: a node left open (the set_acl failed, or
-   * someone changed the ACL in between to anything but ours) is deleted and the write stops, never
-   * left world-writable. A BADVERSION whose ACL reads back as exactly ours is another writer with
-   * our credentials that found the node (NODEEXISTS) and restricted it first: the outcome asked for.
+   * set_acl on a node just made, expecting the ACL version the create left (0): a node left open (the
+   * set_acl failed, or someone changed the ACL in between to anything but ours) is deleted and the
+   * write stops, never left world-writable. A set_acl at version 0 that succeeded leaves exactly our
+   * ACL, which only our own identity may change (it alone has ADMIN); the first such node of this
+   * client is read back all the same, to check that the binding sets the ACL it is given. A
+   * BADVERSION is always read back: an ACL exactly ours is another writer with our credentials that
+   * found the node (NODEEXISTS) and restricted it first, the outcome asked for.
    */
   private async restrict(created: string): Promise<void> {
     const acl = this.acl ?? [];
@@ -112,6 +117,7 @@ export class ZkClient {
           throw err;
         },
       );
+      if (!raced && this.aclReadBack) return;
       const { acl: actual } = await this.getAcl(created);
       if (!sameAcl(actual, acl)) {
         if (raced) {
@@ -127,6 +133,7 @@ export class ZkClient {
           created,
         );
       }
+      if (!raced) this.aclReadBack = true;
     } catch (err) {
       // The node may still be open: remove it rather than leave it writable by anyone.
       await this.delete(created, -1).catch(() => undefined);

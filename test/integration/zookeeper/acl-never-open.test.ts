@@ -3,7 +3,7 @@
 // history and drift findings. With a reader identity, nobody else may even read. A node whose ACL
 // cannot be set and checked is deleted, and the write stops.
 import { randomBytes } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ZkRegistry } from '../../../src/registry/index.js';
 import { createIfAbsent } from '../../../src/registry/zk-nodes.js';
 import {
@@ -238,6 +238,61 @@ describe('a record left open by a create whose set_acl never ran', () => {
       await registry.close();
     }
   });
+});
+
+describe('a claim (made before a create: id 0, no hash)', () => {
+  it('is created without a set first; one left open by a killed run is replaced and restricted', async () => {
+    const root = uniqueRoot('acl-claim');
+    roots.push(root);
+    const registry = await ZkRegistry.connect({ connect: zkConnect, root, auth: writer });
+    const plain = await connect(writer); // no ACL configured: its creates stay open
+    const sets = vi.spyOn(ZkClient.prototype, 'set');
+    try {
+      const claim = (uuid: string) => ({
+        kind: 'chart',
+        name: `c-${uuid.slice(-1)}`,
+        uuid,
+        supersetId: 0,
+        hash: '',
+        appliedAt: 't',
+        commit: 'c1',
+      });
+      const fresh = '00000000-0000-4000-8000-000000000003';
+      await registry.recordApplied(claim(fresh));
+      expect(sets).not.toHaveBeenCalled();
+      const freshPath = registry.paths.appliedRecord('chart', fresh);
+      expect((await plain.getAcl(freshPath)).acl).toEqual(writerReaderAcl(writer));
+      expect(JSON.parse((await plain.get(freshPath)).data.toString())).toMatchObject({ uuid: fresh });
+
+      const left = '00000000-0000-4000-8000-000000000004';
+      const leftPath = registry.paths.appliedRecord('chart', left);
+      await plain.create(leftPath, '{}', { acl: false });
+      await registry.recordApplied(claim(left));
+      expect(sets).toHaveBeenCalledTimes(1);
+      expect((await plain.getAcl(leftPath)).acl).toEqual(writerReaderAcl(writer));
+      expect(JSON.parse((await plain.get(leftPath)).data.toString())).toMatchObject({ uuid: left });
+    } finally {
+      sets.mockRestore();
+      plain.close();
+      await registry.close();
+    }
+  });
+});
+
+describe('reading a restricted node back', () => {
+  it('a client reads back the first node it restricts, then only one whose set_acl met another version', () =>
+    withWriters('acl-read-back', async (root, a, b) => {
+      await mkdirp(b, root);
+      const reads = vi.spyOn(a, 'getAcl');
+      for (const n of ['n1', 'n2', 'n3']) await a.create(`${root}/${n}`, 'x');
+      expect(reads).toHaveBeenCalledTimes(1);
+      for (const n of ['n1', 'n2', 'n3']) {
+        expect((await b.getAcl(`${root}/${n}`)).acl).toEqual(writerReaderAcl(writer));
+      }
+      beforeNextSetAcl(a, async () => expect(await createIfAbsent(b, `${root}/n4`, '')).toBe(false));
+      expect(await createIfAbsent(a, `${root}/n4`, 'data')).toBe(true);
+      expect(reads).toHaveBeenCalledTimes(2);
+    }));
 });
 
 describe('two writers making the same node at once (both find it restricted to them)', () => {

@@ -196,6 +196,29 @@ async function withWriters(
   }
 }
 
+/**
+ * A registry with the writer's credentials and ACL, and `plain`: the same identity without an ACL,
+ * so its creates stay open.
+ */
+async function withRegistry(
+  label: string,
+  work: (registry: ZkRegistry, plain: ZkClient) => Promise<void>,
+): Promise<void> {
+  const root = uniqueRoot(label);
+  roots.push(root);
+  const registry = await ZkRegistry.connect({ connect: zkConnect, root, auth: writer });
+  const plain = await connect(writer).catch(async (e: unknown) => {
+    await registry.close();
+    throw e;
+  });
+  try {
+    await work(registry, plain);
+  } finally {
+    plain.close();
+    await registry.close();
+  }
+}
+
 /** Runs `before` once, just before `zk`'s next set_acl leaves: an interleaving made certain. */
 function beforeNextSetAcl(zk: ZkClient, before: () => Promise<unknown>): void {
   const setAcl = zk.setAcl.bind(zk);
@@ -207,12 +230,8 @@ function beforeNextSetAcl(zk: ZkClient, before: () => Promise<unknown>): void {
 }
 
 describe('a record left open by a create whose set_acl never ran', () => {
-  it("is given the writer's ACL by the next write of that record", async () => {
-    const root = uniqueRoot('acl-record-open');
-    roots.push(root);
-    const registry = await ZkRegistry.connect({ connect: zkConnect, root, auth: writer });
-    const plain = await connect(writer); // no ACL configured: its creates stay open
-    try {
+  it("is given the writer's ACL by the next write of that record", () =>
+    withRegistry('acl-record-open', async (registry, plain) => {
       const uuid = '00000000-0000-4000-8000-000000000002';
       const path = registry.paths.appliedRecord('chart', uuid);
       await mkdirp(plain, path.slice(0, path.lastIndexOf('/')));
@@ -233,50 +252,41 @@ describe('a record left open by a create whose set_acl never ran', () => {
       // A later write of a record already restricted sets no ACL again.
       await registry.recordApplied({ ...record, hash: 'h2' });
       expect((await plain.getAcl(path)).stat.aversion).toBe(1);
-    } finally {
-      plain.close();
-      await registry.close();
-    }
-  });
+    }));
 });
 
 describe('a claim (made before a create: id 0, no hash)', () => {
-  it('is created without a set first; one left open by a killed run is replaced and restricted', async () => {
-    const root = uniqueRoot('acl-claim');
-    roots.push(root);
-    const registry = await ZkRegistry.connect({ connect: zkConnect, root, auth: writer });
-    const plain = await connect(writer); // no ACL configured: its creates stay open
-    const sets = vi.spyOn(ZkClient.prototype, 'set');
-    try {
-      const claim = (uuid: string) => ({
-        kind: 'chart',
-        name: `c-${uuid.slice(-1)}`,
-        uuid,
-        supersetId: 0,
-        hash: '',
-        appliedAt: 't',
-        commit: 'c1',
-      });
-      const fresh = '00000000-0000-4000-8000-000000000003';
-      await registry.recordApplied(claim(fresh));
-      expect(sets).not.toHaveBeenCalled();
-      const freshPath = registry.paths.appliedRecord('chart', fresh);
-      expect((await plain.getAcl(freshPath)).acl).toEqual(writerReaderAcl(writer));
-      expect(JSON.parse((await plain.get(freshPath)).data.toString())).toMatchObject({ uuid: fresh });
+  it('is created without a set first; one left open by a killed run is replaced and restricted', () =>
+    withRegistry('acl-claim', async (registry, plain) => {
+      const sets = vi.spyOn(ZkClient.prototype, 'set');
+      try {
+        const claim = (uuid: string) => ({
+          kind: 'chart',
+          name: `c-${uuid.slice(-1)}`,
+          uuid,
+          supersetId: 0,
+          hash: '',
+          appliedAt: 't',
+          commit: 'c1',
+        });
+        const fresh = '00000000-0000-4000-8000-000000000003';
+        await registry.recordApplied(claim(fresh));
+        expect(sets).not.toHaveBeenCalled();
+        const freshPath = registry.paths.appliedRecord('chart', fresh);
+        expect((await plain.getAcl(freshPath)).acl).toEqual(writerReaderAcl(writer));
+        expect(JSON.parse((await plain.get(freshPath)).data.toString())).toMatchObject({ uuid: fresh });
 
-      const left = '00000000-0000-4000-8000-000000000004';
-      const leftPath = registry.paths.appliedRecord('chart', left);
-      await plain.create(leftPath, '{}', { acl: false });
-      await registry.recordApplied(claim(left));
-      expect(sets).toHaveBeenCalledTimes(1);
-      expect((await plain.getAcl(leftPath)).acl).toEqual(writerReaderAcl(writer));
-      expect(JSON.parse((await plain.get(leftPath)).data.toString())).toMatchObject({ uuid: left });
-    } finally {
-      sets.mockRestore();
-      plain.close();
-      await registry.close();
-    }
-  });
+        const left = '00000000-0000-4000-8000-000000000004';
+        const leftPath = registry.paths.appliedRecord('chart', left);
+        await plain.create(leftPath, '{}', { acl: false });
+        await registry.recordApplied(claim(left));
+        expect(sets).toHaveBeenCalledTimes(1);
+        expect((await plain.getAcl(leftPath)).acl).toEqual(writerReaderAcl(writer));
+        expect(JSON.parse((await plain.get(leftPath)).data.toString())).toMatchObject({ uuid: left });
+      } finally {
+        sets.mockRestore();
+      }
+    }));
 });
 
 describe('reading a restricted node back', () => {

@@ -7,8 +7,10 @@
 //
 // Left outside the bundle: the native ZooKeeper client (a compiled addon) and puppeteer-core (large,
 // only `preview --screenshots` loads it). Both stay ordinary dependencies. Axios' `form-data` is
-// replaced by Node's own FormData (scripts/bundle-shims/form-data.mjs says why).
+// replaced by Node's own FormData (scripts/bundle-shims/form-data.mjs says why), and axios is bundled
+// without its fetch adapter (scripts/bundle-axios.mjs says why).
 import { build } from 'esbuild';
+import { axiosWithoutUndici } from './bundle-axios.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -27,6 +29,7 @@ await build({
   target: 'node20',
   external: ['zookeeper', 'puppeteer-core'],
   alias: { 'form-data': path.join(repo, 'scripts/bundle-shims/form-data.mjs') },
+  plugins: [axiosWithoutUndici],
   // CommonJS dependencies call require() for Node's own modules; an ES module has none of its own.
   banner: {
     js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",

@@ -73,6 +73,8 @@ export function createTransport(baseUrl: string, timeoutMs: number): Send {
     transformResponse: [],
     // Axios' proxy support reads env vars; Superset is addressed directly.
     proxy: false,
+    // Node's http, never fetch: the bundle leaves axios' fetch adapter out (scripts/bundle-axios.mjs).
+    adapter: 'http',
   });
 
   return async (req) => {

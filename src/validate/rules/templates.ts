@@ -64,15 +64,29 @@ export function templates(ctx: RuleContext): Problem[] {
   return problems;
 }
 
+/**
+ * Calls `visit` for each string holding `\${` (only those can hold a reference), with its path. One
+ * path is kept while walking and copied only for such a string: most strings hold none.
+ */
 function visitStrings(
   value: unknown,
   path: PathSegment[],
   visit: (text: string, path: PathSegment[]) => void,
 ): void {
-  if (typeof value === 'string') visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => visitStrings(v, [...path, i], visit));
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) visitStrings(v, [...path, k], visit);
+  if (typeof value === 'string') {
+    if (value.includes('${')) visit(value, [...path]);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      path.push(i);
+      visitStrings(v, path, visit);
+      path.pop();
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      path.push(k);
+      visitStrings(v, path, visit);
+      path.pop();
+    }
   }
 }
 

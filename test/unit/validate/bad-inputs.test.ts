@@ -305,6 +305,30 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'unknown template namespace in a list item',
+    files: { 'charts/revenue.yaml': chart('params:\n  groupby:\n    - region\n    - ${secret.x}\n') },
+    expect: {
+      file: 'charts/revenue.yaml',
+      line: 8,
+      col: 7,
+      rule: 'bad-template',
+      message: /not a reference/,
+      path: 'params.groupby[1]',
+    },
+  },
+  {
+    name: 'unknown template namespace in a key after a list',
+    files: { 'charts/revenue.yaml': chart('params:\n  groupby:\n    - region\n  label: ${secret.x}\n') },
+    expect: {
+      file: 'charts/revenue.yaml',
+      line: 8,
+      col: 10,
+      rule: 'bad-template',
+      message: /not a reference/,
+      path: 'params.label',
+    },
+  },
+  {
     name: 'dangling dataset reference from a chart',
     files: { 'charts/revenue.yaml': 'kind: chart\nname: Revenue\ndataset: order\nviz_type: pie\n' },
     expect: {

@@ -3,11 +3,19 @@
 // [A-Za-z0-9_-] and percent-encode every other UTF-8 byte (dots too, so "." and ".." cannot occur),
 // which is reversible and stays printable in zkCli. The empty string becomes a lone "%".
 
-const SAFE = /^[A-Za-z0-9_-]$/;
 /** A name of safe characters only (a uuid, a kind) is its own encoding: no per-character work. */
 const ALL_SAFE = /^[A-Za-z0-9_-]+$/;
 /** One decoder for every call: making one per name cost more than the rest of the decoding. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * What each UTF-8 byte becomes: a safe character is itself, any other byte `%XX`. The safe characters
+ * are ASCII, and no byte of a character beyond ASCII is, so encoding byte by byte is encoding each
+ * character's bytes.
+ */
+const BYTE = Array.from({ length: 256 }, (_, b) => {
+  const ch = String.fromCharCode(b);
+  return ALL_SAFE.test(ch) ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+});
 
 export function encodeName(name: string): string {
   if (name === '') return '%';
@@ -15,13 +23,7 @@ export function encodeName(name: string): string {
   // A lone UTF-16 surrogate has no UTF-8 form: it would come back as U+FFFD, another name.
   if (/\p{Cs}/u.test(name)) throw new Error(`name is not well-formed unicode: ${JSON.stringify(name)}`);
   let out = '';
-  for (const ch of name) {
-    if (SAFE.test(ch)) {
-      out += ch;
-      continue;
-    }
-    for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (const byte of Buffer.from(name, 'utf8')) out += BYTE[byte]!;
   return out;
 }
 

@@ -35,6 +35,23 @@ describe('encodeName / decodeName', () => {
     );
   });
 
+  it('is percent-encoding of every UTF-8 byte but [A-Za-z0-9_-], as encodeURIComponent says', () => {
+    // encodeURIComponent leaves . ! ~ * ' ( ) as they are too; encodeName encodes them.
+    const reference = (name: string) =>
+      name === ''
+        ? '%'
+        : encodeURIComponent(name).replace(
+            /[.!~*'()]/g,
+            (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+          );
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary-ascii' })), (name) => {
+        expect(encodeName(name)).toBe(reference(name));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses a lone surrogate instead of encoding it lossily', () => {
     expect(() => encodeName('bad \ud800 name')).toThrow(/well-formed/);
   });

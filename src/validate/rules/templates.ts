@@ -65,7 +65,7 @@ export function templates(ctx: RuleContext): Problem[] {
 }
 
 /**
- * Calls `visit` for each string holding `\${` (only those can hold a reference), with its path. One
+ * Calls `visit` for each string holding `${` (only those can hold a reference), with its path. One
  * path is kept while walking and copied only for such a string: most strings hold none.
  */
 function visitStrings(

@@ -5,6 +5,8 @@
 //
 //   node scripts/bundle.mjs        (run by `npm run build` and `npm ci`'s prepare, after tsc)
 //
+// Imported, it builds nothing and gives its options (`bundleOptions`) to the bundle's test.
+//
 // Left outside the bundle: the native ZooKeeper client (a compiled addon) and puppeteer-core (large,
 // only `preview --screenshots` loads it). Both stay ordinary dependencies. Axios' `form-data` is
 // replaced by Node's own FormData (scripts/bundle-shims/form-data.mjs says why), and axios is bundled
@@ -13,31 +15,51 @@ import { build } from 'esbuild';
 import { axiosWithoutUndici } from './bundle-axios.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const repo = path.resolve(import.meta.dirname, '..');
-const target = path.join(repo, 'dist/bundle');
-// Built beside the old bundle and swapped in, so a CLI that starts meanwhile finds one whole bundle.
-const outdir = `${target}.${process.pid}.tmp`;
-fs.rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { main: path.join(repo, 'dist/cli/main.js') },
-  outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  external: ['zookeeper', 'puppeteer-core'],
-  alias: { 'form-data': path.join(repo, 'scripts/bundle-shims/form-data.mjs') },
-  plugins: [axiosWithoutUndici],
-  // CommonJS dependencies call require() for Node's own modules; an ES module has none of its own.
-  banner: {
-    js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
-  },
-  legalComments: 'linked',
-  logLevel: 'warning',
-});
-const old = `${target}.${process.pid}.old`;
-if (fs.existsSync(target)) fs.renameSync(target, old);
-fs.renameSync(outdir, target);
-fs.rmSync(old, { recursive: true, force: true });
+
+/**
+ * esbuild's options for the CLI's bundle, less its entry points and output folder. The bundle's own
+ * test (test/unit/bundle/axios-patch.test.ts) bundles with these, so it checks what ships.
+ */
+export function bundleOptions() {
+  return {
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: ['zookeeper', 'puppeteer-core'],
+    alias: { 'form-data': path.join(repo, 'scripts/bundle-shims/form-data.mjs') },
+    plugins: [axiosWithoutUndici],
+    // CommonJS dependencies call require() for Node's own modules; an ES module has none of its own.
+    banner: {
+      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+    },
+    legalComments: 'linked',
+    logLevel: 'warning',
+  };
+}
+
+/** Builds dist/bundle/ from dist/cli/main.js. */
+async function bundleCli() {
+  const target = path.join(repo, 'dist/bundle');
+  // Built beside the old bundle and swapped in, so a CLI that starts meanwhile finds one whole bundle.
+  const outdir = `${target}.${process.pid}.tmp`;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  await build({
+    ...bundleOptions(),
+    entryPoints: { main: path.join(repo, 'dist/cli/main.js') },
+    outdir,
+  });
+  const old = `${target}.${process.pid}.old`;
+  if (fs.existsSync(target)) fs.renameSync(target, old);
+  fs.renameSync(outdir, target);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+// Run as a script (`node scripts/bundle.mjs`), not imported for its options.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await bundleCli();
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { json, startServer, withAuth, type LocalServer } from '../superset/local-server.js';
 
@@ -15,6 +15,9 @@ const plugin = (await import(pathToFileURL(path.join(REPO, 'scripts/bundle-axios
   axiosWithoutUndici: Plugin;
   patchUtils(source: string): string | undefined;
   FORM_DATA_LINE: string;
+};
+const { bundleOptions } = (await import(pathToFileURL(path.join(REPO, 'scripts/bundle.mjs')).href)) as {
+  bundleOptions(): BuildOptions;
 };
 const shimPath = path.join(REPO, 'scripts/bundle-shims/form-data.mjs');
 const Shim = ((await import(pathToFileURL(shimPath).href)) as { default: new () => FormData }).default;
@@ -30,21 +33,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** The Superset client bundled as scripts/bundle.mjs bundles it, with or without the plugin. */
+/** The Superset client bundled with scripts/bundle.mjs's own options, with or without the plugin. */
 async function bundleClient(name: string, withPlugin: boolean): Promise<string> {
+  const options = bundleOptions();
   await build({
+    ...options,
     entryPoints: { [name]: path.join(REPO, 'src/superset/index.ts') },
     outdir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['zookeeper'],
-    alias: { 'form-data': shimPath },
-    plugins: withPlugin ? [plugin.axiosWithoutUndici] : [],
-    banner: {
-      js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
-    },
+    plugins: (options.plugins ?? []).filter((p) => withPlugin || p !== plugin.axiosWithoutUndici),
     logLevel: 'silent',
   });
   return path.join(outdir, `${name}.js`);

@@ -17,7 +17,7 @@ const plugin = (await import(pathToFileURL(path.join(REPO, 'scripts/bundle-axios
   FORM_DATA_LINE: string;
 };
 const { bundleOptions } = (await import(pathToFileURL(path.join(REPO, 'scripts/bundle.mjs')).href)) as {
-  bundleOptions(): BuildOptions;
+  bundleOptions: () => BuildOptions;
 };
 const shimPath = path.join(REPO, 'scripts/bundle-shims/form-data.mjs');
 const Shim = ((await import(pathToFileURL(shimPath).href)) as { default: new () => FormData }).default;

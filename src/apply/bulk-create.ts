@@ -245,13 +245,10 @@ export async function bulkCreate(
         false,
       );
   }
-  await mapLimit(changes, RECORD_CONCURRENCY, (c) => registry.recordApplied(deps.claim(c)));
   // In plan order, so what a chunk refers to is in it or in one before it (committed by then).
   const chunks: PlannedChange[][] = [];
   const size = deps.chunk ?? IMPORT_CHUNK;
   for (let i = 0; i < changes.length; i += size) chunks.push(changes.slice(i, i + size));
-  let sent = 0;
-  let failure: { error: unknown; refused: boolean } | undefined;
   // Loaded here, not at start: the bundle writer (and the slug library it uses) costs every other
   // apply about 15 ms of module loading (bench/profile.ts).
   const { toBundle } = await import('../export/to-bundle.js');
@@ -262,14 +259,24 @@ export async function bulkCreate(
         { store: true },
       ),
     );
-  let zip = bundleOf(chunks[0]!);
+  // A bundle can fail to be made (a value this Superset's import schema has no field for): the first
+  // is made before anything is written, so such a failure there leaves nothing behind.
+  let zip: Buffer;
+  try {
+    zip = bundleOf(chunks[0]!);
+  } catch (e) {
+    throw unbundled(chunks[0]!, e, new Map<string, number>());
+  }
+  await mapLimit(changes, RECORD_CONCURRENCY, (c) => registry.recordApplied(deps.claim(c)));
+  let sent = 0;
+  let failure: { error: unknown; refused: boolean; unbundled?: boolean } | undefined;
   for (let i = 0; i < chunks.length; i++) {
     const importing = port.importBundle(zip, { sparse: true });
     // The next chunk's bundle (tens of ms of CPU) is made while Superset imports this one: a moment
     // after the request goes, which is once the fence's round trip is answered.
     const following = chunks[i + 1];
     const making = following && delay(BUNDLE_AHEAD_MS).then(() => bundleOf(following));
-    making?.catch(() => undefined); // a failure of its own is thrown by the `await making` below
+    making?.catch(() => undefined); // a failure of its own is handled below, once this import is over
     try {
       await importing;
       sent += 1;
@@ -278,7 +285,15 @@ export async function bulkCreate(
       await making?.catch(() => undefined); // nothing started here runs on once the caller hears
       break;
     }
-    if (making) zip = await making;
+    if (!making) continue;
+    try {
+      zip = await making;
+    } catch (e) {
+      // The next chunk could not be bundled, so it was never sent: it and the ones after it made
+      // nothing, as with a refused chunk; what was imported is read back and recorded.
+      failure = { error: e, refused: true, unbundled: true };
+      break;
+    }
   }
   if (failure) {
     // Chunks never sent, and a refused one (its transaction rolled back), made nothing: their claims
@@ -291,6 +306,7 @@ export async function bulkCreate(
   }
   const imported = chunks.slice(0, sent).flat();
   const made = imported.length ? await readBack(imported, deps) : new Map<string, number>();
+  if (failure?.unbundled) throw unbundled(chunks[sent]!, failure.error, made);
   if (failure) {
     const failed = chunks[sent]!;
     throw new BulkCreateError(
@@ -300,6 +316,20 @@ export async function bulkCreate(
     );
   }
   return made;
+}
+
+/** A chunk whose bundle could not be made: nothing of it was sent. */
+function unbundled(
+  chunk: readonly PlannedChange[],
+  cause: unknown,
+  made: Map<string, number>,
+): BulkCreateError {
+  const first = chunk[0]!;
+  return new BulkCreateError(
+    `The import of ${chunk.length} new dataset(s), chart(s) and dashboard(s) (from ${first.kind} ${JSON.stringify(first.name)}) was not sent: ${(cause as Error).message}`,
+    false,
+    { cause, made, failed: first },
+  );
 }
 
 /**

@@ -222,6 +222,76 @@ describe('bulkCreate in chunks', () => {
     return port;
   }
 
+  const record = (c: PlannedChange, id: number): AppliedRecord => ({
+    kind: c.kind,
+    name: c.name,
+    uuid: c.uuid,
+    supersetId: id,
+    hash: id ? 'h' : '',
+    appliedAt: '',
+    commit: 'c',
+  });
+
+  /** Five new datasets (d0 to d4) on `wh`, their tables in its schema; `odd` (if any) sets a currency code column. */
+  function fiveDatasets(odd?: string) {
+    const datasets = Array.from({ length: 5 }, (_, i) =>
+      object('dataset', `d${i}`, {
+        database: 'wh',
+        schema: 'public',
+        columns: [{ name: 'amount', type: 'NUMERIC' }],
+        metrics: [],
+        ...(`d${i}` === odd ? { currency_code_column: 'currency' } : {}),
+      }),
+    );
+    const all = new Map([...desired, ...datasets.map((d) => [d.uuid, d] as const)]);
+    const keys = new Map([...byKey, ...datasets.map((d) => [objectKey('dataset', d.name), d.uuid] as const)]);
+    const changes = datasets.map((d) => change('create', 'dataset', d.name));
+    return { all, keys, changes };
+  }
+
+  // Superset 6.0's dataset import schema has no currency_code_column (6.1 added it): a dataset that
+  // sets one cannot go in a bundle for it.
+  it.each([
+    ['the second chunk', 'd3', 1, ['d0', 'd1']],
+    ['the first chunk', 'd0', 0, []],
+  ] as const)(
+    'a chunk that cannot be bundled (in %s) is never sent: it and the ones after it leave no claim, what came before is recorded',
+    async (_where, odd, sentChunks, recorded) => {
+      const { all, keys, changes } = fiveDatasets(odd);
+      const port = {
+        ...importingPort(0),
+        tables: () => Promise.resolve(['d0', 'd1', 'd2', 'd3', 'd4']),
+      };
+      const registry = new MemoryRegistry();
+      const error = await bulkCreate(
+        changes,
+        {
+          port: port as never,
+          registry,
+          desired: all,
+          ids: new Map([[byKey.get('database/wh')!, 1]]),
+          uuidOf: (k) => keys.get(k),
+          record: (c, id) => record(c, id),
+          claim: (c) => record(c, 0),
+          now: () => new Date(0),
+          chunk: 2,
+        },
+        capabilitiesOf('6.0'),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BulkCreateError);
+      const e = error as BulkCreateError;
+      expect(e.message).toMatch(/was not sent: Superset 6\.0\S* cannot import these values/);
+      expect(e.message).toContain(`dataset "${odd}": currency_code_column`);
+      expect(e.mayExist).toBe(false);
+      expect(e.failed?.name).toBe(sentChunks === 0 ? 'd0' : 'd2');
+      expect(port.imports).toEqual([changes.slice(0, 2).map((c) => c.uuid)].slice(0, sentChunks));
+      expect([...e.made.keys()]).toEqual(changes.slice(0, 2 * sentChunks).map((c) => c.uuid));
+      // What was imported is recorded with its Superset id; nothing else keeps a claim.
+      const applied = await registry.readApplied();
+      expect(applied.map((r) => [r.name, r.supersetId > 0]).sort()).toEqual(recorded.map((n) => [n, true]));
+    },
+  );
+
   it('imports chunk after chunk; a refused chunk and the ones after it leave no claim, what came before is recorded', async () => {
     const charts = Array.from({ length: 5 }, (_, i) =>
       object('chart', `c${i}`, { dataset: 'old', viz_type: 'table' }),
@@ -232,15 +302,6 @@ describe('bulkCreate in chunks', () => {
     const port = importingPort(2);
     const registry = new MemoryRegistry();
     const ids = new Map([[byKey.get('dataset/old')!, 2]]);
-    const record = (c: PlannedChange, id: number): AppliedRecord => ({
-      kind: c.kind,
-      name: c.name,
-      uuid: c.uuid,
-      supersetId: id,
-      hash: id ? 'h' : '',
-      appliedAt: '',
-      commit: 'c',
-    });
     const error = await bulkCreate(
       changes,
       {

@@ -9,11 +9,11 @@ import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import type { AppliedRecord } from '../../../src/registry/registry.js';
 import { SupersetApiError } from '../../../src/superset/errors.js';
 import type { ListedObject } from '../../../src/superset/port.js';
-import { deriveUuid, objectKey } from '../../../src/model/object.js';
+import { deriveUuid, objectKey, type AnyDesired } from '../../../src/model/object.js';
 import { object } from './objects.js';
 import type { PlannedChange } from '../../../src/plan/types.js';
 import type { ObjectKind } from '../../../src/schema/index.js';
-import { capabilitiesOf } from '../../../src/superset/capabilities.js';
+import { capabilitiesOf, type SupersetFamily } from '../../../src/superset/capabilities.js';
 
 const objects = [
   object('database', 'wh', { sqlalchemy_uri: 'postgresql://u@h/db' }),
@@ -232,6 +232,34 @@ describe('bulkCreate in chunks', () => {
     commit: 'c',
   });
 
+  /** bulkCreate in chunks of two into a fresh registry; what it threw (it is expected to throw). */
+  async function chunked(
+    changes: PlannedChange[],
+    port: unknown,
+    all: ReadonlyMap<string, AnyDesired>,
+    keys: ReadonlyMap<string, string>,
+    ids: Map<string, number>,
+    family: SupersetFamily,
+  ): Promise<{ error: unknown; registry: MemoryRegistry }> {
+    const registry = new MemoryRegistry();
+    const error = await bulkCreate(
+      changes,
+      {
+        port: port as never,
+        registry,
+        desired: all,
+        ids,
+        uuidOf: (k) => keys.get(k),
+        record: (c, id) => record(c, id),
+        claim: (c) => record(c, 0),
+        now: () => new Date(0),
+        chunk: 2,
+      },
+      capabilitiesOf(family),
+    ).catch((e: unknown) => e);
+    return { error, registry };
+  }
+
   /** Five new datasets (d0 to d4) on `wh`, their tables in its schema; `odd` (if any) sets a currency code column. */
   function fiveDatasets(odd?: string) {
     const datasets = Array.from({ length: 5 }, (_, i) =>
@@ -262,22 +290,8 @@ describe('bulkCreate in chunks', () => {
         ...importingPort(0),
         tables: () => Promise.resolve(['d0', 'd1', 'd2', 'd3', 'd4']),
       };
-      const registry = new MemoryRegistry();
-      const error = await bulkCreate(
-        changes,
-        {
-          port: port as never,
-          registry,
-          desired: all,
-          ids: new Map([[byKey.get('database/wh')!, 1]]),
-          uuidOf: (k) => keys.get(k),
-          record: (c, id) => record(c, id),
-          claim: (c) => record(c, 0),
-          now: () => new Date(0),
-          chunk: 2,
-        },
-        capabilitiesOf('6.0'),
-      ).catch((e: unknown) => e);
+      const ids = new Map([[byKey.get('database/wh')!, 1]]);
+      const { error, registry } = await chunked(changes, port, all, keys, ids, '6.0');
       expect(error).toBeInstanceOf(BulkCreateError);
       const e = error as BulkCreateError;
       expect(e.message).toMatch(/was not sent: Superset 6\.0\S* cannot import these values/);
@@ -300,23 +314,8 @@ describe('bulkCreate in chunks', () => {
     const keys = new Map([...byKey, ...charts.map((c) => [objectKey('chart', c.name), c.uuid] as const)]);
     const changes = charts.map((c) => change('create', 'chart', c.name));
     const port = importingPort(2);
-    const registry = new MemoryRegistry();
     const ids = new Map([[byKey.get('dataset/old')!, 2]]);
-    const error = await bulkCreate(
-      changes,
-      {
-        port: port as never,
-        registry,
-        desired: all,
-        ids,
-        uuidOf: (k) => keys.get(k),
-        record: (c, id) => record(c, id),
-        claim: (c) => record(c, 0),
-        now: () => new Date(0),
-        chunk: 2,
-      },
-      capabilitiesOf('6.1'),
-    ).catch((e: unknown) => e);
+    const { error, registry } = await chunked(changes, port, all, keys, ids, '6.1');
     expect(error).toBeInstanceOf(BulkCreateError);
     const e = error as BulkCreateError;
     expect(port.imports).toEqual([

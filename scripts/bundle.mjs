@@ -15,7 +15,7 @@ import { build } from 'esbuild';
 import { axiosWithoutUndici } from './bundle-axios.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(import.meta.dirname, '..');
 
@@ -59,7 +59,14 @@ async function bundleCli() {
   fs.rmSync(old, { recursive: true, force: true });
 }
 
-// Run as a script (`node scripts/bundle.mjs`), not imported for its options.
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  await bundleCli();
-}
+// Run as a script (`node scripts/bundle.mjs`), not imported for its options. Compared as real paths:
+// Node gives argv[1] as typed (through any symlink) and this module's URL with symlinks resolved.
+const realPath = (file) => {
+  try {
+    return fs.realpathSync(path.resolve(file));
+  } catch {
+    return undefined;
+  }
+};
+const script = process.argv[1] === undefined ? undefined : realPath(process.argv[1]);
+if (script !== undefined && script === realPath(fileURLToPath(import.meta.url))) await bundleCli();

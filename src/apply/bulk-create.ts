@@ -310,12 +310,18 @@ export async function bulkCreate(
   if (failure) {
     const failed = chunks[sent]!;
     throw new BulkCreateError(
-      `The import of ${failed.length} new dataset(s), chart(s) and dashboard(s) (from ${failed[0]!.kind} ${JSON.stringify(failed[0]!.name)}) failed: ${(failure.error as Error).message}`,
+      `${importOf(failed)} failed: ${(failure.error as Error).message}`,
       !failure.refused,
       { cause: failure.error, made, failed: failed[0]! },
     );
   }
   return made;
+}
+
+/** "The import of N new ... (from <its first object>)", as errors name a chunk. */
+function importOf(chunk: readonly PlannedChange[]): string {
+  const first = chunk[0]!;
+  return `The import of ${chunk.length} new dataset(s), chart(s) and dashboard(s) (from ${first.kind} ${JSON.stringify(first.name)})`;
 }
 
 /** A chunk whose bundle could not be made: nothing of it was sent. */
@@ -324,12 +330,11 @@ function unbundled(
   cause: unknown,
   made: Map<string, number>,
 ): BulkCreateError {
-  const first = chunk[0]!;
-  return new BulkCreateError(
-    `The import of ${chunk.length} new dataset(s), chart(s) and dashboard(s) (from ${first.kind} ${JSON.stringify(first.name)}) was not sent: ${(cause as Error).message}`,
-    false,
-    { cause, made, failed: first },
-  );
+  return new BulkCreateError(`${importOf(chunk)} was not sent: ${(cause as Error).message}`, false, {
+    cause,
+    made,
+    failed: chunk[0]!,
+  });
 }
 
 /**

@@ -137,7 +137,6 @@ function isLoopbackUrl(url: string): boolean {
 export function substituteVariables<T>(value: T, variables: Record<string, string>): T {
   const visit = (v: unknown): unknown => {
     if (typeof v === 'string') {
-      if (!v.includes('${')) return v; // no reference (nor `$${`) can stand in it
       return substitute(
         v,
         (ref: TemplateRef) => (ref.namespace === 'var' ? variables[ref.name] : undefined),

@@ -35,6 +35,8 @@ export function substitute(
   resolve: (ref: TemplateRef) => string | undefined,
   onMissing: (ref: TemplateRef) => string,
 ): string {
+  // Every reference (and every `$${` escape) holds `${`: most strings hold none and are kept as they are.
+  if (!text.includes('${')) return text;
   return text.replace(REF, (raw: string, escape: string, _body: string, index: number) => {
     if (escape === '$') return raw.slice(1);
     const [ref] = findTemplateRefs(raw);

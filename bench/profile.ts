@@ -12,7 +12,9 @@
 // Three views of the same run, after a first apply of generated content (bench/content.ts):
 //   1. the CLI as a user runs it (`node bin/superset-gitops.js apply`, the bundle), wall time, and a V8
 //      CPU profile of the same run from the unbundled build (dist/cli/main.js, so that each sample
-//      names its source file) with its on-CPU time by area and the time it spent waiting;
+//      names its source file) with its on-CPU time by area and the time it spent waiting; then (Linux)
+//      the CPU time of the CLI, ZooKeeper, Superset and PostgreSQL during the bundled runs, against the
+//      cores they share (bench/proc-cpu.ts);
 //   2. process start and loading the CLI's modules (the bundle), from `node -e 0` and `--version`;
 //   3. the same apply in this process, timed by phase: reading + parsing, schema validation + rules,
 //      and then the engine's ZooKeeper operations and HTTP requests by route (wall time, summed).
@@ -31,6 +33,7 @@ import { adminClient, cleanupRun, environmentYaml, type Fixture } from '../test/
 import { engine } from '../test/integration/sync/harness.js';
 import { warehousePassword } from '../test/integration/warehouse.js';
 import { makeContent, setFirstChartRowLimit } from './content.js';
+import { canSampleCpu, cpuBetween, sampleCpu } from './proc-cpu.js';
 import { timeRegistry, type OperationTimes } from './registry-timing.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
@@ -47,6 +50,8 @@ const KEEP = keepAt > 0 ? Number(process.argv[keepAt + 1]) : undefined;
 const cpuOutAt = process.argv.indexOf('--cpu-out');
 /** Where to keep the CPU profile of view 1 (for Chrome's DevTools or a timeline), else it goes with the work folder. */
 const CPU_OUT = cpuOutAt > 0 ? process.argv[cpuOutAt + 1] : undefined;
+/** CPU time by process (the CLI and the services) around the bundled runs; Linux only. */
+const CPU_VIEW = canSampleCpu();
 const runId = `prof_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-profile-'));
 const bundleDir = path.join(work, 'bundle');
@@ -202,9 +207,12 @@ async function main(): Promise<void> {
   const expected = CHANGE ? /0 created, 1 updated, 0 deleted/ : /0 created, 0 updated, 0 deleted/;
   const what = CHANGE ? 'one-change' : 'no-change';
   const walls: number[] = [];
+  const cpus: Map<string, number>[] = [];
   for (let i = 0; i < 3; i++) {
     changeOne();
+    const before = CPU_VIEW ? sampleCpu() : undefined;
     const r = timedRun([CLI, ...applyArgs], env);
+    if (before) cpus.push(cpuBetween(before, sampleCpu()));
     if (!expected.test(r.out)) throw new Error(`not a ${what} apply:\n${r.out}`);
     walls.push(r.ms);
   }
@@ -233,6 +241,9 @@ async function main(): Promise<void> {
   console.log('   of "other", the most:');
   for (const { where, ms: t } of otherTop(path.join(profDir, profileFile!), 12))
     if (t >= 2) console.log(`      ${where.slice(0, 55).padEnd(55)} ${ms(t)}`);
+
+  // 4 (printed here, measured with the runs of view 1): which processes used the cores.
+  if (cpus.length) printCpu(cpus, walls);
 
   // 2. Process start and module loading.
   const bare = median(Array.from({ length: 5 }, () => timedRun(['-e', '0']).ms));
@@ -286,6 +297,26 @@ async function main(): Promise<void> {
   } finally {
     await endRun(eng);
   }
+}
+
+/**
+ * CPU time by process during the bundled runs of view 1, medians of the runs: the CLI, ZooKeeper,
+ * Superset and PostgreSQL share this machine's cores, so a run cannot take less wall time than their
+ * CPU time over the cores.
+ */
+function printCpu(cpus: Map<string, number>[], walls: number[]): void {
+  const cores = os.availableParallelism();
+  const totals = cpus.map((c) => [...c.values()].reduce((a, t) => a + t, 0));
+  console.log(
+    `\n   CPU time during those runs (median of 3, from /proc; ${cores} cores on this machine):`,
+  );
+  for (const group of cpus[0]!.keys())
+    console.log(`      ${group.padEnd(55)} ${ms(median(cpus.map((c) => c.get(group) ?? 0)))}`);
+  const total = median(totals);
+  console.log(`      ${'all of them'.padEnd(55)} ${ms(total)}`);
+  console.log(
+    `      the wall time at least that takes on ${cores} cores     ${ms(total / cores)} (the runs took ${ms(median(walls))})`,
+  );
 }
 
 /** Closes the engine and removes what the run made in Superset, ZooKeeper and the work folder. */

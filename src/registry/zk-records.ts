@@ -20,15 +20,6 @@ export async function readApplied(ctx: ZkContext): Promise<AppliedRecord[]> {
   return (await readAppliedState(ctx)).records;
 }
 
-/**
- * Record reads out at once. Each record is a small node; with many out, the native client and the
- * server take the answers in batches, so the same reads cost less CPU on both sides. Measured on
- * 2 cores (1,000 records, a reader alone): 64 at once 134-198 ms, 96-162 ms CPU in the reader;
- * all at once 70-93 ms, 67-91 ms CPU. The server reads no more from a connection with 1,000 requests
- * outstanding (its globalOutstandingLimit) until some are answered: more would only wait there.
- */
-export const RECORD_READS_IN_FLIGHT = 1000;
-
 /** Each record on its own: one that does not decode is named, never a failure of the whole read. */
 export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
   const zk = await ctx.client();
@@ -43,7 +34,7 @@ export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
     )
   ).flat();
   const unreadable: UnreadableRecord[] = [];
-  const records = await mapLimit(paths, RECORD_READS_IN_FLIGHT, async ({ path, kind, uuid }) => {
+  const records = await mapLimit(paths, ctx.inFlight, async ({ path, kind, uuid }) => {
     const node = await zk.tryGet(path);
     if (!node) return null; // forgotten meanwhile
     try {

@@ -50,7 +50,7 @@ export interface ZkRegistryOptions {
   signal?: AbortSignal;
   keepSnapshots?: number;
   keepHistory?: number;
-  /** Requests in flight for bulk reads and writes (default 64); the applied records are read with more (zk-records.ts). */
+  /** Requests in flight for bulk reads and writes (default 64). */
   inFlight?: number;
   onNotice?: (notice: RegistryNotice) => void;
   now?: () => Date;

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { loadMetadata } from '../../engine/load-metadata.js';
 import { OBJECT_KINDS } from '../../schema/index.js';
-import { emitAnnotations } from '../../report/annotations.js';
 import { problemsAsJson, problemsAsText } from '../../report/problems.js';
 import { UserError } from '../../errors/user-error.js';
 import type { Output } from '../output.js';
@@ -21,6 +20,8 @@ export async function validateCommand(dir: string, options: ValidateOptions, out
   const summary = { problems: result.problems, fileCount: result.fileCount, counts };
   if (options.format === 'json') out.stdout(problemsAsJson(summary));
   else if (options.format === 'github') {
+    // @actions/core (and the HTTP client it brings) is loaded only for this format.
+    const { emitAnnotations } = await import('../../report/annotations.js');
     emitAnnotations(result.problems);
     out.stdout(problemsAsText(summary, false));
   } else out.stdout(problemsAsText(summary, out.color));

@@ -29,7 +29,13 @@ function statFields(text: string): { comm: string; rest: string[] } | undefined 
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
-  return { comm: text.slice(open + 1, close), rest: text.slice(close + 2).trim().split(/\s+/) };
+  return {
+    comm: text.slice(open + 1, close),
+    rest: text
+      .slice(close + 2)
+      .trim()
+      .split(/\s+/),
+  };
 }
 
 /** utime, stime, cutime and cstime: fields 14 to 17, that is 11 to 14 after the command name. */

@@ -307,9 +307,7 @@ async function main(): Promise<void> {
 function printCpu(cpus: Map<string, number>[], walls: number[]): void {
   const cores = os.availableParallelism();
   const totals = cpus.map((c) => [...c.values()].reduce((a, t) => a + t, 0));
-  console.log(
-    `\n   CPU time during those runs (median of 3, from /proc; ${cores} cores on this machine):`,
-  );
+  console.log(`\n   CPU time during those runs (median of 3, from /proc; ${cores} cores on this machine):`);
   for (const group of cpus[0]!.keys())
     console.log(`      ${group.padEnd(55)} ${ms(median(cpus.map((c) => c.get(group) ?? 0)))}`);
   const total = median(totals);

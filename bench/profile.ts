@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   for (const { where, ms: t } of otherTop(path.join(profDir, profileFile!), 12))
     if (t >= 2) console.log(`      ${where.slice(0, 55).padEnd(55)} ${ms(t)}`);
 
-  // 4 (printed here, measured with the runs of view 1): which processes used the cores.
+  // View 1's last part: which processes used the cores during its bundled runs.
   if (cpus.length) printCpu(cpus, walls);
 
   // 2. Process start and module loading.

@@ -11,6 +11,7 @@ import type { KeptRows } from '../live/cached-list.js';
 import type { Listing } from '../live/read-live.js';
 import type { AppliedState, LockPeek, Registry } from '../registry/registry.js';
 import type { ObjectKind } from '../schema/index.js';
+import { RecordTap } from '../live/read-ahead.js';
 import type { SupersetPort } from '../superset/port.js';
 
 /** A listing started early: of `kinds`, from the kept rows `kept`. */
@@ -22,12 +23,15 @@ export interface EarlyListing {
 
 export interface EarlyReadsTaken {
   records?: Promise<AppliedState>;
+  /** Each of those records as it was read (for the plan's reads ahead). */
+  tap?: RecordTap;
   listing?: EarlyListing;
 }
 
 export class EarlyReads {
   private peek: LockPeek | undefined;
   private records: Promise<AppliedState> | undefined;
+  private readonly tap = new RecordTap();
   private listing: EarlyListing | undefined;
   private usable: boolean;
   private taken = false;
@@ -48,7 +52,7 @@ export class EarlyReads {
       if (peek.contenders > 0) return;
       this.peek = peek;
     }
-    this.records = registry.readAppliedState();
+    this.records = registry.readAppliedState({ onRecord: this.tap.push });
     this.records.catch(() => undefined);
     if (!kept) return;
     // Loaded here, once the login is on its way, not with the modules that send it.
@@ -78,7 +82,7 @@ export class EarlyReads {
     if (this.taken || !this.usable) return {};
     this.taken = true;
     return {
-      ...(this.records ? { records: this.records } : {}),
+      ...(this.records ? { records: this.records, tap: this.tap } : {}),
       ...(this.listing ? { listing: this.listing } : {}),
     };
   }

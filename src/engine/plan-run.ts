@@ -10,6 +10,7 @@ import { OBJECT_KINDS, type ObjectKind } from '../schema/index.js';
 import type { Services } from './services.js';
 import type { EarlyListing } from './early-reads.js';
 import { nextTurn } from './next-turn.js';
+import { ReadsAhead, RecordTap } from '../live/read-ahead.js';
 import { describeUnknownTargets, unknownTargets } from '../plan/targets.js';
 import { UserError } from '../errors/user-error.js';
 import { RECORD_KEY_VARIABLE } from './secret-book.js';
@@ -159,7 +160,14 @@ export async function runPlan(
   const early = services.early?.take() ?? {};
   const ahead = options.readAll ? undefined : early.listing;
   const kept = options.readAll ? undefined : (ahead?.kept ?? services.listStore?.read());
-  const ownership = readOwnership(services, early.records);
+  // Each record is handed to the reads ahead (below) as it arrives, whoever started the reading.
+  let { records: reading, tap } = early;
+  if (!reading) {
+    const own = new RecordTap();
+    reading = services.registry.readAppliedState({ onRecord: own.push });
+    tap = own;
+  }
+  const ownership = readOwnership(services, reading);
   const listing = listInUse(services.port, kept, objects, ownership, ahead);
   const principals = objects.some(namesPrincipals) ? readPrincipals(services.port) : undefined;
   // Roles are written by permission ids: Superset's permissions are read with its users and roles.
@@ -173,10 +181,21 @@ export async function runPlan(
   await nextTurn();
   const entries = objects.map((o) => entryWithSecrets(o, services));
   // Handed over once the applied records are read: what it starts (an apply writing its snapshot)
-  // then does not hold the event loop while the thousand record reads come back.
+  // then does not hold the event loop while the thousand record reads come back. Unless a record
+  // shows a change first: that write then waits for the snapshot, which is better written by then.
   const { onEntries } = options;
-  const handing = onEntries ? ownership.then(() => onEntries(entries)) : undefined;
+  let changeSeen!: () => void;
+  const changing = new Promise<void>((resolve) => (changeSeen = resolve));
+  const handing = onEntries ? Promise.race([ownership, changing]).then(() => onEntries(entries)) : undefined;
   handing?.catch(() => undefined);
+  // Objects whose desired hash is not their record's are read in full as their records come in.
+  const readsAhead = options.readAll
+    ? undefined
+    : new ReadsAhead(services.port, new Map(entries.map((e) => [e.uuid, e])), () => {
+        changeSeen();
+        options.onFullRead?.();
+      });
+  if (readsAhead) tap?.subscribe(readsAhead.consider);
   const [{ applied, untrusted, records }] = await Promise.all([ownership, listing]);
   await handing; // its failure, should it throw, is this run's
   if (options.targets?.length) {
@@ -201,6 +220,7 @@ export async function runPlan(
     listing,
     ...(principals ? { principals } : {}),
     ...(options.onFullRead ? { onFullRead: options.onFullRead } : {}),
+    ...(readsAhead ? { ahead: readsAhead.started } : {}),
   });
   if (live.listingChanged) services.listStore?.write(live.listed);
   // An object whose record is unreadable or not trusted is left alone, and the plan says why.

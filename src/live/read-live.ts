@@ -16,6 +16,7 @@ import type { AccessRow, ListedObject, Principals, SupersetPort } from '../super
 import { buildNameLookup } from './names.js';
 import { mapLimit } from '../util/map-limit.js';
 import { listKind, type KeptRows } from './cached-list.js';
+import { usableAhead, type ReadAhead } from './read-ahead.js';
 
 type Raw = Record<string, unknown>;
 
@@ -56,6 +57,8 @@ export interface ReadOptions {
   principals?: Promise<Principals | undefined>;
   /** Called once, before reading, when some objects are to be read in full (they may differ). */
   onFullRead?: () => void;
+  /** Full reads started before the listing was in (read-ahead.ts), used where they still hold. */
+  ahead?: ReadonlyMap<string, ReadAhead>;
 }
 
 /** Whether any desired object names owners or dashboard roles: only then are users and roles read. */
@@ -227,8 +230,9 @@ export async function readLive(
   if (toRead.length > 0) options.onFullRead?.();
   await mapLimit(toRead, options.concurrency ?? 8, async ({ kind, row }) => {
     let raw: Raw;
+    const ahead = usableAhead(options.ahead, row, appliedByUuid.get(row.uuid));
     try {
-      raw = await port.get(kind, row.id);
+      raw = ahead ? await ahead.raw.catch(() => port.get(kind, row.id)) : await port.get(kind, row.id);
     } catch (e) {
       // Deleted between the list and the read: it is not there any more, which the plan can handle.
       if (!isNotFound(e)) throw e;

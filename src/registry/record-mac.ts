@@ -66,7 +66,7 @@ export class SigningRegistry implements Registry {
   repoint: Registry['repoint'] = (...a) => this.inner.repoint(...a);
   pruneSnapshots: Registry['pruneSnapshots'] = (...a) => this.inner.pruneSnapshots(...a);
   readApplied: Registry['readApplied'] = () => this.inner.readApplied();
-  readAppliedState: Registry['readAppliedState'] = () => this.inner.readAppliedState();
+  readAppliedState: Registry['readAppliedState'] = (options) => this.inner.readAppliedState(options);
   forgetApplied: Registry['forgetApplied'] = (...a) => this.inner.forgetApplied(...a);
   acquireLock: Registry['acquireLock'] = (...a) => this.inner.acquireLock(...a);
   readLockHolder: Registry['readLockHolder'] = () => this.inner.readLockHolder();

@@ -111,6 +111,10 @@ export interface UnreadableRecord {
   reason: string;
 }
 
+export interface ReadAppliedOptions {
+  onRecord?: (record: AppliedRecord) => void;
+}
+
 export interface AppliedState {
   records: AppliedRecord[];
   unreadable: UnreadableRecord[];
@@ -204,8 +208,12 @@ export interface Registry {
 
   /** The records that read back; unreadable ones are left out (readAppliedState names them). */
   readApplied(): Promise<AppliedRecord[]>;
-  /** Every record, and the ones that could not be read: one bad node never hides the others. */
-  readAppliedState(): Promise<AppliedState>;
+  /**
+   * Every record, and the ones that could not be read: one bad node never hides the others. With
+   * `onRecord`, each record that decodes is handed over as it arrives too (unverified: its MAC is
+   * the reader's to check), so that a reader can act on the first ones while the rest are read.
+   */
+  readAppliedState(options?: ReadAppliedOptions): Promise<AppliedState>;
   recordApplied(record: AppliedRecord): Promise<void>;
   /** Returns false when there was no record. */
   forgetApplied(kind: string, uuid: string): Promise<boolean>;

@@ -7,6 +7,7 @@ import { sequenceOf } from './paths.js';
 import type {
   AppliedRecord,
   AppliedState,
+  ReadAppliedOptions,
   HistoryEntry,
   HistoryInput,
   UnreadableRecord,
@@ -21,7 +22,10 @@ export async function readApplied(ctx: ZkContext): Promise<AppliedRecord[]> {
 }
 
 /** Each record on its own: one that does not decode is named, never a failure of the whole read. */
-export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
+export async function readAppliedState(
+  ctx: ZkContext,
+  options: ReadAppliedOptions = {},
+): Promise<AppliedState> {
   const zk = await ctx.client();
   const kinds = await zk.children(ctx.paths.applied);
   const paths = (
@@ -37,19 +41,21 @@ export async function readAppliedState(ctx: ZkContext): Promise<AppliedState> {
   const records = await mapLimit(paths, ctx.inFlight, async ({ path, kind, uuid }) => {
     const node = await zk.tryGet(path);
     if (!node) return null; // forgotten meanwhile
+    let record: AppliedRecord;
     try {
-      const record = decode(path, node.data, AppliedSchema);
+      record = decode(path, node.data, AppliedSchema);
       if (record.kind !== kind || record.uuid !== uuid)
         throw new CorruptNodeError(
           path,
           `names ${record.kind} ${record.uuid}, not the ${kind} ${uuid} of its path`,
         );
-      return record;
     } catch (err) {
       if (!(err instanceof CorruptNodeError)) throw err;
       unreadable.push({ path, kind, uuid, reason: err.reason });
       return null;
     }
+    options.onRecord?.(record);
+    return record;
   });
   return { records: records.filter((r) => r !== null).sort(compareApplied), unreadable };
 }

@@ -152,8 +152,8 @@ export class ZkRegistry implements r.Registry {
   readApplied(): Promise<r.AppliedRecord[]> {
     return records.readApplied(this.ctx);
   }
-  readAppliedState(): Promise<r.AppliedState> {
-    return records.readAppliedState(this.ctx);
+  readAppliedState(options?: r.ReadAppliedOptions): Promise<r.AppliedState> {
+    return records.readAppliedState(this.ctx, options);
   }
   recordApplied(record: r.AppliedRecord): Promise<void> {
     return records.recordApplied(this.ctx, record);

@@ -20,6 +20,7 @@ import {
   type AcquireLockOptions,
   type AppliedRecord,
   type AppliedState,
+  type ReadAppliedOptions,
   type UnreadableRecord,
   type HistoryEntry,
   type HistoryInput,
@@ -157,8 +158,10 @@ export class MemoryRegistry implements Registry {
   }
 
   /** In memory every record reads back; `store.unreadable` stands in for nodes edited by hand. */
-  async readAppliedState(): Promise<AppliedState> {
-    return { records: await this.readApplied(), unreadable: copy(this.store.unreadable) };
+  async readAppliedState(options: ReadAppliedOptions = {}): Promise<AppliedState> {
+    const records = await this.readApplied();
+    for (const record of records) options.onRecord?.(copy(record));
+    return { records, unreadable: copy(this.store.unreadable) };
   }
 
   async recordApplied(record: AppliedRecord): Promise<void> {

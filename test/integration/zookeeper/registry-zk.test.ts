@@ -120,6 +120,34 @@ describe('ZkRegistry on a live ZooKeeper', () => {
     expect(current?.objects).toHaveLength(40);
   });
 
+  it('hands each record that reads back to onRecord as it comes, and never one that does not', async () => {
+    const reg = await open();
+    const record = (uuid: string, supersetId: number) => ({
+      kind: 'chart',
+      name: `c-${uuid}`,
+      uuid,
+      supersetId,
+      hash: `h-${uuid}`,
+      appliedAt: new Date(0).toISOString(),
+      commit: 'c0ffee',
+      changedOn: '2026-01-01T00:00:00Z',
+    });
+    const uuids = Array.from(
+      { length: 70 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    );
+    for (const [i, uuid] of uuids.entries()) await reg.recordApplied(record(uuid, i + 1));
+    // One record edited by hand into something that is not a record.
+    const zk = await client(auth);
+    await zk.set(reg.paths.appliedRecord('chart', uuids[3]!), Buffer.from('{"not":"a record"}'), -1);
+
+    const seen: string[] = [];
+    const state = await reg.readAppliedState({ onRecord: (r) => seen.push(r.uuid) });
+    expect(state.unreadable.map((u) => u.uuid)).toEqual([uuids[3]]);
+    expect(seen.sort()).toEqual(uuids.filter((_, i) => i !== 3));
+    expect(state.records.map((r) => r.uuid)).toEqual(seen);
+  });
+
   it('peekLock: taking a free lock is the one change its folder sees; another apply between is more', async () => {
     const reg = await open();
     const other = await open();

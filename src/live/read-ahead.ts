@@ -40,7 +40,8 @@ export class ReadsAhead {
       return;
     const { supersetId: id, changedOn } = record;
     if (typeof changedOn !== 'string' || changedOn === '' || !Number.isSafeInteger(id) || id <= 0) return;
-    const raw = this.port.get(want.kind, id);
+    // Called from the registry's read: whatever the port does, it fails this read alone.
+    const raw = Promise.resolve().then(() => this.port.get(want.kind, id));
     raw.catch(() => undefined);
     this.started.set(record.uuid, { id, changedOn, raw });
     if (this.started.size === 1) this.onFirst?.();

@@ -57,23 +57,36 @@ describe('ReadsAhead', () => {
     ['the record names another kind', { kind: 'dataset' }, {}, []],
     ['the kind is not listed with a changed_on', { kind: 'role' }, { kind: 'role' as const }, []],
     ['nothing wants the object', { uuid: 'u2' }, {}, []],
-  ])('when %s: reads %j', (_what, rec, desired, expected) => {
+  ])('when %s: reads %j', async (_what, rec, desired, expected) => {
     const { made, port } = gets();
     let first = 0;
     const ahead = new ReadsAhead(port, new Map([['u1', want(desired)]]), () => (first += 1));
     ahead.consider(record(rec));
+    await Promise.all([...ahead.started.values()].map((r) => r.raw));
     expect(made).toEqual(expected);
     expect(first).toBe(expected.length);
     expect([...ahead.started.keys()]).toEqual(expected.length ? ['u1'] : []);
   });
 
-  it(`reads at most ${READ_AHEAD_LIMIT} objects, each once, and calls onFirst once`, () => {
+  it('never throws into the registry read that calls it: a port that throws fails that read alone', async () => {
+    const port = {
+      get: (): Promise<Record<string, unknown>> => {
+        throw new Error('no connection');
+      },
+    };
+    const ahead = new ReadsAhead(port, new Map([['u1', want()]]));
+    expect(() => ahead.consider(record())).not.toThrow();
+    await expect(ahead.started.get('u1')?.raw).rejects.toThrow('no connection');
+  });
+
+  it(`reads at most ${READ_AHEAD_LIMIT} objects, each once, and calls onFirst once`, async () => {
     const { made, port } = gets();
     const uuids = Array.from({ length: READ_AHEAD_LIMIT + 3 }, (_, i) => `u${i}`);
     let first = 0;
     const ahead = new ReadsAhead(port, new Map(uuids.map((u) => [u, want({ uuid: u })])), () => (first += 1));
     for (const [i, uuid] of uuids.entries()) ahead.consider(record({ uuid, supersetId: i + 1 }));
     ahead.consider(record({ uuid: 'u0', supersetId: 1 }));
+    await Promise.all([...ahead.started.values()].map((r) => r.raw));
     expect(made).toEqual(Array.from({ length: READ_AHEAD_LIMIT }, (_, i) => `chart:${i + 1}`));
     expect(first).toBe(1);
   });

@@ -177,7 +177,8 @@ describe('a plan reads a changed object ahead of the listing', () => {
     port.calls.get = 0;
   }
 
-  it('reads it once, before the listing is in, and plans the update from that read', async () => {
+  /** After a first apply, a plan of the changed YAML with Superset's listing held, once it read ahead. */
+  async function planHeld() {
     const port = new HeldPort();
     const registry = new MemoryRegistry();
     await applied(port, registry);
@@ -185,6 +186,11 @@ describe('a plan reads a changed object ahead of the listing', () => {
     const planning = runPlan('test', changed, fakeServices(port, registry), { prune: false });
     // The listing is held: the read of the changed dataset is made all the same.
     await expect.poll(() => port.calls.get).toBe(1);
+    return { port, registry, planning };
+  }
+
+  it('reads it once, before the listing is in, and plans the update from that read', async () => {
+    const { port, planning } = await planHeld();
     port.release();
     const run = await planning;
     expect(port.calls.get).toBe(1);
@@ -193,12 +199,7 @@ describe('a plan reads a changed object ahead of the listing', () => {
   });
 
   it('reads it again after the listing when Superset changed it since the read ahead', async () => {
-    const port = new HeldPort();
-    const registry = new MemoryRegistry();
-    await applied(port, registry);
-    port.hold();
-    const planning = runPlan('test', changed, fakeServices(port, registry), { prune: false });
-    await expect.poll(() => port.calls.get).toBe(1);
+    const { port, registry, planning } = await planHeld();
     // Someone edits the dataset in Superset after that read and before the listing.
     const id = (await registry.readApplied()).find((r) => r.kind === 'dataset')!.supersetId;
     await port.update('dataset', id, { description: 'edited in Superset' });

@@ -4,6 +4,7 @@
 // following them: a plan of one change then waits for one request less after the listing.
 import type { AppliedEntry, DesiredEntry } from '../plan/types.js';
 import type { AppliedRecord } from '../registry/registry.js';
+import { isNamedKind } from '../schema/index.js';
 import type { ListedObject, SupersetPort } from '../superset/port.js';
 
 type Raw = Record<string, unknown>;
@@ -17,9 +18,6 @@ export interface ReadAhead {
 
 /** More changed objects than this are read after the listing, eight at a time, as before. */
 export const READ_AHEAD_LIMIT = 8;
-
-// Kinds whose listing has Superset's changed_on (a timestamp every write moves).
-const AHEAD_KINDS: ReadonlySet<string> = new Set(['database', 'dataset', 'chart', 'dashboard']);
 
 export class ReadsAhead {
   readonly started = new Map<string, ReadAhead>();
@@ -36,8 +34,8 @@ export class ReadsAhead {
   consider = (record: AppliedRecord): void => {
     if (this.started.size >= this.limit || this.started.has(record.uuid)) return;
     const want = this.wants.get(record.uuid);
-    if (!want || want.kind !== record.kind || !AHEAD_KINDS.has(want.kind) || want.hash === record.hash)
-      return;
+    // Only the kinds Superset keeps by uuid with a changed_on every write moves (not the named ones).
+    if (!want || want.kind !== record.kind || isNamedKind(want.kind) || want.hash === record.hash) return;
     const { supersetId: id, changedOn } = record;
     if (typeof changedOn !== 'string' || changedOn === '' || !Number.isSafeInteger(id) || id <= 0) return;
     // Called from the registry's read: whatever the port does, it fails this read alone.

@@ -169,6 +169,7 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext): Promise<ApplyOut
               record: (c, id, changedOn) => ({ ...record(c, id, ctx, now()), changedOn }),
               claim: (c) => ({ ...record(c, 0, ctx, now()), hash: '' }),
               now,
+              ...(ctx.bulk!.atOnce !== undefined ? { atOnce: ctx.bulk!.atOnce } : {}),
               ...(ctx.marking ? { marking: ctx.marking } : {}),
               ...(ctx.listed ? { listed: ctx.listed } : {}),
             },

@@ -32,10 +32,17 @@ export const BULK_CREATE_MIN = 25;
 const RECORD_CONCURRENCY = 64;
 /**
  * Objects per import request. Superset imports about a hundred objects a second on this 2-core
- * machine, so a chunk stays well inside the client's 30 s request timeout; chunks go one after the
- * other, so the lock's fencing window stays one request.
+ * machine, so a chunk stays well inside the client's 30 s request timeout. Each import is fenced as
+ * it goes, so the lock's fencing window stays one request long however many go at once.
  */
 export const IMPORT_CHUNK = 500;
+/**
+ * A bulk create of at least this many objects goes in waves by dependency level (see importWaves);
+ * a smaller one goes in plan order, in as few imports as IMPORT_CHUNK allows.
+ */
+export const WAVES_MIN = 100;
+/** A level of at least this many objects is split into as many imports as go at once. */
+const SPLIT_MIN = 2 * BULK_CREATE_MIN;
 /** How long after an import is sent the next chunk's bundle is made. */
 const BUNDLE_AHEAD_MS = 50;
 const BULK_KINDS = new Set(['dataset', 'chart', 'dashboard']);
@@ -69,6 +76,8 @@ export interface BulkOptions {
   takenSlugs?: ReadonlySet<string>;
   /** Fewest eligible creates that go through one import (default BULK_CREATE_MIN). */
   min?: number;
+  /** Imports sent at once (default 1: one after another). */
+  atOnce?: number;
 }
 
 export interface BulkDeps {
@@ -84,6 +93,8 @@ export interface BulkDeps {
   now(): Date;
   /** Objects per import request (default IMPORT_CHUNK). */
   chunk?: number;
+  /** Imports sent at once, each to a Superset worker of its own (default 1). */
+  atOnce?: number;
   /** The environment marks what it writes (mark_managed): the bundle's files carry the fields. */
   marking?: (obj: AnyDesired) => Marking | undefined;
   /** Each whole listing of a kind the read-back made (after the import), for the kept listing. */
@@ -221,8 +232,8 @@ async function missingTables(
 }
 
 /**
- * Claims every object in the registry, sends one sparse import with all of them, reads their ids
- * back from the lists and checks each is there under its name (and a chart on its dataset), then
+ * Claims every object in the registry, sends them in sparse imports (importWaves says which go
+ * together and which at once), reads their ids back from the lists and checks each is there under its name (and a chart on its dataset), then
  * records each as applied with Superset's changed_on. Returns the Superset id of each.
  */
 export async function bulkCreate(
@@ -245,10 +256,9 @@ export async function bulkCreate(
         false,
       );
   }
-  // In plan order, so what a chunk refers to is in it or in one before it (committed by then).
-  const chunks: PlannedChange[][] = [];
-  const size = deps.chunk ?? IMPORT_CHUNK;
-  for (let i = 0; i < changes.length; i += size) chunks.push(changes.slice(i, i + size));
+  const atOnce = Math.max(1, deps.atOnce ?? 1);
+  const waves = importWaves(changes, desired, (key) => deps.uuidOf(key), deps.chunk ?? IMPORT_CHUNK, atOnce);
+  const chunks = waves.flat();
   // Loaded here, not at start: the bundle writer (and the slug library it uses) costs every other
   // apply about 15 ms of module loading (bench/profile.ts).
   const { toBundle } = await import('../export/to-bundle.js');
@@ -259,63 +269,156 @@ export async function bulkCreate(
         { store: true },
       ),
     );
-  // A bundle can fail to be made (a value this Superset's import schema has no field for): the first
-  // is made before anything is written, so such a failure there leaves nothing behind.
-  let zip: Buffer;
-  try {
-    zip = bundleOf(chunks[0]!);
-  } catch (e) {
-    throw unbundled(chunks[0]!, e, new Map<string, number>());
+  // Where each wave's chunks start in `chunks`.
+  const starts = waves.map((_, w) => waves.slice(0, w).reduce((n, wave) => n + wave.length, 0));
+  // A bundle can fail to be made (a value this Superset's import schema has no field for). The first
+  // wave's are made before anything is written, so such a failure there leaves nothing behind; a
+  // later wave's are made while the wave before it imports, and a wave goes only when all of its
+  // bundles were made.
+  const zips = new Map<number, { zip: Buffer } | { error: unknown }>();
+  const bundleAt = (i: number) => {
+    if (!zips.has(i)) {
+      try {
+        zips.set(i, { zip: bundleOf(chunks[i]!) });
+      } catch (error) {
+        zips.set(i, { error });
+      }
+    }
+    return zips.get(i)!;
+  };
+  /** The first chunk of wave `w` that could not be bundled, by its index in `chunks`. */
+  const unbundledIn = (w: number) =>
+    waves[w]!.map((_, k) => starts[w]! + k).find((i) => 'error' in bundleAt(i));
+  const firstUnbundled = unbundledIn(0);
+  if (firstUnbundled !== undefined) {
+    const { error } = zips.get(firstUnbundled) as { error: unknown };
+    throw unbundled(chunks[firstUnbundled]!, error, new Map<string, number>(), false);
   }
   await mapLimit(changes, RECORD_CONCURRENCY, (c) => registry.recordApplied(deps.claim(c)));
-  let sent = 0;
-  let failure: { error: unknown; refused: boolean; unbundled?: boolean } | undefined;
-  for (let i = 0; i < chunks.length; i++) {
-    const importing = port.importBundle(zip, { sparse: true });
-    // The next chunk's bundle (tens of ms of CPU) is made while Superset imports this one: a moment
-    // after the request goes, which is once the fence's round trip is answered.
-    const following = chunks[i + 1];
-    const making = following && delay(BUNDLE_AHEAD_MS).then(() => bundleOf(following));
-    making?.catch(() => undefined); // a failure of its own is handled below, once this import is over
-    try {
-      await importing;
-      sent += 1;
-    } catch (e) {
-      failure = { error: e, refused: e instanceof SupersetApiError && REFUSED.has(e.code) };
-      await making?.catch(() => undefined); // nothing started here runs on once the caller hears
+  // What became of each chunk: imported, failed (refused: its transaction was rolled back), or never
+  // sent (no entry). After a failure nothing more is sent; the imports in flight finish.
+  const outcomes: ({ ok: true } | { ok: false; error: unknown; refused: boolean; unbundled?: boolean })[] =
+    [];
+  let stopped = false;
+  for (let w = 0; w < waves.length && !stopped; w++) {
+    const bad = unbundledIn(w);
+    if (bad !== undefined) {
+      outcomes[bad] = {
+        ok: false,
+        error: (zips.get(bad) as { error: unknown }).error,
+        refused: true,
+        unbundled: true,
+      };
       break;
     }
-    if (!making) continue;
-    try {
-      zip = await making;
-    } catch (e) {
-      // The next chunk could not be bundled, so it was never sent: it and the ones after it made
-      // nothing, as with a refused chunk; what was imported is read back and recorded.
-      failure = { error: e, refused: true, unbundled: true };
-      break;
-    }
+    // The next wave's bundles (tens of ms of CPU each) are made while Superset imports this one: a
+    // moment after the requests go, which is once the fence's round trip is answered.
+    const ahead =
+      w + 1 < waves.length
+        ? delay(BUNDLE_AHEAD_MS).then(() => {
+            if (!stopped) unbundledIn(w + 1);
+          })
+        : undefined;
+    // A wave's chunks need nothing from each other: they go at once. What they refer to is in an
+    // earlier wave (imported, so committed) or in Superset already.
+    await mapLimit(waves[w]!, atOnce, async (_, k) => {
+      const i = starts[w]! + k;
+      if (stopped) return;
+      try {
+        await port.importBundle((zips.get(i) as { zip: Buffer }).zip, { sparse: true });
+        outcomes[i] = { ok: true };
+      } catch (e) {
+        outcomes[i] = { ok: false, error: e, refused: e instanceof SupersetApiError && REFUSED.has(e.code) };
+        stopped = true;
+      }
+    });
+    await ahead; // nothing started here runs on once the caller hears
   }
-  if (failure) {
-    // Chunks never sent, and a refused one (its transaction rolled back), made nothing: their claims
-    // go, and the next plan creates them anyway. A chunk that failed otherwise (a timeout) may have
-    // been made: its claims stay, so the next plan takes whatever it made as ours.
-    const unmade = chunks.slice(failure.refused ? sent : sent + 1).flat();
-    await mapLimit(unmade, RECORD_CONCURRENCY, (c) => registry.forgetApplied(c.kind, c.uuid)).catch(
+  const failures = chunks.flatMap((chunk, i) => {
+    const o = outcomes[i];
+    return o && !o.ok ? [{ chunk, ...o }] : [];
+  });
+  if (failures.length) {
+    // Chunks never sent, and refused ones (their transactions rolled back), made nothing: their
+    // claims go, and the next plan creates them anyway. A chunk that failed otherwise (a timeout)
+    // may have been made: its claims stay, so the next plan takes whatever it made as ours.
+    const unmade = chunks.filter((_, i) => {
+      const o = outcomes[i];
+      return o === undefined || (!o.ok && o.refused);
+    });
+    await mapLimit(unmade.flat(), RECORD_CONCURRENCY, (c) => registry.forgetApplied(c.kind, c.uuid)).catch(
       () => undefined,
     );
   }
-  const imported = chunks.slice(0, sent).flat();
+  const imported = chunks.filter((_, i) => outcomes[i]?.ok === true).flat();
   const made = imported.length ? await readBack(imported, deps) : new Map<string, number>();
-  if (failure?.unbundled) throw unbundled(chunks[sent]!, failure.error, made);
+  const failure = failures[0];
   if (failure) {
-    const failed = chunks[sent]!;
+    const mayExist = failures.some((f) => !f.refused);
+    if (failure.unbundled) throw unbundled(failure.chunk, failure.error, made, mayExist);
     throw new BulkCreateError(
-      `${importOf(failed)} failed: ${(failure.error as Error).message}`,
-      !failure.refused,
-      { cause: failure.error, made, failed: failed[0]! },
+      `${importOf(failure.chunk)} failed: ${(failure.error as Error).message}`,
+      mayExist,
+      {
+        cause: failure.error,
+        made,
+        failed: failure.chunk[0]!,
+      },
     );
   }
   return made;
+}
+
+/**
+ * The imports of a bulk create: waves that go one after the other, each a list of chunks (of at most
+ * `size` objects) that go at once, up to `atOnce` at a time. What an object refers to among
+ * `changes` is always in an earlier wave, so it is committed before the object's import starts.
+ *
+ * Fewer than WAVES_MIN objects (or one import at a time) go as before: chunks in plan order, one per
+ * wave, where what a chunk refers to is in it or in one before it. More go by level: an object that
+ * refers to nothing in `changes` is on level 0, one that does on the level after the highest it
+ * refers to (datasets, then their charts, then the dashboards of those). Each level is one wave,
+ * split evenly into at least `atOnce` chunks when it has SPLIT_MIN objects or more, so that
+ * Superset's workers import it side by side.
+ */
+export function importWaves(
+  changes: readonly PlannedChange[],
+  desired: ReadonlyMap<string, AnyDesired>,
+  uuidOf: (key: string) => string | undefined,
+  size: number,
+  atOnce: number,
+): PlannedChange[][][] {
+  if (atOnce <= 1 || changes.length < WAVES_MIN)
+    return splitEvenly(changes, Math.ceil(changes.length / size)).map((c) => [c]);
+  const inBulk = new Set(changes.map((c) => c.uuid));
+  const levels = new Map<string, number>();
+  const levelOf = (uuid: string): number => {
+    const known = levels.get(uuid);
+    if (known !== undefined) return known;
+    levels.set(uuid, 0); // a cycle (none can pass the plan) would stop here, not loop
+    let level = 0;
+    for (const key of dependenciesOf(desired.get(uuid)!)) {
+      const dep = uuidOf(key);
+      if (dep !== undefined && dep !== uuid && inBulk.has(dep)) level = Math.max(level, levelOf(dep) + 1);
+    }
+    levels.set(uuid, level);
+    return level;
+  };
+  const byLevel: PlannedChange[][] = [];
+  for (const c of changes) (byLevel[levelOf(c.uuid)] ??= []).push(c);
+  return byLevel
+    .filter((level) => level.length > 0)
+    .map((level) =>
+      splitEvenly(level, Math.max(Math.ceil(level.length / size), level.length >= SPLIT_MIN ? atOnce : 1)),
+    );
+}
+
+/** `items` in `count` runs of (nearly) equal length, in order. */
+function splitEvenly<T>(items: readonly T[], count: number): T[][] {
+  const each = Math.ceil(items.length / Math.max(1, count));
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += each) runs.push(items.slice(i, i + each));
+  return runs;
 }
 
 /** "The import of N new ... (from <its first object>)", as errors name a chunk. */
@@ -324,13 +427,14 @@ function importOf(chunk: readonly PlannedChange[]): string {
   return `The import of ${chunk.length} new dataset(s), chart(s) and dashboard(s) (from ${first.kind} ${JSON.stringify(first.name)})`;
 }
 
-/** A chunk whose bundle could not be made: nothing of it was sent. */
+/** A chunk whose bundle could not be made: nothing of it was sent (`mayExist`: another chunk's may be). */
 function unbundled(
   chunk: readonly PlannedChange[],
   cause: unknown,
   made: Map<string, number>,
+  mayExist: boolean,
 ): BulkCreateError {
-  return new BulkCreateError(`${importOf(chunk)} was not sent: ${(cause as Error).message}`, false, {
+  return new BulkCreateError(`${importOf(chunk)} was not sent: ${(cause as Error).message}`, mayExist, {
     cause,
     made,
     failed: chunk[0]!,

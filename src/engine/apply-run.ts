@@ -207,7 +207,13 @@ export async function runApplyOf(
     const outcome = await applyPlan(first.plan, {
       listed: (kind, rows) => (relisted[kind] = rows),
       ...(caps
-        ? { bulk: { caps, ...(options.bulkCreateMin !== undefined ? { min: options.bulkCreateMin } : {}) } }
+        ? {
+            bulk: {
+              caps,
+              ...(options.bulkCreateMin !== undefined ? { min: options.bulkCreateMin } : {}),
+              ...(services.importsAtOnce !== undefined ? { atOnce: services.importsAtOnce } : {}),
+            },
+          }
         : {}),
       port,
       registry,

@@ -28,6 +28,8 @@ export interface Services {
   managed?: ManagedSettings;
   /** Reads started before the metadata was read (open-run.ts), for the run's first plan. */
   early?: EarlyReads;
+  /** How many imports of a bulk create go to Superset at once (`superset.imports_at_once`). */
+  importsAtOnce?: number;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function connectServices(
     ...(listStore ? { listStore } : {}),
     ...(env.managed ? { managed: env.managed } : {}),
     ...(options.early ? { early: options.early } : {}),
+    importsAtOnce: env.superset.importsAtOnce,
     close: () => registry.close(),
   };
 }

@@ -3,10 +3,13 @@ import { substitute, type TemplateRef } from '../model/template.js';
 import type { EnvironmentSpec } from '../schema/index.js';
 import { Secret } from './secret.js';
 
+/** Imports a bulk create sends Superset at once unless the environment says (`superset.imports_at_once`). */
+const IMPORTS_AT_ONCE = 2;
+
 /** An environment with every reference read: where Superset and ZooKeeper are and how to log in. */
 export interface ResolvedEnvironment {
   name: string;
-  superset: { url: string; username: string; password: Secret; timeoutMs: number };
+  superset: { url: string; username: string; password: Secret; timeoutMs: number; importsAtOnce: number };
   zookeeper: {
     connect: string;
     root: string;
@@ -104,6 +107,7 @@ export function resolveEnvironment(
       username: read(spec.superset.username, 'superset.username'),
       password: new Secret(read(spec.superset.password, 'superset.password')),
       timeoutMs: spec.superset.timeout_ms ?? 30_000,
+      importsAtOnce: spec.superset.imports_at_once ?? IMPORTS_AT_ONCE,
     },
     zookeeper: {
       connect: zkConnect,

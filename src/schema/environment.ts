@@ -32,6 +32,14 @@ export const EnvironmentSchema = Type.Object(
         timeout_ms: Type.Optional(
           Type.Integer({ minimum: 100, description: 'Per-request timeout (default 30000).' }),
         ),
+        imports_at_once: Type.Optional(
+          Type.Integer({
+            minimum: 1,
+            maximum: 8,
+            description:
+              "How many of a large create's imports Superset is sent at once (default 2): each runs in a worker of its own. 1 sends them one after another, for a Superset whose metadata database takes one writer at a time (SQLite).",
+          }),
+        ),
       },
       { additionalProperties: false, description: 'Where and as whom the tool talks to Superset.' },
     ),

@@ -3,13 +3,14 @@
 // that take a sparse import, and only when there are enough of them.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BulkCreateError, bulkCandidates, bulkCreate } from '../../../src/apply/bulk-create.js';
+import { BulkCreateError, bulkCandidates, bulkCreate, importWaves } from '../../../src/apply/bulk-create.js';
 import { readZip } from '../../../src/import/zip.js';
 import { MemoryRegistry } from '../../doubles/memory-registry.js';
 import type { AppliedRecord } from '../../../src/registry/registry.js';
 import { SupersetApiError } from '../../../src/superset/errors.js';
 import type { ListedObject } from '../../../src/superset/port.js';
 import { deriveUuid, objectKey, type AnyDesired } from '../../../src/model/object.js';
+import { dependenciesOf } from '../../../src/plan/desired.js';
 import { object } from './objects.js';
 import type { PlannedChange } from '../../../src/plan/types.js';
 import type { ObjectKind } from '../../../src/schema/index.js';
@@ -330,5 +331,206 @@ describe('bulkCreate in chunks', () => {
       ['c0', true],
       ['c1', true],
     ]);
+  });
+
+  describe('side by side: waves by dependency level', () => {
+    /** N new charts (c0...) on the existing dataset `old`, and a dashboard `board` of the first and last. */
+    function chartsAndBoard(n: number) {
+      const charts = Array.from({ length: n }, (_, i) =>
+        object('chart', `c${i}`, { dataset: 'old', viz_type: 'table' }),
+      );
+      const board = object('dashboard', 'board', {
+        title: 'Board',
+        layout: [{ row: [{ chart: 'c0' }, { chart: `c${n - 1}` }] }],
+      });
+      const all = new Map([...desired, ...[...charts, board].map((o) => [o.uuid, o] as const)]);
+      const keys = new Map([
+        ...byKey,
+        ...[...charts, board].map((o) => [objectKey(o.kind, o.name), o.uuid] as const),
+      ]);
+      const changes = [
+        ...charts.map((c) => change('create', 'chart', c.name)),
+        change('create', 'dashboard', 'board'),
+      ];
+      return { all, keys, changes };
+    }
+    const shape = (waves: PlannedChange[][][]) => waves.map((w) => w.map((chunk) => chunk.length));
+
+    it('puts what an object refers to in an earlier wave, and splits a large level into as many imports as go at once', () => {
+      const datasets = Array.from({ length: 4 }, (_, i) => object('dataset', `t${i}`, { database: 'wh' }));
+      const charts = Array.from({ length: 120 }, (_, i) =>
+        object('chart', `k${i}`, { dataset: `t${i % 4}`, viz_type: 'table' }),
+      );
+      const boards = [0, 1].map((b) =>
+        object('dashboard', `b${b}`, { layout: [{ row: [{ chart: `k${b}` }, { chart: `k${119 - b}` }] }] }),
+      );
+      const mine = [...datasets, ...charts, ...boards];
+      const all = new Map([...desired, ...mine.map((o) => [o.uuid, o] as const)]);
+      const keys = new Map([...byKey, ...mine.map((o) => [objectKey(o.kind, o.name), o.uuid] as const)]);
+      const changes = mine.map((o) => change('create', o.kind, o.name));
+      const waves = importWaves(changes, all, (k) => keys.get(k), 500, 2);
+      expect(shape(waves)).toEqual([[4], [60, 60], [2]]);
+      expect(waves.map((w) => [...new Set(w.flat().map((c) => c.kind))])).toEqual([
+        ['dataset'],
+        ['chart'],
+        ['dashboard'],
+      ]);
+      // Smaller chunks when the level is larger than two of them; three imports at once split it in three.
+      expect(shape(importWaves(changes, all, (k) => keys.get(k), 50, 2))).toEqual([[4], [40, 40, 40], [2]]);
+      expect(shape(importWaves(changes, all, (k) => keys.get(k), 500, 3))).toEqual([[4], [40, 40, 40], [2]]);
+      // Every object's dependencies among the changes are in a wave before its own.
+      const waveOf = new Map(waves.flatMap((w, i) => w.flat().map((c) => [c.uuid, i] as const)));
+      for (const c of changes)
+        for (const key of dependenciesOf(all.get(c.uuid)!)) {
+          const dep = keys.get(key);
+          if (dep !== undefined && waveOf.has(dep))
+            expect(waveOf.get(dep)!).toBeLessThan(waveOf.get(c.uuid)!);
+        }
+      // One import at a time, or fewer objects than make waves worth it: plan order, as many as fit in each.
+      expect(shape(importWaves(changes, all, (k) => keys.get(k), 500, 1))).toEqual([[126]]);
+      expect(shape(importWaves(changes, all, (k) => keys.get(k), 50, 1))).toEqual([[42], [42], [42]]);
+      expect(shape(importWaves(changes.slice(0, 60), all, (k) => keys.get(k), 500, 2))).toEqual([[60]]);
+    });
+
+    /** A Superset whose imports wait until the test answers them (numbered from 1, in the order sent). */
+    function heldPort() {
+      const inner = importingPort(0);
+      const pending: { n: number; zip: Buffer; answer: (error?: Error) => void }[] = [];
+      let n = 0;
+      const port = {
+        ...inner,
+        imports: inner.imports,
+        pending,
+        importBundle(zip: Buffer) {
+          const mine = ++n;
+          return new Promise<void>((resolve, reject) => {
+            pending.push({
+              n: mine,
+              zip,
+              answer: (error) => {
+                if (error) reject(error);
+                else void inner.importBundle(zip).then(resolve, reject);
+              },
+            });
+          });
+        },
+        /** Answers the import numbered `which`, with `error` if given. */
+        answer(which: number, error?: Error) {
+          const i = pending.findIndex((p) => p.n === which);
+          pending.splice(i, 1)[0]!.answer(error);
+        },
+      };
+      return port;
+    }
+    const failure = (code: 'invalid' | 'timeout') =>
+      new SupersetApiError('Import failed', {
+        code,
+        status: code === 'invalid' ? 422 : undefined,
+        method: 'POST',
+        path: '/api/v1/assets/import/',
+        context: { op: 'import', kind: 'assets' },
+      } as never);
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(what()).toBe(true);
+    };
+
+    function start(atOnce: number) {
+      const { all, keys, changes } = chartsAndBoard(120);
+      const port = heldPort();
+      const registry = new MemoryRegistry();
+      const ids = new Map([[byKey.get('dataset/old')!, 2]]);
+      const running = bulkCreate(
+        changes,
+        {
+          port: port as never,
+          registry,
+          desired: all,
+          ids,
+          uuidOf: (k) => keys.get(k),
+          record: (c, id) => record(c, id),
+          claim: (c) => record(c, 0),
+          now: () => new Date(0),
+          atOnce,
+        },
+        capabilitiesOf('6.1'),
+      ).catch((e: unknown) => e);
+      return { port, registry, running, changes };
+    }
+
+    it("sends a level's imports at once, and the next level only once they are all answered", async () => {
+      const { port, registry, running, changes } = start(2);
+      await until(() => port.pending.length === 2);
+      await new Promise((r) => setTimeout(r, 100));
+      // The two halves of the charts are in flight; the dashboard waits for both.
+      expect(port.pending.map((p) => p.n)).toEqual([1, 2]);
+      port.answer(2);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(port.pending.map((p) => p.n)).toEqual([1]);
+      port.answer(1);
+      await until(() => port.pending.length === 1);
+      // The held port records an import once it is answered: the second half first.
+      expect(port.imports).toEqual([
+        changes.slice(60, 120).map((c) => c.uuid),
+        changes.slice(0, 60).map((c) => c.uuid),
+      ]);
+      port.answer(3);
+      const made = await running;
+      expect(made).toBeInstanceOf(Map);
+      expect([...(made as Map<string, number>).keys()].sort()).toEqual(changes.map((c) => c.uuid).sort());
+      expect(port.imports[2]).toEqual([changes[120]!.uuid]);
+      const applied = await registry.readApplied();
+      expect(applied.filter((r) => r.supersetId > 0)).toHaveLength(121);
+    });
+
+    it.each([
+      ['refused: it made nothing, so its claims go', 'invalid', false],
+      ['timed out: it may have made something, so its claims stay', 'timeout', true],
+    ] as const)(
+      'one of two imports at once %s; the other is recorded and the next level is never sent',
+      async (_what, code, mayExist) => {
+        const { port, registry, running, changes } = start(2);
+        await until(() => port.pending.length === 2);
+        port.answer(1, failure(code));
+        await new Promise((r) => setTimeout(r, 50));
+        port.answer(2);
+        const e = (await running) as BulkCreateError;
+        expect(e).toBeInstanceOf(BulkCreateError);
+        expect(e.failed?.name).toBe('c0');
+        expect(e.mayExist).toBe(mayExist);
+        expect(e.message).toMatch(/The import of 60 new .* \(from chart "c0"\) failed: Import failed/);
+        expect([...e.made.keys()].sort()).toEqual(
+          changes
+            .slice(60, 120)
+            .map((c) => c.uuid)
+            .sort(),
+        );
+        expect(port.imports).toHaveLength(1); // the held port records an import once it is answered
+        expect(port.pending).toEqual([]);
+        const applied = await registry.readApplied();
+        expect(
+          applied
+            .filter((r) => r.supersetId > 0)
+            .map((r) => r.name)
+            .sort(),
+        ).toEqual(
+          changes
+            .slice(60, 120)
+            .map((c) => c.name)
+            .sort(),
+        );
+        // The dashboard was never sent: no claim. The failed half keeps its claims only when it may exist.
+        const claims = applied.filter((r) => r.supersetId === 0).map((r) => r.name);
+        expect(claims.includes('board')).toBe(false);
+        expect(claims.sort()).toEqual(
+          mayExist
+            ? changes
+                .slice(0, 60)
+                .map((c) => c.name)
+                .sort()
+            : [],
+        );
+      },
+    );
   });
 });

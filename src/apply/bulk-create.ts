@@ -379,7 +379,7 @@ export async function bulkCreate(
  * refers to nothing in `changes` is on level 0, one that does on the level after the highest it
  * refers to (datasets, then their charts, then the dashboards of those). Each level is one wave,
  * split evenly into at least `atOnce` chunks when it has SPLIT_MIN objects or more, so that
- * Superset's workers import it side by side.
+ * Superset's workers import it side by side; a level with datasets goes one chunk at a time.
  */
 export function importWaves(
   changes: readonly PlannedChange[],
@@ -406,11 +406,18 @@ export function importWaves(
   };
   const byLevel: PlannedChange[][] = [];
   for (const c of changes) (byLevel[levelOf(c.uuid)] ??= []).push(c);
-  return byLevel
-    .filter((level) => level.length > 0)
-    .map((level) =>
-      splitEvenly(level, Math.max(Math.ceil(level.length / size), level.length >= SPLIT_MIN ? atOnce : 1)),
-    );
+  return byLevel.flatMap((level) =>
+    // Superset adds a permission for a new dataset's schema as it inserts the dataset: two imports
+    // at once that both add the same one fail (a duplicate key). Datasets go one import at a time.
+    level.some((c) => c.kind === 'dataset')
+      ? splitEvenly(level, Math.ceil(level.length / size)).map((chunk) => [chunk])
+      : [
+          splitEvenly(
+            level,
+            Math.max(Math.ceil(level.length / size), level.length >= SPLIT_MIN ? atOnce : 1),
+          ),
+        ],
+  );
 }
 
 /** `items` in `count` runs of (nearly) equal length, in order. */

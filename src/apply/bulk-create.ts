@@ -45,6 +45,13 @@ export const WAVES_MIN = 100;
 const SPLIT_MIN = 2 * BULK_CREATE_MIN;
 /** How long after an import is sent the next chunk's bundle is made. */
 const BUNDLE_AHEAD_MS = 50;
+/**
+ * How long after each other the imports that start a wave together are sent. Each goes on a new
+ * connection, which whichever Superset worker is quickest takes: sent in the same instant, one idle
+ * worker often takes both and imports them one after the other. A moment later, the worker that took
+ * the first is busy with it, and another takes the second.
+ */
+const IMPORT_STAGGER_MS = 150;
 const BULK_KINDS = new Set(['dataset', 'chart', 'dashboard']);
 /**
  * Viz types Superset's chart importer rewrites (legacy types it migrates to their ECharts successors,
@@ -323,6 +330,7 @@ export async function bulkCreate(
     // earlier wave (imported, so committed) or in Superset already.
     await mapLimit(waves[w]!, atOnce, async (_, k) => {
       const i = starts[w]! + k;
+      if (k > 0 && k < atOnce) await delay(k * IMPORT_STAGGER_MS);
       if (stopped) return;
       try {
         await port.importBundle((zips.get(i) as { zip: Buffer }).zip, { sparse: true });

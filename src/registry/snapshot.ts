@@ -88,8 +88,18 @@ export function legacyContentHash(objects: readonly SnapshotObject[]): string {
   return contentHash(sorted.map(({ kind, name, uuid, body }) => ({ kind, name, uuid, body })));
 }
 
+/** One manifest entry as stored: canonical JSON of {kind, name, uuid, hash}. */
+function manifestLine({ kind, name, uuid, hash }: ManifestEntry): string {
+  return canonicalJson({ kind, name, uuid, hash });
+}
+
 /** The manifest split into nodes under MAX_NODE_BYTES each, in order. */
 export function manifestChunks(manifest: readonly ManifestEntry[]): Buffer[] {
+  return chunksOfLines(manifest.map(manifestLine));
+}
+
+/** Manifest lines (manifestLine) split into nodes under MAX_NODE_BYTES each, in order. */
+function chunksOfLines(lines: readonly string[]): Buffer[] {
   const chunks: Buffer[] = [];
   let current: string[] = [];
   let size = 2;
@@ -98,8 +108,7 @@ export function manifestChunks(manifest: readonly ManifestEntry[]): Buffer[] {
     current = [];
     size = 2;
   };
-  for (const { kind, name, uuid, hash } of manifest) {
-    const line = canonicalJson({ kind, name, uuid, hash });
+  for (const line of lines) {
     const bytes = Buffer.byteLength(line) + 1;
     if (size + bytes > MAX_NODE_BYTES) flush();
     current.push(line);
@@ -138,9 +147,13 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     const key = `${o.kind}\u0000${o.uuid}`;
     if (seen.has(key)) throw new InvalidInputError(`snapshot has two ${o.kind} objects with uuid ${o.uuid}`);
     seen.add(key);
-    // Through canonical JSON and back: what we return is exactly what a reader will read.
-    const bodyJson = canonicalJson(o.body ?? null);
-    objects.push({ kind: o.kind, name: o.name, uuid: o.uuid, body: JSON.parse(bodyJson) as Json, bodyJson });
+    objects.push({
+      kind: o.kind,
+      name: o.name,
+      uuid: o.uuid,
+      body: o.body,
+      bodyJson: canonicalJson(o.body ?? null),
+    });
   }
   objects.sort(compareObjects);
   const encoded = objects.map(encodeWithBody);
@@ -158,7 +171,11 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     uuid: o.uuid,
     hash: objectHash(encoded[i] as Buffer),
   }));
-  const hash = manifestContentHash(manifest);
+  // Sorted as manifestContentHash sorts it, so the hash is that of these lines as one array.
+  const lines = manifest.map(manifestLine);
+  const hash = createHash('sha256')
+    .update(`[${lines.join(',')}]`)
+    .digest('hex');
   const id = snapshotId(input.commit, hash);
   const meta: SnapshotMeta = {
     id,
@@ -175,10 +192,19 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     id,
     contentHash: hash,
     meta,
-    objects: objects.map(({ bodyJson: _, ...o }) => o),
+    // Read back through canonical JSON, as a reader will read them; only when asked for (the
+    // registry writes `encoded`).
+    get objects() {
+      return objects.map(({ kind, name, uuid, bodyJson }) => ({
+        kind,
+        name,
+        uuid,
+        body: JSON.parse(bodyJson) as Json,
+      }));
+    },
     encoded,
     manifest,
-    manifestChunks: manifestChunks(manifest),
+    manifestChunks: chunksOfLines(lines),
   };
 }
 

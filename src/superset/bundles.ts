@@ -64,6 +64,8 @@ export async function importBundle(
     category: 'write',
     ctx: { op: 'import', kind: 'assets' },
     ...(options.fence ? { fence: options.fence } : {}),
+    // Imports may go side by side (a bulk create's), each for a worker of its own.
+    freshConnection: true,
   };
   if (options.overwrite === false) {
     throw refusal(

@@ -37,6 +37,8 @@ export interface ApiRequest {
   idempotent?: boolean;
   /** Runs just before every attempt is sent, retries included; throwing stops the request there. */
   fence?: () => Promise<void>;
+  /** Sent on a connection of its own (see WireRequest). */
+  freshConnection?: boolean;
 }
 
 export interface ClientCalls {
@@ -142,6 +144,7 @@ export class Executor {
           headers,
           body: this.body(req),
           ...(deps.closed ? { signal: deps.closed } : {}),
+          ...(req.freshConnection ? { freshConnection: true } : {}),
         });
       } catch (err) {
         if (deps.closed?.aborted) throw new ClientClosedError();

@@ -2,6 +2,8 @@
 // never to follow redirects; a failure without a response becomes a WireFailure that keeps only
 // the error code, so no AxiosError (which holds headers and bodies) ever leaves this file.
 
+import http from 'node:http';
+import https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -16,6 +18,12 @@ export interface WireRequest {
   body?: string | FormData;
   /** Ends the exchange early when aborted (the client was closed). */
   signal?: AbortSignal;
+  /**
+   * On a new connection, closed after it, not on one kept open from earlier requests: a long request
+   * sent beside another then reaches whichever of Superset's workers is free to accept it, not the
+   * worker an earlier request's connection is bound to, which may be busy with the other.
+   */
+  freshConnection?: boolean;
 }
 
 export interface WireResponse {
@@ -63,6 +71,12 @@ function classify(err: unknown, timedOut: boolean): WireFailure {
 
 export type Send = (req: WireRequest) => Promise<WireResponse>;
 
+/** Agents that keep no connection open: each request of a `freshConnection` gets its own. */
+const oneOff = {
+  http: new http.Agent({ keepAlive: false }),
+  https: new https.Agent({ keepAlive: false }),
+};
+
 export function createTransport(baseUrl: string, timeoutMs: number): Send {
   const http: AxiosInstance = axios.create({
     baseURL: baseUrl.replace(/\/+$/, ''),
@@ -97,6 +111,7 @@ export function createTransport(baseUrl: string, timeoutMs: number): Send {
         // No axios `timeout`: it is a socket-idle timer reported as ECONNABORTED; the signal bounds
         // the whole exchange (connect to last byte) and is reported as a timeout.
         signal: controller.signal,
+        ...(req.freshConnection ? { httpAgent: oneOff.http, httpsAgent: oneOff.https } : {}),
       });
       const body = Buffer.isBuffer(res.data) ? res.data : Buffer.from(res.data ?? new ArrayBuffer(0));
       return {

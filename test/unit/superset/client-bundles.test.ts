@@ -72,4 +72,18 @@ describe('superset client: bundles', () => {
     expect(post.body).toContain('name="passwords"\r\n\r\n{"databases/wh.yaml":"db-pw-123"}');
     expect(post.body).not.toContain('name="sparse"');
   });
+
+  it('sends each import on a connection of its own, while other requests share one', async () => {
+    server = await startServer(withAuth((_req, res) => json(res, 200, { message: 'OK', result: [] })));
+    const c = client(server.url);
+    await c.importBundle(ZIP, { overwrite: true });
+    await c.importBundle(ZIP, { overwrite: true });
+    await c.tables!(1, 'public');
+    const imports = server.seen.filter((s) => s.path === '/api/v1/assets/import/').map((s) => s.remotePort);
+    const others = server.seen.filter((s) => s.path !== '/api/v1/assets/import/').map((s) => s.remotePort);
+    expect(imports).toHaveLength(2);
+    expect(others.length).toBeGreaterThanOrEqual(3); // login, CSRF token, tables
+    expect(new Set(others).size).toBe(1);
+    expect(new Set([...imports, ...others]).size).toBe(3);
+  });
 });

@@ -9,6 +9,8 @@ export interface Seen {
   query: URLSearchParams;
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** The client's port: requests with the same one came on the same connection. */
+  remotePort: number | undefined;
 }
 
 export type Reply = (req: Seen, res: http.ServerResponse) => void | Promise<void>;
@@ -70,6 +72,7 @@ export async function startServer(reply: Reply): Promise<LocalServer> {
         query: url.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        remotePort: req.socket.remotePort,
       };
       seen.push(entry);
       Promise.resolve(reply(entry, res)).catch((err: unknown) => {

@@ -43,6 +43,14 @@ export const IMPORT_CHUNK = 500;
 export const WAVES_MIN = 100;
 /** A level of at least this many objects is split into as many imports as go at once. */
 const SPLIT_MIN = 2 * BULK_CREATE_MIN;
+/**
+ * The last objects of a level split that way go in an import of their own, after the others. The
+ * next plan reads again what Superset changed in the 2 s before the newest row it kept (the
+ * look-back, src/live/cached-list.ts); after imports side by side those 2 s hold twice as many rows,
+ * often more than its MAX_RECENT_ROWS, and the kind is then listed in full. With this tail on its own
+ * they hold about as many as after imports one at a time.
+ */
+const LEVEL_TAIL = 100;
 /** How long after an import is sent the next chunk's bundle is made. */
 const BUNDLE_AHEAD_MS = 50;
 /**
@@ -387,7 +395,8 @@ export async function bulkCreate(
  * refers to nothing in `changes` is on level 0, one that does on the level after the highest it
  * refers to (datasets, then their charts, then the dashboards of those). Each level is one wave,
  * split evenly into at least `atOnce` chunks when it has SPLIT_MIN objects or more, so that
- * Superset's workers import it side by side; a level with datasets goes one chunk at a time.
+ * Superset's workers import it side by side (its last LEVEL_TAIL objects, when it has SPLIT_MIN more,
+ * in a wave of their own after the others); a level with datasets goes one chunk at a time.
  */
 export function importWaves(
   changes: readonly PlannedChange[],
@@ -419,12 +428,17 @@ export function importWaves(
     // at once that both add the same one fail (a duplicate key). Datasets go one import at a time.
     level.some((c) => c.kind === 'dataset')
       ? splitEvenly(level, Math.ceil(level.length / size)).map((chunk) => [chunk])
-      : [
-          splitEvenly(
-            level,
-            Math.max(Math.ceil(level.length / size), level.length >= SPLIT_MIN ? atOnce : 1),
-          ),
-        ],
+      : level.length < SPLIT_MIN
+        ? [splitEvenly(level, Math.ceil(level.length / size))]
+        : level.length - LEVEL_TAIL < SPLIT_MIN
+          ? [splitEvenly(level, Math.max(Math.ceil(level.length / size), atOnce))]
+          : [
+              splitEvenly(
+                level.slice(0, -LEVEL_TAIL),
+                Math.max(Math.ceil((level.length - LEVEL_TAIL) / size), atOnce),
+              ),
+              [level.slice(-LEVEL_TAIL)],
+            ],
   );
 }
 

@@ -397,6 +397,16 @@ describe('bulkCreate in chunks', () => {
       expect(shape(importWaves(changes, all, (k) => keys.get(k), 500, 1))).toEqual([[182]]);
       expect(shape(importWaves(changes, all, (k) => keys.get(k), 50, 1))).toEqual([[46], [46], [46], [44]]);
       expect(shape(importWaves(changes.slice(0, 60), all, (k) => keys.get(k), 500, 2))).toEqual([[60]]);
+      // A level with enough beyond its last 100: those go on their own, after the rest side by side.
+      const many = Array.from({ length: 400 }, (_, i) =>
+        object('chart', `m${i}`, { dataset: 'old', viz_type: 'table' }),
+      );
+      const manyAll = new Map([...desired, ...many.map((o) => [o.uuid, o] as const)]);
+      const manyKeys = new Map([...byKey, ...many.map((o) => [objectKey(o.kind, o.name), o.uuid] as const)]);
+      const manyChanges = many.map((o) => change('create', o.kind, o.name));
+      const manyWaves = importWaves(manyChanges, manyAll, (k) => manyKeys.get(k), 500, 2);
+      expect(shape(manyWaves)).toEqual([[150, 150], [100]]);
+      expect(manyWaves[1]![0]).toEqual(manyChanges.slice(300));
     });
 
     /** A Superset whose imports wait until the test answers them (numbered from 1, in the order sent). */

@@ -233,17 +233,18 @@ describe('bulkCreate in chunks', () => {
     commit: 'c',
   });
 
-  /** bulkCreate in chunks of two into a fresh registry; what it threw (it is expected to throw). */
-  async function chunked(
+  /** bulkCreate into a fresh registry, started: `running` settles with what it returned or threw. */
+  function bulkInto(
     changes: PlannedChange[],
     port: unknown,
     all: ReadonlyMap<string, AnyDesired>,
     keys: ReadonlyMap<string, string>,
     ids: Map<string, number>,
     family: SupersetFamily,
-  ): Promise<{ error: unknown; registry: MemoryRegistry }> {
+    sizes: { chunk?: number; atOnce?: number },
+  ): { running: Promise<unknown>; registry: MemoryRegistry } {
     const registry = new MemoryRegistry();
-    const error = await bulkCreate(
+    const running = bulkCreate(
       changes,
       {
         port: port as never,
@@ -254,11 +255,11 @@ describe('bulkCreate in chunks', () => {
         record: (c, id) => record(c, id),
         claim: (c) => record(c, 0),
         now: () => new Date(0),
-        chunk: 2,
+        ...sizes,
       },
       capabilitiesOf(family),
     ).catch((e: unknown) => e);
-    return { error, registry };
+    return { running, registry };
   }
 
   /** Five new datasets (d0 to d4) on `wh`, their tables in its schema; `odd` (if any) sets a currency code column. */
@@ -292,7 +293,8 @@ describe('bulkCreate in chunks', () => {
         tables: () => Promise.resolve(['d0', 'd1', 'd2', 'd3', 'd4']),
       };
       const ids = new Map([[byKey.get('database/wh')!, 1]]);
-      const { error, registry } = await chunked(changes, port, all, keys, ids, '6.0');
+      const { running, registry } = bulkInto(changes, port, all, keys, ids, '6.0', { chunk: 2 });
+      const error = await running;
       expect(error).toBeInstanceOf(BulkCreateError);
       const e = error as BulkCreateError;
       expect(e.message).toMatch(/was not sent: Superset 6\.0\S* cannot import these values/);
@@ -316,7 +318,8 @@ describe('bulkCreate in chunks', () => {
     const changes = charts.map((c) => change('create', 'chart', c.name));
     const port = importingPort(2);
     const ids = new Map([[byKey.get('dataset/old')!, 2]]);
-    const { error, registry } = await chunked(changes, port, all, keys, ids, '6.1');
+    const { running, registry } = bulkInto(changes, port, all, keys, ids, '6.1', { chunk: 2 });
+    const error = await running;
     expect(error).toBeInstanceOf(BulkCreateError);
     const e = error as BulkCreateError;
     expect(port.imports).toEqual([
@@ -455,23 +458,8 @@ describe('bulkCreate in chunks', () => {
     function start(atOnce: number) {
       const { all, keys, changes } = chartsAndBoard(120);
       const port = heldPort();
-      const registry = new MemoryRegistry();
       const ids = new Map([[byKey.get('dataset/old')!, 2]]);
-      const running = bulkCreate(
-        changes,
-        {
-          port: port as never,
-          registry,
-          desired: all,
-          ids,
-          uuidOf: (k) => keys.get(k),
-          record: (c, id) => record(c, id),
-          claim: (c) => record(c, 0),
-          now: () => new Date(0),
-          atOnce,
-        },
-        capabilitiesOf('6.1'),
-      ).catch((e: unknown) => e);
+      const { running, registry } = bulkInto(changes, port, all, keys, ids, '6.1', { atOnce });
       return { port, registry, running, changes };
     }
 

@@ -396,7 +396,7 @@ export async function bulkCreate(
  * refers to (datasets, then their charts, then the dashboards of those). Each level is one wave,
  * split evenly into at least `atOnce` chunks when it has SPLIT_MIN objects or more, so that
  * Superset's workers import it side by side (its last LEVEL_TAIL objects, when it has SPLIT_MIN more,
- * in a wave of their own after the others); a level with datasets goes one chunk at a time.
+ * in a wave of their own after the others); a level's datasets go one chunk at a time, first.
  */
 export function importWaves(
   changes: readonly PlannedChange[],
@@ -423,11 +423,9 @@ export function importWaves(
   };
   const byLevel: PlannedChange[][] = [];
   for (const c of changes) (byLevel[levelOf(c.uuid)] ??= []).push(c);
-  return byLevel.flatMap((level) =>
-    // Superset adds a permission for a new dataset's schema as it inserts the dataset: two imports
-    // at once that both add the same one fail (a duplicate key). Datasets go one import at a time.
-    level.some((c) => c.kind === 'dataset')
-      ? splitEvenly(level, Math.ceil(level.length / size)).map((chunk) => [chunk])
+  const sideBySide = (level: readonly PlannedChange[]): PlannedChange[][][] =>
+    level.length === 0
+      ? []
       : level.length < SPLIT_MIN
         ? [splitEvenly(level, Math.ceil(level.length / size))]
         : level.length - LEVEL_TAIL < SPLIT_MIN
@@ -438,8 +436,17 @@ export function importWaves(
                 Math.max(Math.ceil((level.length - LEVEL_TAIL) / size), atOnce),
               ),
               [level.slice(-LEVEL_TAIL)],
-            ],
-  );
+            ];
+  // Superset adds a permission for a new dataset's schema as it inserts the dataset: two imports at
+  // once that both add the same one fail (a duplicate key). A level's datasets go one import at a
+  // time, before the rest of the level (which refers to none of them).
+  return byLevel.flatMap((level) => {
+    const datasets = level.filter((c) => c.kind === 'dataset');
+    return [
+      ...splitEvenly(datasets, Math.ceil(datasets.length / size)).map((chunk) => [chunk]),
+      ...sideBySide(level.filter((c) => c.kind !== 'dataset')),
+    ];
+  });
 }
 
 /** `items` in `count` runs of (nearly) equal length, in order. */

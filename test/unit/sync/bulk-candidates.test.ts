@@ -410,6 +410,15 @@ describe('bulkCreate in chunks', () => {
       const manyWaves = importWaves(manyChanges, manyAll, (k) => manyKeys.get(k), 500, 2);
       expect(shape(manyWaves)).toEqual([[150, 150], [100]]);
       expect(manyWaves[1]![0]).toEqual(manyChanges.slice(300));
+      // A new dataset beside charts on an existing one (one level): the dataset alone, then the charts side by side.
+      const mixed = [change('create', 'dataset', 't0'), ...changes.slice(60, 180)];
+      const onOld = new Map([
+        ...all,
+        ...charts.map(
+          (c) => [c.uuid, object('chart', c.name, { dataset: 'old', viz_type: 'table' })] as const,
+        ),
+      ]);
+      expect(shape(importWaves(mixed, onOld, (k) => keys.get(k), 500, 2))).toEqual([[1], [60, 60]]);
     });
 
     /** A Superset whose imports wait until the test answers them (numbered from 1, in the order sent). */

@@ -73,8 +73,14 @@ function encodeWithBody(o: { kind: string; name: string; uuid: string; bodyJson:
 
 /** sha256 over the manifest sorted by (kind, uuid): the content hash of a layout-2 snapshot. */
 export function manifestContentHash(manifest: readonly ManifestEntry[]): string {
-  const sorted = [...manifest].sort(compareObjects);
-  return contentHash(sorted.map(({ kind, name, uuid, hash }) => ({ kind, name, uuid, hash })));
+  return hashOfLines([...manifest].sort(compareObjects).map(manifestLine));
+}
+
+/** The content hash of sorted manifest lines: sha256 of the canonical JSON of their array. */
+function hashOfLines(lines: readonly string[]): string {
+  return createHash('sha256')
+    .update(`[${lines.join(',')}]`)
+    .digest('hex');
 }
 
 /** The content hash of a snapshot of `objects`: the hash of its manifest. */
@@ -171,11 +177,9 @@ export function prepareSnapshot(input: SnapshotInput): PreparedSnapshot {
     uuid: o.uuid,
     hash: objectHash(encoded[i] as Buffer),
   }));
-  // Sorted as manifestContentHash sorts it, so the hash is that of these lines as one array.
+  // Already sorted as manifestContentHash sorts it: its hash, from the lines the nodes are made of.
   const lines = manifest.map(manifestLine);
-  const hash = createHash('sha256')
-    .update(`[${lines.join(',')}]`)
-    .digest('hex');
+  const hash = hashOfLines(lines);
   const id = snapshotId(input.commit, hash);
   const meta: SnapshotMeta = {
     id,
